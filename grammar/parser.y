@@ -1,0 +1,329 @@
+/* parser: Outlay's grammar. Builds the AST of one source in its arena; it evaluates
+ * nothing and knows no prices or units beyond their names. */
+%code requires {
+#include "syntax.h"
+}
+%code provides {
+int yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner);
+}
+%{
+#include <string.h>
+#include "parser.h"
+
+/* Bison initialises yylloc with four integers; our locations also carry their source. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+static void yyerror(YYLTYPE *loc, void *scanner, lex_state *st, const char *msg);
+static int scale_exponent(const char *w);
+
+#define YYLLOC_DEFAULT(Cur, Rhs, N) do {                                   \
+    if (N) {                                                               \
+        (Cur).first_line = YYRHSLOC(Rhs, 1).first_line;                    \
+        (Cur).first_column = YYRHSLOC(Rhs, 1).first_column;                \
+        (Cur).last_line = YYRHSLOC(Rhs, N).last_line;                      \
+        (Cur).last_column = YYRHSLOC(Rhs, N).last_column;                  \
+        (Cur).src = YYRHSLOC(Rhs, 1).src;                                  \
+    } else {                                                               \
+        (Cur).first_line = (Cur).last_line = YYRHSLOC(Rhs, 0).last_line;   \
+        (Cur).first_column = (Cur).last_column = YYRHSLOC(Rhs, 0).last_column; \
+        (Cur).src = YYRHSLOC(Rhs, 0).src;                                  \
+    } } while (0)
+
+#define NEW(kind, l) node_new(st, kind, &(l))
+
+static node_t *node_new(lex_state *st, node_kind kind, const loc_t *l)
+{
+    node_t *n = ast_new(st->arena, kind, l);
+    if (!n && !st->err) st->err = diag_new(DIAG_LIMIT, l, "out of memory while parsing");
+    return n;
+}
+static node_t *binop(lex_state *st, int op, node_t *a, node_t *b, const loc_t *l)
+{
+    node_t *n = node_new(st, E_BINOP, l);
+    if (n) { n->op = op; n->a = a; n->b = b; }
+    return n;
+}
+static node_list_t list1(node_t *n) { node_list_t l = { n, n }; return l; }
+static node_list_t list_add(node_list_t l, node_t *n)
+{
+    if (!n) return l;
+    if (!l.head) return list1(n);
+    l.tail->next = n;
+    l.tail = n;
+    return l;
+}
+#define OOM_CHECK(x) do { if (!(x)) YYABORT; } while (0)
+%}
+
+%define api.pure full
+%define parse.error verbose
+%locations
+%lex-param {void *scanner}
+%parse-param {void *scanner} {lex_state *st}
+%expect 0
+%initial-action { @$.src = st->src; }
+
+%union {
+    const char *text;
+    node_t *node;
+    node_list_t list;
+    int num;
+}
+
+%token <text> NUM "number" STRING "string" DATE "date" IDENT "name" SCALE "scale word"
+%token NL "end of line" LEX_ERROR "invalid token"
+%token IMPORT "import" FN "fn" SHOW "show" ASSERT "assert" UNIT "unit" DIMENSION "dimension"
+%token PREFIX "prefix" PREFIXED "prefixed" CONTRACT "contract" WORKLOAD "workload"
+%token SCENARIO "scenario" EXTENDS "extends" COMPARE "compare" SWEEP "sweep" OVER "over"
+%token IF "if" THEN "then" ELSE "else" AND "and" OR "or" NOT "not" IN "in" PER "per"
+%token TRUE "true" FALSE "false"
+%token EQ "==" NE "!=" LE "<=" GE ">="
+%token RATE "rate" COMMIT "commit" RESERVE "reserve" OVERAGE "overage" DISCOUNT "discount"
+%token ON "on" SPEND "spend" ABOVE "above" BELOW "below" ESCALATE "escalate" YEARLY "yearly"
+%token CREDIT "credit" WHEN "when" POOL "pool" ROUND "round" LINES "lines" INVOICE "invoice"
+%token NONE "none" TO "to" FROM "from" UNTIL "until" GRADUATED "graduated" VOLUME "volume"
+%token CUMULATIVE "cumulative" FIRST "first" NEXT "next" UP "up" AT "at" USE "use"
+
+%type <node> stmt expr expr_inner postfix primary number exponent clause tier witem field def
+%type <node> opt_mode opt_overage opt_extends
+%type <list> stmts args opt_args params opt_params clauses tiers witems fields defs names
+%type <list> clause_list tier_list witem_list field_list def_list
+%type <num> tier_mode opt_cumulative
+
+%precedence ELSE
+%left OR
+%left AND
+%precedence NOT
+%nonassoc EQ NE '<' LE '>' GE
+%left IN
+%left '+' '-'
+%left '*' '/' PER
+%precedence UMINUS
+%precedence NUMBER_ALONE
+%precedence IDENT
+%precedence JUXTA
+%right '^'
+
+%%
+
+program
+    : %empty            { st->program = NULL; }
+    | stmts opt_nl      { st->program = $1.head; }
+    ;
+opt_nl: %empty | NL ;
+sep: NL | ',' ;
+
+stmts
+    : stmt              { $$ = list1($1); }
+    | stmts NL stmt     { $$ = list_add($1, $3); }
+    ;
+
+stmt
+    : IMPORT STRING     { OOM_CHECK($$ = NEW(S_IMPORT, @$)); $$->text = $2; }
+    | def
+    | FN IDENT '(' opt_params ')' '=' expr
+                        { OOM_CHECK($$ = NEW(S_FN, @2)); $$->text = $2; $$->list = $4.head; $$->a = $7; }
+    | SHOW expr         { OOM_CHECK($$ = NEW(S_SHOW, @2)); $$->a = $2; }
+    | ASSERT expr       { OOM_CHECK($$ = NEW(S_ASSERT, @2)); $$->a = $2; }
+    | ASSERT expr ',' expr
+                        { OOM_CHECK($$ = NEW(S_ASSERT, @2)); $$->a = $2; $$->b = $4; }
+    | UNIT IDENT opt_prefixed
+                        { OOM_CHECK($$ = NEW(S_UNIT, @2)); $$->text = $2; $$->flag = st->last_prefixed; }
+    | UNIT IDENT ':' IDENT opt_prefixed
+                        { OOM_CHECK($$ = NEW(S_UNIT, @2)); $$->text = $2; $$->flag = st->last_prefixed;
+                          OOM_CHECK($$->b = NEW(E_IDENT, @4)); $$->b->text = $4; }
+    | UNIT IDENT '=' expr opt_prefixed
+                        { OOM_CHECK($$ = NEW(S_UNIT, @2)); $$->text = $2; $$->a = $4; $$->flag = st->last_prefixed; }
+    | DIMENSION IDENT   { OOM_CHECK($$ = NEW(S_DIMENSION, @2)); $$->text = $2; }
+    | PREFIX IDENT '=' expr
+                        { OOM_CHECK($$ = NEW(S_PREFIX, @2)); $$->text = $2; $$->a = $4; }
+    | CONTRACT IDENT '{' clauses '}'
+                        { OOM_CHECK($$ = NEW(S_CONTRACT, @2)); $$->text = $2; $$->list = $4.head; }
+    | WORKLOAD IDENT '{' witems '}'
+                        { OOM_CHECK($$ = NEW(S_WORKLOAD, @2)); $$->text = $2; $$->list = $4.head; }
+    | SCENARIO IDENT opt_extends '{' defs '}'
+                        { OOM_CHECK($$ = NEW(S_SCENARIO, @2)); $$->text = $2; $$->b = $3; $$->list = $5.head; }
+    | COMPARE names '{' args opt_nl '}'
+                        { OOM_CHECK($$ = NEW(S_COMPARE, @1)); $$->list = $2.head; $$->list2 = $4.head; }
+    | SWEEP IDENT OVER expr '{' args opt_nl '}'
+                        { OOM_CHECK($$ = NEW(S_SWEEP, @2)); $$->text = $2; $$->a = $4; $$->list2 = $6.head; }
+    | expr              { OOM_CHECK($$ = NEW(S_EXPR, @1)); $$->a = $1; }
+    ;
+
+def : IDENT '=' expr    { OOM_CHECK($$ = NEW(S_DEF, @1)); $$->text = $1; $$->a = $3; } ;
+
+opt_prefixed: %empty { st->last_prefixed = 0; } | PREFIXED { st->last_prefixed = 1; } ;
+opt_extends: %empty { $$ = NULL; } | EXTENDS IDENT { OOM_CHECK($$ = NEW(E_IDENT, @2)); $$->text = $2; } ;
+
+names
+    : IDENT             { node_t *n; OOM_CHECK(n = NEW(E_IDENT, @1)); n->text = $1; $$ = list1(n); }
+    | names ',' IDENT   { node_t *n; OOM_CHECK(n = NEW(E_IDENT, @3)); n->text = $3; $$ = list_add($1, n); }
+    ;
+
+opt_params: %empty { $$ = list1(NULL); } | params ;
+params
+    : IDENT             { node_t *n; OOM_CHECK(n = NEW(E_IDENT, @1)); n->text = $1; $$ = list1(n); }
+    | params ',' IDENT  { node_t *n; OOM_CHECK(n = NEW(E_IDENT, @3)); n->text = $3; $$ = list_add($1, n); }
+    ;
+
+/* ---- blocks: items separated by newlines or commas ---- */
+clauses: %empty { $$ = list1(NULL); } | clause_list opt_sep ;
+clause_list: clause { $$ = list1($1); } | clause_list sep clause { $$ = list_add($1, $3); } ;
+witems: %empty { $$ = list1(NULL); } | witem_list opt_sep ;
+witem_list: witem { $$ = list1($1); } | witem_list sep witem { $$ = list_add($1, $3); } ;
+defs: %empty { $$ = list1(NULL); } | def_list opt_sep ;
+def_list: def { $$ = list1($1); } | def_list sep def { $$ = list_add($1, $3); } ;
+fields: %empty { $$ = list1(NULL); } | field_list opt_sep ;
+field_list: field { $$ = list1($1); } | field_list sep field { $$ = list_add($1, $3); } ;
+tiers: %empty { $$ = list1(NULL); } | tier_list opt_sep ;
+tier_list: tier { $$ = list1($1); } | tier_list sep tier { $$ = list_add($1, $3); } ;
+opt_sep: %empty | sep ;
+
+field: IDENT '=' expr   { OOM_CHECK($$ = NEW(S_DEF, @1)); $$->text = $1; $$->a = $3; } ;
+
+witem
+    : def
+    | USE IDENT '=' expr { OOM_CHECK($$ = NEW(W_USE, @2)); $$->text = $2; $$->a = $4; }
+    ;
+
+clause
+    : IDENT '=' expr    { OOM_CHECK($$ = NEW(C_FIELD, @1)); $$->text = $1; $$->a = $3; }
+    | RATE IDENT '=' expr
+                        { OOM_CHECK($$ = NEW(C_RATE, @2)); $$->text = $2; $$->a = $4; }
+    | RATE IDENT '=' tier_mode opt_cumulative '{' tiers '}'
+                        { OOM_CHECK($$ = NEW(C_TIERS, @2)); $$->text = $2; $$->op = $4; $$->flag = $5; $$->list = $7.head; }
+    | COMMIT expr       { OOM_CHECK($$ = NEW(C_COMMIT, @1)); $$->a = $2; }
+    | COMMIT expr FROM expr
+                        { OOM_CHECK($$ = NEW(C_COMMIT, @1)); $$->a = $2; $$->b = $4; }
+    | COMMIT expr UNTIL expr
+                        { OOM_CHECK($$ = NEW(C_COMMIT, @1)); $$->a = $2; $$->c = $4; }
+    | COMMIT expr FROM expr UNTIL expr
+                        { OOM_CHECK($$ = NEW(C_COMMIT, @1)); $$->a = $2; $$->b = $4; $$->c = $6; }
+    | RESERVE IDENT '=' expr opt_overage
+                        { OOM_CHECK($$ = NEW(C_RESERVE, @2)); $$->text = $2; $$->a = $4; $$->b = $5; }
+    | DISCOUNT expr     { OOM_CHECK($$ = NEW(C_DISCOUNT, @1)); $$->a = $2; }
+    | DISCOUNT expr ON IDENT
+                        { OOM_CHECK($$ = NEW(C_DISCOUNT, @1)); $$->a = $2; $$->text = $4; }
+    | DISCOUNT expr ON SPEND ABOVE expr
+                        { OOM_CHECK($$ = NEW(C_DISCOUNT, @1)); $$->a = $2; $$->b = $6; }
+    | ESCALATE expr YEARLY
+                        { OOM_CHECK($$ = NEW(C_ESCALATE, @1)); $$->a = $2; }
+    | CREDIT expr WHEN expr
+                        { OOM_CHECK($$ = NEW(C_CREDIT, @1)); $$->a = $2; $$->b = $4; }
+    | CREDIT POOL expr  { OOM_CHECK($$ = NEW(C_POOL, @1)); $$->a = $3; }
+    | ROUND INVOICE TO expr opt_mode
+                        { OOM_CHECK($$ = NEW(C_ROUND, @1)); $$->op = ROUND_INVOICE; $$->a = $4; $$->b = $5; }
+    | ROUND LINES TO expr opt_mode
+                        { OOM_CHECK($$ = NEW(C_ROUND, @1)); $$->op = ROUND_LINES; $$->a = $4; $$->b = $5; }
+    | ROUND NONE        { OOM_CHECK($$ = NEW(C_ROUND, @1)); $$->op = ROUND_NONE; }
+    ;
+
+tier_mode: GRADUATED { $$ = TIERS_GRADUATED; } | VOLUME { $$ = TIERS_VOLUME; } ;
+opt_cumulative: %empty { $$ = 0; } | CUMULATIVE { $$ = 1; } ;
+opt_overage: %empty { $$ = NULL; } | OVERAGE expr { $$ = $2; } ;
+opt_mode: %empty { $$ = NULL; } | IDENT { OOM_CHECK($$ = NEW(E_IDENT, @1)); $$->text = $1; } ;
+
+tier
+    : FIRST expr AT expr { OOM_CHECK($$ = NEW(T_TIER, @1)); $$->op = TIER_FIRST; $$->a = $2; $$->b = $4; }
+    | NEXT expr AT expr  { OOM_CHECK($$ = NEW(T_TIER, @1)); $$->op = TIER_NEXT; $$->a = $2; $$->b = $4; }
+    | UP TO expr AT expr { OOM_CHECK($$ = NEW(T_TIER, @1)); $$->op = TIER_UPTO; $$->a = $3; $$->b = $5; }
+    | BELOW expr AT expr { OOM_CHECK($$ = NEW(T_TIER, @1)); $$->op = TIER_UPTO; $$->a = $2; $$->b = $4; }
+    | ABOVE AT expr      { OOM_CHECK($$ = NEW(T_TIER, @1)); $$->op = TIER_ABOVE; $$->b = $3; }
+    | ABOVE expr AT expr { OOM_CHECK($$ = NEW(T_TIER, @1)); $$->op = TIER_ABOVE; $$->a = $2; $$->b = $4; }
+    ;
+
+/* ---- expressions ---- */
+expr
+    : expr_inner        { $$ = $1; $$->span = @$; }
+    ;
+
+expr_inner
+    : IF expr THEN expr ELSE expr %prec ELSE
+                        { OOM_CHECK($$ = NEW(E_IF, @$)); $$->a = $2; $$->b = $4; $$->c = $6; }
+    | expr OR expr      { OOM_CHECK($$ = binop(st, OP_OR, $1, $3, &@2)); }
+    | expr AND expr     { OOM_CHECK($$ = binop(st, OP_AND, $1, $3, &@2)); }
+    | NOT expr          { OOM_CHECK($$ = NEW(E_UNARY, @1)); $$->op = OP_NOT; $$->a = $2; }
+    | expr EQ expr      { OOM_CHECK($$ = binop(st, OP_EQ, $1, $3, &@2)); }
+    | expr NE expr      { OOM_CHECK($$ = binop(st, OP_NE, $1, $3, &@2)); }
+    | expr '<' expr     { OOM_CHECK($$ = binop(st, OP_LT, $1, $3, &@2)); }
+    | expr LE expr      { OOM_CHECK($$ = binop(st, OP_LE, $1, $3, &@2)); }
+    | expr '>' expr     { OOM_CHECK($$ = binop(st, OP_GT, $1, $3, &@2)); }
+    | expr GE expr      { OOM_CHECK($$ = binop(st, OP_GE, $1, $3, &@2)); }
+    | expr IN expr      { OOM_CHECK($$ = NEW(E_IN, @2)); $$->a = $1; $$->b = $3; }
+    | expr '+' expr     { OOM_CHECK($$ = binop(st, '+', $1, $3, &@2)); }
+    | expr '-' expr     { OOM_CHECK($$ = binop(st, '-', $1, $3, &@2)); }
+    | expr '*' expr     { OOM_CHECK($$ = binop(st, '*', $1, $3, &@2)); }
+    | expr '/' expr     { OOM_CHECK($$ = binop(st, '/', $1, $3, &@2)); }
+    | expr PER expr     { OOM_CHECK($$ = binop(st, '/', $1, $3, &@2)); }
+    | '-' expr %prec UMINUS
+                        { OOM_CHECK($$ = NEW(E_UNARY, @1)); $$->op = '-'; $$->a = $2; }
+    | '+' expr %prec UMINUS
+                        { $$ = $2; }
+    | expr '^' expr     { OOM_CHECK($$ = binop(st, '^', $1, $3, &@2)); }
+    | postfix
+    ;
+
+postfix
+    : primary
+    | IDENT '(' opt_args ')'
+                        { OOM_CHECK($$ = NEW(E_CALL, @1)); $$->text = $1; $$->list = $3.head; }
+    | postfix '.' IDENT { OOM_CHECK($$ = NEW(E_FIELD, @3)); $$->a = $1; $$->text = $3; }
+    | postfix '[' expr ']'
+                        { OOM_CHECK($$ = NEW(E_INDEX, @2)); $$->a = $1; $$->b = $3; }
+    ;
+
+primary
+    : number %prec NUMBER_ALONE
+    | number IDENT %prec JUXTA
+                        { node_t *u; OOM_CHECK(u = NEW(E_IDENT, @2)); u->text = $2;
+                          OOM_CHECK($$ = binop(st, '*', $1, u, &@$)); }
+    | number IDENT '^' exponent
+                        { node_t *u, *p; OOM_CHECK(u = NEW(E_IDENT, @2)); u->text = $2;
+                          OOM_CHECK(p = binop(st, '^', u, $4, &@3));
+                          OOM_CHECK($$ = binop(st, '*', $1, p, &@$)); }
+    | STRING            { OOM_CHECK($$ = NEW(E_STR, @1)); $$->text = $1; }
+    | DATE              { OOM_CHECK($$ = NEW(E_DATE, @1)); $$->text = $1; }
+    | TRUE              { OOM_CHECK($$ = NEW(E_BOOL, @1)); $$->op = 1; }
+    | FALSE             { OOM_CHECK($$ = NEW(E_BOOL, @1)); $$->op = 0; }
+    | IDENT             { OOM_CHECK($$ = NEW(E_IDENT, @1)); $$->text = $1; }
+    | '(' expr ')'      { $$ = $2; }
+    | '[' opt_args ']'  { OOM_CHECK($$ = NEW(E_LIST, @$)); $$->list = $2.head; }
+    | '{' fields '}'    { OOM_CHECK($$ = NEW(E_RECORD, @$)); $$->list = $2.head; }
+    ;
+
+exponent
+    : NUM               { OOM_CHECK($$ = NEW(E_NUM, @1)); $$->text = $1; }
+    | '-' NUM           { node_t *n; OOM_CHECK(n = NEW(E_NUM, @2)); n->text = $2;
+                          OOM_CHECK($$ = NEW(E_UNARY, @1)); $$->op = '-'; $$->a = n; }
+    | '(' expr ')'      { $$ = $2; }
+    ;
+
+number
+    : NUM               { OOM_CHECK($$ = NEW(E_NUM, @1)); $$->text = $1; }
+    | NUM SCALE         { OOM_CHECK($$ = NEW(E_NUM, @$)); $$->text = $1; $$->op = scale_exponent($2); }
+    | NUM '%'           { OOM_CHECK($$ = NEW(E_NUM, @$)); $$->text = $1; $$->flag = 1; }
+    ;
+
+opt_args: %empty { $$ = list1(NULL); } | args opt_comma ;
+opt_comma: %empty | ',' ;
+args
+    : expr              { $$ = list1($1); }
+    | args ',' expr     { $$ = list_add($1, $3); }
+    ;
+
+%%
+
+static int scale_exponent(const char *w)
+{
+    return !strcmp(w, "thousand") ? 3 : !strcmp(w, "million") ? 6 : !strcmp(w, "billion") ? 9 : 12;
+}
+
+static void yyerror(YYLTYPE *loc, void *scanner, lex_state *st, const char *msg)
+{
+    (void)scanner;
+    if (st->err) return;  /* the lexer already said what was wrong */
+    if (!strcmp(msg, "memory exhausted"))
+        st->err = diag_new(DIAG_LIMIT, loc, "expression nested too deeply");
+    else
+        st->err = diag_new(DIAG_SYNTAX, loc, "%s", msg);
+}

@@ -1,0 +1,323 @@
+/* builtins: rounding, extremes, aggregates, calendar helpers and the approximate
+ * functions (computed with MPFR and marked approximate). */
+#include "builtins.h"
+#include "diag.h"
+#include <mpfr.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int need_num(value_t *v, const char *fn, char **err)
+{
+    if (v->kind == V_NUM) return 1;
+    *err = diag_format("%s() needs a number or quantity, not a %s", fn, value_kind_name(v));
+    return 0;
+}
+
+static value_t *round_to_integer(units_t *u, value_t *x, round_mode mode, const char *fn, char **err)
+{
+    if (!need_num(x, fn, err)) return NULL;
+    if (!dim_is_zero(&x->u.num.dim)) {
+        *err = diag_format("%s() of a quantity needs a quantum: use round(x, 1 USD, ...)", fn);
+        return NULL;
+    }
+    (void)u;
+    mpz_t n;
+    mpz_init(n);
+    value_round_q(n, x->u.num.q, mode);
+    mpq_t q;
+    mpq_init(q);
+    mpq_set_z(q, n);
+    value_t *r = value_num(q);
+    mpq_clear(q);
+    mpz_clear(n);
+    return r;
+}
+
+static value_t *b_round(units_t *u, value_t **a, size_t n, char **err)
+{
+    round_mode mode = RM_HALF_EVEN;
+    if (n == 3) {
+        if (a[2]->kind != V_STR || !value_round_mode_parse(a[2]->u.s, &mode)) {
+            *err = diag_format("unknown rounding mode: use half_even, half_up, half_down, up, down, ceiling or floor");
+            return NULL;
+        }
+    }
+    if (n == 1) return round_to_integer(u, a[0], mode, "round", err);
+    if (!need_num(a[0], "round", err) || !need_num(a[1], "round", err)) return NULL;
+    return value_round(u, a[0], a[1], mode, err);
+}
+
+static value_t *b_floor(units_t *u, value_t **a, size_t n, char **err)
+{
+    if (n == 2) return value_round(u, a[0], a[1], RM_FLOOR, err);
+    return round_to_integer(u, a[0], RM_FLOOR, "floor", err);
+}
+
+static value_t *b_ceil(units_t *u, value_t **a, size_t n, char **err)
+{
+    if (n == 2) return value_round(u, a[0], a[1], RM_CEILING, err);
+    return round_to_integer(u, a[0], RM_CEILING, "ceil", err);
+}
+
+static value_t *b_abs(units_t *u, value_t **a, size_t n, char **err)
+{
+    (void)u; (void)n;
+    if (!need_num(a[0], "abs", err)) return NULL;
+    return mpq_sgn(a[0]->u.num.q) < 0 ? value_neg(a[0], err) : value_ref(a[0]);
+}
+
+/* min/max over arguments, or over one list argument */
+static value_t *pick(units_t *u, value_t **items, size_t n, int want, const char *fn, char **err)
+{
+    if (n == 0) { *err = diag_format("%s() of an empty list", fn); return NULL; }
+    value_t *best = items[0];
+    for (size_t i = 1; i < n; i++) {
+        int c;
+        if (!value_compare(u, items[i], best, &c, err)) return NULL;
+        if (c == want) best = items[i];
+    }
+    return value_ref(best);
+}
+
+static value_t *b_min(units_t *u, value_t **a, size_t n, char **err)
+{
+    if (n == 1 && a[0]->kind == V_LIST) return pick(u, a[0]->u.list.items, a[0]->u.list.n, -1, "min", err);
+    return pick(u, a, n, -1, "min", err);
+}
+
+static value_t *b_max(units_t *u, value_t **a, size_t n, char **err)
+{
+    if (n == 1 && a[0]->kind == V_LIST) return pick(u, a[0]->u.list.items, a[0]->u.list.n, 1, "max", err);
+    return pick(u, a, n, 1, "max", err);
+}
+
+static value_t *b_sum(units_t *u, value_t **a, size_t n, char **err)
+{
+    (void)n;
+    if (a[0]->kind != V_LIST) { *err = diag_format("sum() needs a list, not a %s", value_kind_name(a[0])); return NULL; }
+    size_t len = a[0]->u.list.n;
+    if (len == 0) return value_num_si(0);
+    value_t *acc = value_ref(a[0]->u.list.items[0]);
+    for (size_t i = 1; i < len && acc; i++) {
+        value_t *next = value_add(u, acc, a[0]->u.list.items[i], err);
+        value_free(acc);
+        acc = next;
+    }
+    return acc;
+}
+
+static value_t *b_len(units_t *u, value_t **a, size_t n, char **err)
+{
+    (void)u; (void)n;
+    if (a[0]->kind == V_LIST) return value_num_si((long)a[0]->u.list.n);
+    if (a[0]->kind == V_STR) return value_num_si((long)strlen(a[0]->u.s));
+    if (a[0]->kind == V_RECORD) return value_num_si((long)a[0]->u.rec.n);
+    *err = diag_format("len() needs a list, string or record, not a %s", value_kind_name(a[0]));
+    return NULL;
+}
+
+static int whole(const value_t *v, long lo, long hi, long *out)
+{
+    if (v->kind != V_NUM || !dim_is_zero(&v->u.num.dim) || mpz_cmp_ui(mpq_denref(v->u.num.q), 1) != 0 ||
+        !mpz_fits_slong_p(mpq_numref(v->u.num.q)))
+        return 0;
+    *out = mpz_get_si(mpq_numref(v->u.num.q));
+    return *out >= lo && *out <= hi;
+}
+
+static value_t *b_range(units_t *u, value_t **a, size_t n, char **err)
+{
+    /* range(from, to[, step]): inclusive of both ends, exact steps */
+    value_t *step = n == 3 ? value_ref(a[2]) : value_num_si(1);
+    if (!step) return NULL;
+    value_t *r = NULL;
+    if (!value_same_dim(u, a[0], a[1], "make a range of", err) || !value_same_dim(u, a[0], step, "step a range of", err)) goto out;
+    if (mpq_sgn(step->u.num.q) <= 0) { *err = diag_format("range() step must be positive"); goto out; }
+    mpq_t span;
+    mpq_init(span);
+    mpq_sub(span, a[1]->u.num.q, a[0]->u.num.q);
+    mpq_div(span, span, step->u.num.q);
+    mpz_t count;
+    mpz_init(count);
+    mpz_fdiv_q(count, mpq_numref(span), mpq_denref(span));
+    mpq_clear(span);
+    if (mpz_sgn(count) < 0 || mpz_cmp_ui(count, 100000) >= 0) {
+        *err = diag_format(mpz_sgn(count) < 0 ? "range() end is before its start" : "range() would have more than 100,000 items");
+        mpz_clear(count);
+        goto out;
+    }
+    size_t len = mpz_get_ui(count) + 1;
+    mpz_clear(count);
+    value_t **items = calloc(len, sizeof *items);
+    if (!items) { *err = diag_format("out of memory"); goto out; }
+    value_t *cur = value_ref(a[0]);
+    for (size_t i = 0; i < len && cur; i++) {
+        items[i] = cur;
+        cur = i + 1 < len ? value_add(u, cur, step, err) : NULL;
+        if (i + 1 < len && !cur) { for (size_t k = 0; k <= i; k++) value_free(items[k]); free(items); goto out; }
+    }
+    r = value_list(items, len);
+out:
+    value_free(step);
+    return r;
+}
+
+static value_t *b_add_months(units_t *u, value_t **a, size_t n, char **err)
+{
+    (void)u; (void)n;
+    long k;
+    if (a[0]->kind != V_DATE || !whole(a[1], -120000, 120000, &k)) {
+        *err = diag_format("add_months(date, n) needs a date and a whole number of months");
+        return NULL;
+    }
+    return value_date(dates_add_months(a[0]->u.date, k));
+}
+
+static value_t *b_days_in_month(units_t *u, value_t **a, size_t n, char **err)
+{
+    (void)u; (void)n;
+    if (a[0]->kind != V_DATE) { *err = diag_format("days_in_month() needs a date"); return NULL; }
+    int y, m, d;
+    dates_to_ymd(a[0]->u.date, &y, &m, &d);
+    return value_num_si(dates_days_in_month(y, m));
+}
+
+static value_t *b_year_of(units_t *u, value_t **a, size_t n, char **err)
+{
+    (void)u; (void)n;
+    if (a[0]->kind != V_DATE) { *err = diag_format("year_of() needs a date"); return NULL; }
+    int y, m, d;
+    dates_to_ymd(a[0]->u.date, &y, &m, &d);
+    return value_num_si(y);
+}
+
+static value_t *b_month_of(units_t *u, value_t **a, size_t n, char **err)
+{
+    (void)u; (void)n;
+    if (a[0]->kind != V_DATE) { *err = diag_format("month_of() needs a date"); return NULL; }
+    int y, m, d;
+    dates_to_ymd(a[0]->u.date, &y, &m, &d);
+    return value_num_si(m);
+}
+
+/* Approximate functions: 128-bit MPFR, converted back to a rational marked approximate.
+ * Units: sqrt halves the dimension exponents (all must be even); exp and ln need plain numbers. */
+enum { APPROX_BITS = 128 };
+
+static value_t *from_mpfr(mpfr_t x, const dim_t *dim, char **err)
+{
+    if (!mpfr_number_p(x)) { *err = diag_format("result is not a finite number"); return NULL; }
+    mpq_t q;
+    mpq_init(q);
+    mpfr_exp_t e = mpfr_get_exp(x);
+    if (mpfr_zero_p(x) || (e > -100000 && e < 100000)) {
+        mpz_t m;
+        mpz_init(m);
+        mpfr_exp_t ex = mpfr_get_z_2exp(m, x);
+        mpq_set_z(q, m);
+        if (ex >= 0) mpq_mul_2exp(q, q, (mp_bitcnt_t)ex); else mpq_div_2exp(q, q, (mp_bitcnt_t)-ex);
+        mpz_clear(m);
+    } else {
+        mpq_clear(q);
+        *err = diag_format("result out of range");
+        return NULL;
+    }
+    value_t *v = value_quantity(q, dim, NULL);
+    mpq_clear(q);
+    if (v) v->u.num.approx = 1;
+    return v;
+}
+
+static int to_mpfr(mpfr_t out, const value_t *v)
+{
+    mpfr_init2(out, APPROX_BITS);
+    return mpfr_set_q(out, v->u.num.q, MPFR_RNDN);
+}
+
+static value_t *b_sqrt(units_t *u, value_t **a, size_t n, char **err)
+{
+    (void)u; (void)n;
+    if (!need_num(a[0], "sqrt", err)) return NULL;
+    if (mpq_sgn(a[0]->u.num.q) < 0) { *err = diag_format("sqrt() of a negative number"); return NULL; }
+    dim_t half;
+    for (int i = 0; i < DIM_MAX; i++) {
+        if (a[0]->u.num.dim.e[i] % 2) { *err = diag_format("sqrt() of a quantity whose unit is not a square"); return NULL; }
+        half.e[i] = (signed char)(a[0]->u.num.dim.e[i] / 2);
+    }
+    /* An exact square stays exact. */
+    if (mpz_perfect_square_p(mpq_numref(a[0]->u.num.q)) && mpz_perfect_square_p(mpq_denref(a[0]->u.num.q))) {
+        mpq_t r;
+        mpq_init(r);
+        mpz_sqrt(mpq_numref(r), mpq_numref(a[0]->u.num.q));
+        mpz_sqrt(mpq_denref(r), mpq_denref(a[0]->u.num.q));
+        value_t *v = value_quantity(r, &half, NULL);
+        mpq_clear(r);
+        return v;
+    }
+    mpfr_t x;
+    to_mpfr(x, a[0]);
+    mpfr_sqrt(x, x, MPFR_RNDN);
+    value_t *v = from_mpfr(x, &half, err);
+    mpfr_clear(x);
+    return v;
+}
+
+static value_t *unary_approx(value_t *a, const char *fn, int (*op)(mpfr_ptr, mpfr_srcptr, mpfr_rnd_t), char **err)
+{
+    if (!need_num(a, fn, err)) return NULL;
+    if (!dim_is_zero(&a->u.num.dim)) { *err = diag_format("%s() needs a plain number, not a quantity", fn); return NULL; }
+    mpfr_t x;
+    to_mpfr(x, a);
+    op(x, x, MPFR_RNDN);
+    dim_t none;
+    memset(&none, 0, sizeof none);
+    value_t *v = from_mpfr(x, &none, err);
+    mpfr_clear(x);
+    return v;
+}
+
+static value_t *b_ln(units_t *u, value_t **a, size_t n, char **err)
+{
+    (void)u; (void)n;
+    if (a[0]->kind == V_NUM && mpq_sgn(a[0]->u.num.q) <= 0) { *err = diag_format("ln() of a number that is not positive"); return NULL; }
+    return unary_approx(a[0], "ln", mpfr_log, err);
+}
+
+static value_t *b_exp(units_t *u, value_t **a, size_t n, char **err)
+{
+    (void)u; (void)n;
+    if (a[0]->kind == V_NUM && mpq_cmp_si(a[0]->u.num.q, 100000, 1) > 0) { *err = diag_format("exp() argument too large"); return NULL; }
+    return unary_approx(a[0], "exp", mpfr_exp, err);
+}
+
+static const builtin_t table[] = {
+    {"round", 1, 3, b_round, "round(x, quantum[, mode]): x to a multiple of quantum; modes half_even (default), half_up, half_down, up, down, ceiling, floor"},
+    {"floor", 1, 2, b_floor, "floor(x[, quantum])"},
+    {"ceil", 1, 2, b_ceil, "ceil(x[, quantum])"},
+    {"abs", 1, 1, b_abs, "abs(x)"},
+    {"min", 1, 1000, b_min, "min(a, b, ...) or min(list)"},
+    {"max", 1, 1000, b_max, "max(a, b, ...) or max(list)"},
+    {"sum", 1, 1, b_sum, "sum(list)"},
+    {"len", 1, 1, b_len, "len(list)"},
+    {"range", 2, 3, b_range, "range(from, to[, step]): a list from..to inclusive"},
+    {"add_months", 2, 2, b_add_months, "add_months(date, n): the same day n calendar months later"},
+    {"days_in_month", 1, 1, b_days_in_month, "days_in_month(date)"},
+    {"year_of", 1, 1, b_year_of, "year_of(date)"},
+    {"month_of", 1, 1, b_month_of, "month_of(date): 1..12"},
+    {"sqrt", 1, 1, b_sqrt, "sqrt(x): exact for exact squares, else approximate (marked ~)"},
+    {"ln", 1, 1, b_ln, "ln(x): approximate (marked ~)"},
+    {"exp", 1, 1, b_exp, "exp(x): approximate (marked ~)"},
+};
+
+const builtin_t *builtins_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (!strcmp(table[i].name, name)) return &table[i];
+    return NULL;
+}
+
+const builtin_t *builtins_all(size_t *n)
+{
+    *n = sizeof table / sizeof table[0];
+    return table;
+}

@@ -1,0 +1,65 @@
+/* contract: the pricing engine. It takes a contract's terms and per-period usage as
+ * evaluated values and produces an invoice; it never sees syntax. */
+#ifndef OUTLAY_CONTRACT_H
+#define OUTLAY_CONTRACT_H
+#include "dates.h"
+#include "value.h"
+
+typedef struct tier {
+    value_t *upto;            /* upper bound of the tier (NULL: no bound) */
+    value_t *rate;
+} tier_t;
+
+typedef enum { PRICE_FLAT, PRICE_GRADUATED, PRICE_VOLUME } price_kind;
+
+typedef struct sku_terms {
+    char *sku;
+    price_kind kind;
+    int cumulative;           /* tiers count usage over the whole term */
+    value_t *rate;            /* PRICE_FLAT */
+    tier_t *tiers;
+    size_t ntiers;
+    value_t *reserved;        /* reserved quantity per period, or NULL */
+    value_t *overage;         /* rate above the reservation (NULL: the SKU's rate) */
+} sku_terms_t;
+
+typedef struct commit_step { value_t *amount; date_t from, until; int has_from, has_until; } commit_step_t;
+typedef struct discount { value_t *pct; char *sku; value_t *above; } discount_t;
+
+typedef struct contract {
+    char *name;
+    date_t start, end;        /* end is exclusive */
+    sku_terms_t *skus;
+    size_t nskus;
+    commit_step_t *commits;
+    size_t ncommits;
+    discount_t *discounts;
+    size_t ndiscounts;
+    value_t *escalate;        /* yearly rate, or NULL */
+    value_t **sla_pcts;       /* one per SLA band; conditions are the caller's */
+    size_t nsla;
+    value_t *pool;            /* prepaid / promotional credit, or NULL */
+    int rounding;             /* ROUND_INVOICE, ROUND_LINES, ROUND_NONE (ast.h) */
+    value_t *quantum;         /* NULL: 0.01 of the currency */
+    round_mode mode;
+} contract_t;
+
+typedef struct period {
+    date_t start, end;        /* end exclusive */
+    int index;
+    mpq_t hours;              /* hours in this period */
+    mpq_t month_share;        /* hours / hours of its calendar month */
+} period_t;
+
+void contract_free(contract_t *c);
+
+/* The billing periods (calendar months, cut at the start and end). */
+int contract_periods(const contract_t *c, period_t **out, size_t *n, char **err);
+void contract_periods_free(period_t *p, size_t n);
+
+/* Prices usage[p * nskus + s] (NULL where a SKU is unused) for each period, with the SLA
+ * bands that hold in each period in sla_hit[p * nsla + b]. Returns the invoice record. */
+value_t *contract_price(const contract_t *c, units_t *u, const char *workload,
+                        const period_t *periods, size_t nperiods,
+                        value_t *const *usage, const int *sla_hit, char **err);
+#endif

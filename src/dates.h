@@ -1,0 +1,18 @@
+/* dates: proleptic Gregorian calendar dates as day numbers (days since 1970-01-01). */
+#ifndef OUTLAY_DATES_H
+#define OUTLAY_DATES_H
+
+typedef long date_t;
+
+/* Parses YYYY-MM-DD; 0 when the date does not exist. */
+int dates_parse(const char *s, date_t *out);
+date_t dates_from_ymd(int y, int m, int d);
+void dates_to_ymd(date_t day, int *y, int *m, int *d);
+/* Writes YYYY-MM-DD (11 bytes with the NUL). */
+void dates_format(date_t day, char out[16]);
+int dates_days_in_month(int y, int m);
+/* The same day n calendar months later, clamped to the month's last day. */
+date_t dates_add_months(date_t day, long n);
+/* Whole calendar months from a to b when both fall on the same day of month, else -1. */
+long dates_months_between(date_t a, date_t b);
+#endif

@@ -1,0 +1,56 @@
+/* eval: runs programs — definitions, imports, units, contracts, workloads, scenarios —
+ * and collects what they show and assert. It owns the environment and the units. */
+#ifndef OUTLAY_EVAL_H
+#define OUTLAY_EVAL_H
+#include "ast.h"
+#include "diag.h"
+#include "value.h"
+
+typedef struct eval eval_t;
+
+typedef struct shown {
+    char *label;
+    value_t *value;
+    loc_t loc;
+} shown_t;
+
+typedef struct assertion {
+    char *label;              /* the condition's source text */
+    char *message;            /* the user's message, or NULL */
+    char *detail;             /* "expected <= X, got Y, over by Z", or NULL */
+    loc_t loc;
+    int passed;
+} assertion_t;
+
+/* A new interpreter with the prelude loaded; NULL and *err on failure. */
+eval_t *eval_new(diag_t **err);
+void eval_free(eval_t *e);
+void eval_add_search_dir(eval_t *e, const char *dir);
+/* The stdlib directory to use: OUTLAY_PATH entries, then the installed or source stdlib. */
+void eval_default_search_path(eval_t *e);
+
+/* --set NAME=EXPR: replaces the definition NAME wherever it is made. */
+int eval_set_override(eval_t *e, const char *assignment, diag_t **err);
+/* Loads a program without running it (so its scenarios are known). */
+int eval_load_file(eval_t *e, const char *path, diag_t **err);
+int eval_load_source(eval_t *e, source_t *src, diag_t **err, int *incomplete);
+int eval_use_scenario(eval_t *e, const char *name, diag_t **err);
+/* Runs what was loaded. Returns 0 and *err on an error; shown values and assertions
+ * collected so far stay available. */
+int eval_run(eval_t *e, diag_t **err);
+/* check mode: resolve names and dimensions without printing (shows are still evaluated). */
+void eval_set_quiet(eval_t *e, int quiet);
+
+size_t eval_shown_count(const eval_t *e);
+const shown_t *eval_shown(const eval_t *e, size_t i);
+void eval_clear_shown(eval_t *e);
+size_t eval_assertion_count(const eval_t *e);
+const assertion_t *eval_assertion(const eval_t *e, size_t i);
+units_t *eval_units(eval_t *e);
+
+/* REPL support */
+value_t *eval_last(eval_t *e);                       /* borrowed; NULL if none */
+int eval_lookup_kind(eval_t *e, const char *name);   /* 0 unknown, 1 name, 2 unit */
+/* Calls fn for every defined name, unit and builtin (for completion). */
+void eval_each_name(eval_t *e, void (*fn)(const char *name, void *ctx), void *ctx);
+#endif

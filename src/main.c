@@ -1,0 +1,217 @@
+/* main: the command line. Parses arguments, runs the interpreter, prints the report and
+ * decides the exit code: 0 ok, 1 an assert failed, 2 any usage, syntax, name, unit or
+ * runtime error. */
+#include "config.h"
+#include "eval.h"
+#include "repl.h"
+#include "report.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_OK = 0, EXIT_ASSERT = 1, EXIT_ERROR = 2 };
+
+static const char usage_text[] =
+"Usage: outlay FILE [OPTIONS]            run a program (same as outlay run)\n"
+"       outlay run FILE [OPTIONS]        run a program and print what it shows\n"
+"       outlay eval EXPR [OPTIONS]       evaluate one expression\n"
+"       outlay check FILE...             parse, resolve names and check dimensions\n"
+"       outlay repl [FILE...]            interactive session (also: outlay on a terminal)\n"
+"       outlay                           read a program from standard input when it is not a terminal\n"
+"\n"
+"Options:\n"
+"  --set NAME=EXPR      replace the definition NAME (repeatable)\n"
+"  --scenario NAME      run with a scenario's overrides\n"
+"  --format FORMAT      text (default), json or csv\n"
+"  --exact              print exact values (fractions or repeating decimals)\n"
+"  --chart              draw invoices as bar charts in the terminal\n"
+"  --out FILE           write the result to FILE (atomically) instead of standard output\n"
+"  -h, --help           show this help\n"
+"  --version            show the version\n"
+"\n"
+"Exit status: 0 ok, 1 an assert failed, 2 a usage, syntax, name, unit or runtime error.\n"
+"Environment: OUTLAY_PATH, a colon-separated list of directories searched by import.\n";
+
+typedef struct options {
+    const char *command;
+    const char **inputs;
+    size_t ninputs;
+    const char **sets;
+    size_t nsets;
+    const char *scenario;
+    const char *out;
+    report_opts_t report;
+} options_t;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "outlay: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'outlay --help'.\n");
+    return EXIT_ERROR;
+}
+
+static int parse_args(int argc, char **argv, options_t *o)
+{
+    o->inputs = calloc((size_t)argc + 1, sizeof *o->inputs);
+    o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
+    if (!o->inputs || !o->sets) return usage_error("%s", "out of memory");
+    int i = 1;
+    if (i < argc && (!strcmp(argv[i], "run") || !strcmp(argv[i], "eval") || !strcmp(argv[i], "check") || !strcmp(argv[i], "repl")))
+        o->command = argv[i++];
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+        #define TAKE(flag) (!strcmp(a, flag) ? (i + 1 < argc ? (val = argv[++i]) : (val = NULL, (const char *)1)) : \
+                            !strncmp(a, flag "=", strlen(flag) + 1) ? (val = a + strlen(flag) + 1) : NULL)
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(usage_text, stdout); return -1; }
+        if (!strcmp(a, "--version")) { printf("outlay %s\n", PACKAGE_VERSION); return -1; }
+        if (!strcmp(a, "--exact")) { o->report.exact = 1; continue; }
+        if (!strcmp(a, "--chart")) { o->report.chart = 1; continue; }
+        if (TAKE("--set")) { if (!val) return usage_error("%s needs NAME=EXPR", "--set"); o->sets[o->nsets++] = val; continue; }
+        if (TAKE("--scenario")) { if (!val) return usage_error("%s needs a name", "--scenario"); o->scenario = val; continue; }
+        if (TAKE("--out")) { if (!val) return usage_error("%s needs a file name", "--out"); o->out = val; continue; }
+        if (TAKE("--format")) {
+            if (!val) return usage_error("%s needs text, json or csv", "--format");
+            if (!strcmp(val, "text")) o->report.format = REPORT_TEXT;
+            else if (!strcmp(val, "json")) o->report.format = REPORT_JSON;
+            else if (!strcmp(val, "csv")) o->report.format = REPORT_CSV;
+            else return usage_error("unknown format '%s' (use text, json or csv)", val);
+            continue;
+        }
+        #undef TAKE
+        if (a[0] == '-' && a[1] && !(o->command && !strcmp(o->command, "eval") && o->ninputs == 0))
+            return usage_error("unknown option '%s'", a);
+        o->inputs[o->ninputs++] = a;
+    }
+    if (!o->command) o->command = o->ninputs ? "run" : "repl";
+    if (!strcmp(o->command, "eval") && o->ninputs != 1) return usage_error("%s", "eval takes one expression (quote it)");
+    if (!strcmp(o->command, "run") && o->ninputs != 1) return usage_error("%s", o->ninputs ? "run takes one file" : "run needs a file");
+    if (!strcmp(o->command, "check") && o->ninputs == 0) return usage_error("%s", "check needs at least one file");
+    return 0;
+}
+
+static void print_diag(diag_t *d)
+{
+    if (d) diag_print(stderr, d);
+    diag_free(d);
+}
+
+/* Writes the report to --out atomically (a temporary file renamed over it) or stdout. */
+static int write_report(eval_t *e, const options_t *o)
+{
+    if (!o->out) { int ok = report_write(stdout, e, &o->report); return fflush(stdout) == 0 && ok; }
+    size_t n = strlen(o->out) + 16;
+    char *tmp = malloc(n);
+    if (!tmp) return 0;
+    snprintf(tmp, n, "%s.tmpXXXXXX", o->out);
+    int fd = mkstemp(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    int ok = f && report_write(f, e, &o->report);
+    if (f && fclose(f) != 0) ok = 0;
+    if (ok && rename(tmp, o->out) != 0) ok = 0;
+    if (!ok) { fprintf(stderr, "outlay: cannot write %s: %s\n", o->out, strerror(errno)); if (fd >= 0) unlink(tmp); }
+    free(tmp);
+    return ok;
+}
+
+/* Failed assertions go to stderr after the results; the exit code says whether any did. */
+static int report_assertions(eval_t *e)
+{
+    int failed = 0;
+    for (size_t i = 0; i < eval_assertion_count(e); i++) {
+        const assertion_t *a = eval_assertion(e, i);
+        if (a->passed) continue;
+        failed++;
+        fprintf(stderr, "%s:%d:%d: assertion failed: %s", a->loc.src ? a->loc.src->name : "?",
+                a->loc.first_line, a->loc.first_column, a->label);
+        if (a->message) fprintf(stderr, " (%s)", a->message);
+        fputc('\n', stderr);
+        if (a->detail) fprintf(stderr, "  %s\n", a->detail);
+    }
+    return failed;
+}
+
+static int run_main(options_t *o)
+{
+    diag_t *err = NULL;
+    eval_t *e = eval_new(&err);
+    if (!e) { print_diag(err); return EXIT_ERROR; }
+    eval_default_search_path(e);
+    int code = EXIT_OK;
+    for (size_t i = 0; i < o->nsets && !err; i++) eval_set_override(e, o->sets[i], &err);
+
+    if (!strcmp(o->command, "repl")) {
+        if (err) { print_diag(err); eval_free(e); return EXIT_ERROR; }
+        if (!isatty(STDIN_FILENO) && o->ninputs == 0) {
+            /* a program on standard input */
+            size_t cap = 4096, len = 0, n;
+            char *buf = malloc(cap);
+            while (buf && (n = fread(buf + len, 1, cap - len, stdin)) > 0) {
+                len += n;
+                if (len == cap) { char *nb = realloc(buf, cap *= 2); if (!nb) { free(buf); buf = NULL; } else buf = nb; }
+            }
+            source_t *src = buf ? source_from_string("<stdin>", buf, len) : NULL;
+            free(buf);
+            if (!src) { fprintf(stderr, "outlay: out of memory\n"); eval_free(e); return EXIT_ERROR; }
+            if (memchr(src->text, '\0', src->len)) { fprintf(stderr, "outlay: error: standard input is binary (contains a NUL byte)\n"); eval_free(e); return EXIT_ERROR; }
+            eval_load_source(e, src, &err, NULL);
+            o->report.labels = 1;
+        } else {
+            for (size_t i = 0; i < o->ninputs && !err; i++) eval_load_file(e, o->inputs[i], &err);
+            if (!err) eval_run(e, &err);
+            if (err) { print_diag(err); err = NULL; }
+            report_opts_t ro = o->report;
+            ro.labels = 0;
+            eval_clear_shown(e);
+            code = repl_run(e, &ro);
+            eval_free(e);
+            return code;
+        }
+    } else if (!strcmp(o->command, "eval")) {
+        if (!err) {
+            source_t *src = source_from_string("<eval>", o->inputs[0], strlen(o->inputs[0]));
+            if (!src) { fprintf(stderr, "outlay: out of memory\n"); eval_free(e); return EXIT_ERROR; }
+            eval_load_source(e, src, &err, NULL);
+        }
+    } else if (!strcmp(o->command, "check")) {
+        eval_set_quiet(e, 1);
+        for (size_t i = 0; i < o->ninputs && !err; i++) {
+            /* each file on its own: they may define the same names */
+            eval_t *one = i == 0 ? e : eval_new(&err);
+            if (!one) break;
+            if (i > 0) { eval_default_search_path(one); eval_set_quiet(one, 1); }
+            if (eval_load_file(one, o->inputs[i], &err)) eval_run(one, &err);
+            if (i > 0) eval_free(one);
+        }
+        if (err) { print_diag(err); eval_free(e); return EXIT_ERROR; }
+        eval_free(e);
+        return EXIT_OK;
+    } else {
+        if (!err) eval_load_file(e, o->inputs[0], &err);
+        o->report.labels = 1;
+    }
+    if (!err && o->scenario) eval_use_scenario(e, o->scenario, &err);
+    if (!err) eval_run(e, &err);
+    if (!write_report(e, o)) code = EXIT_ERROR;
+    int failed = report_assertions(e);
+    if (err) { print_diag(err); code = EXIT_ERROR; }
+    else if (failed && code == EXIT_OK) code = EXIT_ASSERT;
+    eval_free(e);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    options_t o;
+    memset(&o, 0, sizeof o);
+    int rc = parse_args(argc, argv, &o);
+    if (rc == 0) rc = run_main(&o);
+    else if (rc < 0) rc = EXIT_OK;
+    free(o.inputs);
+    free(o.sets);
+    source_free_all();
+    return rc;
+}

@@ -1,0 +1,239 @@
+/* repl: the interactive loop. GNU readline when configure found it (line editing,
+ * history in the XDG state directory, completion of names, units and keywords), a plain
+ * line reader otherwise. Input that leaves a bracket or block open continues on the
+ * next line; an error never ends the session. */
+#include "config.h"
+#include "repl.h"
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#ifdef HAVE_READLINE
+#include <readline/history.h>
+#include <readline/readline.h>
+#endif
+
+static eval_t *repl_eval;
+
+static char *read_line(const char *prompt)
+{
+#ifdef HAVE_READLINE
+    if (isatty(STDIN_FILENO)) return readline(prompt);
+#endif
+    fputs(prompt, stdout);
+    fflush(stdout);
+    size_t cap = 256, len = 0;
+    char *buf = malloc(cap);
+    int c;
+    while (buf && (c = getchar()) != EOF && c != '\n') {
+        if (len + 2 > cap) { char *nb = realloc(buf, cap *= 2); if (!nb) { free(buf); return NULL; } buf = nb; }
+        buf[len++] = (char)c;
+    }
+    if (!buf || (c == EOF && len == 0)) { free(buf); return NULL; }
+    buf[len] = '\0';
+    return buf;
+}
+
+static const char *help_text =
+"Type an expression to see its value, or a definition (x = 5 USD) to keep it.\n"
+"  :help               this text\n"
+"  :load FILE          run a file here (its definitions stay)\n"
+"  :type EXPR          the dimension and unit of an expression\n"
+"  :units [DIMENSION]  the declared units, or those of one dimension\n"
+"  :scenario NAME      apply a scenario's overrides to what is loaded next\n"
+"  :quit               leave (or Ctrl-D)\n"
+"_ is the last result. Input continues while a bracket or block is open.\n";
+
+#ifdef HAVE_READLINE
+static const char *keywords[] = {
+    "import", "fn", "show", "assert", "unit", "dimension", "prefix", "prefixed", "contract",
+    "workload", "scenario", "extends", "compare", "sweep", "over", "if", "then", "else",
+    "and", "or", "not", "in", "per", "true", "false", "thousand", "million", "billion",
+    "trillion", ":help", ":load", ":type", ":units", ":scenario", ":quit", NULL
+};
+
+struct completions { char **items; size_t n, cap; const char *prefix; size_t plen; };
+
+static void collect(const char *name, void *ctx)
+{
+    struct completions *c = ctx;
+    if (strncmp(name, c->prefix, c->plen) != 0) return;
+    for (size_t i = 0; i < c->n; i++) if (!strcmp(c->items[i], name)) return;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        char **p = realloc(c->items, cap * sizeof *p);
+        if (!p) return;
+        c->items = p; c->cap = cap;
+    }
+    char *dup = strdup(name);
+    if (dup) c->items[c->n++] = dup;
+}
+
+static struct completions comp;
+
+static char *generator(const char *text, int state)
+{
+    if (!state) {
+        for (size_t i = 0; i < comp.n; i++) free(comp.items[i]);
+        comp.n = 0;
+        comp.prefix = text;
+        comp.plen = strlen(text);
+        for (const char **k = keywords; *k; k++) collect(*k, &comp);
+        eval_each_name(repl_eval, collect, &comp);
+    }
+    if (state < (int)comp.n) return strdup(comp.items[state]);
+    return NULL;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+    (void)start; (void)end;
+    rl_attempted_completion_over = 1;
+    return rl_completion_matches(text, generator);
+}
+
+static char *history_path(void)
+{
+    const char *state = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    char dir[4096];
+    if (state && *state) snprintf(dir, sizeof dir, "%s/outlay", state);
+    else if (home && *home) snprintf(dir, sizeof dir, "%s/.local/state/outlay", home);
+    else return NULL;
+    /* create the directory chain quietly */
+    for (char *p = dir + 1; *p; p++) if (*p == '/') { *p = '\0'; mkdir(dir, 0700); *p = '/'; }
+    mkdir(dir, 0700);
+    size_t n = strlen(dir) + 16;
+    char *path = malloc(n);
+    if (path) snprintf(path, n, "%s/history", dir);
+    return path;
+}
+#endif
+
+static void print_results(eval_t *e, const report_opts_t *opts)
+{
+    report_write(stdout, e, opts);
+    for (size_t i = 0; i < eval_assertion_count(e); i++) {
+        const assertion_t *a = eval_assertion(e, i);
+        if (!a->passed) printf("assertion failed: %s%s%s\n", a->label, a->detail ? ": " : "", a->detail ? a->detail : "");
+    }
+    eval_clear_shown(e);
+    fflush(stdout);
+}
+
+static void run_text(eval_t *e, const char *text, const report_opts_t *opts, int *incomplete)
+{
+    source_t *src = source_from_string("<repl>", text, strlen(text));
+    if (!src) return;
+    diag_t *err = NULL;
+    if (eval_load_source(e, src, &err, incomplete) && !err) eval_run(e, &err);
+    if (incomplete && *incomplete) { diag_free(err); return; }
+    print_results(e, opts);
+    if (err) { diag_print(stdout, err); diag_free(err); }
+}
+
+static void command(eval_t *e, char *line, const report_opts_t *opts, int *quit)
+{
+    char *arg = line + strcspn(line, " \t");
+    if (*arg) { *arg++ = '\0'; arg += strspn(arg, " \t"); }
+    if (!strcmp(line, ":quit") || !strcmp(line, ":q")) { *quit = 1; return; }
+    if (!strcmp(line, ":help")) { fputs(help_text, stdout); return; }
+    if (!strcmp(line, ":load")) {
+        diag_t *err = NULL;
+        if (!*arg) { puts("usage: :load FILE"); return; }
+        if (eval_load_file(e, arg, &err)) eval_run(e, &err);
+        print_results(e, opts);
+        if (err) { diag_print(stdout, err); diag_free(err); }
+        return;
+    }
+    if (!strcmp(line, ":scenario")) {
+        diag_t *err = NULL;
+        if (!eval_use_scenario(e, arg, &err)) { diag_print(stdout, err); diag_free(err); }
+        else printf("scenario %s applies to what is defined from now on\n", arg);
+        return;
+    }
+    if (!strcmp(line, ":type")) {
+        char *text = malloc(strlen(arg) + 16);
+        if (!text) return;
+        sprintf(text, "%s", arg);
+        source_t *src = source_from_string("<repl>", text, strlen(text));
+        free(text);
+        diag_t *err = NULL;
+        if (src && eval_load_source(e, src, &err, NULL) && !err) eval_run(e, &err);
+        if (err) { diag_print(stdout, err); diag_free(err); eval_clear_shown(e); return; }
+        value_t *v = eval_last(e);
+        if (v && v->kind == V_NUM) {
+            uterm_t t;
+            value_display_unit(eval_units(e), v, &t);
+            char *d = units_format_dim(eval_units(e), &v->u.num.dim), *us = uterm_format(eval_units(e), &t);
+            printf("%s (unit %s)\n", d ? d : "?", us && *us ? us : "1");
+            free(d); free(us);
+        } else if (v) printf("%s\n", value_kind_name(v));
+        eval_clear_shown(e);
+        return;
+    }
+    if (!strcmp(line, ":units")) {
+        units_t *u = eval_units(e);
+        int want = *arg ? units_find_dimension(u, arg) : -2;
+        if (want == -1) { printf("no dimension named %s\n", arg); return; }
+        for (size_t i = 0; i < units_count(u); i++) {
+            const unit_def_t *d = units_get(u, (int)i);
+            char *dim = units_format_dim(u, &d->dim);
+            int match = want == -2 || (dim && !strcmp(dim, arg));
+            if (match) printf("%-12s %s\n", d->name, dim ? dim : "?");
+            free(dim);
+        }
+        return;
+    }
+    printf("unknown command %s (try :help)\n", line);
+}
+
+static volatile sig_atomic_t interrupted;
+static void on_sigint(int sig) { (void)sig; interrupted = 1; }
+
+int repl_run(eval_t *e, const report_opts_t *opts)
+{
+    repl_eval = e;
+    int tty = isatty(STDIN_FILENO);
+#ifdef HAVE_READLINE
+    char *hist = tty ? history_path() : NULL;
+    if (tty) {
+        rl_readline_name = "outlay";
+        rl_attempted_completion_function = complete;
+        rl_basic_word_break_characters = " \t\n\"(),+-*/^=<>[]{}";
+        if (hist) read_history(hist);
+    }
+#endif
+    if (tty) printf("Outlay %s. Type :help for help, :quit to leave.\n", PACKAGE_VERSION);
+    else signal(SIGINT, on_sigint);
+    char *pending = NULL;
+    int quit = 0;
+    while (!quit) {
+        char *line = read_line(pending ? "...> " : "outlay> ");
+        if (!line) { if (tty) putchar('\n'); break; }
+        if (interrupted) { interrupted = 0; free(pending); pending = NULL; free(line); continue; }
+#ifdef HAVE_READLINE
+        if (tty && *line) add_history(line);
+#endif
+        if (!pending && line[0] == ':') { command(e, line, opts, &quit); free(line); continue; }
+        size_t n = (pending ? strlen(pending) + 1 : 0) + strlen(line) + 1;
+        char *text = malloc(n);
+        if (!text) { free(line); break; }
+        snprintf(text, n, "%s%s%s", pending ? pending : "", pending ? "\n" : "", line);
+        free(line);
+        free(pending);
+        pending = NULL;
+        int incomplete = 0;
+        run_text(e, text, opts, &incomplete);
+        if (incomplete) pending = text; else free(text);
+    }
+    free(pending);
+#ifdef HAVE_READLINE
+    if (hist) { write_history(hist); free(hist); }
+    for (size_t i = 0; i < comp.n; i++) free(comp.items[i]);
+    free(comp.items);
+#endif
+    return 0;
+}

@@ -1,0 +1,9 @@
+/* repl: the interactive loop — line editing, history, completion, multi-line input. */
+#ifndef OUTLAY_REPL_H
+#define OUTLAY_REPL_H
+#include "eval.h"
+#include "report.h"
+
+/* Runs until :quit or end of input. Returns the process exit code. */
+int repl_run(eval_t *e, const report_opts_t *opts);
+#endif

@@ -1,0 +1,720 @@
+/* report: text, JSON and CSV renderings of shown values, invoices and tables. */
+#include "report.h"
+#include "diag.h"
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REPORT_VERSION "1"
+
+/* ---------- a growable string ---------- */
+
+typedef struct sbuf { char *s; size_t n, cap; int oom; } sbuf_t;
+
+static void sb_add(sbuf_t *b, const char *s, size_t n)
+{
+    if (b->oom) return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = (b->cap ? b->cap : 64);
+        while (cap < b->n + n + 1) cap *= 2;
+        char *p = realloc(b->s, cap);
+        if (!p) { b->oom = 1; return; }
+        b->s = p; b->cap = cap;
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+static void sb_puts(sbuf_t *b, const char *s) { if (s) sb_add(b, s, strlen(s)); }
+static void sb_printf(sbuf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf_t *b, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof buf) { sb_add(b, buf, (size_t)n); return; }
+    char *big = NULL;
+    va_start(ap, fmt);
+    if (n >= 0 && (big = malloc((size_t)n + 1))) vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    if (big) { sb_add(b, big, (size_t)n); free(big); } else b->oom = 1;
+}
+static char *sb_take(sbuf_t *b)
+{
+    if (b->oom) { free(b->s); return NULL; }
+    if (!b->s) return strdup("");
+    return b->s;
+}
+
+/* ---------- numbers ---------- */
+
+char *report_fraction(const mpq_t q)
+{
+    size_t n = mpz_sizeinbase(mpq_numref(q), 10) + mpz_sizeinbase(mpq_denref(q), 10) + 4;
+    char *s = malloc(n);
+    if (!s) return NULL;
+    mpz_get_str(s, 10, mpq_numref(q));
+    if (mpz_cmp_ui(mpq_denref(q), 1) != 0) {
+        strcat(s, "/");
+        mpz_get_str(s + strlen(s), 10, mpq_denref(q));
+    }
+    return s;
+}
+
+static void group_digits(sbuf_t *b, const char *digits, int grouped)
+{
+    size_t len = strlen(digits);
+    for (size_t i = 0; i < len; i++) {
+        if (grouped && i > 0 && (len - i) % 3 == 0) sb_add(b, ",", 1);
+        sb_add(b, digits + i, 1);
+    }
+}
+
+/* Writes |q| scaled: the integer part and `frac` fraction digits of an already rounded value. */
+static void write_fixed(sbuf_t *b, const mpz_t scaled, long frac, int grouped, int trim)
+{
+    char *digits = mpz_get_str(NULL, 10, scaled);
+    if (!digits) { b->oom = 1; return; }
+    char *d = digits;
+    if (*d == '-') d++;
+    size_t len = strlen(d);
+    /* pad so there is at least one integer digit */
+    char *padded = NULL;
+    if ((long)len <= frac) {
+        padded = malloc((size_t)frac + 2);
+        if (!padded) { free(digits); b->oom = 1; return; }
+        size_t zeros = (size_t)frac + 1 - len;
+        memset(padded, '0', zeros);
+        memcpy(padded + zeros, d, len + 1);
+        d = padded;
+        len = strlen(d);
+    }
+    size_t int_len = len - (size_t)frac;
+    char *intpart = strndup(d, int_len);
+    if (intpart) group_digits(b, intpart, grouped); else b->oom = 1;
+    free(intpart);
+    if (frac > 0) {
+        size_t end = len;
+        if (trim) while (end > int_len && d[end - 1] == '0') end--;
+        if (end > int_len) { sb_add(b, ".", 1); sb_add(b, d + int_len, end - int_len); }
+    }
+    free(padded);
+    free(digits);
+}
+
+/* Repeating decimal for a non-terminating fraction, with the period in parentheses;
+ * falls back to p/q when the period is long. */
+static void write_repeating(sbuf_t *b, const mpq_t q)
+{
+    enum { MAX_PERIOD = 60 };
+    mpz_t num, den, rem, ip;
+    mpz_inits(num, den, rem, ip, NULL);
+    mpz_abs(num, mpq_numref(q));
+    mpz_set(den, mpq_denref(q));
+    mpz_tdiv_qr(ip, rem, num, den);
+    /* the pre-period length is the larger power of 2 or 5 in den */
+    mpz_t t;
+    mpz_init_set(t, den);
+    unsigned long p2 = mpz_scan1(t, 0);
+    mpz_tdiv_q_2exp(t, t, p2);
+    unsigned long p5 = 0;
+    while (mpz_divisible_ui_p(t, 5)) { mpz_divexact_ui(t, t, 5); p5++; }
+    unsigned long pre = p2 > p5 ? p2 : p5;
+    /* period: order of 10 modulo the rest, found by stepping (bounded) */
+    unsigned long period = 0;
+    if (mpz_cmp_ui(t, 1) != 0) {
+        mpz_t r;
+        mpz_init_set_ui(r, 10);
+        mpz_mod(r, r, t);
+        for (period = 1; period <= MAX_PERIOD && mpz_cmp_ui(r, 1) != 0; period++) {
+            mpz_mul_ui(r, r, 10);
+            mpz_mod(r, r, t);
+        }
+        mpz_clear(r);
+    }
+    if (period > MAX_PERIOD || pre > 200) {
+        char *f = report_fraction(q);
+        sb_puts(b, f);
+        free(f);
+    } else {
+        if (mpq_sgn(q) < 0) sb_add(b, "-", 1);
+        char *is = mpz_get_str(NULL, 10, ip);
+        sb_puts(b, is);
+        free(is);
+        sb_add(b, ".", 1);
+        for (unsigned long i = 0; i < pre + period; i++) {
+            if (i == pre) sb_add(b, "(", 1);
+            mpz_mul_ui(rem, rem, 10);
+            mpz_tdiv_qr(ip, rem, rem, den);
+            char c = (char)('0' + mpz_get_ui(ip));
+            sb_add(b, &c, 1);
+        }
+        sb_add(b, ")", 1);
+    }
+    mpz_clear(t);
+    mpz_clears(num, den, rem, ip, NULL);
+}
+
+static long decimal_places(const mpz_t den)
+{
+    mpz_t t;
+    mpz_init_set(t, den);
+    unsigned long p2 = mpz_scan1(t, 0);
+    mpz_tdiv_q_2exp(t, t, p2);
+    unsigned long p5 = 0;
+    while (mpz_divisible_ui_p(t, 5)) { mpz_divexact_ui(t, t, 5); p5++; }
+    long r = mpz_cmp_ui(t, 1) == 0 ? (long)(p2 > p5 ? p2 : p5) : -1;
+    mpz_clear(t);
+    return r;
+}
+
+static void write_number(sbuf_t *b, const mpq_t q, int exact, int grouped)
+{
+    long places = decimal_places(mpq_denref(q));
+    long frac;
+    if (exact) {
+        if (places < 0) { write_repeating(b, q); return; }
+        frac = places;
+        grouped = 0;
+    } else if (places >= 0 && places <= 6) {
+        frac = places;
+    } else {
+        /* A readable approximation: about six significant digits, at least two decimals. */
+        mpz_t ip;
+        mpz_init(ip);
+        mpz_tdiv_q(ip, mpq_numref(q), mpq_denref(q));
+        mpz_abs(ip, ip);
+        if (mpz_sgn(ip) > 0) {
+            long int_digits = (long)mpz_sizeinbase(ip, 10);
+            frac = int_digits >= 4 ? 2 : 6 - int_digits;
+        } else {
+            /* leading zeros after the point */
+            mpq_t a;
+            mpq_init(a);
+            mpq_abs(a, q);
+            long zeros = 0;
+            mpq_t ten;
+            mpq_init(ten);
+            mpq_set_ui(ten, 10, 1);
+            mpq_t x;
+            mpq_init(x);
+            mpq_set(x, a);
+            while (mpq_cmp_ui(x, 1, 10) < 0 && zeros < 1000) { mpq_mul(x, x, ten); zeros++; }
+            mpq_clears(a, ten, x, NULL);
+            frac = zeros + 6;
+        }
+        mpz_clear(ip);
+        if (places >= 0 && places < frac) frac = places;
+    }
+    mpq_t scaled;
+    mpq_init(scaled);
+    mpz_t p10, n;
+    mpz_inits(p10, n, NULL);
+    mpz_ui_pow_ui(p10, 10, (unsigned long)frac);
+    mpz_mul(mpq_numref(scaled), mpq_numref(q), p10);
+    mpz_set(mpq_denref(scaled), mpq_denref(q));
+    mpq_canonicalize(scaled);
+    value_round_q(n, scaled, RM_HALF_EVEN);
+    if (mpz_sgn(n) < 0) sb_add(b, "-", 1);
+    write_fixed(b, n, frac, grouped, !exact && places < 0);
+    mpz_clears(p10, n, NULL);
+    mpq_clear(scaled);
+}
+
+char *report_number(const mpq_t q, int exact, int grouped)
+{
+    sbuf_t b = {0};
+    write_number(&b, q, exact, grouped);
+    return sb_take(&b);
+}
+
+/* ---------- values as text ---------- */
+
+static void write_value(sbuf_t *b, const units_t *u, const value_t *v, int exact, int quote);
+
+static void write_quantity(sbuf_t *b, const units_t *u, const value_t *v, int exact, int grouped)
+{
+    mpq_t m;
+    mpq_init(m);
+    value_magnitude(u, v, m);
+    if (v->u.num.approx) sb_add(b, "~", 1);
+    write_number(b, m, exact, grouped);
+    mpq_clear(m);
+    uterm_t t;
+    value_display_unit(u, v, &t);
+    char *us = uterm_format(u, &t);
+    if (us && *us) { sb_add(b, " ", 1); sb_puts(b, us); }
+    free(us);
+}
+
+static void write_value(sbuf_t *b, const units_t *u, const value_t *v, int exact, int quote)
+{
+    char date[16];
+    switch (v->kind) {
+    case V_NUM: write_quantity(b, u, v, exact, 1); break;
+    case V_BOOL: sb_puts(b, v->u.b ? "true" : "false"); break;
+    case V_STR: if (quote) sb_printf(b, "\"%s\"", v->u.s); else sb_puts(b, v->u.s); break;
+    case V_DATE: dates_format(v->u.date, date); sb_puts(b, date); break;
+    case V_LIST:
+        sb_add(b, "[", 1);
+        for (size_t i = 0; i < v->u.list.n; i++) {
+            if (i) sb_puts(b, ", ");
+            write_value(b, u, v->u.list.items[i], exact, 1);
+        }
+        sb_add(b, "]", 1);
+        break;
+    case V_RECORD:
+        sb_add(b, "{", 1);
+        for (size_t i = 0; i < v->u.rec.n; i++) {
+            sb_printf(b, "%s%s = ", i ? ", " : " ", v->u.rec.keys[i]);
+            write_value(b, u, v->u.rec.vals[i], exact, 1);
+        }
+        sb_puts(b, v->u.rec.n ? " }" : "}");
+        break;
+    case V_OBJECT: sb_printf(b, "<%s>", v->u.obj.type->name); break;
+    }
+}
+
+char *report_value_text(const units_t *u, const value_t *v, int exact)
+{
+    sbuf_t b = {0};
+    write_value(&b, u, v, exact, 0);
+    return sb_take(&b);
+}
+
+/* ---------- tables ---------- */
+
+typedef struct table { size_t rows, cols; char **cells; int *right; } table_t;
+
+static int table_init(table_t *t, size_t rows, size_t cols)
+{
+    t->rows = rows; t->cols = cols;
+    t->cells = calloc(rows * cols + 1, sizeof *t->cells);
+    t->right = calloc(cols + 1, sizeof *t->right);
+    return t->cells && t->right;
+}
+static void table_free(table_t *t)
+{
+    for (size_t i = 0; t->cells && i < t->rows * t->cols; i++) free(t->cells[i]);
+    free(t->cells);
+    free(t->right);
+}
+static void table_set(table_t *t, size_t r, size_t c, char *s) { free(t->cells[r * t->cols + c]); t->cells[r * t->cols + c] = s; }
+
+static size_t display_width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++) if (((unsigned char)*s & 0xC0) != 0x80) w++;
+    return w;
+}
+
+static void table_write(sbuf_t *b, const table_t *t)
+{
+    size_t *w = calloc(t->cols + 1, sizeof *w);
+    if (!w) { b->oom = 1; return; }
+    for (size_t r = 0; r < t->rows; r++)
+        for (size_t c = 0; c < t->cols; c++) {
+            const char *s = t->cells[r * t->cols + c];
+            size_t l = s ? display_width(s) : 0;
+            if (l > w[c]) w[c] = l;
+        }
+    for (size_t r = 0; r < t->rows; r++) {
+        for (size_t c = 0; c < t->cols; c++) {
+            const char *s = t->cells[r * t->cols + c];
+            if (!s) s = "";
+            size_t pad = w[c] - display_width(s);
+            if (c) sb_puts(b, "  ");
+            if (t->right[c] && r > 0) for (size_t i = 0; i < pad; i++) sb_add(b, " ", 1);
+            sb_puts(b, s);
+            if ((!t->right[c] || r == 0) && c + 1 < t->cols) for (size_t i = 0; i < pad; i++) sb_add(b, " ", 1);
+        }
+        /* no trailing spaces */
+        while (b->n && b->s[b->n - 1] == ' ') b->s[--b->n] = '\0';
+        sb_add(b, "\n", 1);
+    }
+    free(w);
+}
+
+static char *cell_money(const units_t *u, const value_t *v, int exact)
+{
+    if (!v) return strdup("");
+    if (v->kind != V_NUM) return report_value_text(u, v, exact);
+    mpq_t m;
+    mpq_init(m);
+    value_magnitude(u, v, m);
+    char *s;
+    if (exact) s = report_number(m, 1, 0);
+    else {
+        /* money columns show cents */
+        mpz_t n;
+        mpz_init(n);
+        mpq_t x;
+        mpq_init(x);
+        mpq_set(x, m);
+        mpz_mul_ui(mpq_numref(x), mpq_numref(x), 100);
+        mpq_canonicalize(x);
+        value_round_q(n, x, RM_HALF_EVEN);
+        sbuf_t b = {0};
+        if (mpz_sgn(n) < 0) sb_add(&b, "-", 1);
+        write_fixed(&b, n, 2, 1, 0);
+        s = sb_take(&b);
+        mpz_clear(n);
+        mpq_clear(x);
+    }
+    mpq_clear(m);
+    return s;
+}
+
+static const value_t *get(const value_t *rec, const char *k) { return rec && rec->kind == V_RECORD ? value_record_get(rec, k) : NULL; }
+
+static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int exact, int chart)
+{
+    const value_t *periods = get(inv, "periods");
+    const value_t *skus = get(inv, "skus");
+    const value_t *cur = get(inv, "currency");
+    if (!periods || periods->kind != V_LIST || !skus || skus->kind != V_LIST) return;
+    sb_printf(b, "Invoice: workload %s under contract %s, in %s\n", get(inv, "workload")->u.s,
+              get(inv, "contract")->u.s, cur ? cur->u.s : "?");
+    static const char *tail[] = { "discounts", "shortfall", "sla_credit", "pool_draw", "total" };
+    static const char *tail_title[] = { "Discounts", "Shortfall", "SLA credit", "Credit pool", "Total" };
+    size_t ns = skus->u.list.n, cols = 1 + ns + 5;
+    table_t t;
+    if (!table_init(&t, periods->u.list.n + 2, cols)) { b->oom = 1; table_free(&t); return; }
+    table_set(&t, 0, 0, strdup("Period"));
+    for (size_t s = 0; s < ns; s++) table_set(&t, 0, 1 + s, strdup(skus->u.list.items[s]->u.s));
+    for (size_t k = 0; k < 5; k++) table_set(&t, 0, 1 + ns + k, strdup(tail_title[k]));
+    for (size_t c = 1; c < cols; c++) t.right[c] = 1;
+    for (size_t p = 0; p <= periods->u.list.n; p++) {
+        const value_t *per = p < periods->u.list.n ? periods->u.list.items[p] : inv;
+        char label[32];
+        if (p < periods->u.list.n) {
+            int y, m, d;
+            dates_to_ymd(get(per, "start")->u.date, &y, &m, &d);
+            if (d == 1) snprintf(label, sizeof label, "%04d-%02d", y, m);
+            else dates_format(get(per, "start")->u.date, label);
+        } else snprintf(label, sizeof label, "Term");
+        table_set(&t, p + 1, 0, strdup(label));
+        const value_t *charges = get(per, "charges");
+        for (size_t s = 0; s < ns; s++) table_set(&t, p + 1, 1 + s, cell_money(u, get(charges, skus->u.list.items[s]->u.s), exact));
+        for (size_t k = 0; k < 5; k++) table_set(&t, p + 1, 1 + ns + k, cell_money(u, get(per, tail[k]), exact));
+    }
+    table_write(b, &t);
+    table_free(&t);
+    const value_t *eff = get(inv, "effective");
+    for (size_t i = 0; eff && i < eff->u.rec.n; i++) {
+        sb_printf(b, "Effective %s rate: ", eff->u.rec.keys[i]);
+        write_value(b, u, eff->u.rec.vals[i], exact, 0);
+        sb_add(b, "\n", 1);
+    }
+    if (chart) {
+        /* a bar per period, scaled to the largest invoice total */
+        mpq_t maxv, x;
+        mpq_inits(maxv, x, NULL);
+        for (size_t p = 0; p < periods->u.list.n; p++) {
+            const value_t *tot = get(periods->u.list.items[p], "total");
+            if (tot && mpq_cmp(tot->u.num.q, maxv) > 0) mpq_set(maxv, tot->u.num.q);
+        }
+        sb_puts(b, "\n");
+        for (size_t p = 0; p < periods->u.list.n && mpq_sgn(maxv) > 0; p++) {
+            const value_t *per = periods->u.list.items[p];
+            char label[16];
+            dates_format(get(per, "start")->u.date, label);
+            label[7] = '\0';
+            mpq_div(x, get(per, "total")->u.num.q, maxv);
+            mpz_mul_ui(mpq_numref(x), mpq_numref(x), 50);
+            mpq_canonicalize(x);
+            mpz_t n;
+            mpz_init(n);
+            value_round_q(n, x, RM_HALF_EVEN);
+            sb_printf(b, "%s |", label);
+            for (unsigned long i = 0; i < mpz_get_ui(n); i++) sb_puts(b, "\u2588");
+            sb_puts(b, " ");
+            char *c = cell_money(u, get(per, "total"), 0);
+            sb_puts(b, c);
+            free(c);
+            sb_puts(b, "\n");
+            mpz_clear(n);
+        }
+        mpq_clears(maxv, x, NULL);
+    }
+}
+
+static void write_table(sbuf_t *b, const units_t *u, const value_t *tv, int exact)
+{
+    const value_t *header = get(tv, "header"), *rows = get(tv, "rows");
+    if (!header || !rows) return;
+    size_t cols = header->u.list.n;
+    table_t t;
+    if (!table_init(&t, rows->u.list.n + 1, cols)) { b->oom = 1; table_free(&t); return; }
+    for (size_t c = 0; c < cols; c++) { table_set(&t, 0, c, strdup(header->u.list.items[c]->u.s)); t.right[c] = c > 0; }
+    for (size_t r = 0; r < rows->u.list.n; r++) {
+        const value_t *row = rows->u.list.items[r];
+        for (size_t c = 0; c < cols && c < row->u.list.n; c++) {
+            const value_t *cell = row->u.list.items[c];
+            table_set(&t, r + 1, c, get(cell, "periods") ? cell_money(u, get(cell, "total"), exact) : report_value_text(u, cell, exact));
+        }
+    }
+    table_write(b, &t);
+    table_free(&t);
+}
+
+static int is_tagged(const value_t *v, const char *tag)
+{
+    return v->kind == V_RECORD && v->u.rec.tag && !strcmp(v->u.rec.tag, tag);
+}
+
+/* ---------- JSON ---------- */
+
+static void json_string(sbuf_t *b, const char *s)
+{
+    sb_add(b, "\"", 1);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') { sb_add(b, "\\", 1); sb_add(b, s, 1); }
+        else if (c == '\n') sb_puts(b, "\\n");
+        else if (c == '\t') sb_puts(b, "\\t");
+        else if (c < 0x20) sb_printf(b, "\\u%04x", c);
+        else sb_add(b, s, 1);
+    }
+    sb_add(b, "\"", 1);
+}
+
+static void json_indent(sbuf_t *b, int depth) { for (int i = 0; i < depth; i++) sb_puts(b, "  "); }
+
+static void json_value(sbuf_t *b, const units_t *u, const value_t *v, int depth)
+{
+    char date[16];
+    switch (v->kind) {
+    case V_NUM: {
+        mpq_t m;
+        mpq_init(m);
+        value_magnitude(u, v, m);
+        char *readable = report_number(m, 0, 0), *exact = report_fraction(m);
+        uterm_t t;
+        value_display_unit(u, v, &t);
+        char *us = uterm_format(u, &t), *dim = units_format_dim(u, &v->u.num.dim);
+        sb_puts(b, "{\"value\": ");
+        json_string(b, readable ? readable : "");
+        sb_puts(b, ", \"exact\": ");
+        json_string(b, exact ? exact : "");
+        sb_puts(b, ", \"unit\": ");
+        json_string(b, us ? us : "");
+        sb_puts(b, ", \"dimension\": ");
+        json_string(b, dim ? dim : "");
+        if (v->u.num.approx) sb_puts(b, ", \"approximate\": true");
+        sb_puts(b, "}");
+        free(readable); free(exact); free(us); free(dim);
+        mpq_clear(m);
+        break;
+    }
+    case V_BOOL: sb_puts(b, v->u.b ? "true" : "false"); break;
+    case V_STR: json_string(b, v->u.s); break;
+    case V_DATE: dates_format(v->u.date, date); json_string(b, date); break;
+    case V_LIST:
+        if (!v->u.list.n) { sb_puts(b, "[]"); break; }
+        sb_puts(b, "[\n");
+        for (size_t i = 0; i < v->u.list.n; i++) {
+            json_indent(b, depth + 1);
+            json_value(b, u, v->u.list.items[i], depth + 1);
+            sb_puts(b, i + 1 < v->u.list.n ? ",\n" : "\n");
+        }
+        json_indent(b, depth);
+        sb_puts(b, "]");
+        break;
+    case V_RECORD:
+        sb_puts(b, "{\n");
+        if (v->u.rec.tag) { json_indent(b, depth + 1); sb_puts(b, "\"type\": "); json_string(b, v->u.rec.tag); sb_puts(b, v->u.rec.n ? ",\n" : "\n"); }
+        for (size_t i = 0; i < v->u.rec.n; i++) {
+            json_indent(b, depth + 1);
+            json_string(b, v->u.rec.keys[i]);
+            sb_puts(b, ": ");
+            json_value(b, u, v->u.rec.vals[i], depth + 1);
+            sb_puts(b, i + 1 < v->u.rec.n ? ",\n" : "\n");
+        }
+        json_indent(b, depth);
+        sb_puts(b, "}");
+        break;
+    case V_OBJECT: json_string(b, v->u.obj.type->name); break;
+    }
+}
+
+static void write_json(sbuf_t *b, eval_t *e)
+{
+    const units_t *u = eval_units(e);
+    sb_puts(b, "{\n  \"version\": \"" REPORT_VERSION "\",\n  \"results\": [");
+    size_t n = eval_shown_count(e);
+    for (size_t i = 0; i < n; i++) {
+        const shown_t *s = eval_shown(e, i);
+        sb_puts(b, i ? ",\n    {\"label\": " : "\n    {\"label\": ");
+        json_string(b, s->label);
+        sb_puts(b, ", \"type\": ");
+        json_string(b, value_kind_name(s->value));
+        /* a number's fields stand beside the label; anything else nests under "result" */
+        sbuf_t q = {0};
+        json_value(&q, u, s->value, 2);
+        if (s->value->kind == V_NUM && q.s && q.n > 2) { sb_puts(b, ", "); sb_add(b, q.s + 1, q.n - 2); }
+        else { sb_puts(b, ", \"result\": "); sb_puts(b, q.s); }
+        if (q.oom) b->oom = 1;
+        free(q.s);
+        sb_puts(b, "}");
+    }
+    sb_puts(b, n ? "\n  ],\n  \"assertions\": [" : "],\n  \"assertions\": [");
+    size_t na = eval_assertion_count(e);
+    for (size_t i = 0; i < na; i++) {
+        const assertion_t *a = eval_assertion(e, i);
+        sb_puts(b, i ? ",\n    {\"condition\": " : "\n    {\"condition\": ");
+        json_string(b, a->label);
+        sb_printf(b, ", \"passed\": %s, \"line\": %d", a->passed ? "true" : "false", a->loc.first_line);
+        if (a->message) { sb_puts(b, ", \"message\": "); json_string(b, a->message); }
+        if (a->detail) { sb_puts(b, ", \"detail\": "); json_string(b, a->detail); }
+        sb_puts(b, "}");
+    }
+    sb_puts(b, na ? "\n  ]\n}\n" : "]\n}\n");
+}
+
+/* ---------- CSV ---------- */
+
+static void csv_field(sbuf_t *b, const char *s)
+{
+    if (strpbrk(s, ",\"\n")) {
+        sb_add(b, "\"", 1);
+        for (; *s; s++) { if (*s == '"') sb_add(b, "\"", 1); sb_add(b, s, 1); }
+        sb_add(b, "\"", 1);
+    } else sb_puts(b, s);
+}
+
+static void csv_num(sbuf_t *b, const units_t *u, const value_t *v)
+{
+    if (!v || v->kind != V_NUM) return;
+    mpq_t m;
+    mpq_init(m);
+    value_magnitude(u, v, m);
+    char *s = report_number(m, 1, 0);
+    if (s && strchr(s, '(')) { free(s); s = report_fraction(m); }
+    csv_field(b, s ? s : "");
+    free(s);
+    mpq_clear(m);
+}
+
+static void csv_unit(sbuf_t *b, const units_t *u, const value_t *v)
+{
+    if (!v || v->kind != V_NUM) return;
+    uterm_t t;
+    value_display_unit(u, v, &t);
+    char *s = uterm_format(u, &t);
+    csv_field(b, s ? s : "");
+    free(s);
+}
+
+static void write_csv_invoice(sbuf_t *b, const units_t *u, const char *label, const value_t *inv)
+{
+    const value_t *periods = get(inv, "periods");
+    const value_t *cur = get(inv, "currency");
+    for (size_t p = 0; periods && p < periods->u.list.n; p++) {
+        const value_t *per = periods->u.list.items[p];
+        char ps[16], pe[16];
+        dates_format(get(per, "start")->u.date, ps);
+        dates_format(get(per, "end")->u.date, pe);
+        const value_t *lines = get(per, "lines");
+        for (size_t i = 0; lines && i < lines->u.list.n; i++) {
+            const value_t *l = lines->u.list.items[i];
+            csv_field(b, label);
+            sb_printf(b, ",%s,%s,%s,%s,", ps, pe, ps, pe);
+            csv_field(b, get(l, "sku")->u.s);
+            sb_add(b, ",", 1);
+            csv_field(b, get(l, "category")->u.s);
+            sb_add(b, ",", 1);
+            csv_num(b, u, get(l, "quantity"));
+            sb_add(b, ",", 1);
+            csv_unit(b, u, get(l, "quantity"));
+            sb_add(b, ",", 1);
+            csv_num(b, u, get(l, "list_rate"));
+            sb_add(b, ",", 1);
+            csv_num(b, u, get(l, "rate"));
+            sb_add(b, ",", 1);
+            csv_num(b, u, get(l, "amount"));
+            sb_add(b, ",", 1);
+            csv_field(b, cur ? cur->u.s : "");
+            sb_add(b, "\n", 1);
+        }
+    }
+}
+
+static void write_csv(sbuf_t *b, eval_t *e)
+{
+    const units_t *u = eval_units(e);
+    size_t n = eval_shown_count(e);
+    int any_invoice = 0;
+    for (size_t i = 0; i < n; i++) any_invoice |= is_tagged(eval_shown(e, i)->value, "invoice");
+    if (any_invoice) {
+        sb_puts(b, "Result,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,SkuId,"
+                   "ChargeCategory,PricingQuantity,PricingUnit,ListUnitPrice,ContractedUnitPrice,BilledCost,BillingCurrency\n");
+        for (size_t i = 0; i < n; i++) {
+            const shown_t *s = eval_shown(e, i);
+            if (is_tagged(s->value, "invoice")) write_csv_invoice(b, u, s->label, s->value);
+        }
+        return;
+    }
+    sb_puts(b, "label,value,exact,unit\n");
+    for (size_t i = 0; i < n; i++) {
+        const shown_t *s = eval_shown(e, i);
+        csv_field(b, s->label);
+        sb_add(b, ",", 1);
+        if (s->value->kind == V_NUM) {
+            mpq_t m;
+            mpq_init(m);
+            value_magnitude(u, s->value, m);
+            char *r = report_number(m, 0, 0), *x = report_fraction(m);
+            csv_field(b, r ? r : "");
+            sb_add(b, ",", 1);
+            csv_field(b, x ? x : "");
+            sb_add(b, ",", 1);
+            free(r); free(x);
+            mpq_clear(m);
+            csv_unit(b, u, s->value);
+        } else {
+            char *t = report_value_text(u, s->value, 1);
+            csv_field(b, t ? t : "");
+            sb_puts(b, ",,");
+            free(t);
+        }
+        sb_add(b, "\n", 1);
+    }
+}
+
+/* ---------- text ---------- */
+
+static void write_text(sbuf_t *b, eval_t *e, const report_opts_t *o)
+{
+    const units_t *u = eval_units(e);
+    size_t n = eval_shown_count(e);
+    for (size_t i = 0; i < n; i++) {
+        const shown_t *s = eval_shown(e, i);
+        if (is_tagged(s->value, "invoice")) { write_invoice(b, u, s->value, o->exact, o->chart); continue; }
+        if (is_tagged(s->value, "table")) {
+            if (o->labels) sb_printf(b, "%s:\n", s->label);
+            write_table(b, u, s->value, o->exact);
+            continue;
+        }
+        if (o->labels) sb_printf(b, "%s = ", s->label);
+        write_value(b, u, s->value, o->exact, 0);
+        sb_add(b, "\n", 1);
+    }
+}
+
+int report_write(FILE *out, eval_t *e, const report_opts_t *opts)
+{
+    sbuf_t b = {0};
+    switch (opts->format) {
+    case REPORT_TEXT: write_text(&b, e, opts); break;
+    case REPORT_JSON: write_json(&b, e); break;
+    case REPORT_CSV: write_csv(&b, e); break;
+    }
+    char *s = sb_take(&b);
+    if (!s) return 0;
+    int ok = fputs(s, out) >= 0;
+    free(s);
+    return ok;
+}

@@ -1,0 +1,27 @@
+/* report: turns values into text, JSON and CSV. Readable by default (thousands
+ * separators, a few decimals); exact on request (fractions or repeating decimals). */
+#ifndef OUTLAY_REPORT_H
+#define OUTLAY_REPORT_H
+#include <stdio.h>
+#include "eval.h"
+#include "value.h"
+
+typedef enum { REPORT_TEXT, REPORT_JSON, REPORT_CSV } report_format;
+
+typedef struct report_opts {
+    report_format format;
+    int exact;          /* text: exact numbers */
+    int labels;         /* text: "label = value" rather than the value alone */
+    int chart;          /* text: bar charts for invoices and tables */
+} report_opts_t;
+
+/* One value on one line (records and lists inline); malloc'd. */
+char *report_value_text(const units_t *u, const value_t *v, int exact);
+/* The number alone: readable ("1,260,273.97") or exact ("1260273.(97260273)"). */
+char *report_number(const mpq_t q, int exact, int grouped);
+/* "p/q" or "p" */
+char *report_fraction(const mpq_t q);
+
+/* Everything a run showed and asserted. Returns 0 on a write error. */
+int report_write(FILE *out, eval_t *e, const report_opts_t *opts);
+#endif

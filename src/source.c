@@ -1,0 +1,72 @@
+/* source: owns the text of every input read, for the lifetime of the process. */
+#include "source.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static source_t *all_sources;
+
+enum { MAX_SOURCE_BYTES = 64 * 1024 * 1024 };
+
+source_t *source_from_string(const char *name, const char *text, size_t len)
+{
+    source_t *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->name = strdup(name);
+    s->text = malloc(len + 1);
+    if (!s->name || !s->text) { free(s->name); free(s->text); free(s); return NULL; }
+    memcpy(s->text, text, len);
+    s->text[len] = '\0';
+    s->len = len;
+    s->next = all_sources;
+    all_sources = s;
+    return s;
+}
+
+source_t *source_from_file(const char *path, const char **why)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) { *why = strerror(errno); return NULL; }
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t n;
+    while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
+        len += n;
+        if (len > MAX_SOURCE_BYTES) { free(buf); buf = NULL; *why = "file is larger than 64 MiB"; break; }
+        if (len == cap) { char *nb = realloc(buf, cap *= 2); if (!nb) { free(buf); buf = NULL; *why = "out of memory"; } buf = nb; }
+    }
+    int failed = buf && ferror(f);
+    fclose(f);
+    if (!buf) return NULL;
+    if (failed) { free(buf); *why = "read error"; return NULL; }
+    if (memchr(buf, '\0', len)) { free(buf); *why = "binary file (contains a NUL byte)"; return NULL; }
+    source_t *s = source_from_string(path, buf, len);
+    free(buf);
+    if (!s) { *why = "out of memory"; return NULL; }
+    s->path = strdup(path);
+    return s;
+}
+
+void source_free_all(void)
+{
+    for (source_t *s = all_sources, *n; s; s = n) {
+        n = s->next;
+        free(s->name); free(s->path); free(s->text); free(s);
+    }
+    all_sources = NULL;
+}
+
+const char *source_line(const source_t *s, int line, size_t *len)
+{
+    const char *p = s->text, *end = s->text + s->len;
+    for (int l = 1; l < line && p < end; l++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) { p = end; break; }
+        p = nl + 1;
+    }
+    const char *e = memchr(p, '\n', (size_t)(end - p));
+    *len = (size_t)((e ? e : end) - p);
+    if (*len && p[*len - 1] == '\r') (*len)--;
+    return p;
+}

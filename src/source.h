@@ -1,0 +1,27 @@
+/* source: the text of one input (a file, an --set expression, a REPL line) and the
+ * locations that point into it. Diagnostics quote lines from here. */
+#ifndef OUTLAY_SOURCE_H
+#define OUTLAY_SOURCE_H
+#include <stddef.h>
+
+typedef struct source {
+    char *name;        /* shown in diagnostics: a path, "<eval>", "<repl>" ... */
+    char *path;        /* the real path for resolving relative imports, or NULL */
+    char *text;        /* NUL-terminated */
+    size_t len;
+    struct source *next;
+} source_t;
+
+typedef struct loc {
+    int first_line, first_column, last_line, last_column;
+    const source_t *src;
+} loc_t;
+
+/* Sources live until the program ends so every location stays valid. */
+source_t *source_from_string(const char *name, const char *text, size_t len);
+/* Reads a file; returns NULL and sets *why (static text) when it cannot. */
+source_t *source_from_file(const char *path, const char **why);
+void source_free_all(void);
+/* The text of line `line` (1-based) without its newline. */
+const char *source_line(const source_t *s, int line, size_t *len);
+#endif

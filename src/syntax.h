@@ -1,0 +1,39 @@
+/* syntax: the front end's interface — text in, AST out. Shared by grammar/lexer.l and
+ * grammar/parser.y; the rest of the program calls only syntax_parse. */
+#ifndef OUTLAY_SYNTAX_H
+#define OUTLAY_SYNTAX_H
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "source.h"
+
+#define YYLTYPE loc_t
+#define YYLTYPE_IS_DECLARED 1
+#define YYLTYPE_IS_TRIVIAL 1
+
+typedef struct node_list { node_t *head, *tail; } node_list_t;
+
+enum { LEX_MAX_BRACES = 256, LEX_MAX_LITERAL = 1000 };
+enum { FRAME_PLAIN, FRAME_CONTRACT, FRAME_WORKLOAD, FRAME_TIERS };
+
+typedef struct lex_state {
+    const source_t *src;
+    arena_t *arena;
+    int line, col;
+    int frame_kind[LEX_MAX_BRACES];
+    int frame_paren[LEX_MAX_BRACES];   /* ( and [ open inside each brace frame */
+    int nframes;
+    int pending_frame;                 /* the kind the next '{' opens */
+    int last_tok;                      /* 0 at the start of input */
+    int at_line_start;
+    int last_prefixed;                 /* parser scratch: the last unit said "prefixed" */
+    int eof_seen;
+    diag_t *err;
+    node_t *program;
+    int incomplete;                    /* input ended inside an open bracket or block */
+} lex_state;
+
+/* Parses a whole source. Returns the statement chain (NULL for empty input) or sets
+ * *err. *incomplete (may be NULL) tells the REPL that more lines could complete it. */
+node_t *syntax_parse(arena_t *arena, const source_t *src, diag_t **err, int *incomplete);
+#endif

@@ -1,0 +1,333 @@
+/* units: registry of dimensions, units and prefixes; dimension vectors; display units. */
+#include "units.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct prefix_def { char *name; mpq_t factor; } prefix_def_t;
+
+struct units {
+    char *dim_names[DIM_MAX];
+    int dim_base[DIM_MAX];
+    int ndims;
+    unit_def_t *defs;
+    size_t n, cap;
+    prefix_def_t *prefixes;
+    size_t nprefixes, pcap;
+};
+
+units_t *units_new(void) { return calloc(1, sizeof(units_t)); }
+
+void units_free(units_t *u)
+{
+    if (!u) return;
+    for (int i = 0; i < u->ndims; i++) free(u->dim_names[i]);
+    for (size_t i = 0; i < u->n; i++) { free(u->defs[i].name); mpq_clear(u->defs[i].factor); }
+    for (size_t i = 0; i < u->nprefixes; i++) { free(u->prefixes[i].name); mpq_clear(u->prefixes[i].factor); }
+    free(u->defs);
+    free(u->prefixes);
+    free(u);
+}
+
+int units_find_dimension(const units_t *u, const char *name)
+{
+    for (int i = 0; i < u->ndims; i++) if (!strcmp(u->dim_names[i], name)) return i;
+    return -1;
+}
+
+int units_add_dimension(units_t *u, const char *name, const char **err)
+{
+    if (units_find_dimension(u, name) >= 0) { *err = "dimension already declared"; return -1; }
+    if (u->ndims == DIM_MAX) { *err = "too many base dimensions (at most 48)"; return -1; }
+    if (!(u->dim_names[u->ndims] = strdup(name))) { *err = "out of memory"; return -1; }
+    u->dim_base[u->ndims] = -1;
+    return u->ndims++;
+}
+
+static int exact_index(const units_t *u, const char *name)
+{
+    for (size_t i = 0; i < u->n; i++) if (!strcmp(u->defs[i].name, name)) return (int)i;
+    return -1;
+}
+
+int units_is_declared(const units_t *u, const char *name) { return exact_index(u, name) >= 0; }
+
+static int push(units_t *u, const char *name, const mpq_t factor, const dim_t *dim, int prefixed,
+                const char **err)
+{
+    if (u->n >= 60000) { *err = "too many units"; return -1; }
+    if (u->n == u->cap) {
+        size_t cap = u->cap ? u->cap * 2 : 64;
+        unit_def_t *d = realloc(u->defs, cap * sizeof *d);
+        if (!d) { *err = "out of memory"; return -1; }
+        u->defs = d; u->cap = cap;
+    }
+    unit_def_t *d = &u->defs[u->n];
+    if (!(d->name = strdup(name))) { *err = "out of memory"; return -1; }
+    mpq_init(d->factor);
+    mpq_set(d->factor, factor);
+    d->dim = *dim;
+    d->prefixed = prefixed;
+    return (int)u->n++;
+}
+
+int units_add_base(units_t *u, const char *name, int dim, int prefixed, const char **err)
+{
+    if (exact_index(u, name) >= 0) { *err = "unit already declared"; return -1; }
+    if (dim < 0 && (dim = units_add_dimension(u, name, err)) < 0) return -1;
+    if (u->dim_base[dim] >= 0) { *err = "that dimension already has a base unit"; return -1; }
+    dim_t d;
+    memset(&d, 0, sizeof d);
+    d.e[dim] = 1;
+    mpq_t one;
+    mpq_init(one);
+    mpq_set_ui(one, 1, 1);
+    int id = push(u, name, one, &d, prefixed, err);
+    mpq_clear(one);
+    if (id >= 0) u->dim_base[dim] = id;
+    return id;
+}
+
+int units_add_derived(units_t *u, const char *name, const mpq_t factor, const dim_t *dim,
+                      int prefixed, const char **err)
+{
+    if (exact_index(u, name) >= 0) { *err = "unit already declared"; return -1; }
+    if (mpq_sgn(factor) <= 0) { *err = "a unit must be a positive quantity"; return -1; }
+    return push(u, name, factor, dim, prefixed, err);
+}
+
+int units_add_prefix(units_t *u, const char *name, const mpq_t factor, const char **err)
+{
+    for (size_t i = 0; i < u->nprefixes; i++)
+        if (!strcmp(u->prefixes[i].name, name)) { *err = "prefix already declared"; return -1; }
+    if (mpq_sgn(factor) <= 0) { *err = "a prefix must be positive"; return -1; }
+    if (u->nprefixes == u->pcap) {
+        size_t cap = u->pcap ? u->pcap * 2 : 32;
+        prefix_def_t *p = realloc(u->prefixes, cap * sizeof *p);
+        if (!p) { *err = "out of memory"; return -1; }
+        u->prefixes = p; u->pcap = cap;
+    }
+    prefix_def_t *p = &u->prefixes[u->nprefixes];
+    if (!(p->name = strdup(name))) { *err = "out of memory"; return -1; }
+    mpq_init(p->factor);
+    mpq_set(p->factor, factor);
+    return (int)u->nprefixes++;
+}
+
+int units_find(units_t *u, const char *name)
+{
+    int id = exact_index(u, name);
+    if (id >= 0) return id;
+    /* A prefixed form is registered as a unit of its own the first time it is used,
+     * so display units can name it. The longest prefix wins ("Gi" before "G"). */
+    size_t best_len = 0;
+    const prefix_def_t *best = NULL;
+    int base = -1;
+    for (size_t i = 0; i < u->nprefixes; i++) {
+        size_t pl = strlen(u->prefixes[i].name);
+        if (pl <= best_len || strncmp(name, u->prefixes[i].name, pl) != 0 || !name[pl]) continue;
+        int b = exact_index(u, name + pl);
+        if (b >= 0 && u->defs[b].prefixed) { best = &u->prefixes[i]; best_len = pl; base = b; }
+    }
+    if (!best) return -1;
+    mpq_t f;
+    mpq_init(f);
+    mpq_mul(f, best->factor, u->defs[base].factor);
+    dim_t d = u->defs[base].dim;
+    const char *err;
+    id = push(u, name, f, &d, 0, &err);
+    mpq_clear(f);
+    return id;
+}
+
+const unit_def_t *units_get(const units_t *u, int id) { return &u->defs[id]; }
+size_t units_count(const units_t *u) { return u->n; }
+int units_base_of(const units_t *u, int d) { return u->dim_base[d]; }
+const char *units_dimension_name(const units_t *u, int d) { return u->dim_names[d]; }
+int units_dimension_count(const units_t *u) { return u->ndims; }
+
+int dim_is_zero(const dim_t *d)
+{
+    for (int i = 0; i < DIM_MAX; i++) if (d->e[i]) return 0;
+    return 1;
+}
+
+int dim_eq(const dim_t *a, const dim_t *b) { return memcmp(a, b, sizeof *a) == 0; }
+
+int dim_combine(dim_t *out, const dim_t *a, const dim_t *b, int sign)
+{
+    dim_t r;
+    for (int i = 0; i < DIM_MAX; i++) {
+        int e = a->e[i] + sign * b->e[i];
+        if (e > DIM_EXP_MAX || e < -DIM_EXP_MAX) return 0;
+        r.e[i] = (signed char)e;
+    }
+    *out = r;
+    return 1;
+}
+
+int dim_scale(dim_t *out, const dim_t *a, long n)
+{
+    dim_t r;
+    for (int i = 0; i < DIM_MAX; i++) {
+        if (a->e[i] && (n > DIM_EXP_MAX || n < -DIM_EXP_MAX)) return 0;
+        long e = a->e[i] * n;
+        if (e > DIM_EXP_MAX || e < -DIM_EXP_MAX) return 0;
+        r.e[i] = (signed char)e;
+    }
+    *out = r;
+    return 1;
+}
+
+/* Writes "a*b^2/(c*d)" for name/exponent pairs. */
+typedef const char *(*name_fn)(const void *ctx, int i);
+static char *format_product(const void *ctx, name_fn name, const int *exps, int n)
+{
+    size_t cap = 16;
+    for (int i = 0; i < n; i++) if (exps[i]) cap += strlen(name(ctx, i)) + 8;
+    char *s = malloc(cap), *p = s;
+    if (!s) return NULL;
+    int npos = 0, nneg = 0;
+    for (int i = 0; i < n; i++) { if (exps[i] > 0) npos++; if (exps[i] < 0) nneg++; }
+    *p = '\0';
+    if (!npos && nneg) p += sprintf(p, "1");
+    int first = 1;
+    for (int i = 0; i < n; i++) if (exps[i] > 0) {
+        p += sprintf(p, "%s%s", first ? "" : "*", name(ctx, i));
+        if (exps[i] != 1) p += sprintf(p, "^%d", exps[i]);
+        first = 0;
+    }
+    if (nneg) {
+        p += sprintf(p, nneg > 1 ? "/(" : "/");
+        first = 1;
+        for (int i = 0; i < n; i++) if (exps[i] < 0) {
+            p += sprintf(p, "%s%s", first ? "" : "*", name(ctx, i));
+            if (exps[i] != -1) p += sprintf(p, "^%d", -exps[i]);
+            first = 0;
+        }
+        if (nneg > 1) p += sprintf(p, ")");
+    }
+    return s;
+}
+
+static const char *dim_name_at(const void *ctx, int i) { return ((const units_t *)ctx)->dim_names[i]; }
+
+char *units_format_dim(const units_t *u, const dim_t *d)
+{
+    if (dim_is_zero(d)) return strdup("dimensionless");
+    int exps[DIM_MAX];
+    for (int i = 0; i < DIM_MAX; i++) exps[i] = i < u->ndims ? d->e[i] : 0;
+    return format_product(u, dim_name_at, exps, u->ndims);
+}
+
+void uterm_single(uterm_t *t, int unit)
+{
+    memset(t, 0, sizeof *t);
+    t->n = 1;
+    t->t[0].unit = (unsigned short)unit;
+    t->t[0].exp = 1;
+}
+
+static void uterm_add(const units_t *u, uterm_t *r, int unit, int exp)
+{
+    if (r->n == UTERM_NONE || !exp) return;
+    for (int i = 0; i < r->n; i++) {
+        if (r->t[i].unit == unit || dim_eq(&u->defs[r->t[i].unit].dim, &u->defs[unit].dim)) {
+            int e = r->t[i].exp + exp;
+            if (e > DIM_EXP_MAX || e < -DIM_EXP_MAX) { r->n = UTERM_NONE; return; }
+            r->t[i].exp = (signed char)e;
+            return;
+        }
+    }
+    if (r->n == UTERM_MAX) { r->n = UTERM_NONE; return; }
+    r->t[r->n].unit = (unsigned short)unit;
+    r->t[r->n].exp = (signed char)exp;
+    r->n++;
+}
+
+static void uterm_compact(const units_t *u, uterm_t *r)
+{
+    if (r->n == UTERM_NONE) return;
+    int k = 0;
+    for (int i = 0; i < r->n; i++) if (r->t[i].exp) r->t[k++] = r->t[i];
+    r->n = (unsigned char)k;
+    dim_t d;
+    uterm_dim(u, r, &d);
+    if (dim_is_zero(&d)) r->n = 0;
+}
+
+void uterm_combine(const units_t *u, uterm_t *out, const uterm_t *a, const uterm_t *b, int sign)
+{
+    uterm_t r;
+    if (a->n == UTERM_NONE || b->n == UTERM_NONE) { memset(&r, 0, sizeof r); r.n = UTERM_NONE; *out = r; return; }
+    r = *a;
+    for (int i = 0; i < b->n; i++) uterm_add(u, &r, b->t[i].unit, sign * b->t[i].exp);
+    uterm_compact(u, &r);
+    *out = r;
+}
+
+void uterm_pow(uterm_t *out, const uterm_t *a, long n)
+{
+    uterm_t r = *a;
+    if (r.n != UTERM_NONE)
+        for (int i = 0; i < r.n; i++) {
+            long e = r.t[i].exp * n;
+            if (e > DIM_EXP_MAX || e < -DIM_EXP_MAX) { r.n = UTERM_NONE; break; }
+            r.t[i].exp = (signed char)e;
+        }
+    *out = r;
+}
+
+void uterm_factor(const units_t *u, const uterm_t *t, mpq_t out)
+{
+    mpq_set_ui(out, 1, 1);
+    if (t->n == UTERM_NONE) return;
+    mpq_t f;
+    mpq_init(f);
+    for (int i = 0; i < t->n; i++) {
+        const mpq_t *base = &u->defs[t->t[i].unit].factor;
+        int e = t->t[i].exp;
+        mpz_pow_ui(mpq_numref(f), mpq_numref(*base), (unsigned long)abs(e));
+        mpz_pow_ui(mpq_denref(f), mpq_denref(*base), (unsigned long)abs(e));
+        mpq_canonicalize(f);
+        if (e > 0) mpq_mul(out, out, f); else mpq_div(out, out, f);
+    }
+    mpq_clear(f);
+}
+
+void uterm_dim(const units_t *u, const uterm_t *t, dim_t *out)
+{
+    memset(out, 0, sizeof *out);
+    if (t->n == UTERM_NONE) return;
+    for (int i = 0; i < t->n; i++)
+        for (int k = 0; k < DIM_MAX; k++)
+            out->e[k] = (signed char)(out->e[k] + u->defs[t->t[i].unit].dim.e[k] * t->t[i].exp);
+}
+
+void uterm_for_dim(const units_t *u, const dim_t *d, uterm_t *out)
+{
+    memset(out, 0, sizeof *out);
+    for (int k = 0; k < u->ndims; k++) {
+        if (!d->e[k]) continue;
+        if (u->dim_base[k] < 0 || out->n == UTERM_MAX) { out->n = UTERM_NONE; return; }
+        out->t[out->n].unit = (unsigned short)u->dim_base[k];
+        out->t[out->n].exp = d->e[k];
+        out->n++;
+    }
+}
+
+struct term_ctx { const units_t *u; const uterm_t *t; };
+static const char *term_name_at(const void *ctx, int i)
+{
+    const struct term_ctx *c = ctx;
+    return c->u->defs[c->t->t[i].unit].name;
+}
+
+char *uterm_format(const units_t *u, const uterm_t *t)
+{
+    if (t->n == UTERM_NONE) return strdup("?");
+    int exps[UTERM_MAX];
+    for (int i = 0; i < t->n; i++) exps[i] = t->t[i].exp;
+    struct term_ctx c = { u, t };
+    return format_product(&c, term_name_at, exps, t->n);
+}

@@ -1,0 +1,72 @@
+/* units: the registry of dimensions, units and prefixes that the prelude and user files
+ * declare, dimension vectors, and the display units values carry. */
+#ifndef OUTLAY_UNITS_H
+#define OUTLAY_UNITS_H
+#include <gmp.h>
+#include <stddef.h>
+
+enum { DIM_MAX = 48, UTERM_MAX = 8, DIM_EXP_MAX = 100 };
+
+/* Exponent of each base dimension. */
+typedef struct dim { signed char e[DIM_MAX]; } dim_t;
+
+/* A display unit: a product of named units with integer exponents. n == UTERM_NONE
+ * means "no usable display unit": show the value in base units. */
+enum { UTERM_NONE = 255 };
+typedef struct uterm {
+    unsigned char n;
+    struct { unsigned short unit; signed char exp; } t[UTERM_MAX];
+} uterm_t;
+
+typedef struct unit_def {
+    char *name;
+    mpq_t factor;         /* value of 1 of this unit in base units */
+    dim_t dim;
+    int prefixed;         /* accepts SI/binary prefixes */
+} unit_def_t;
+
+typedef struct units units_t;
+
+units_t *units_new(void);
+void units_free(units_t *u);
+
+/* Declarations. Each returns an index >= 0, or -1 with *err set (static text). */
+int units_add_dimension(units_t *u, const char *name, const char **err);
+int units_add_base(units_t *u, const char *name, int dim, int prefixed, const char **err);
+int units_add_derived(units_t *u, const char *name, const mpq_t factor, const dim_t *dim,
+                      int prefixed, const char **err);
+int units_add_prefix(units_t *u, const char *name, const mpq_t factor, const char **err);
+int units_find_dimension(const units_t *u, const char *name);
+
+/* A unit by name, including a prefix + prefixed unit ("GB", "kWh"); -1 when unknown. */
+int units_find(units_t *u, const char *name);
+int units_is_declared(const units_t *u, const char *name);
+const unit_def_t *units_get(const units_t *u, int id);
+size_t units_count(const units_t *u);
+/* The base unit of base dimension d, or -1. */
+int units_base_of(const units_t *u, int d);
+const char *units_dimension_name(const units_t *u, int d);
+int units_dimension_count(const units_t *u);
+
+/* Dimension vectors */
+int dim_is_zero(const dim_t *d);
+int dim_eq(const dim_t *a, const dim_t *b);
+/* a + sign*b into out; 0 when an exponent would leave [-DIM_EXP_MAX, DIM_EXP_MAX]. */
+int dim_combine(dim_t *out, const dim_t *a, const dim_t *b, int sign);
+int dim_scale(dim_t *out, const dim_t *a, long n);
+/* "USD/time", "FLOP", "dimensionless"; malloc'd. */
+char *units_format_dim(const units_t *u, const dim_t *d);
+
+/* Display units */
+void uterm_single(uterm_t *t, int unit);
+/* a * b^sign, cancelling units of one dimension into the first one seen. */
+void uterm_combine(const units_t *u, uterm_t *out, const uterm_t *a, const uterm_t *b, int sign);
+void uterm_pow(uterm_t *out, const uterm_t *a, long n);
+/* The display unit's value in base units. */
+void uterm_factor(const units_t *u, const uterm_t *t, mpq_t out);
+void uterm_dim(const units_t *u, const uterm_t *t, dim_t *out);
+/* The display unit for a value of dimension d when it has none: its base units. */
+void uterm_for_dim(const units_t *u, const dim_t *d, uterm_t *out);
+/* "USD/(gpu*hour)"; "" when dimensionless; malloc'd. */
+char *uterm_format(const units_t *u, const uterm_t *t);
+#endif

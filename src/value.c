@@ -1,0 +1,485 @@
+/* value: constructors, reference counting and exact arithmetic on Outlay values. */
+#include "value.h"
+#include "diag.h"
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static value_t *alloc_value(value_kind kind)
+{
+    value_t *v = calloc(1, sizeof *v);
+    if (v) { v->kind = kind; v->refs = 1; }
+    return v;
+}
+
+value_t *value_ref(value_t *v) { if (v) v->refs++; return v; }
+
+void value_free(value_t *v)
+{
+    if (!v || --v->refs > 0) return;
+    switch (v->kind) {
+    case V_NUM: mpq_clear(v->u.num.q); break;
+    case V_STR: free(v->u.s); break;
+    case V_LIST:
+        for (size_t i = 0; i < v->u.list.n; i++) value_free(v->u.list.items[i]);
+        free(v->u.list.items);
+        break;
+    case V_RECORD:
+        for (size_t i = 0; i < v->u.rec.n; i++) { free(v->u.rec.keys[i]); value_free(v->u.rec.vals[i]); }
+        free(v->u.rec.keys); free(v->u.rec.vals); free(v->u.rec.tag);
+        break;
+    case V_OBJECT:
+        if (v->u.obj.type->free) v->u.obj.type->free(v->u.obj.p);
+        break;
+    default: break;
+    }
+    free(v);
+}
+
+value_t *value_quantity(const mpq_t q, const dim_t *dim, const uterm_t *disp)
+{
+    value_t *v = alloc_value(V_NUM);
+    if (!v) return NULL;
+    mpq_init(v->u.num.q);
+    mpq_set(v->u.num.q, q);
+    if (dim) v->u.num.dim = *dim;
+    if (disp) v->u.num.disp = *disp;
+    return v;
+}
+
+value_t *value_num(const mpq_t q) { return value_quantity(q, NULL, NULL); }
+
+value_t *value_num_si(long n)
+{
+    mpq_t q;
+    mpq_init(q);
+    mpq_set_si(q, n, 1);
+    value_t *v = value_num(q);
+    mpq_clear(q);
+    return v;
+}
+
+value_t *value_unit(const units_t *u, int unit)
+{
+    const unit_def_t *d = units_get(u, unit);
+    uterm_t t;
+    uterm_single(&t, unit);
+    return value_quantity(d->factor, &d->dim, &t);
+}
+
+value_t *value_bool(int b) { value_t *v = alloc_value(V_BOOL); if (v) v->u.b = !!b; return v; }
+value_t *value_date(date_t d) { value_t *v = alloc_value(V_DATE); if (v) v->u.date = d; return v; }
+
+value_t *value_str(const char *s)
+{
+    value_t *v = alloc_value(V_STR);
+    if (v && !(v->u.s = strdup(s))) { free(v); return NULL; }
+    return v;
+}
+
+value_t *value_list(value_t **items, size_t n)
+{
+    value_t *v = alloc_value(V_LIST);
+    if (!v) { for (size_t i = 0; i < n; i++) value_free(items[i]); free(items); return NULL; }
+    v->u.list.items = items;
+    v->u.list.n = n;
+    return v;
+}
+
+value_t *value_record(const char *tag)
+{
+    value_t *v = alloc_value(V_RECORD);
+    if (v && tag && !(v->u.rec.tag = strdup(tag))) { free(v); return NULL; }
+    return v;
+}
+
+int value_record_set(value_t *rec, const char *key, value_t *val)
+{
+    if (!val) return 0;
+    for (size_t i = 0; i < rec->u.rec.n; i++)
+        if (!strcmp(rec->u.rec.keys[i], key)) { value_free(rec->u.rec.vals[i]); rec->u.rec.vals[i] = val; return 1; }
+    size_t n = rec->u.rec.n + 1;
+    char **k = realloc(rec->u.rec.keys, n * sizeof *k);
+    if (k) rec->u.rec.keys = k;
+    value_t **vs = k ? realloc(rec->u.rec.vals, n * sizeof *vs) : NULL;
+    if (vs) rec->u.rec.vals = vs;
+    char *dup = vs ? strdup(key) : NULL;
+    if (!dup) { value_free(val); return 0; }
+    rec->u.rec.keys[n - 1] = dup;
+    rec->u.rec.vals[n - 1] = val;
+    rec->u.rec.n = n;
+    return 1;
+}
+
+value_t *value_record_get(const value_t *rec, const char *key)
+{
+    for (size_t i = 0; i < rec->u.rec.n; i++)
+        if (!strcmp(rec->u.rec.keys[i], key)) return rec->u.rec.vals[i];
+    return NULL;
+}
+
+value_t *value_object(const value_object_type_t *type, void *p)
+{
+    value_t *v = alloc_value(V_OBJECT);
+    if (!v) { if (type->free) type->free(p); return NULL; }
+    v->u.obj.type = type;
+    v->u.obj.p = p;
+    return v;
+}
+
+const char *value_kind_name(const value_t *v)
+{
+    switch (v->kind) {
+    case V_NUM: return dim_is_zero(&v->u.num.dim) ? "number" : "quantity";
+    case V_BOOL: return "boolean";
+    case V_STR: return "string";
+    case V_DATE: return "date";
+    case V_LIST: return "list";
+    case V_RECORD: return v->u.rec.tag ? v->u.rec.tag : "record";
+    case V_OBJECT: return v->u.obj.type->name;
+    }
+    return "value";
+}
+
+int value_is_dimensionless(const value_t *v) { return v->kind == V_NUM && dim_is_zero(&v->u.num.dim); }
+
+void value_display_unit(const units_t *u, const value_t *v, uterm_t *out)
+{
+    *out = v->u.num.disp;
+    dim_t d;
+    uterm_dim(u, out, &d);
+    if (out->n == UTERM_NONE || !dim_eq(&d, &v->u.num.dim)) uterm_for_dim(u, &v->u.num.dim, out);
+}
+
+void value_magnitude(const units_t *u, const value_t *v, mpq_t out)
+{
+    uterm_t t;
+    value_display_unit(u, v, &t);
+    mpq_t f;
+    mpq_init(f);
+    uterm_factor(u, &t, f);
+    mpq_div(out, v->u.num.q, f);
+    mpq_clear(f);
+}
+
+size_t value_bits(const mpq_t q)
+{
+    size_t a = mpz_sizeinbase(mpq_numref(q), 2), b = mpz_sizeinbase(mpq_denref(q), 2);
+    return a > b ? a : b;
+}
+
+int value_size_ok(size_t bits) { return bits <= VALUE_MAX_BITS; }
+
+static char *too_big(void)
+{
+    return diag_format("number too large: results are limited to about 315,000 digits");
+}
+
+int value_same_dim(const units_t *u, const value_t *a, const value_t *b, const char *what, char **err)
+{
+    if (a->kind != V_NUM || b->kind != V_NUM) {
+        *err = diag_format("cannot %s a %s and a %s", what, value_kind_name(a), value_kind_name(b));
+        return 0;
+    }
+    if (dim_eq(&a->u.num.dim, &b->u.num.dim)) return 1;
+    char *da = units_format_dim(u, &a->u.num.dim), *db = units_format_dim(u, &b->u.num.dim);
+    *err = diag_format("cannot %s %s and %s: the dimensions differ", what, da ? da : "?", db ? db : "?");
+    free(da); free(db);
+    return 0;
+}
+
+static value_t *date_plus(const units_t *u, date_t d, const value_t *t, int sign, char **err)
+{
+    /* Dates move by whole days; "day" is the prelude's unit of 86400 s. */
+    int day = units_find((units_t *)u, "day");
+    if (day < 0 || !dim_eq(&t->u.num.dim, &units_get(u, day)->dim)) {
+        char *dt = units_format_dim(u, &t->u.num.dim);
+        *err = diag_format("a date can only move by a time, not by %s", dt ? dt : "?");
+        free(dt);
+        return NULL;
+    }
+    mpq_t days;
+    mpq_init(days);
+    mpq_div(days, t->u.num.q, units_get(u, day)->factor);
+    value_t *r = NULL;
+    if (mpz_cmp_ui(mpq_denref(days), 1) != 0)
+        *err = diag_format("a date can only move by whole days (use add_months for calendar months)");
+    else if (!mpz_fits_slong_p(mpq_numref(days)) || labs(mpz_get_si(mpq_numref(days))) > 3650000)
+        *err = diag_format("date out of range");
+    else
+        r = value_date(d + sign * mpz_get_si(mpq_numref(days)));
+    mpq_clear(days);
+    return r;
+}
+
+static value_t *addsub(const units_t *u, const value_t *a, const value_t *b, int sign, char **err)
+{
+    if (a->kind == V_DATE && b->kind == V_NUM) return date_plus(u, a->u.date, b, sign, err);
+    if (sign > 0 && a->kind == V_NUM && b->kind == V_DATE) return date_plus(u, b->u.date, a, 1, err);
+    if (sign < 0 && a->kind == V_DATE && b->kind == V_DATE) {
+        int day = units_find((units_t *)u, "day");
+        if (day < 0) { *err = diag_format("the unit 'day' is not defined"); return NULL; }
+        value_t *one = value_unit(u, day);
+        if (!one) return NULL;
+        mpq_t n;
+        mpq_init(n);
+        mpq_set_si(n, a->u.date - b->u.date, 1);
+        mpq_mul(one->u.num.q, one->u.num.q, n);
+        mpq_clear(n);
+        return one;
+    }
+    if (!value_same_dim(u, a, b, sign > 0 ? "add" : "subtract", err)) return NULL;
+    const mpq_t *x = &a->u.num.q, *y = &b->u.num.q;
+    if (!value_size_ok(value_bits(*x) + value_bits(*y) + 1)) { *err = too_big(); return NULL; }
+    const uterm_t *disp = (a->u.num.disp.n || dim_is_zero(&a->u.num.dim)) ? &a->u.num.disp : &b->u.num.disp;
+    value_t *r = value_quantity(*x, &a->u.num.dim, disp);
+    if (!r) return NULL;
+    if (sign > 0) mpq_add(r->u.num.q, *x, *y); else mpq_sub(r->u.num.q, *x, *y);
+    r->u.num.approx = a->u.num.approx || b->u.num.approx;
+    return r;
+}
+
+value_t *value_add(const units_t *u, const value_t *a, const value_t *b, char **err) { return addsub(u, a, b, 1, err); }
+value_t *value_sub(const units_t *u, const value_t *a, const value_t *b, char **err) { return addsub(u, a, b, -1, err); }
+
+static value_t *muldiv(const units_t *u, const value_t *a, const value_t *b, int sign, char **err)
+{
+    if (a->kind != V_NUM || b->kind != V_NUM) {
+        *err = diag_format("cannot %s a %s by a %s", sign > 0 ? "multiply" : "divide",
+                           value_kind_name(a), value_kind_name(b));
+        return NULL;
+    }
+    if (sign < 0 && mpq_sgn(b->u.num.q) == 0) { *err = diag_format("division by zero"); return NULL; }
+    if (!value_size_ok(value_bits(a->u.num.q) + value_bits(b->u.num.q))) { *err = too_big(); return NULL; }
+    dim_t d;
+    if (!dim_combine(&d, &a->u.num.dim, &b->u.num.dim, sign)) {
+        *err = diag_format("unit exponent out of range (at most %d)", DIM_EXP_MAX);
+        return NULL;
+    }
+    uterm_t t;
+    uterm_combine(u, &t, &a->u.num.disp, &b->u.num.disp, sign);
+    value_t *r = value_quantity(a->u.num.q, &d, &t);
+    if (!r) return NULL;
+    if (sign > 0) mpq_mul(r->u.num.q, a->u.num.q, b->u.num.q); else mpq_div(r->u.num.q, a->u.num.q, b->u.num.q);
+    r->u.num.approx = a->u.num.approx || b->u.num.approx;
+    return r;
+}
+
+value_t *value_mul(const units_t *u, const value_t *a, const value_t *b, char **err) { return muldiv(u, a, b, 1, err); }
+value_t *value_div(const units_t *u, const value_t *a, const value_t *b, char **err) { return muldiv(u, a, b, -1, err); }
+
+value_t *value_pow(const units_t *u, const value_t *a, const value_t *b, char **err)
+{
+    (void)u;
+    if (a->kind != V_NUM || b->kind != V_NUM) {
+        *err = diag_format("cannot raise a %s to a %s", value_kind_name(a), value_kind_name(b));
+        return NULL;
+    }
+    if (!dim_is_zero(&b->u.num.dim)) { *err = diag_format("an exponent must be a plain number, not a quantity"); return NULL; }
+    if (mpz_cmp_ui(mpq_denref(b->u.num.q), 1) != 0) {
+        *err = diag_format("exponent is not a whole number: a fractional power is not exact");
+        return NULL;
+    }
+    mpz_srcptr n = mpq_numref(b->u.num.q);
+    /* 0, 1 and -1 (without units) stay small under any power: only the sign pattern
+     * of the exponent matters, so a huge exponent reduces to 1 or 2. */
+    int trivial = dim_is_zero(&a->u.num.dim) && mpz_cmp_ui(mpq_denref(a->u.num.q), 1) == 0 &&
+                  mpz_cmpabs_ui(mpq_numref(a->u.num.q), 1) <= 0;
+    long e;
+    if (trivial) {
+        e = mpz_sgn(n) * (mpz_odd_p(n) ? 1 : 2);
+    } else {
+        if (!mpz_fits_slong_p(n) || mpz_cmpabs_ui(n, VALUE_MAX_BITS) > 0) { *err = too_big(); return NULL; }
+        e = mpz_get_si(n);
+        if (!value_size_ok(value_bits(a->u.num.q) * (size_t)labs(e))) { *err = too_big(); return NULL; }
+    }
+    if (e < 0 && mpq_sgn(a->u.num.q) == 0) { *err = diag_format("division by zero (zero to a negative power)"); return NULL; }
+    dim_t d;
+    if (!dim_scale(&d, &a->u.num.dim, e)) {
+        *err = diag_format("unit exponent out of range (at most %d)", DIM_EXP_MAX);
+        return NULL;
+    }
+    uterm_t t;
+    uterm_pow(&t, &a->u.num.disp, e);
+    value_t *r = value_quantity(a->u.num.q, &d, &t);
+    if (!r) return NULL;
+    unsigned long ue = (unsigned long)labs(e);
+    mpz_pow_ui(mpq_numref(r->u.num.q), mpq_numref(a->u.num.q), ue);
+    mpz_pow_ui(mpq_denref(r->u.num.q), mpq_denref(a->u.num.q), ue);
+    if (e < 0) mpq_inv(r->u.num.q, r->u.num.q);
+    mpq_canonicalize(r->u.num.q);
+    r->u.num.approx = a->u.num.approx;
+    return r;
+}
+
+value_t *value_neg(const value_t *a, char **err)
+{
+    if (a->kind != V_NUM) { *err = diag_format("cannot negate a %s", value_kind_name(a)); return NULL; }
+    value_t *r = value_quantity(a->u.num.q, &a->u.num.dim, &a->u.num.disp);
+    if (r) { mpq_neg(r->u.num.q, r->u.num.q); r->u.num.approx = a->u.num.approx; }
+    return r;
+}
+
+int value_compare(const units_t *u, const value_t *a, const value_t *b, int *out, char **err)
+{
+    if (a->kind == V_DATE && b->kind == V_DATE) { *out = (a->u.date > b->u.date) - (a->u.date < b->u.date); return 1; }
+    if (a->kind == V_STR && b->kind == V_STR) { int c = strcmp(a->u.s, b->u.s); *out = (c > 0) - (c < 0); return 1; }
+    if (!value_same_dim(u, a, b, "compare", err)) return 0;
+    int c = mpq_cmp(a->u.num.q, b->u.num.q);
+    *out = (c > 0) - (c < 0);
+    return 1;
+}
+
+int value_equal(const units_t *u, const value_t *a, const value_t *b, int *out, char **err)
+{
+    if (a->kind != b->kind) { *out = 0; return 1; }
+    switch (a->kind) {
+    case V_NUM:
+        if (!value_same_dim(u, a, b, "compare", err)) return 0;
+        *out = mpq_equal(a->u.num.q, b->u.num.q) != 0;
+        return 1;
+    case V_BOOL: *out = a->u.b == b->u.b; return 1;
+    case V_STR: *out = !strcmp(a->u.s, b->u.s); return 1;
+    case V_DATE: *out = a->u.date == b->u.date; return 1;
+    case V_LIST:
+        if (a->u.list.n != b->u.list.n) { *out = 0; return 1; }
+        for (size_t i = 0; i < a->u.list.n; i++) {
+            if (!value_equal(u, a->u.list.items[i], b->u.list.items[i], out, err)) return 0;
+            if (!*out) return 1;
+        }
+        *out = 1;
+        return 1;
+    case V_RECORD:
+        if (a->u.rec.n != b->u.rec.n) { *out = 0; return 1; }
+        for (size_t i = 0; i < a->u.rec.n; i++) {
+            value_t *o = value_record_get(b, a->u.rec.keys[i]);
+            if (!o) { *out = 0; return 1; }
+            if (!value_equal(u, a->u.rec.vals[i], o, out, err)) return 0;
+            if (!*out) return 1;
+        }
+        *out = 1;
+        return 1;
+    case V_OBJECT: *out = a->u.obj.p == b->u.obj.p; return 1;
+    }
+    *out = 0;
+    return 1;
+}
+
+value_t *value_convert(const units_t *u, const value_t *a, const value_t *target, char **err)
+{
+    if (target->kind != V_NUM || target->u.num.disp.n == UTERM_NONE ||
+        (target->u.num.disp.n == 0 && !dim_is_zero(&target->u.num.dim))) {
+        *err = diag_format("the right side of 'in' must be a unit, such as USD/hour");
+        return NULL;
+    }
+    mpq_t f;
+    mpq_init(f);
+    uterm_factor(u, &target->u.num.disp, f);
+    int pure = mpq_equal(f, target->u.num.q);
+    mpq_clear(f);
+    if (!pure) { *err = diag_format("the right side of 'in' must be a unit without a number, such as USD/hour"); return NULL; }
+    if (a->kind != V_NUM) { *err = diag_format("cannot convert a %s to a unit", value_kind_name(a)); return NULL; }
+    if (!value_same_dim(u, a, target, "convert between", err)) return NULL;
+    value_t *r = value_quantity(a->u.num.q, &a->u.num.dim, &target->u.num.disp);
+    if (r) r->u.num.approx = a->u.num.approx;
+    return r;
+}
+
+int value_round_mode_parse(const char *name, round_mode *out)
+{
+    static const struct { const char *n; round_mode m; } modes[] = {
+        {"half_even", RM_HALF_EVEN}, {"half_up", RM_HALF_UP}, {"half_down", RM_HALF_DOWN},
+        {"up", RM_UP}, {"down", RM_DOWN}, {"ceiling", RM_CEILING}, {"floor", RM_FLOOR},
+    };
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+        if (!strcmp(modes[i].n, name)) { *out = modes[i].m; return 1; }
+    return 0;
+}
+
+/* half_up and half_down are about ties, measured away from zero: 2.5 -> 3 and -2.5 -> -3
+ * for half_up; up and down are away from and toward zero; ceiling and floor by sign. */
+void value_round_q(mpz_t out, const mpq_t x, round_mode mode)
+{
+    mpz_t q, r, twice;
+    mpz_inits(q, r, twice, NULL);
+    mpz_tdiv_qr(q, r, mpq_numref(x), mpq_denref(x));   /* toward zero */
+    int sign = mpq_sgn(x);
+    if (mpz_sgn(r) != 0) {
+        mpz_abs(twice, r);
+        mpz_mul_2exp(twice, twice, 1);
+        int half = mpz_cmp(twice, mpq_denref(x));       /* <0 below half, 0 tie, >0 above */
+        int away = 0;
+        switch (mode) {
+        case RM_HALF_EVEN: away = half > 0 || (half == 0 && mpz_odd_p(q)); break;
+        case RM_HALF_UP: away = half >= 0; break;
+        case RM_HALF_DOWN: away = half > 0; break;
+        case RM_UP: away = 1; break;
+        case RM_DOWN: away = 0; break;
+        case RM_CEILING: away = sign > 0; break;
+        case RM_FLOOR: away = sign < 0; break;
+        }
+        if (away) { if (sign > 0) mpz_add_ui(q, q, 1); else mpz_sub_ui(q, q, 1); }
+    }
+    mpz_set(out, q);
+    mpz_clears(q, r, twice, NULL);
+}
+
+value_t *value_round(const units_t *u, const value_t *x, const value_t *quantum, round_mode mode, char **err)
+{
+    if (!value_same_dim(u, x, quantum, "round", err)) return NULL;
+    if (mpq_sgn(quantum->u.num.q) <= 0) { *err = diag_format("the rounding quantum must be positive"); return NULL; }
+    if (!value_size_ok(value_bits(x->u.num.q) + value_bits(quantum->u.num.q))) { *err = too_big(); return NULL; }
+    mpq_t ratio;
+    mpq_init(ratio);
+    mpq_div(ratio, x->u.num.q, quantum->u.num.q);
+    mpz_t n;
+    mpz_init(n);
+    value_round_q(n, ratio, mode);
+    mpq_set_z(ratio, n);
+    mpz_clear(n);
+    value_t *r = value_quantity(x->u.num.q, &x->u.num.dim, x->u.num.disp.n ? &x->u.num.disp : &quantum->u.num.disp);
+    if (r) { mpq_mul(r->u.num.q, ratio, quantum->u.num.q); r->u.num.approx = x->u.num.approx; }
+    mpq_clear(ratio);
+    return r;
+}
+
+value_t *value_from_literal(const char *text, int scale, int percent, char **err)
+{
+    /* digits[.digits][e[+-]digits], '_' between digits */
+    char *digits = malloc(strlen(text) + 1);
+    if (!digits) { *err = diag_format("out of memory"); return NULL; }
+    size_t nd = 0;
+    long frac = 0, exp10 = 0;
+    int in_frac = 0;
+    const char *p = text;
+    for (; *p && *p != 'e' && *p != 'E'; p++) {
+        if (*p == '_') continue;
+        if (*p == '.') { in_frac = 1; continue; }
+        digits[nd++] = *p;
+        if (in_frac) frac++;
+    }
+    digits[nd] = '\0';
+    if (*p) {
+        p++;
+        int neg = *p == '-';
+        if (*p == '+' || *p == '-') p++;
+        if (strlen(p) > 7) { free(digits); *err = diag_format("exponent too large in number literal"); return NULL; }
+        exp10 = strtol(p, NULL, 10);
+        if (neg) exp10 = -exp10;
+    }
+    exp10 += scale - frac - (percent ? 2 : 0);
+    if (labs(exp10) > 100000) { free(digits); *err = diag_format("exponent too large in number literal (at most 10^100000)"); return NULL; }
+    mpq_t q;
+    mpq_init(q);
+    mpz_set_str(mpq_numref(q), digits, 10);
+    free(digits);
+    mpz_t p10;
+    mpz_init(p10);
+    mpz_ui_pow_ui(p10, 10, (unsigned long)labs(exp10));
+    if (exp10 >= 0) mpz_mul(mpq_numref(q), mpq_numref(q), p10); else mpz_set(mpq_denref(q), p10);
+    mpz_clear(p10);
+    mpq_canonicalize(q);
+    value_t *v = value_num(q);
+    mpq_clear(q);
+    return v;
+}

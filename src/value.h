@@ -1,0 +1,90 @@
+/* value: the values Outlay computes with — exact quantities (a GMP rational, a
+ * dimension and a display unit), booleans, strings, dates, lists, records, and opaque
+ * objects (functions, contracts, workloads). Reference counted: value_free drops one
+ * reference. Operations return a new reference, or NULL with *err set (malloc'd). */
+#ifndef OUTLAY_VALUE_H
+#define OUTLAY_VALUE_H
+#include <gmp.h>
+#include "dates.h"
+#include "units.h"
+
+/* Largest operand or result, in bits of numerator or denominator (about 315,000
+ * decimal digits): GMP aborts when memory runs out, so sizes are checked first. */
+enum { VALUE_MAX_BITS = 1 << 20 };
+
+typedef enum { V_NUM, V_BOOL, V_STR, V_DATE, V_LIST, V_RECORD, V_OBJECT } value_kind;
+
+typedef struct value value_t;
+
+typedef struct value_object_type {
+    const char *name;            /* "function", "contract", "workload" */
+    void (*free)(void *);
+} value_object_type_t;
+
+struct value {
+    value_kind kind;
+    int refs;
+    union {
+        struct { mpq_t q; dim_t dim; uterm_t disp; int approx; } num;
+        int b;
+        char *s;
+        date_t date;
+        struct { size_t n; value_t **items; } list;
+        struct { size_t n; char **keys; value_t **vals; char *tag; } rec;
+        struct { const value_object_type_t *type; void *p; } obj;
+    } u;
+};
+
+value_t *value_ref(value_t *v);
+void value_free(value_t *v);
+
+value_t *value_num(const mpq_t q);                 /* dimensionless */
+value_t *value_num_si(long n);
+value_t *value_quantity(const mpq_t q, const dim_t *dim, const uterm_t *disp);
+value_t *value_unit(const units_t *u, int unit);   /* 1 of a named unit */
+value_t *value_bool(int b);
+value_t *value_str(const char *s);
+value_t *value_date(date_t d);
+value_t *value_list(value_t **items, size_t n);    /* takes the references */
+value_t *value_record(const char *tag);
+/* Adds or replaces a field; takes the reference to v. 0 on out-of-memory. */
+int value_record_set(value_t *rec, const char *key, value_t *v);
+value_t *value_record_get(const value_t *rec, const char *key);  /* borrowed */
+value_t *value_object(const value_object_type_t *type, void *p);
+
+const char *value_kind_name(const value_t *v);
+int value_is_dimensionless(const value_t *v);
+/* The quantity's value in its display unit (q / factor). */
+void value_magnitude(const units_t *u, const value_t *v, mpq_t out);
+/* The display unit, falling back to base units. */
+void value_display_unit(const units_t *u, const value_t *v, uterm_t *out);
+
+/* Arithmetic on quantities (and date + time, date - date). */
+value_t *value_add(const units_t *u, const value_t *a, const value_t *b, char **err);
+value_t *value_sub(const units_t *u, const value_t *a, const value_t *b, char **err);
+value_t *value_mul(const units_t *u, const value_t *a, const value_t *b, char **err);
+value_t *value_div(const units_t *u, const value_t *a, const value_t *b, char **err);
+value_t *value_pow(const units_t *u, const value_t *a, const value_t *b, char **err);
+value_t *value_neg(const value_t *a, char **err);
+/* -1, 0, 1 into *out; 0 on error. Quantities of one dimension, dates, strings. */
+int value_compare(const units_t *u, const value_t *a, const value_t *b, int *out, char **err);
+/* Deep equality for ==; errors only for quantities of different dimensions. */
+int value_equal(const units_t *u, const value_t *a, const value_t *b, int *out, char **err);
+/* a shown in the unit of b (b must be a pure unit, such as USD/hour). */
+value_t *value_convert(const units_t *u, const value_t *a, const value_t *target, char **err);
+/* Whether both values are quantities of one dimension; *err names both otherwise. */
+int value_same_dim(const units_t *u, const value_t *a, const value_t *b, const char *what, char **err);
+
+/* Rounding of a rational to an integer. */
+typedef enum { RM_HALF_EVEN, RM_HALF_UP, RM_HALF_DOWN, RM_UP, RM_DOWN, RM_CEILING, RM_FLOOR } round_mode;
+int value_round_mode_parse(const char *name, round_mode *out);
+void value_round_q(mpz_t out, const mpq_t x, round_mode mode);
+/* x rounded to a multiple of quantum (same dimension). */
+value_t *value_round(const units_t *u, const value_t *x, const value_t *quantum, round_mode mode, char **err);
+
+/* Parses a numeric literal ("1_000.5e-3") times 10^scale, percent divides by 100. */
+value_t *value_from_literal(const char *text, int scale, int percent, char **err);
+/* Whether an operation on these sizes (in bits) may go ahead. */
+int value_size_ok(size_t bits);
+size_t value_bits(const mpq_t q);
+#endif
