@@ -180,8 +180,9 @@ static void escalation(const contract_t *c, const period_t *p, mpq_t out)
     mpq_clear(f);
 }
 
-/* Graduated charge for the quantity range [from, to) over the tiers. */
-static void graduated(const sku_terms_t *s, const mpq_t from, const mpq_t to, mpq_t out)
+/* Graduated charge for the quantity range [from, to) over the tiers; bounds[i] is the
+ * upper end of tier i in the usage's base units (the last tier may have none). */
+static void graduated(const sku_terms_t *s, mpq_t *bounds, const mpq_t from, const mpq_t to, mpq_t out)
 {
     mpq_t lo, hi, part;
     mpq_inits(lo, hi, part, NULL);
@@ -190,7 +191,7 @@ static void graduated(const sku_terms_t *s, const mpq_t from, const mpq_t to, mp
         /* this tier covers [lo, hi) */
         const tier_t *t = &s->tiers[i];
         mpq_set(hi, to);
-        if (t->upto && mpq_cmp(t->upto->u.num.q, hi) < 0) mpq_set(hi, t->upto->u.num.q);
+        if (t->upto && mpq_cmp(bounds[i], hi) < 0) mpq_set(hi, bounds[i]);
         mpq_set(part, from);
         if (mpq_cmp(lo, part) > 0) mpq_set(part, lo);
         if (mpq_cmp(hi, part) > 0) {
@@ -199,35 +200,39 @@ static void graduated(const sku_terms_t *s, const mpq_t from, const mpq_t to, mp
             mpq_add(out, out, part);
         }
         if (!t->upto) break;
-        mpq_set(lo, t->upto->u.num.q);
+        mpq_set(lo, bounds[i]);
     }
     mpq_clears(lo, hi, part, NULL);
 }
 
-static const tier_t *volume_tier(const sku_terms_t *s, const mpq_t q)
+static const tier_t *volume_tier(const sku_terms_t *s, mpq_t *bounds, const mpq_t q)
 {
     for (size_t i = 0; i < s->ntiers; i++)
-        if (!s->tiers[i].upto || mpq_cmp(q, s->tiers[i].upto->u.num.q) < 0) return &s->tiers[i];
+        if (!s->tiers[i].upto || mpq_cmp(q, bounds[i]) < 0) return &s->tiers[i];
     return &s->tiers[s->ntiers - 1];
 }
 
 /* The list (unescalated) rate of a SKU for checking dimensions and reporting. */
 static const value_t *sku_rate(const sku_terms_t *s) { return s->kind == PRICE_FLAT ? s->rate : s->tiers[0].rate; }
 
-static int check_tiers(pricer_t *pr, const sku_terms_t *s, const value_t *usage)
+/* Tier bounds in the usage's terms. A bound may be given as a level (5 PB) for usage that
+ * is a level over time (PB-month): it then counts per pricing month. */
+static int tier_bounds(pricer_t *pr, const sku_terms_t *s, const dim_t *qdim, mpq_t *out)
 {
     for (size_t i = 0; i < s->ntiers; i++) {
         if (!dim_eq(&s->tiers[i].rate->u.num.dim, &sku_rate(s)->u.num.dim))
             return fail(pr, diag_format("the tiers of %s have rates of different dimensions", s->sku));
-        if (s->tiers[i].upto) {
-            dim_t prod;
-            dim_combine(&prod, &s->tiers[i].upto->u.num.dim, &sku_rate(s)->u.num.dim, 1);
-            if (single_dim(&prod) != pr->currency) {
-                char *dt = dims_text(pr, &s->tiers[i].upto->u.num.dim), *du = dims_text(pr, &usage->u.num.dim);
-                int r = fail(pr, diag_format("the tier bounds of %s are %s but its rate prices %s", s->sku, dt ? dt : "?", du ? du : "?"));
-                free(dt); free(du);
-                return r;
-            }
+        const value_t *b = s->tiers[i].upto;
+        if (!b) continue;
+        dim_t with_time;
+        dim_combine(&with_time, &b->u.num.dim, &pr->time, 1);
+        if (dim_eq(&b->u.num.dim, qdim)) mpq_set(out[i], b->u.num.q);
+        else if (dim_eq(&with_time, qdim)) mpq_mul(out[i], b->u.num.q, units_get(pr->u, pr->month)->factor);
+        else {
+            char *dt = dims_text(pr, &b->u.num.dim), *du = dims_text(pr, qdim);
+            int r = fail(pr, diag_format("the tier bounds of %s are %s but it is used in %s", s->sku, dt ? dt : "?", du ? du : "?"));
+            free(dt); free(du);
+            return r;
         }
     }
     return 1;
@@ -348,10 +353,21 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
         value_t *zero = NULL;
         if (!use) { zero = value_quantity(sk->reserved->u.num.q, &sk->reserved->u.num.dim, &sk->reserved->u.num.disp); mpq_set_ui(zero->u.num.q, 0, 1); use = zero; }
         if (!amount_for(pr, sk->sku, use, lr, p, q)) { value_free(zero); ok = 0; break; }
-        if (sk->kind != PRICE_FLAT && !check_tiers(pr, sk, use)) { value_free(zero); ok = 0; break; }
         /* the quantity as reported: in the rate's unit of measure */
         dim_t qdim;
         dim_combine(&qdim, &pr->money, &lr->u.num.dim, -1);
+        mpq_t *bounds = NULL;
+        if (sk->kind != PRICE_FLAT) {
+            bounds = malloc(sk->ntiers * sizeof *bounds);
+            for (size_t i = 0; bounds && i < sk->ntiers; i++) mpq_init(bounds[i]);
+            if (!bounds || !tier_bounds(pr, sk, &qdim, bounds)) {
+                for (size_t i = 0; bounds && i < sk->ntiers; i++) mpq_clear(bounds[i]);
+                free(bounds);
+                value_free(zero);
+                ok = bounds ? 0 : fail(pr, diag_format("out of memory"));
+                break;
+            }
+        }
         uterm_t qdisp;
         uterm_t money_t = pr->money_unit;
         uterm_combine(pr->u, &qdisp, &money_t, &lr->u.num.disp, -1);
@@ -393,15 +409,15 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
             case PRICE_GRADUATED:
                 if (sk->cumulative) {
                     mpq_add(x, st[s].cumulative, q);
-                    graduated(sk, st[s].cumulative, x, amount);
+                    graduated(sk, bounds, st[s].cumulative, x, amount);
                 } else {
                     mpq_set_ui(x, 0, 1);
-                    graduated(sk, x, q, amount);
+                    graduated(sk, bounds, x, q, amount);
                 }
                 break;
             case PRICE_VOLUME:
                 mpq_add(x, st[s].cumulative, q);
-                mpq_mul(amount, q, volume_tier(sk, sk->cumulative ? x : q)->rate->u.num.q);
+                mpq_mul(amount, q, volume_tier(sk, bounds, sk->cumulative ? x : q)->rate->u.num.q);
                 break;
             }
             mpq_mul(amount, amount, esc);
@@ -414,6 +430,8 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
         mpq_add(st[s].charge, st[s].charge, sku_charge[s]);
         mpq_add(t->charges, t->charges, sku_charge[s]);
         if (ok) ok = value_record_set(charges_rec, sk->sku, money_value(pr, sku_charge[s]));
+        for (size_t i = 0; bounds && i < sk->ntiers; i++) mpq_clear(bounds[i]);
+        free(bounds);
         value_free(qv);
         value_free(zero);
     }
@@ -541,19 +559,24 @@ value_t *contract_price(const contract_t *c, units_t *u, const char *workload,
     if (done == nperiods && !*err) {
         inv = value_record("invoice");
         value_t **names = calloc(c->nskus + 1, sizeof *names);
-        value_t *eff = value_record("rates"), *qty = value_record("quantities"), *charges = value_record("charges");
+        value_t *eff = value_record("rates"), *all_in = value_record("rates"), *qty = value_record("quantities"), *charges = value_record("charges");
         for (size_t s = 0; names && s < c->nskus; s++) names[s] = value_str(c->skus[s].sku);
-        int ok = inv && names && eff && qty && charges;
+        int ok = inv && names && eff && all_in && qty && charges;
         for (size_t s = 0; ok && s < c->nskus; s++) {
             ok = value_record_set(charges, c->skus[s].sku, money_value(&pr, st[s].charge));
             if (!st[s].qty_unit) continue;
             value_t *qv = value_quantity(st[s].quantity, &st[s].qty_unit->u.num.dim, &st[s].qty_unit->u.num.disp);
+            /* effective: what the SKU's own charges came to per unit; all-in: the whole
+             * invoice per unit of this SKU (the figure to compare with a list price when one
+             * SKU dominates the deal) */
             if (mpq_sgn(st[s].quantity) > 0) {
                 mpq_t r;
                 mpq_init(r);
-                mpq_div(r, term.total, st[s].quantity);
                 const value_t *lr = sku_rate(&c->skus[s]);
+                mpq_div(r, st[s].charge, st[s].quantity);
                 ok = value_record_set(eff, c->skus[s].sku, value_quantity(r, &lr->u.num.dim, &lr->u.num.disp));
+                mpq_div(r, term.total, st[s].quantity);
+                ok = ok && value_record_set(all_in, c->skus[s].sku, value_quantity(r, &lr->u.num.dim, &lr->u.num.disp));
                 mpq_clear(r);
             }
             ok = ok && value_record_set(qty, c->skus[s].sku, qv);
@@ -563,7 +586,7 @@ value_t *contract_price(const contract_t *c, units_t *u, const char *workload,
              value_record_set(inv, "currency", value_str(cur)) && value_record_set(inv, "skus", value_list(names, c->nskus)) &&
              value_record_set(inv, "periods", value_list(recs, nperiods)) && totals_record(&pr, inv, &term) &&
              value_record_set(inv, "charges", charges) && value_record_set(inv, "quantities", qty) &&
-             value_record_set(inv, "effective", eff);
+             value_record_set(inv, "effective", eff) && value_record_set(inv, "all_in", all_in);
         names = NULL; recs = NULL;
         if (!ok) { value_free(inv); inv = NULL; if (!*err) *err = diag_format("out of memory"); }
     }

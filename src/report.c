@@ -402,11 +402,13 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
     }
     table_write(b, &t);
     table_free(&t);
-    const value_t *eff = get(inv, "effective");
+    const value_t *eff = get(inv, "effective"), *all_in = get(inv, "all_in");
     for (size_t i = 0; eff && i < eff->u.rec.n; i++) {
-        sb_printf(b, "Effective %s rate: ", eff->u.rec.keys[i]);
+        sb_printf(b, "%s: ", eff->u.rec.keys[i]);
         write_value(b, u, eff->u.rec.vals[i], exact, 0);
-        sb_add(b, "\n", 1);
+        sb_puts(b, " effective, ");
+        write_value(b, u, get(all_in, eff->u.rec.keys[i]), exact, 0);
+        sb_puts(b, " all-in (invoice total / quantity)\n");
     }
     if (chart) {
         /* a bar per period, scaled to the largest invoice total */

@@ -20,6 +20,7 @@ typedef struct lex_state {
     const source_t *src;
     arena_t *arena;
     int line, col;
+    size_t offset;                     /* bytes consumed, for looking ahead */
     int frame_kind[LEX_MAX_BRACES];
     int frame_paren[LEX_MAX_BRACES];   /* ( and [ open inside each brace frame */
     int nframes;
