@@ -234,6 +234,17 @@ static int to_mpfr(mpfr_t out, const value_t *v)
     return mpfr_set_q(out, v->u.num.q, MPFR_RNDN);
 }
 
+/* The display unit of a square root: every exponent halved, when all are even. */
+static void halve_disp(const value_t *x, value_t *r)
+{
+    uterm_t t = x->u.num.disp;
+    for (int i = 0; t.n != UTERM_NONE && i < t.n; i++) {
+        if (t.t[i].exp % 2) return;
+        t.t[i].exp = (signed char)(t.t[i].exp / 2);
+    }
+    r->u.num.disp = t;
+}
+
 static value_t *b_sqrt(units_t *u, value_t **a, size_t n, char **err)
 {
     (void)u; (void)n;
@@ -252,6 +263,7 @@ static value_t *b_sqrt(units_t *u, value_t **a, size_t n, char **err)
         mpz_sqrt(mpq_denref(r), mpq_denref(a[0]->u.num.q));
         value_t *v = value_quantity(r, &half, NULL);
         mpq_clear(r);
+        if (v) halve_disp(a[0], v);
         return v;
     }
     mpfr_t x;
@@ -259,6 +271,7 @@ static value_t *b_sqrt(units_t *u, value_t **a, size_t n, char **err)
     mpfr_sqrt(x, x, MPFR_RNDN);
     value_t *v = from_mpfr(x, &half, err);
     mpfr_clear(x);
+    if (v) halve_disp(a[0], v);
     return v;
 }
 

@@ -56,6 +56,50 @@ void diag_free(diag_t *d)
     free(d);
 }
 
+static int valid_utf8(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (!len || i + len > n) return 0;
+        for (size_t k = 1; k < len; k++) if ((s[i + k] & 0xC0) != 0x80) return 0;
+        i += len;
+    }
+    return 1;
+}
+
+enum { QUOTE_WIDTH = 100 };
+
+/* Quotes the source line (a window of it when long, so a megabyte line stays readable)
+ * with a caret under the span; bytes that cannot be shown print as '?'. */
+static void quote_line(FILE *out, const loc_t *l)
+{
+    size_t len;
+    const unsigned char *line = (const unsigned char *)source_line(l->src, l->first_line, &len);
+    int utf8 = valid_utf8(line, len);
+    size_t start = l->first_column > 0 ? (size_t)l->first_column - 1 : 0;
+    size_t end = (l->last_line == l->first_line && l->last_column > l->first_column) ? (size_t)l->last_column : start + 1;
+    if (start > len) start = len;
+    if (end > len + 1) end = len + 1;
+    size_t from = start > QUOTE_WIDTH / 2 ? start - QUOTE_WIDTH / 2 : 0;
+    size_t to = from + QUOTE_WIDTH < len ? from + QUOTE_WIDTH : len;
+    if (end > to + 1) end = to + 1;
+    fprintf(out, " %5d | %s", l->first_line, from ? "..." : "");
+    for (size_t i = from; i < to; i++) {
+        unsigned char c = line[i];
+        fputc(c == '\t' || (c >= 0x20 && c != 0x7f && (c < 0x80 || utf8)) ? c : '?', out);
+    }
+    fprintf(out, "%s\n       | %s", to < len ? "..." : "", from ? "   " : "");
+    for (size_t i = from; i < start; i++) {
+        if (utf8 && (line[i] & 0xC0) == 0x80) continue;
+        fputc(line[i] == '\t' ? '\t' : ' ', out);
+    }
+    fputc('^', out);
+    for (size_t i = start + 1; i < end; i++)
+        if (!(utf8 && i < len && (line[i] & 0xC0) == 0x80)) fputc('~', out);
+    fputc('\n', out);
+}
+
 void diag_print(FILE *out, const diag_t *d)
 {
     const char *msg = d->msg ? d->msg : "out of memory";
@@ -64,18 +108,7 @@ void diag_print(FILE *out, const diag_t *d)
     } else {
         const loc_t *l = &d->loc;
         fprintf(out, "%s:%d:%d: error: %s\n", l->src->name, l->first_line, l->first_column, msg);
-        size_t len;
-        const char *line = source_line(l->src, l->first_line, &len);
-        fprintf(out, " %5d | %.*s\n", l->first_line, (int)len, line);
-        fprintf(out, "       | ");
-        int start = l->first_column > 0 ? l->first_column : 1;
-        int end = (l->last_line == l->first_line && l->last_column >= start) ? l->last_column : start;
-        if (end > (int)len + 1) end = (int)len + 1;
-        if (start > end) start = end;
-        for (int c = 1; c < start; c++) fputc(c <= (int)len && line[c - 1] == '\t' ? '\t' : ' ', out);
-        fputc('^', out);
-        for (int c = start + 1; c <= end; c++) fputc('~', out);
-        fputc('\n', out);
+        quote_line(out, l);
     }
     if (d->hint) fprintf(out, "hint: %s\n", d->hint);
 }

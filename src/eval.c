@@ -17,7 +17,7 @@ enum { NBUCKETS = 1024, MAX_DEPTH = 2000, MAX_CALL_DEPTH = 200, MAX_ASSERT_TEXT 
 
 typedef struct binding { char *name; value_t *value; loc_t loc; struct binding *next; } binding_t;
 typedef struct scope { const char *name; value_t *value; struct scope *up; } scope_t;
-typedef struct override { char *name; const node_t *expr; value_t *value; int used; int from_set; struct override *next; } override_t;
+typedef struct override { char *name; const node_t *expr; value_t *value; loc_t loc; int used; int from_set; struct override *next; } override_t;
 typedef struct loaded { char *path; node_t *ast; arena_t *arena; struct loaded *next; } loaded_t;
 
 /* What a run and its scenario re-runs share: the units, the search path, parsed files. */
@@ -963,7 +963,7 @@ static int exec_assert(eval_t *e, const node_t *n)
     a->label = loc_text(&span);
     a->message = msg;
     a->detail = passed ? NULL : assert_detail(e, n->a);
-    a->loc = n->a->loc;
+    a->loc = span;
     a->passed = passed;
     return !e->err;
 }
@@ -1044,10 +1044,11 @@ static char *resolve_import(eval_t *e, const char *name)
     char buf[PATH_MAX];
     const char *ext = strlen(name) > 7 && !strcmp(name + strlen(name) - 7, ".outlay") ? "" : ".outlay";
     if (name[0] == '/') { snprintf(buf, sizeof buf, "%s%s", name, ext); return file_exists(buf) ? strdup(buf) : NULL; }
-    if (e->current_dir) {
-        snprintf(buf, sizeof buf, "%s/%s%s", e->current_dir, name, ext);
-        if (file_exists(buf)) return strdup(buf);
-    }
+    /* beside the importing file; a program from the command line or the REPL imports
+     * from the working directory */
+    if (e->current_dir && strcmp(e->current_dir, ".")) snprintf(buf, sizeof buf, "%s/%s%s", e->current_dir, name, ext);
+    else snprintf(buf, sizeof buf, "%s%s", name, ext);
+    if (file_exists(buf)) return strdup(buf);
     for (size_t i = 0; i < e->sh->ndirs; i++) {
         snprintf(buf, sizeof buf, "%s/%s%s", e->sh->dirs[i], name, ext);
         if (file_exists(buf)) return strdup(buf);
@@ -1055,25 +1056,55 @@ static char *resolve_import(eval_t *e, const char *name)
     return NULL;
 }
 
-static node_t *parse_file(eval_t *e, const char *path, const loc_t *from)
+/* Parses a file once per process (scenario re-runs reuse the AST). key is its real
+ * path; name is how diagnostics call it. *ast may be NULL for a file of comments. */
+static int parse_file(eval_t *e, const char *key, const char *name, const loc_t *from, node_t **ast)
 {
     for (loaded_t *l = e->sh->files; l; l = l->next)
-        if (!strcmp(l->path, path)) return l->ast;
+        if (!strcmp(l->path, key)) { *ast = l->ast; return 1; }
     const char *why = NULL;
-    source_t *src = source_from_file(path, &why);
-    if (!src) { fail(e, from, DIAG_IO, "cannot read %s: %s", path, why); return NULL; }
-    if (src->len == 0 && !from) { fail(e, NULL, DIAG_IO, "%s is empty", path); return NULL; }
+    source_t *src = source_from_file(name, &why);
+    if (!src) return !fail(e, from, DIAG_IO, "cannot read %s: %s", name, why);
+    if (src->len == 0 && !from) return !fail(e, NULL, DIAG_IO, "%s is empty", name);
     loaded_t *l = calloc(1, sizeof *l);
-    if (!l) { fail(e, from, DIAG_LIMIT, "out of memory"); return NULL; }
-    l->arena = arena_new();
-    l->path = strdup(path);
+    if (!l || !(l->arena = arena_new()) || !(l->path = strdup(key))) {
+        if (l) { arena_free(l->arena); free(l); }
+        return !fail(e, from, DIAG_LIMIT, "out of memory");
+    }
     diag_t *err = NULL;
-    l->ast = l->arena ? syntax_parse(l->arena, src, &err, NULL) : NULL;
+    l->ast = syntax_parse(l->arena, src, &err, NULL);
     l->next = e->sh->files;
     e->sh->files = l;
-    if (err) { if (!e->err) e->err = err; else diag_free(err); return NULL; }
-    if (!l->ast) { static node_t empty_marker; l->ast = &empty_marker; empty_marker.kind = S_SCENARIO; }
-    return l->ast;
+    if (err) { if (!e->err) e->err = err; else diag_free(err); return 0; }
+    *ast = l->ast;
+    return 1;
+}
+
+static int register_scenarios(eval_t *e, node_t *ast);
+
+/* Imports are run in order, but their scenarios must be known before anything runs:
+ * this walks the import graph of a newly loaded file once. */
+static int scan_imports(eval_t *e, node_t *ast, const char *path)
+{
+    const char *saved = e->current_dir;
+    char *dir = path ? dir_of(path) : NULL;
+    if (dir) e->current_dir = dir;
+    int ok = 1;
+    for (node_t *s = ast; s && ok; s = s->next) {
+        if (s->kind != S_IMPORT) continue;
+        char *name = resolve_import(e, s->text);
+        char *real = name ? realpath(name, NULL) : NULL;
+        int seen = 0;
+        for (loaded_t *l = e->sh->files; real && l; l = l->next) seen |= !strcmp(l->path, real);
+        node_t *imported = NULL;
+        if (real && !seen) ok = parse_file(e, real, name, &s->loc, &imported) && register_scenarios(e, imported) &&
+                                scan_imports(e, imported, name);
+        free(name);
+        free(real);
+    }
+    e->current_dir = saved;
+    free(dir);
+    return ok;
 }
 
 static int run_in_dir(eval_t *e, const node_t *ast, const char *path)
@@ -1087,24 +1118,33 @@ static int run_in_dir(eval_t *e, const node_t *ast, const char *path)
     return ok;
 }
 
+/* Records that a file (by real path) is imported in this run; 0 if it already was. */
+static int mark_imported(eval_t *e, char *real)
+{
+    for (size_t i = 0; i < e->nimported; i++)
+        if (!strcmp(e->imported[i], real)) { free(real); return 0; }
+    char **im = realloc(e->imported, (e->nimported + 1) * sizeof *im);
+    if (!im) { free(real); fail(e, NULL, DIAG_LIMIT, "out of memory"); return 0; }
+    e->imported = im;
+    e->imported[e->nimported++] = real;
+    return 1;
+}
+
 static int import_file(eval_t *e, const node_t *n)
 {
-    char *path = resolve_import(e, n->text);
-    if (!path) {
+    char *name = resolve_import(e, n->text);
+    char *real = name ? realpath(name, NULL) : NULL;
+    if (!real) {
+        free(name);
         fail(e, &n->loc, DIAG_IO, "cannot find \"%s\" to import", n->text);
         diag_set_hint(e->err, "imports are looked up beside the importing file, in OUTLAY_PATH and in the stdlib");
         return 0;
     }
-    char *real = realpath(path, NULL);
-    if (real) { free(path); path = real; }
-    for (size_t i = 0; i < e->nimported; i++)
-        if (!strcmp(e->imported[i], path)) { free(path); return 1; }
-    char **im = realloc(e->imported, (e->nimported + 1) * sizeof *im);
-    if (!im) { free(path); fail(e, &n->loc, DIAG_LIMIT, "out of memory"); return 0; }
-    e->imported = im;
-    e->imported[e->nimported++] = path;
-    node_t *ast = parse_file(e, path, &n->loc);
-    return ast && run_in_dir(e, ast, path);
+    node_t *ast = NULL;
+    int ok = !mark_imported(e, real) ? !e->err
+             : parse_file(e, e->imported[e->nimported - 1], name, &n->loc, &ast) && run_in_dir(e, ast, name);
+    free(name);
+    return ok;
 }
 
 /* ---------- construction ---------- */
@@ -1120,17 +1160,13 @@ static eval_t *eval_child(eval_t *parent)
 
 static int load_prelude(eval_t *e)
 {
-    char *path = resolve_import(e, "prelude");
-    if (!path) return !fail(e, NULL, DIAG_IO, "cannot find the stdlib prelude (set OUTLAY_PATH to the stdlib directory)");
-    char *real = realpath(path, NULL);
-    free(path);
-    if (!real) return !fail(e, NULL, DIAG_IO, "cannot find the stdlib prelude");
-    node_t *ast = parse_file(e, real, NULL);
-    char **im = ast ? realloc(e->imported, (e->nimported + 1) * sizeof *im) : NULL;
-    if (!im) { free(real); return 0; }
-    e->imported = im;
-    e->imported[e->nimported++] = real;
-    return run_in_dir(e, ast, real);
+    char *name = resolve_import(e, "prelude");
+    char *real = name ? realpath(name, NULL) : NULL;
+    node_t *ast = NULL;
+    int ok = real && mark_imported(e, real) && parse_file(e, real, name, NULL, &ast) && run_in_dir(e, ast, name);
+    if (!real) fail(e, NULL, DIAG_IO, "cannot find the stdlib prelude (set OUTLAY_PATH to the stdlib directory)");
+    free(name);
+    return ok;
 }
 
 eval_t *eval_new(diag_t **err)
@@ -1232,6 +1268,12 @@ static int add_main(eval_t *e, node_t *ast)
         sh->main = m; sh->capmain = cap;
     }
     sh->main[sh->nmain++] = ast;
+    return register_scenarios(e, ast);
+}
+
+static int register_scenarios(eval_t *e, node_t *ast)
+{
+    shared_t *sh = e->sh;
     for (node_t *s = ast; s; s = s->next) {
         if (s->kind != S_SCENARIO) continue;
         for (size_t i = 0; i < sh->nscenarios; i++)
@@ -1251,13 +1293,10 @@ static int take_error(eval_t *e, diag_t **err)
 
 int eval_load_file(eval_t *e, const char *path, diag_t **err)
 {
-    node_t *ast = parse_file(e, path, NULL);
-    if (ast) {
-        char *real = realpath(path, NULL);
-        if (real) e->current_dir = NULL;
-        free(real);
-        add_main(e, ast);
-    }
+    node_t *ast = NULL;
+    char *real = realpath(path, NULL);
+    if (parse_file(e, real ? real : path, path, NULL, &ast) && add_main(e, ast)) scan_imports(e, ast, path);
+    free(real);
     return take_error(e, err);
 }
 
@@ -1266,9 +1305,8 @@ int eval_load_source(eval_t *e, source_t *src, diag_t **err, int *incomplete)
     diag_t *perr = NULL;
     node_t *ast = syntax_parse(e->sh->arena, src, &perr, incomplete);
     if (perr) { *err = perr; return 0; }
-    if (ast && !add_main(e, ast)) return take_error(e, err);
-    *err = NULL;
-    return 1;
+    if (ast && add_main(e, ast)) scan_imports(e, ast, NULL);
+    return take_error(e, err);
 }
 
 static int add_override(eval_t *e, const char *name, const node_t *expr, value_t *value, int from_set)
@@ -1304,6 +1342,7 @@ int eval_set_override(eval_t *e, const char *assignment, diag_t **err)
         return 0;
     }
     if (!add_override(e, ast->text, ast->a, NULL, 1)) { *err = diag_new(DIAG_LIMIT, NULL, "out of memory"); return 0; }
+    e->overrides->loc = ast->loc;
     return 1;
 }
 
@@ -1348,7 +1387,7 @@ static int check_overrides_used(eval_t *e)
 {
     for (override_t *o = e->overrides; o; o = o->next)
         if (o->from_set && !o->used) {
-            fail(e, &o->expr->loc, DIAG_NAME, "--set %s: the program has no definition named `%s`", o->name, o->name);
+            fail(e, &o->loc, DIAG_NAME, "--set %s: the program has no definition named `%s`", o->name, o->name);
             return 0;
         }
     return 1;
@@ -1359,8 +1398,7 @@ int eval_run(eval_t *e, diag_t **err)
     if (ensure_prelude(e)) {
         while (e->sh && e->ran < e->sh->nmain && !e->err) {
             node_t *ast = e->sh->main[e->ran++];
-            if (ast->kind == S_SCENARIO && !ast->text) continue;   /* an empty file */
-            run_in_dir(e, ast, ast->loc.src && ast->loc.src->path ? ast->loc.src->path : NULL);
+            if (ast) run_in_dir(e, ast, ast->loc.src ? ast->loc.src->path : NULL);
         }
         if (!e->err && !e->rerun && e->is_root) check_overrides_used(e);
     }
@@ -1385,8 +1423,7 @@ static int rerun(eval_t *e, const char *scenario, const char *param, value_t *pa
         c->current_dir = e->current_dir;
         for (size_t i = 0; i < e->sh->nmain && !c->err; i++) {
             node_t *ast = e->sh->main[i];
-            if (ast->kind == S_SCENARIO && !ast->text) continue;
-            run_in_dir(c, ast, ast->loc.src && ast->loc.src->path ? ast->loc.src->path : NULL);
+            if (ast) run_in_dir(c, ast, ast->loc.src ? ast->loc.src->path : NULL);
         }
     }
     size_t k = 0;

@@ -326,9 +326,9 @@ static void table_write(sbuf_t *b, const table_t *t)
             if (!s) s = "";
             size_t pad = w[c] - display_width(s);
             if (c) sb_puts(b, "  ");
-            if (t->right[c] && r > 0) for (size_t i = 0; i < pad; i++) sb_add(b, " ", 1);
+            if (t->right[c]) for (size_t i = 0; i < pad; i++) sb_add(b, " ", 1);
             sb_puts(b, s);
-            if ((!t->right[c] || r == 0) && c + 1 < t->cols) for (size_t i = 0; i < pad; i++) sb_add(b, " ", 1);
+            if (!t->right[c] && c + 1 < t->cols) for (size_t i = 0; i < pad; i++) sb_add(b, " ", 1);
         }
         /* no trailing spaces */
         while (b->n && b->s[b->n - 1] == ' ') b->s[--b->n] = '\0';

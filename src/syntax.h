@@ -26,6 +26,8 @@ typedef struct lex_state {
     int nframes;
     int pending_frame;                 /* the kind the next '{' opens */
     int last_tok;                      /* 0 at the start of input */
+    int open_depth;                    /* ( and [ open anywhere */
+    loc_t open_at[64];                 /* where the innermost 64 of them opened */
     int at_line_start;
     int last_prefixed;                 /* parser scratch: the last unit said "prefixed" */
     int eof_seen;

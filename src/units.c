@@ -129,7 +129,18 @@ int units_find(units_t *u, const char *name)
         int b = exact_index(u, name + pl);
         if (b >= 0 && u->defs[b].prefixed) { best = &u->prefixes[i]; best_len = pl; base = b; }
     }
-    if (!best) return -1;
+    if (!best) {
+        /* a plural reads as its singular: 36 months, 8 gpus; a definition of the same
+         * name takes precedence, so `hours = ...` stays a usable variable name */
+        size_t len = strlen(name);
+        if (len > 1 && len < 256 && name[len - 1] == 's') {
+            char singular[256];
+            memcpy(singular, name, len - 1);
+            singular[len - 1] = '\0';
+            return units_find(u, singular);
+        }
+        return -1;
+    }
     mpq_t f;
     mpq_init(f);
     mpq_mul(f, best->factor, u->defs[base].factor);
