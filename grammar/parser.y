@@ -84,7 +84,7 @@ static node_list_t list_add(node_list_t l, node_t *n)
 %token NONE "none" TO "to" FROM "from" UNTIL "until" GRADUATED "graduated" VOLUME "volume"
 %token CUMULATIVE "cumulative" FIRST "first" NEXT "next" UP "up" AT "at" USE "use"
 
-%type <node> stmt expr expr_inner postfix primary number exponent clause tier witem field def
+%type <node> stmt expr expr_inner postfix primary number exponent clause clause_inner tier witem witem_inner field def
 %type <node> opt_mode opt_overage opt_extends
 %type <list> stmts args opt_args params opt_params clauses tiers witems fields defs names
 %type <list> clause_list tier_list witem_list field_list def_list
@@ -169,8 +169,10 @@ params
 /* ---- blocks: items separated by newlines or commas ---- */
 clauses: %empty { $$ = list1(NULL); } | clause_list opt_sep ;
 clause_list: clause { $$ = list1($1); } | clause_list sep clause { $$ = list_add($1, $3); } ;
+clause: clause_inner { $$ = $1; $$->span = @$; } ;
 witems: %empty { $$ = list1(NULL); } | witem_list opt_sep ;
 witem_list: witem { $$ = list1($1); } | witem_list sep witem { $$ = list_add($1, $3); } ;
+witem: witem_inner { $$ = $1; $$->span = @$; } ;
 defs: %empty { $$ = list1(NULL); } | def_list opt_sep ;
 def_list: def { $$ = list1($1); } | def_list sep def { $$ = list_add($1, $3); } ;
 fields: %empty { $$ = list1(NULL); } | field_list opt_sep ;
@@ -181,12 +183,12 @@ opt_sep: %empty | sep ;
 
 field: IDENT '=' expr   { OOM_CHECK($$ = NEW(S_DEF, @1)); $$->text = $1; $$->a = $3; } ;
 
-witem
+witem_inner
     : def
     | USE IDENT '=' expr { OOM_CHECK($$ = NEW(W_USE, @2)); $$->text = $2; $$->a = $4; }
     ;
 
-clause
+clause_inner
     : IDENT '=' expr    { OOM_CHECK($$ = NEW(C_FIELD, @1)); $$->text = $1; $$->a = $3; }
     | RATE IDENT '=' expr
                         { OOM_CHECK($$ = NEW(C_RATE, @2)); $$->text = $2; $$->a = $4; }

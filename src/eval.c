@@ -15,7 +15,8 @@
 
 enum { NBUCKETS = 1024, MAX_DEPTH = 2000, MAX_CALL_DEPTH = 200, MAX_ASSERT_TEXT = 120 };
 
-typedef struct binding { char *name; value_t *value; loc_t loc; struct binding *next; } binding_t;
+/* expr is what was evaluated (the definition's, or an override's), for explain */
+typedef struct binding { char *name; value_t *value; loc_t loc; const node_t *def, *expr; int overridden; struct binding *next; } binding_t;
 typedef struct scope { const char *name; value_t *value; struct scope *up; } scope_t;
 typedef struct override { char *name; const node_t *expr; value_t *value; loc_t loc; int used; int from_set; struct override *next; } override_t;
 typedef struct loaded { char *path; node_t *ast; arena_t *arena; struct loaded *next; } loaded_t;
@@ -97,12 +98,16 @@ static binding_t *global_find(const eval_t *e, const char *name)
     return NULL;
 }
 
-static int global_define(eval_t *e, const char *name, value_t *v, const loc_t *loc)
+static int global_define(eval_t *e, const node_t *def, value_t *v)
 {
+    const char *name = def->text;
+    const loc_t *loc = &def->loc;
     binding_t *b = calloc(1, sizeof *b);
     if (!b || !(b->name = strdup(name))) { free(b); value_free(v); fail(e, loc, DIAG_LIMIT, "out of memory"); return 0; }
     b->value = v;
     b->loc = *loc;
+    b->def = def;
+    b->expr = def->a;
     unsigned h = hash(name);
     b->next = e->globals[h];
     e->globals[h] = b;
@@ -224,6 +229,10 @@ static value_t *lookup(eval_t *e, const node_t *n)
     if (v) return value_ref(v);
     binding_t *b = global_find(e, n->text);
     if (b) return value_ref(b->value);
+    if (!strcmp(n->text, "_")) {
+        if (e->last) return value_ref(e->last);
+        return fail(e, &n->loc, DIAG_NAME, "`_` is the last result, and there is none yet");
+    }
     int unit = units_find(e->sh->units, n->text);
     if (unit >= 0) return value_unit(e->sh->units, unit);
     if (!strcmp(n->text, "period"))
@@ -977,23 +986,27 @@ static int exec_stmt(eval_t *e, const node_t *n)
     case S_IMPORT: return import_file(e, n);
     case S_DEF: {
         if (!check_new_name(e, n->text, &n->loc)) return 0;
+        const override_t *o = override_for(e, n->text);
         value_t *v = overridden(e, n->text, n->a);
-        return v && global_define(e, n->text, v, &n->loc);
+        if (!v || !global_define(e, n, v)) return 0;
+        binding_t *b = global_find(e, n->text);
+        if (o) { b->overridden = 1; b->expr = o->value ? NULL : o->expr; }
+        return 1;
     }
     case S_FN: {
         if (!check_new_name(e, n->text, &n->loc)) return 0;
         value_t *v = value_object(&function_type, (void *)n);
-        return v && global_define(e, n->text, v, &n->loc);
+        return v && global_define(e, n, v);
     }
     case S_CONTRACT: {
         if (!check_new_name(e, n->text, &n->loc)) return 0;
         value_t *v = build_contract(e, n);
-        return v && global_define(e, n->text, v, &n->loc);
+        return v && global_define(e, n, v);
     }
     case S_WORKLOAD: {
         if (!check_new_name(e, n->text, &n->loc)) return 0;
         value_t *v = value_object(&workload_type, (void *)n);
-        return v && global_define(e, n->text, v, &n->loc);
+        return v && global_define(e, n, v);
     }
     case S_SHOW: case S_EXPR: {
         value_t *v = eval_expr(e, n->a);
@@ -1535,3 +1548,151 @@ size_t eval_assertion_count(const eval_t *e) { return e->nasserts; }
 const assertion_t *eval_assertion(const eval_t *e, size_t i) { return &e->asserts[i]; }
 units_t *eval_units(eval_t *e) { return e->sh->units; }
 value_t *eval_last(eval_t *e) { return e->last; }
+
+/* ---------- explain ---------- */
+
+/* The source text of a span, its lines joined with single spaces. */
+static char *span_text(const loc_t *l)
+{
+    if (!l->src) return strdup("?");
+    size_t cap = 256, n = 0;
+    char *out = malloc(cap);
+    if (!out) return NULL;
+    for (int line = l->first_line; line <= l->last_line; line++) {
+        size_t len;
+        const char *t = source_line(l->src, line, &len);
+        size_t from = line == l->first_line ? (size_t)(l->first_column - 1) : 0;
+        size_t to = line == l->last_line ? (size_t)l->last_column : len;
+        if (to > len) to = len;
+        if (from > to) from = to;
+        /* drop a trailing comment and surrounding blanks */
+        const char *hash = memchr(t + from, '#', to - from);
+        if (hash && line != l->last_line) to = (size_t)(hash - t);
+        while (from < to && (t[from] == ' ' || t[from] == '\t')) from++;
+        while (to > from && (t[to - 1] == ' ' || t[to - 1] == '\t')) to--;
+        if (n + (to - from) + 2 > cap) {
+            cap = (n + (to - from) + 2) * 2;
+            char *p = realloc(out, cap);
+            if (!p) { free(out); return NULL; }
+            out = p;
+        }
+        if (n && to > from) out[n++] = ' ';
+        memcpy(out + n, t + from, to - from);
+        n += to - from;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/* A value in a line: an invoice by its total, anything long cut short. */
+static char *explain_summary(eval_t *e, const value_t *v)
+{
+    if (v->kind == V_RECORD && v->u.rec.tag && !strcmp(v->u.rec.tag, "invoice")) {
+        const value_t *total = value_record_get(v, "total"), *periods = value_record_get(v, "periods");
+        char *t = total ? describe(e, total) : NULL;
+        char *s = diag_format("an invoice of %zu periods, total %s", periods ? periods->u.list.n : 0, t ? t : "?");
+        free(t);
+        return s;
+    }
+    char *s = describe(e, v);
+    if (s && strlen(s) > 160) strcpy(s + 150, " ...");
+    return s;
+}
+
+typedef struct explain_state { FILE *out; const char **seen; size_t nseen, cap; } explain_state_t;
+
+static int explain_seen(explain_state_t *x, const char *name)
+{
+    for (size_t i = 0; i < x->nseen; i++) if (!strcmp(x->seen[i], name)) return 1;
+    if (x->nseen == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 32;
+        const char **p = realloc(x->seen, cap * sizeof *p);
+        if (!p) return 1;
+        x->seen = p; x->cap = cap;
+    }
+    x->seen[x->nseen++] = name;
+    return 0;
+}
+
+static void explain_name(eval_t *e, explain_state_t *x, const char *name, int depth);
+
+/* Explains the global names an expression refers to. */
+static void explain_refs(eval_t *e, explain_state_t *x, const node_t *n, int depth)
+{
+    if (!n) return;
+    if ((n->kind == E_IDENT || n->kind == E_CALL) && global_find(e, n->text)) explain_name(e, x, n->text, depth);
+    explain_refs(e, x, n->a, depth);
+    explain_refs(e, x, n->b, depth);
+    explain_refs(e, x, n->c, depth);
+    for (const node_t *k = n->list; k; k = k->next) explain_refs(e, x, k, depth);
+}
+
+static void explain_name(eval_t *e, explain_state_t *x, const char *name, int depth)
+{
+    binding_t *b = global_find(e, name);
+    if (!b || explain_seen(x, name) || depth > 12) return;
+    FILE *out = x->out;
+    int ind = depth * 2;
+    const char *where = b->loc.src ? b->loc.src->name : "?";
+    switch (b->def->kind) {
+    case S_DEF: {
+        loc_t span = b->expr ? ast_span(b->expr) : b->loc;
+        char *text = b->expr ? span_text(&span) : strdup("(a swept value)");
+        char *val = explain_summary(e, b->value);
+        fprintf(out, "%*s%s = %s%s\n", ind, "", name, text ? text : "?", b->overridden ? "   [overridden]" : "");
+        if (!b->expr || b->expr->kind != E_NUM || strchr(text ? text : "", ' '))
+            fprintf(out, "%*s%*s= %s\n", ind, "", (int)strlen(name) + 1, "", val ? val : "?");
+        fprintf(out, "%*s  (%s:%d)\n", ind, "", where, b->loc.first_line);
+        free(text);
+        free(val);
+        explain_refs(e, x, b->expr, depth + 1);
+        break;
+    }
+    case S_FN: case S_CONTRACT: case S_WORKLOAD: {
+        static const char *kinds[] = { [S_FN] = "function", [S_CONTRACT] = "contract", [S_WORKLOAD] = "workload" };
+        fprintf(out, "%*s%s: %s (%s:%d)\n", ind, "", name, kinds[b->def->kind], where, b->loc.first_line);
+        const node_t *items = b->def->kind == S_FN ? NULL : b->def->list;
+        if (b->def->kind == S_FN) {
+            loc_t span = ast_span(b->def->a);
+            char *text = span_text(&span);
+            fprintf(out, "%*s  = %s\n", ind, "", text ? text : "?");
+            free(text);
+        }
+        /* each clause as written, whole lines */
+        size_t strip = (size_t)-1;
+        for (const node_t *it = items; it; it = it->next) {
+            size_t len;
+            const char *t = it->span.src ? source_line(it->span.src, it->span.first_line, &len) : "";
+            size_t lead = strspn(t, " \t");
+            if (lead < strip) strip = lead;
+        }
+        for (const node_t *it = items; it; it = it->next)
+            for (int line = it->span.first_line; it->span.src && line <= it->span.last_line; line++) {
+                size_t len;
+                const char *t = source_line(it->span.src, line, &len);
+                size_t cut = strspn(t, " \t");
+                if (cut > strip) cut = strip;
+                if (cut > len) cut = len;
+                fprintf(out, "%*s  %.*s\n", ind, "", (int)(len - cut), t + cut);
+            }
+        if (b->def->kind == S_FN) explain_refs(e, x, b->def->a, depth + 1);
+        for (const node_t *it = items; it; it = it->next) explain_refs(e, x, it, depth + 1);
+        break;
+    }
+    default: break;
+    }
+}
+
+int eval_explain(eval_t *e, const char *name, FILE *out, diag_t **err)
+{
+    *err = NULL;
+    if (!global_find(e, name)) {
+        fail(e, NULL, DIAG_NAME, "no definition named `%s`", name);
+        suggest_name(e, name);
+        return take_error(e, err);
+    }
+    explain_state_t x = { out, NULL, 0, 0 };
+    explain_name(e, &x, name, 0);
+    free(x.seen);
+    return 1;
+}

@@ -2,6 +2,7 @@
  * and collects what they show and assert. It owns the environment and the units. */
 #ifndef OUTLAY_EVAL_H
 #define OUTLAY_EVAL_H
+#include <stdio.h>
 #include "ast.h"
 #include "diag.h"
 #include "value.h"
@@ -47,6 +48,9 @@ void eval_clear_shown(eval_t *e);
 size_t eval_assertion_count(const eval_t *e);
 const assertion_t *eval_assertion(const eval_t *e, size_t i);
 units_t *eval_units(eval_t *e);
+
+/* How NAME was computed: its definition, the values it came from, recursively. */
+int eval_explain(eval_t *e, const char *name, FILE *out, diag_t **err);
 
 /* REPL support */
 value_t *eval_last(eval_t *e);                       /* borrowed; NULL if none */

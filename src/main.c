@@ -2,7 +2,9 @@
  * decides the exit code: 0 ok, 1 an assert failed, 2 any usage, syntax, name, unit or
  * runtime error. */
 #include "config.h"
+#include "diff.h"
 #include "eval.h"
+#include "json.h"
 #include "repl.h"
 #include "report.h"
 #include <errno.h>
@@ -18,6 +20,9 @@ static const char usage_text[] =
 "       outlay run FILE [OPTIONS]        run a program and print what it shows\n"
 "       outlay eval EXPR [OPTIONS]       evaluate one expression\n"
 "       outlay check FILE...             parse, resolve names and check dimensions\n"
+"       outlay diff OLD NEW              what changed in each result and invoice total;\n"
+"                                        OLD or NEW may be a saved --format json report\n"
+"       outlay explain NAME FILE         how NAME was computed, with intermediate values\n"
 "       outlay repl [FILE...]            interactive session (also: outlay on a terminal)\n"
 "       outlay                           read a program from standard input when it is not a terminal\n"
 "\n"
@@ -28,6 +33,7 @@ static const char usage_text[] =
 "  --exact              print exact values (fractions or repeating decimals)\n"
 "  --chart              draw invoices as bar charts in the terminal\n"
 "  --out FILE           write the result to FILE (atomically) instead of standard output\n"
+"  --compare-to JSON    with diff: compare FILE against a saved JSON report\n"
 "  -h, --help           show this help\n"
 "  --version            show the version\n"
 "\n"
@@ -42,6 +48,7 @@ typedef struct options {
     size_t nsets;
     const char *scenario;
     const char *out;
+    const char *compare_to;
     report_opts_t report;
 } options_t;
 
@@ -59,7 +66,8 @@ static int parse_args(int argc, char **argv, options_t *o)
     o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
     if (!o->inputs || !o->sets) return usage_error("%s", "out of memory");
     int i = 1;
-    if (i < argc && (!strcmp(argv[i], "run") || !strcmp(argv[i], "eval") || !strcmp(argv[i], "check") || !strcmp(argv[i], "repl")))
+    if (i < argc && (!strcmp(argv[i], "run") || !strcmp(argv[i], "eval") || !strcmp(argv[i], "check") ||
+                     !strcmp(argv[i], "repl") || !strcmp(argv[i], "diff") || !strcmp(argv[i], "explain")))
         o->command = argv[i++];
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -72,6 +80,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         if (!strcmp(a, "--chart")) { o->report.chart = 1; continue; }
         if (TAKE("--set")) { if (!val) return usage_error("%s needs NAME=EXPR", "--set"); o->sets[o->nsets++] = val; continue; }
         if (TAKE("--scenario")) { if (!val) return usage_error("%s needs a name", "--scenario"); o->scenario = val; continue; }
+        if (TAKE("--compare-to")) { if (!val) return usage_error("%s needs a JSON report", "--compare-to"); o->compare_to = val; continue; }
         if (TAKE("--out")) { if (!val) return usage_error("%s needs a file name", "--out"); o->out = val; continue; }
         if (TAKE("--format")) {
             if (!val) return usage_error("%s needs text, json or csv", "--format");
@@ -90,6 +99,9 @@ static int parse_args(int argc, char **argv, options_t *o)
     if (!strcmp(o->command, "eval") && o->ninputs != 1) return usage_error("%s", "eval takes one expression (quote it)");
     if (!strcmp(o->command, "run") && o->ninputs != 1) return usage_error("%s", o->ninputs ? "run takes one file" : "run needs a file");
     if (!strcmp(o->command, "check") && o->ninputs == 0) return usage_error("%s", "check needs at least one file");
+    if (!strcmp(o->command, "diff") && o->ninputs + (o->compare_to != NULL) != 2)
+        return usage_error("%s", "diff takes OLD and NEW (or FILE --compare-to REPORT.json)");
+    if (!strcmp(o->command, "explain") && o->ninputs != 2) return usage_error("%s", "explain takes a NAME and a FILE");
     return 0;
 }
 
@@ -134,14 +146,81 @@ static int report_assertions(eval_t *e)
     return failed;
 }
 
-static int run_main(options_t *o)
+/* A new interpreter with the command line's search path and --set overrides. */
+static eval_t *new_eval(const options_t *o, diag_t **err)
+{
+    eval_t *e = eval_new(err);
+    if (!e) return NULL;
+    eval_default_search_path(e);
+    for (size_t i = 0; i < o->nsets && !*err; i++) eval_set_override(e, o->sets[i], err);
+    return e;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* One side of a diff: a saved JSON report, or a program run now. */
+static int diff_side(const options_t *o, const char *path, diff_side_t *side)
 {
     diag_t *err = NULL;
-    eval_t *e = eval_new(&err);
+    if (ends_with(path, ".json")) {
+        const char *why = NULL;
+        source_t *src = source_from_file(path, &why);
+        if (!src) { fprintf(stderr, "outlay: error: cannot read %s: %s\n", path, why); return 0; }
+        char *jerr = NULL;
+        json_t *j = json_parse(src->text, src->len, &jerr);
+        int ok = j && diff_from_json(j, side, &jerr);
+        if (!ok) fprintf(stderr, "outlay: error: %s: %s\n", path, jerr ? jerr : "out of memory");
+        free(jerr);
+        json_free(j);
+        return ok;
+    }
+    eval_t *e = new_eval(o, &err);
+    if (e && !err && eval_load_file(e, path, &err) && (!o->scenario || eval_use_scenario(e, o->scenario, &err))) eval_run(e, &err);
+    int ok = e && !err && diff_from_eval(e, side);
+    if (err) print_diag(err);
+    eval_free(e);
+    return ok;
+}
+
+static int run_diff(const options_t *o)
+{
+    diff_side_t old = {0}, new_ = {0};
+    const char *a = o->compare_to ? o->compare_to : o->inputs[0];
+    const char *b = o->compare_to ? o->inputs[0] : o->inputs[1];
+    int ok = diff_side(o, a, &old) && diff_side(o, b, &new_) &&
+             diff_write(stdout, &old, &new_, o->report.format == REPORT_JSON ? REPORT_JSON : REPORT_TEXT);
+    diff_side_free(&old);
+    diff_side_free(&new_);
+    return ok ? EXIT_OK : EXIT_ERROR;
+}
+
+static int run_explain(const options_t *o)
+{
+    diag_t *err = NULL;
+    /* explain NAME FILE, or FILE NAME */
+    int file_first = access(o->inputs[0], R_OK) == 0 && access(o->inputs[1], R_OK) != 0;
+    const char *name = o->inputs[file_first], *path = o->inputs[!file_first];
+    eval_t *e = new_eval(o, &err);
+    if (e && !err && eval_load_file(e, path, &err) && (!o->scenario || eval_use_scenario(e, o->scenario, &err)) && eval_run(e, &err))
+        eval_explain(e, name, stdout, &err);
+    int code = err || !e ? EXIT_ERROR : EXIT_OK;
+    if (err) print_diag(err);
+    eval_free(e);
+    return code;
+}
+
+static int run_main(options_t *o)
+{
+    if (!strcmp(o->command, "diff")) return run_diff(o);
+    if (!strcmp(o->command, "explain")) return run_explain(o);
+    diag_t *err = NULL;
+    eval_t *e = new_eval(o, &err);
     if (!e) { print_diag(err); return EXIT_ERROR; }
-    eval_default_search_path(e);
     int code = EXIT_OK;
-    for (size_t i = 0; i < o->nsets && !err; i++) eval_set_override(e, o->sets[i], &err);
 
     if (!strcmp(o->command, "repl")) {
         if (err) { print_diag(err); eval_free(e); return EXIT_ERROR; }

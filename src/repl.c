@@ -191,7 +191,20 @@ static void command(eval_t *e, char *line, const report_opts_t *opts, int *quit)
 }
 
 static volatile sig_atomic_t interrupted;
-static void on_sigint(int sig) { (void)sig; interrupted = 1; }
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+#ifdef HAVE_READLINE
+    /* Ctrl-C drops the line being typed (and any open multi-line input) */
+    if (isatty(STDIN_FILENO)) {
+        write(STDOUT_FILENO, "^C\n", 3);
+        rl_on_new_line();
+        rl_replace_line("", 0);
+        rl_redisplay();
+    }
+#endif
+}
 
 int repl_run(eval_t *e, const report_opts_t *opts)
 {
@@ -207,13 +220,25 @@ int repl_run(eval_t *e, const report_opts_t *opts)
     }
 #endif
     if (tty) printf("Outlay %s. Type :help for help, :quit to leave.\n", PACKAGE_VERSION);
-    else signal(SIGINT, on_sigint);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, NULL);
+#ifdef HAVE_READLINE
+    rl_catch_signals = 0;
+#endif
     char *pending = NULL;
     int quit = 0;
     while (!quit) {
         char *line = read_line(pending ? "...> " : "outlay> ");
+        if (interrupted) {
+            interrupted = 0;
+            free(pending);
+            pending = NULL;
+            free(line);
+            continue;
+        }
         if (!line) { if (tty) putchar('\n'); break; }
-        if (interrupted) { interrupted = 0; free(pending); pending = NULL; free(line); continue; }
 #ifdef HAVE_READLINE
         if (tty && *line) add_history(line);
 #endif

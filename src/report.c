@@ -483,6 +483,15 @@ static void json_string(sbuf_t *b, const char *s)
     sb_add(b, "\"", 1);
 }
 
+
+void report_json_escape(FILE *out, const char *s)
+{
+    sbuf_t b = {0};
+    json_string(&b, s);
+    if (b.s) fputs(b.s, out);
+    free(b.s);
+}
+
 static void json_indent(sbuf_t *b, int depth) { for (int i = 0; i < depth; i++) sb_puts(b, "  "); }
 
 static void json_value(sbuf_t *b, const units_t *u, const value_t *v, int depth)

@@ -22,6 +22,9 @@ char *report_number(const mpq_t q, int exact, int grouped);
 /* "p/q" or "p" */
 char *report_fraction(const mpq_t q);
 
+/* s as a JSON string literal, quotes included. */
+void report_json_escape(FILE *out, const char *s);
+
 /* Everything a run showed and asserted. Returns 0 on a write error. */
 int report_write(FILE *out, eval_t *e, const report_opts_t *opts);
 #endif
