@@ -2,6 +2,7 @@
  * decides the exit code: 0 ok, 1 an assert failed, 2 any usage, syntax, name, unit or
  * runtime error. */
 #include "config.h"
+#include "chart.h"
 #include "diff.h"
 #include "eval.h"
 #include "json.h"
@@ -33,6 +34,7 @@ static const char usage_text[] =
 "  --exact              print exact values (fractions or repeating decimals)\n"
 "  --chart              draw invoices as bar charts in the terminal\n"
 "  --out FILE           write the result to FILE (atomically) instead of standard output\n"
+"  --svg FILE           also draw the first invoice or sweep as an SVG chart\n"
 "  --compare-to JSON    with diff: compare FILE against a saved JSON report\n"
 "  -h, --help           show this help\n"
 "  --version            show the version\n"
@@ -49,6 +51,7 @@ typedef struct options {
     const char *scenario;
     const char *out;
     const char *compare_to;
+    const char *svg;
     report_opts_t report;
 } options_t;
 
@@ -80,6 +83,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         if (!strcmp(a, "--chart")) { o->report.chart = 1; continue; }
         if (TAKE("--set")) { if (!val) return usage_error("%s needs NAME=EXPR", "--set"); o->sets[o->nsets++] = val; continue; }
         if (TAKE("--scenario")) { if (!val) return usage_error("%s needs a name", "--scenario"); o->scenario = val; continue; }
+        if (TAKE("--svg")) { if (!val) return usage_error("%s needs a file name", "--svg"); o->svg = val; continue; }
         if (TAKE("--compare-to")) { if (!val) return usage_error("%s needs a JSON report", "--compare-to"); o->compare_to = val; continue; }
         if (TAKE("--out")) { if (!val) return usage_error("%s needs a file name", "--out"); o->out = val; continue; }
         if (TAKE("--format")) {
@@ -111,21 +115,44 @@ static void print_diag(diag_t *d)
     diag_free(d);
 }
 
-/* Writes the report to --out atomically (a temporary file renamed over it) or stdout. */
-static int write_report(eval_t *e, const options_t *o)
+typedef int (*writer_fn)(FILE *out, eval_t *e, const options_t *o);
+
+/* Writes to path atomically: a temporary file beside it, renamed over it only when
+ * everything was written, so an error leaves the old file intact. */
+static int write_atomically(const char *path, writer_fn write, eval_t *e, const options_t *o)
 {
-    if (!o->out) { int ok = report_write(stdout, e, &o->report); return fflush(stdout) == 0 && ok; }
-    size_t n = strlen(o->out) + 16;
+    size_t n = strlen(path) + 16;
     char *tmp = malloc(n);
     if (!tmp) return 0;
-    snprintf(tmp, n, "%s.tmpXXXXXX", o->out);
+    snprintf(tmp, n, "%s.tmpXXXXXX", path);
     int fd = mkstemp(tmp);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    int ok = f && report_write(f, e, &o->report);
+    int ok = f && write(f, e, o);
     if (f && fclose(f) != 0) ok = 0;
-    if (ok && rename(tmp, o->out) != 0) ok = 0;
-    if (!ok) { fprintf(stderr, "outlay: cannot write %s: %s\n", o->out, strerror(errno)); if (fd >= 0) unlink(tmp); }
+    if (ok && rename(tmp, path) != 0) ok = 0;
+    if (!ok) { fprintf(stderr, "outlay: error: cannot write %s%s%s\n", path, errno ? ": " : "", errno ? strerror(errno) : ""); if (fd >= 0) unlink(tmp); }
     free(tmp);
+    return ok;
+}
+
+static int write_text_report(FILE *out, eval_t *e, const options_t *o) { return report_write(out, e, &o->report); }
+
+static int write_svg(FILE *out, eval_t *e, const options_t *o)
+{
+    (void)o;
+    char *err = NULL;
+    int ok = chart_svg(out, e, &err);
+    if (!ok) { fprintf(stderr, "outlay: error: %s\n", err ? err : "out of memory"); errno = 0; }
+    free(err);
+    return ok;
+}
+
+static int write_report(eval_t *e, const options_t *o)
+{
+    int ok;
+    if (!o->out) { ok = report_write(stdout, e, &o->report); ok = fflush(stdout) == 0 && ok; }
+    else ok = write_atomically(o->out, write_text_report, e, o);
+    if (o->svg) ok = write_atomically(o->svg, write_svg, e, o) && ok;
     return ok;
 }
 

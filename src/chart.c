@@ -1,0 +1,321 @@
+/* chart: SVG rendering. Coordinates are computed as exact rationals and printed rounded
+ * to 0.1 px; no floating point anywhere. */
+#include "chart.h"
+#include "diag.h"
+#include "report.h"
+#include <stdlib.h>
+#include <string.h>
+
+enum { W = 900, H = 480, LEFT = 90, RIGHT = 180, TOP = 50, BOTTOM = 70 };
+
+static const char *palette[] = { "#4e79a7", "#59a14f", "#9c755f", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#bab0ac" };
+static const char *shortfall_color = "#f28e2b", *credit_color = "#e15759";
+
+/* A pixel coordinate, rounded to 0.1 (malloc'd). */
+static char *px(const mpq_t v)
+{
+    mpq_t x;
+    mpq_init(x);
+    mpq_set(x, v);
+    mpz_mul_ui(mpq_numref(x), mpq_numref(x), 10);
+    mpq_canonicalize(x);
+    mpz_t n;
+    mpz_init(n);
+    value_round_q(n, x, RM_HALF_EVEN);
+    mpq_set_z(x, n);
+    mpz_set_ui(mpq_denref(x), 10);
+    mpq_canonicalize(x);
+    char *s = report_number(x, 1, 0);
+    mpz_clear(n);
+    mpq_clear(x);
+    return s;
+}
+
+/* out = p0 + (v - lo) / (hi - lo) * (p1 - p0) */
+static void map(mpq_t out, const mpq_t v, const mpq_t lo, const mpq_t hi, long p0, long p1)
+{
+    mpq_t span, t;
+    mpq_inits(span, t, NULL);
+    mpq_sub(span, hi, lo);
+    mpq_sub(t, v, lo);
+    if (mpq_sgn(span)) mpq_div(t, t, span); else mpq_set_ui(t, 0, 1);
+    mpq_set_si(span, p1 - p0, 1);
+    mpq_mul(t, t, span);
+    mpq_set_si(span, p0, 1);
+    mpq_add(out, t, span);
+    mpq_clears(span, t, NULL);
+}
+
+static char *ypx(const mpq_t v, const mpq_t lo, const mpq_t hi)
+{
+    mpq_t y;
+    mpq_init(y);
+    map(y, v, lo, hi, H - BOTTOM, TOP);
+    char *s = px(y);
+    mpq_clear(y);
+    return s;
+}
+
+/* Axis labels: 1.2B, 920M, 15K (one decimal, trailing .0 dropped). */
+static char *compact(const mpq_t v)
+{
+    static const struct { int exp10; const char *suffix; } steps[] = { {12, "T"}, {9, "B"}, {6, "M"}, {3, "K"}, {0, ""} };
+    mpq_t a, unit, x;
+    mpq_inits(a, unit, x, NULL);
+    mpq_abs(a, v);
+    size_t i = 0;
+    for (; i < 4; i++) {
+        mpz_ui_pow_ui(mpq_numref(unit), 10, (unsigned long)steps[i].exp10);
+        mpz_set_ui(mpq_denref(unit), 1);
+        if (mpq_cmp(a, unit) >= 0) break;
+    }
+    mpz_ui_pow_ui(mpq_numref(unit), 10, (unsigned long)steps[i].exp10);
+    mpz_set_ui(mpq_denref(unit), 1);
+    mpq_div(x, v, unit);
+    char *n = px(x);   /* one decimal, the same rounding */
+    char *s = n ? diag_format("%s%s", n, steps[i].suffix) : NULL;
+    free(n);
+    mpq_clears(a, unit, x, NULL);
+    return s;
+}
+
+static void xml_text(FILE *out, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '<') fputs("&lt;", out);
+        else if (*s == '>') fputs("&gt;", out);
+        else if (*s == '&') fputs("&amp;", out);
+        else if (*s == '"') fputs("&quot;", out);
+        else fputc(*s, out);
+    }
+}
+
+static const value_t *get(const value_t *rec, const char *k) { return rec && rec->kind == V_RECORD ? value_record_get(rec, k) : NULL; }
+
+static void header(FILE *out, const char *title)
+{
+    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+                 "font-family=\"sans-serif\" font-size=\"12\">\n", W, H, W, H);
+    fprintf(out, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", W, H);
+    fprintf(out, "<text x=\"%d\" y=\"28\" font-size=\"16\" font-weight=\"bold\">", LEFT);
+    xml_text(out, title);
+    fputs("</text>\n", out);
+}
+
+static void axis(FILE *out, const mpq_t lo, const mpq_t hi, const char *unit)
+{
+    mpq_t v, step;
+    mpq_inits(v, step, NULL);
+    mpq_sub(step, hi, lo);
+    mpq_set_ui(v, 4, 1);
+    mpq_div(step, step, v);
+    for (int i = 0; i <= 4; i++) {
+        mpq_set_si(v, i, 1);
+        mpq_mul(v, v, step);
+        mpq_add(v, v, lo);
+        char *y = ypx(v, lo, hi), *label = compact(v);
+        fprintf(out, "<line x1=\"%d\" x2=\"%d\" y1=\"%s\" y2=\"%s\" stroke=\"#dddddd\"/>\n", LEFT, W - RIGHT, y, y);
+        fprintf(out, "<text x=\"%d\" y=\"%s\" dy=\"4\" text-anchor=\"end\">%s</text>\n", LEFT - 8, y, label ? label : "");
+        free(y);
+        free(label);
+    }
+    fprintf(out, "<text x=\"18\" y=\"%d\" transform=\"rotate(-90 18 %d)\" text-anchor=\"middle\">", H / 2, H / 2);
+    xml_text(out, unit);
+    fputs("</text>\n", out);
+    mpq_clears(v, step, NULL);
+}
+
+static void legend(FILE *out, int i, const char *color, const char *label)
+{
+    int y = TOP + 10 + i * 20;
+    fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>\n", W - RIGHT + 20, y, color);
+    fprintf(out, "<text x=\"%d\" y=\"%d\">", W - RIGHT + 38, y + 10);
+    xml_text(out, label);
+    fputs("</text>\n", out);
+}
+
+/* A bar segment between values a and b in a column. */
+static void segment(FILE *out, const char *x, const char *width, const mpq_t a, const mpq_t b,
+                    const mpq_t lo, const mpq_t hi, const char *color)
+{
+    if (mpq_equal(a, b)) return;
+    mpq_t ya, yb, h;
+    mpq_inits(ya, yb, h, NULL);
+    map(ya, a, lo, hi, H - BOTTOM, TOP);
+    map(yb, b, lo, hi, H - BOTTOM, TOP);
+    mpq_sub(h, ya, yb);
+    if (mpq_sgn(h) < 0) { mpq_neg(h, h); mpq_swap(ya, yb); }
+    char *y = px(yb), *height = px(h);
+    fprintf(out, "<rect class=\"bar\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\"/>\n", x, y, width, height, color);
+    free(y);
+    free(height);
+    mpq_clears(ya, yb, h, NULL);
+}
+
+/* x of slot i of n across the plot, offset by frac (a fraction of one slot) */
+static char *slot_x(size_t i, size_t n, unsigned long frac_num, unsigned long frac_den)
+{
+    mpq_t x, t;
+    mpq_inits(x, t, NULL);
+    mpq_set_ui(x, (unsigned long)i * frac_den + frac_num, frac_den * (unsigned long)(n ? n : 1));
+    mpq_canonicalize(x);
+    mpq_set_si(t, W - LEFT - RIGHT, 1);
+    mpq_mul(x, x, t);
+    mpq_set_si(t, LEFT, 1);
+    mpq_add(x, x, t);
+    char *s = px(x);
+    mpq_clears(x, t, NULL);
+    return s;
+}
+
+static void draw_invoice(FILE *out, eval_t *e, const value_t *inv, const char *label)
+{
+    const value_t *periods = get(inv, "periods"), *skus = get(inv, "skus");
+    size_t np = periods->u.list.n, ns = skus->u.list.n;
+    char *title = diag_format("%s: invoice per period, in %s", label, get(inv, "currency")->u.s);
+    header(out, title);
+    free(title);
+    /* the axis spans the tallest stack of charges and the deepest stack of credits */
+    mpq_t lo, hi, a, b, v;
+    mpq_inits(lo, hi, a, b, v, NULL);
+    for (size_t p = 0; p < np; p++) {
+        const value_t *per = periods->u.list.items[p];
+        mpq_add(a, get(per, "gross")->u.num.q, get(per, "shortfall")->u.num.q);
+        if (mpq_cmp(a, hi) > 0) mpq_set(hi, a);
+        mpq_sub(b, get(per, "discounts")->u.num.q, get(per, "sla_credit")->u.num.q);
+        mpq_sub(b, b, get(per, "pool_draw")->u.num.q);
+        if (mpq_cmp(b, lo) < 0) mpq_set(lo, b);
+    }
+    if (mpq_equal(lo, hi)) mpq_set_ui(hi, 1, 1);
+    axis(out, lo, hi, get(inv, "currency")->u.s);
+    /* each bar is 70% of its slot */
+    mpq_t w0;
+    mpq_init(w0);
+    mpq_set_ui(w0, 70, 100 * (unsigned long)(np ? np : 1));
+    mpq_canonicalize(w0);
+    mpq_set_si(v, W - LEFT - RIGHT, 1);
+    mpq_mul(w0, w0, v);
+    char *width = px(w0);
+    static const char *credits[] = { "discounts", "sla_credit", "pool_draw" };
+    for (size_t p = 0; p < np; p++) {
+        const value_t *per = periods->u.list.items[p];
+        char *x = slot_x(p, np, 15, 100);
+        mpq_set_ui(a, 0, 1);
+        for (size_t s = 0; s < ns; s++) {
+            const value_t *c = get(get(per, "charges"), skus->u.list.items[s]->u.s);
+            if (!c) continue;
+            mpq_add(b, a, c->u.num.q);
+            segment(out, x, width, a, b, lo, hi, palette[s % 8]);
+            mpq_set(a, b);
+        }
+        mpq_add(b, a, get(per, "shortfall")->u.num.q);
+        segment(out, x, width, a, b, lo, hi, shortfall_color);
+        mpq_set_ui(a, 0, 1);
+        for (int k = 0; k < 3; k++) {
+            mpq_set(v, get(per, credits[k])->u.num.q);
+            if (k > 0) mpq_neg(v, v);   /* discounts are stored negative, credits positive */
+            mpq_add(b, a, v);
+            segment(out, x, width, a, b, lo, hi, credit_color);
+            mpq_set(a, b);
+        }
+        char *yt = ypx(get(per, "total")->u.num.q, lo, hi), *x2 = slot_x(p, np, 85, 100);
+        fprintf(out, "<line class=\"total\" x1=\"%s\" x2=\"%s\" y1=\"%s\" y2=\"%s\" stroke=\"black\" stroke-width=\"2\"/>\n", x, x2, yt, yt);
+        char date[16];
+        dates_format(get(per, "start")->u.date, date);
+        date[7] = '\0';
+        fprintf(out, "<text x=\"%s\" y=\"%d\" transform=\"rotate(45 %s %d)\" font-size=\"10\">%s</text>\n", x, H - BOTTOM + 14, x, H - BOTTOM + 14, date);
+        free(yt);
+        free(x);
+        free(x2);
+    }
+    mpq_set_ui(v, 0, 1);
+    char *zero = ypx(v, lo, hi);
+    fprintf(out, "<line x1=\"%d\" x2=\"%d\" y1=\"%s\" y2=\"%s\" stroke=\"black\"/>\n", LEFT, W - RIGHT, zero, zero);
+    free(zero);
+    int i = 0;
+    for (size_t s = 0; s < ns; s++) legend(out, i++, palette[s % 8], skus->u.list.items[s]->u.s);
+    legend(out, i++, shortfall_color, "shortfall");
+    legend(out, i++, credit_color, "discounts and credits");
+    legend(out, i++, "black", "invoice total");
+    char *total = report_value_text(eval_units(e), get(inv, "total"), 0);
+    fprintf(out, "<text x=\"%d\" y=\"%d\">Term total: ", LEFT, H - 12);
+    xml_text(out, total);
+    fputs("</text>\n</svg>\n", out);
+    free(total);
+    free(width);
+    mpq_clear(w0);
+    mpq_clears(lo, hi, a, b, v, NULL);
+}
+
+/* The result of a sweep row: the first result column (an invoice counts by its total). */
+static const value_t *sweep_cell(const value_t *row)
+{
+    const value_t *cell = row->u.list.n > 1 ? row->u.list.items[1] : NULL;
+    if (cell && get(cell, "total")) cell = get(cell, "total");
+    return cell && cell->kind == V_NUM ? cell : NULL;
+}
+
+static void draw_sweep(FILE *out, eval_t *e, const value_t *table, const char *label)
+{
+    units_t *u = eval_units(e);
+    const value_t *rows = get(table, "rows"), *head = get(table, "header");
+    size_t n = rows->u.list.n;
+    char *title = diag_format("%s: %s", label, head->u.list.n > 1 ? head->u.list.items[1]->u.s : "");
+    header(out, title);
+    free(title);
+    mpq_t lo, hi, v, y;
+    mpq_inits(lo, hi, v, y, NULL);
+    const value_t *sample = NULL;
+    for (size_t r = 0; r < n; r++) {
+        const value_t *cell = sweep_cell(rows->u.list.items[r]);
+        if (!cell) continue;
+        value_magnitude(u, cell, v);
+        if (!sample || mpq_cmp(v, lo) < 0) mpq_set(lo, v);
+        if (!sample || mpq_cmp(v, hi) > 0) mpq_set(hi, v);
+        sample = cell;
+    }
+    if (mpq_sgn(lo) > 0) mpq_set_ui(lo, 0, 1);   /* bars and lines read best from zero */
+    if (mpq_equal(lo, hi)) { mpq_set_ui(v, 1, 1); mpq_add(hi, hi, v); }
+    char *us = NULL;
+    if (sample) { uterm_t t; value_display_unit(u, sample, &t); us = uterm_format(u, &t); }
+    axis(out, lo, hi, us ? us : "");
+    free(us);
+    fputs("<polyline class=\"sweep\" fill=\"none\" stroke=\"#4e79a7\" stroke-width=\"2\" points=\"", out);
+    int first = 1;
+    for (size_t r = 0; r < n; r++) {
+        const value_t *cell = sweep_cell(rows->u.list.items[r]);
+        if (!cell) continue;
+        value_magnitude(u, cell, v);
+        char *x = slot_x(r, n, 50, 100), *ys = ypx(v, lo, hi);
+        fprintf(out, "%s%s,%s", first ? "" : " ", x, ys);
+        first = 0;
+        free(x);
+        free(ys);
+    }
+    fputs("\"/>\n", out);
+    for (size_t r = 0; r < n; r++) {
+        char *t = report_value_text(u, rows->u.list.items[r]->u.list.items[0], 0), *x = slot_x(r, n, 50, 100);
+        fprintf(out, "<text x=\"%s\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">", x, H - BOTTOM + 16);
+        xml_text(out, t);
+        fputs("</text>\n", out);
+        free(t);
+        free(x);
+    }
+    fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", LEFT + (W - LEFT - RIGHT) / 2, H - 24);
+    xml_text(out, head->u.list.items[0]->u.s);
+    fputs("</text>\n</svg>\n", out);
+    mpq_clears(lo, hi, v, y, NULL);
+}
+
+int chart_svg(FILE *out, eval_t *e, char **err)
+{
+    for (size_t i = 0; i < eval_shown_count(e); i++) {
+        const shown_t *s = eval_shown(e, i);
+        const value_t *v = s->value;
+        if (v->kind != V_RECORD || !v->u.rec.tag) continue;
+        if (!strcmp(v->u.rec.tag, "invoice")) { draw_invoice(out, e, v, s->label); return 1; }
+        if (!strcmp(v->u.rec.tag, "table") && !strncmp(s->label, "sweep", 5)) { draw_sweep(out, e, v, s->label); return 1; }
+    }
+    *err = diag_format("--svg: the program shows no invoice or sweep to draw");
+    return 0;
+}
