@@ -229,7 +229,7 @@ tier
     : FIRST expr AT expr { OOM_CHECK($$ = NEW(T_TIER, @1)); $$->op = TIER_FIRST; $$->a = $2; $$->b = $4; }
     | NEXT expr AT expr  { OOM_CHECK($$ = NEW(T_TIER, @1)); $$->op = TIER_NEXT; $$->a = $2; $$->b = $4; }
     | UP TO expr AT expr { OOM_CHECK($$ = NEW(T_TIER, @1)); $$->op = TIER_UPTO; $$->a = $3; $$->b = $5; }
-    | BELOW expr AT expr { OOM_CHECK($$ = NEW(T_TIER, @1)); $$->op = TIER_UPTO; $$->a = $2; $$->b = $4; }
+    | BELOW expr AT expr { OOM_CHECK($$ = NEW(T_TIER, @1)); $$->op = TIER_BELOW; $$->a = $2; $$->b = $4; }
     | ABOVE AT expr      { OOM_CHECK($$ = NEW(T_TIER, @1)); $$->op = TIER_ABOVE; $$->b = $3; }
     | ABOVE expr AT expr { OOM_CHECK($$ = NEW(T_TIER, @1)); $$->op = TIER_ABOVE; $$->a = $2; $$->b = $4; }
     ;

@@ -23,7 +23,7 @@ typedef enum {
 enum { OP_EQ = 256, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_AND, OP_OR, OP_NOT };
 
 /* Tier bounds, tier modes and rounding targets */
-enum { TIER_FIRST, TIER_NEXT, TIER_UPTO, TIER_ABOVE };
+enum { TIER_FIRST, TIER_NEXT, TIER_UPTO, TIER_BELOW, TIER_ABOVE };
 enum { TIERS_GRADUATED, TIERS_VOLUME };
 enum { ROUND_INVOICE, ROUND_LINES, ROUND_NONE };
 

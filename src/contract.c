@@ -3,9 +3,13 @@
  * invoice as a record. Money is kept as exact rationals in base currency units.
  *
  * Order within a period:
- *   1. usage charges per SKU (rates escalated, tiers applied, reservations)
+ *   1. usage charges per SKU (rates escalated, tiers applied, reservations); a period
+ *      that straddles a contract anniversary is escalated by the hour-weighted average
+ *      of the two years' factors
  *   2. discounts: per SKU, then on all charges, then on spend above a threshold -> net
- *   3. commitment shortfall = max(0, minimum - net)
+ *   3. commitment shortfall = max(0, minimum - net), the minimum summed day by day from
+ *      the commit line in force each day (the last line covering it), prorated by the
+ *      share of the calendar month
  *   4. SLA credit = the largest band that holds x net
  *   5. credit-pool draw = min(remaining pool, net + shortfall - SLA credit)
  *   6. invoice = net + shortfall - SLA credit - pool draw, rounded per the policy */
@@ -88,13 +92,22 @@ typedef struct pricer {
     const contract_t *c;
     units_t *u;
     char **err;
+    fault_t *fault;
     int currency;             /* base dimension index of the money */
     int hour, month;          /* unit ids */
     dim_t money, time;
     uterm_t money_unit;
 } pricer_t;
 
-static int fail(pricer_t *pr, char *msg) { if (!*pr->err) *pr->err = msg; else free(msg); return 0; }
+static int fail(pricer_t *pr, char *msg) { if (!*pr->err) *pr->err = msg ? msg : diag_format("out of memory"); else free(msg); return 0; }
+
+/* fail, naming the part of the contract or workload at fault */
+static int fail_at(pricer_t *pr, fault_kind kind, size_t index, char *msg)
+{
+    if (pr->fault && pr->fault->kind == FAULT_NONE) { pr->fault->kind = kind; pr->fault->index = index; }
+    if (msg) fail(pr, msg);
+    return 0;
+}
 
 static char *dims_text(pricer_t *pr, const dim_t *d) { return units_format_dim(pr->u, d); }
 
@@ -138,20 +151,27 @@ static int set_money(pricer_t *pr, int money, const char *what)
 }
 
 /* A quantity for this period in the rate's terms: usage, or usage x hours for a level. */
-static int amount_for(pricer_t *pr, const char *sku, const value_t *usage, const value_t *rate,
+static int amount_for(pricer_t *pr, size_t s, fault_kind kind, const value_t *usage, const value_t *rate,
                       const period_t *p, mpq_t out)
 {
+    const char *sku = pr->c->skus[s].sku, *what = kind == FAULT_RESERVE ? "the reservation" : "usage";
     int money;
-    if (usage->kind != V_NUM) return fail(pr, diag_format("usage of %s must be a quantity, not a %s", sku, value_kind_name(usage)));
+    if (usage->kind != V_NUM)
+        return fail_at(pr, kind, s, diag_format("%s of %s must be a quantity, not a %s", what, sku, value_kind_name(usage)));
     int fit = usage_fit(pr, &usage->u.num.dim, &rate->u.num.dim, &money);
     if (!fit) {
+        uterm_t tu, tr;
+        value_display_unit(pr->u, usage, &tu);
+        value_display_unit(pr->u, rate, &tr);
         char *du = dims_text(pr, &usage->u.num.dim), *dr = dims_text(pr, &rate->u.num.dim);
-        int r = fail(pr, diag_format("usage of %s is %s, which the rate (%s) cannot price: give it in the rate's units, or as a level that runs all period",
-                                     sku, du ? du : "?", dr ? dr : "?"));
-        free(du); free(dr);
+        char *uu = uterm_format(pr->u, &tu), *ur = uterm_format(pr->u, &tr);
+        int r = fail_at(pr, kind, s, diag_format("%s of %s is in %s (%s), which its rate in %s (%s) cannot price",
+                                                 what, sku, uu ? uu : "?", du ? du : "?", ur ? ur : "?", dr ? dr : "?"));
+        free(du); free(dr); free(uu); free(ur);
         return r;
     }
-    if (!set_money(pr, money, sku)) return 0;
+    if (mpq_sgn(usage->u.num.q) < 0) return fail_at(pr, kind, s, diag_format("%s of %s is negative", what, sku));
+    if (!set_money(pr, money, sku)) return fail_at(pr, FAULT_RATE, s, NULL);
     mpq_set(out, usage->u.num.q);
     if (fit == 2) {
         mpq_t h;
@@ -163,21 +183,36 @@ static int amount_for(pricer_t *pr, const char *sku, const value_t *usage, const
     return 1;
 }
 
-/* (1 + escalate)^year */
+/* The escalation factor of a period: (1 + e)^k in contract year k, where year k starts on
+ * the k-th anniversary of the start; a period across an anniversary takes the
+ * hour-weighted average of the two factors. */
 static void escalation(const contract_t *c, const period_t *p, mpq_t out)
 {
     mpq_set_ui(out, 1, 1);
     if (!c->escalate) return;
-    int y0, m0, d0, y, m, d;
-    dates_to_ymd(c->start, &y0, &m0, &d0);
-    dates_to_ymd(p->start, &y, &m, &d);
-    long year = ((long)(y - y0) * 12 + (m - m0)) / 12;
-    mpq_t f;
-    mpq_init(f);
+    mpq_t f, part, sum;
+    mpq_inits(f, part, sum, NULL);
     mpq_set_ui(f, 1, 1);
     mpq_add(f, f, c->escalate->u.num.q);
-    for (long i = 0; i < year; i++) mpq_mul(out, out, f);
-    mpq_clear(f);
+    long year = 0;
+    while (dates_add_months(c->start, 12 * (year + 1)) <= p->start) year++;
+    mpq_set_ui(out, 1, 1);
+    for (long i = 0; i < year; i++) mpq_mul(out, out, f);   /* the factor at the period's start */
+    date_t from = p->start;
+    while (from < p->end) {
+        date_t next_anniversary = dates_add_months(c->start, 12 * (year + 1));
+        date_t to = next_anniversary < p->end ? next_anniversary : p->end;
+        mpq_set_si(part, to - from, 1);
+        mpq_mul(part, part, out);
+        mpq_add(sum, sum, part);
+        if (to == p->end) break;
+        mpq_mul(out, out, f);
+        year++;
+        from = to;
+    }
+    mpq_set_si(part, p->end - p->start, 1);
+    mpq_div(out, sum, part);
+    mpq_clears(f, part, sum, NULL);
 }
 
 /* Graduated charge for the quantity range [from, to) over the tiers; bounds[i] is the
@@ -207,8 +242,11 @@ static void graduated(const sku_terms_t *s, mpq_t *bounds, const mpq_t from, con
 
 static const tier_t *volume_tier(const sku_terms_t *s, mpq_t *bounds, const mpq_t q)
 {
-    for (size_t i = 0; i < s->ntiers; i++)
-        if (!s->tiers[i].upto || mpq_cmp(q, bounds[i]) < 0) return &s->tiers[i];
+    for (size_t i = 0; i < s->ntiers; i++) {
+        if (!s->tiers[i].upto) return &s->tiers[i];
+        int c = mpq_cmp(q, bounds[i]);
+        if (c < 0 || (c == 0 && !s->tiers[i].below)) return &s->tiers[i];
+    }
     return &s->tiers[s->ntiers - 1];
 }
 
@@ -278,7 +316,7 @@ static void round_money(pricer_t *pr, mpq_t x, int is_line)
 }
 
 /* A threshold or minimum given per month (or per period) for this period, prorated. */
-static int per_period(pricer_t *pr, const value_t *v, const period_t *p, const char *what, mpq_t out)
+static int per_period(pricer_t *pr, const value_t *v, const mpq_t share, const char *what, mpq_t out)
 {
     dim_t per_time;
     dim_combine(&per_time, &pr->money, &pr->time, -1);
@@ -292,8 +330,37 @@ static int per_period(pricer_t *pr, const value_t *v, const period_t *p, const c
         free(d); free(m);
         return r;
     }
-    mpq_mul(out, out, p->month_share);
+    mpq_mul(out, out, share);
     return 1;
+}
+
+/* The period's minimum: each day takes the last commit line covering it, at the
+ * line's monthly amount divided by the days of that calendar month. */
+static int minimum(pricer_t *pr, const period_t *p, mpq_t out)
+{
+    const contract_t *c = pr->c;
+    mpq_t day, month;
+    mpq_inits(day, month, NULL);
+    mpq_set_ui(out, 0, 1);
+    int ok = 1;
+    for (date_t d = p->start; ok && d < p->end; d++) {
+        size_t found = c->ncommits;
+        for (size_t i = 0; i < c->ncommits; i++) {
+            const commit_step_t *s = &c->commits[i];
+            if ((!s->has_from || d >= s->from) && (!s->has_until || d < s->until)) found = i;
+        }
+        if (found == c->ncommits) continue;
+        int y, m, dd;
+        dates_to_ymd(d, &y, &m, &dd);
+        mpq_set_ui(month, 1, (unsigned long)dates_days_in_month(y, m));
+        if (!per_period(pr, c->commits[found].amount, month, "the commitment", day)) {
+            ok = fail_at(pr, FAULT_COMMIT, found, NULL);
+            break;
+        }
+        mpq_add(out, out, day);
+    }
+    mpq_clears(day, month, NULL);
+    return ok;
 }
 
 typedef struct totals { mpq_t charges, discounts, net, shortfall, sla, pool, total; } totals_t;
@@ -352,7 +419,7 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
         if (!use && !sk->reserved) continue;
         value_t *zero = NULL;
         if (!use) { zero = value_quantity(sk->reserved->u.num.q, &sk->reserved->u.num.dim, &sk->reserved->u.num.disp); mpq_set_ui(zero->u.num.q, 0, 1); use = zero; }
-        if (!amount_for(pr, sk->sku, use, lr, p, q)) { value_free(zero); ok = 0; break; }
+        if (!amount_for(pr, s, usage[s] ? FAULT_USAGE : FAULT_RESERVE, use, lr, p, q)) { value_free(zero); ok = 0; break; }
         /* the quantity as reported: in the rate's unit of measure */
         dim_t qdim;
         dim_combine(&qdim, &pr->money, &lr->u.num.dim, -1);
@@ -361,6 +428,7 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
             bounds = malloc(sk->ntiers * sizeof *bounds);
             for (size_t i = 0; bounds && i < sk->ntiers; i++) mpq_init(bounds[i]);
             if (!bounds || !tier_bounds(pr, sk, &qdim, bounds)) {
+                fail_at(pr, FAULT_RATE, s, NULL);
                 for (size_t i = 0; bounds && i < sk->ntiers; i++) mpq_clear(bounds[i]);
                 free(bounds);
                 value_free(zero);
@@ -375,12 +443,13 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
         mpq_add(st[s].quantity, st[s].quantity, q);
         if (!st[s].qty_unit) st[s].qty_unit = value_ref(qv);
         if (sk->reserved) {
-            if (sk->kind != PRICE_FLAT) { value_free(qv); value_free(zero); ok = fail(pr, diag_format("a reservation needs a flat rate for %s", sk->sku)); break; }
+            if (sk->kind != PRICE_FLAT) { value_free(qv); value_free(zero); ok = fail_at(pr, FAULT_RESERVE, s, diag_format("a reservation needs a flat rate for %s", sk->sku)); break; }
             mpq_t res;
             mpq_init(res);
-            ok = amount_for(pr, sk->sku, sk->reserved, lr, p, res);
+            ok = amount_for(pr, s, FAULT_RESERVE, sk->reserved, lr, p, res);
             const value_t *ov = sk->overage ? sk->overage : sk->rate;
-            if (ok && !dim_eq(&ov->u.num.dim, &lr->u.num.dim)) ok = fail(pr, diag_format("the overage rate of %s must be in the same units as its rate", sk->sku));
+            if (ok && !dim_eq(&ov->u.num.dim, &lr->u.num.dim))
+                ok = fail_at(pr, FAULT_RESERVE, s, diag_format("the overage rate of %s must be in the same units as its rate", sk->sku));
             if (ok) {
                 mpq_mul(rate, sk->rate->u.num.q, esc);
                 mpq_mul(amount, res, rate);
@@ -435,10 +504,9 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
         value_free(qv);
         value_free(zero);
     }
-    if (ok && pr->currency < 0) {
-        /* nothing used: take the money from the first rate (as a price per something) */
-        ok = fail(pr, diag_format("the workload uses none of the contract's rates"));
-    }
+    if (ok && pr->currency < 0) ok = fail(pr, diag_format("the workload uses none of the contract's rates"));
+    if (ok && c->quantum && !dim_eq(&c->quantum->u.num.dim, &pr->money))
+        ok = fail_at(pr, FAULT_ROUND, 0, diag_format("the rounding quantum must be an amount of %s", units_dimension_name(pr->u, pr->currency)));
 
     /* 2. discounts, in a fixed order: per SKU, on everything, on spend above a threshold */
     mpq_set(t->net, t->charges);
@@ -455,7 +523,7 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
             } else if (kind == 1) {
                 mpq_mul(amount, t->net, d->pct->u.num.q);
             } else {
-                if (!(ok = per_period(pr, d->above, p, "a discount threshold", x))) break;
+                if (!per_period(pr, d->above, p->month_share, "a discount threshold", x)) { ok = fail_at(pr, FAULT_DISCOUNT, i, NULL); break; }
                 mpq_sub(x, t->net, x);
                 if (mpq_sgn(x) < 0) mpq_set_ui(x, 0, 1);
                 mpq_mul(amount, x, d->pct->u.num.q);
@@ -468,13 +536,8 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
             mpq_add(t->net, t->net, amount);
         }
 
-    /* 3. commitment: the last commit line covering the period */
-    const commit_step_t *cs = NULL;
-    for (size_t i = 0; i < c->ncommits; i++) {
-        const commit_step_t *s = &c->commits[i];
-        if ((!s->has_from || p->start >= s->from) && (!s->has_until || p->start < s->until)) cs = s;
-    }
-    if (ok && cs && (ok = per_period(pr, cs->amount, p, "the commitment", x))) {
+    /* 3. commitment */
+    if (ok && c->ncommits && (ok = minimum(pr, p, x))) {
         mpq_sub(x, x, t->net);
         if (mpq_sgn(x) > 0) {
             round_money(pr, x, 1);
@@ -495,6 +558,8 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
     }
 
     /* 5. credit pool */
+    if (ok && c->pool && !dim_eq(&c->pool->u.num.dim, &pr->money))
+        ok = fail_at(pr, FAULT_POOL, 0, diag_format("the credit pool must be an amount of %s", units_dimension_name(pr->u, pr->currency)));
     mpq_add(x, t->net, t->shortfall);
     mpq_sub(x, x, t->sla);
     if (ok && c->pool && mpq_sgn(pool_left) > 0 && mpq_sgn(x) > 0) {
@@ -529,10 +594,11 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
 
 value_t *contract_price(const contract_t *c, units_t *u, const char *workload,
                         const period_t *periods, size_t nperiods,
-                        value_t *const *usage, const int *sla_hit, char **err)
+                        value_t *const *usage, const int *sla_hit, char **err, fault_t *fault)
 {
     *err = NULL;
-    pricer_t pr = { c, u, err, -1, units_find(u, "hour"), units_find(u, "month"), {{0}}, {{0}}, {0} };
+    if (fault) fault->kind = FAULT_NONE;
+    pricer_t pr = { c, u, err, fault, -1, units_find(u, "hour"), units_find(u, "month"), {{0}}, {{0}}, {0} };
     if (pr.hour < 0 || pr.month < 0) { *err = diag_format("the prelude must define hour and month"); return NULL; }
     pr.time = units_get(u, pr.hour)->dim;
     sku_state_t *st = calloc(c->nskus + 1, sizeof *st);
@@ -554,8 +620,6 @@ value_t *contract_price(const contract_t *c, units_t *u, const char *workload,
         if (!recs[done]) break;
     }
     value_t *inv = NULL;
-    if (done == nperiods && c->pool && !dim_eq(&c->pool->u.num.dim, &pr.money))
-        fail(&pr, diag_format("the credit pool must be an amount of money in the contract's currency"));
     if (done == nperiods && !*err) {
         inv = value_record("invoice");
         value_t **names = calloc(c->nskus + 1, sizeof *names);

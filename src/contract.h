@@ -8,6 +8,7 @@
 typedef struct tier {
     value_t *upto;            /* upper bound of the tier (NULL: no bound) */
     value_t *rate;
+    int below;                /* volume: a quantity equal to the bound is in the next tier */
 } tier_t;
 
 typedef enum { PRICE_FLAT, PRICE_GRADUATED, PRICE_VOLUME } price_kind;
@@ -51,9 +52,15 @@ typedef struct period {
     mpq_t month_share;        /* hours / hours of its calendar month */
 } period_t;
 
+/* Which part of the terms or usage an error is about, so the caller can point at it. */
+typedef enum { FAULT_NONE, FAULT_USAGE, FAULT_RATE, FAULT_RESERVE, FAULT_COMMIT, FAULT_DISCOUNT,
+               FAULT_POOL, FAULT_ROUND } fault_kind;
+typedef struct fault { fault_kind kind; size_t index; } fault_t;
+
 void contract_free(contract_t *c);
 
-/* The billing periods (calendar months, cut at the start and end). */
+/* The billing periods (calendar months, cut at the start and end). A contract year k
+ * starts on the k-th anniversary of the start date. */
 int contract_periods(const contract_t *c, period_t **out, size_t *n, char **err);
 void contract_periods_free(period_t *p, size_t n);
 
@@ -61,5 +68,5 @@ void contract_periods_free(period_t *p, size_t n);
  * bands that hold in each period in sla_hit[p * nsla + b]. Returns the invoice record. */
 value_t *contract_price(const contract_t *c, units_t *u, const char *workload,
                         const period_t *periods, size_t nperiods,
-                        value_t *const *usage, const int *sla_hit, char **err);
+                        value_t *const *usage, const int *sla_hit, char **err, fault_t *fault);
 #endif

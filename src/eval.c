@@ -201,11 +201,15 @@ static void no_free(void *p) { (void)p; }
 static const value_object_type_t function_type = { "function", no_free };
 static const value_object_type_t workload_type = { "workload", no_free };
 
+/* A contract with the clauses its terms came from, to point errors at them. */
 typedef struct contract_obj {
     contract_t *c;
     const node_t *node;
     value_t *fields;             /* start, end, term and the informational fields */
     const node_t **sla_conds;    /* one condition per SLA band, evaluated per period */
+    const node_t **rate_nodes, **reserve_nodes;   /* per SKU */
+    const node_t **commit_nodes, **discount_nodes;
+    const node_t *pool_node, *round_node;
 } contract_obj_t;
 
 static void contract_obj_free(void *p)
@@ -214,7 +218,21 @@ static void contract_obj_free(void *p)
     contract_free(o->c);
     value_free(o->fields);
     free(o->sla_conds);
+    free(o->rate_nodes);
+    free(o->reserve_nodes);
+    free(o->commit_nodes);
+    free(o->discount_nodes);
     free(o);
+}
+
+/* Appends node to a growable array of clause nodes kept beside the contract's terms. */
+static int remember(const node_t ***arr, size_t n, const node_t *node)
+{
+    const node_t **a = realloc(*arr, (n + 1) * sizeof *a);
+    if (!a) return 0;
+    a[n] = node;
+    *arr = a;
+    return 1;
 }
 static const value_object_type_t contract_type = { "contract", contract_obj_free };
 
@@ -624,6 +642,7 @@ static int add_tiers(eval_t *e, sku_terms_t *s, const node_t *n)
         }
         value_t *q = expect_num(e, t->a, "a tier size");
         if (!q) return 0;
+        tier->below = t->op == TIER_BELOW;
         if (t->op == TIER_NEXT && prev) {
             char *err = NULL;
             value_t *sum = value_add(e->sh->units, prev, q, &err);
@@ -670,7 +689,8 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
             *term = value_ref(v);
         } else if (!strcmp(cl->text, "commit")) {
             commit_step_t *cs = realloc(c->commits, (c->ncommits + 1) * sizeof *cs);
-            if (!cs) { value_free(v); fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+            if (cs) c->commits = cs;
+            if (!cs || !remember(&o->commit_nodes, c->ncommits, cl)) { value_free(v); fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
             c->commits = cs;
             memset(&cs[c->ncommits], 0, sizeof *cs);
             cs[c->ncommits++].amount = value_ref(v);
@@ -680,37 +700,51 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
     case C_RATE: case C_TIERS: {
         sku_terms_t *s = sku_slot(e, c, cl->text, &cl->loc, 1);
         if (!s) return 0;
+        if (!remember(&o->rate_nodes, c->nskus - 1, cl) || !remember(&o->reserve_nodes, c->nskus - 1, NULL)) {
+            fail(e, &cl->loc, DIAG_LIMIT, "out of memory");
+            return 0;
+        }
         if (cl->kind == C_TIERS) return add_tiers(e, s, cl);
         s->kind = PRICE_FLAT;
         return (s->rate = expect_num(e, cl->a, "a rate")) != NULL;
     }
     case C_COMMIT: {
         commit_step_t *cs = realloc(c->commits, (c->ncommits + 1) * sizeof *cs);
-        if (!cs) { fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
-        c->commits = cs;
+        if (cs) c->commits = cs;
+        if (!cs || !remember(&o->commit_nodes, c->ncommits, cl)) { fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
         cs = &c->commits[c->ncommits];
         memset(cs, 0, sizeof *cs);
         if (!(cs->amount = expect_num(e, cl->a, "a commitment"))) return 0;
         c->ncommits++;
         if (cl->b && !(cs->has_from = expect_date(e, cl->b, "`from`", &cs->from))) return 0;
         if (cl->c && !(cs->has_until = expect_date(e, cl->c, "`until`", &cs->until))) return 0;
+        if (cs->has_from && cs->has_until && cs->until <= cs->from) {
+            fail(e, &cl->c->loc, DIAG_RUNTIME, "this commitment ends before it begins");
+            return 0;
+        }
         return 1;
     }
     case C_RESERVE: {
         sku_terms_t *s = sku_slot(e, c, cl->text, &cl->loc, 0);
         if (!s) return 0;
+        if (s->reserved) { fail(e, &cl->loc, DIAG_RUNTIME, "`%s` is reserved twice", cl->text); return 0; }
+        o->reserve_nodes[s - c->skus] = cl;
         if (!(s->reserved = expect_num(e, cl->a, "a reserved quantity"))) return 0;
         return !cl->b || (s->overage = expect_num(e, cl->b, "an overage rate")) != NULL;
     }
     case C_DISCOUNT: {
         discount_t *d = realloc(c->discounts, (c->ndiscounts + 1) * sizeof *d);
-        if (!d) { fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
-        c->discounts = d;
+        if (d) c->discounts = d;
+        if (!d || !remember(&o->discount_nodes, c->ndiscounts, cl)) { fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
         d = &c->discounts[c->ndiscounts];
         memset(d, 0, sizeof *d);
         if (!(d->pct = expect_num(e, cl->a, "a discount"))) return 0;
         c->ndiscounts++;
         if (!value_is_dimensionless(d->pct)) { fail(e, &cl->a->loc, DIAG_UNIT, "a discount is a percentage such as 5%%"); return 0; }
+        if (mpq_sgn(d->pct->u.num.q) < 0 || mpq_cmp_ui(d->pct->u.num.q, 1, 1) > 0) {
+            fail(e, &cl->a->loc, DIAG_RUNTIME, "a discount must be between 0%% and 100%%");
+            return 0;
+        }
         if (cl->text) d->sku = strdup(cl->text);
         return !cl->b || (d->above = expect_num(e, cl->b, "a spend threshold")) != NULL;
     }
@@ -732,10 +766,16 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
     }
     case C_POOL:
         if (c->pool) { fail(e, &cl->loc, DIAG_RUNTIME, "only one credit pool per contract"); return 0; }
-        return (c->pool = expect_num(e, cl->a, "a credit pool")) != NULL;
+        o->pool_node = cl;
+        if (!(c->pool = expect_num(e, cl->a, "a credit pool"))) return 0;
+        if (mpq_sgn(c->pool->u.num.q) < 0) { fail(e, &cl->a->loc, DIAG_RUNTIME, "a credit pool cannot be negative"); return 0; }
+        return 1;
     case C_ROUND:
+        if (o->round_node) { fail(e, &cl->loc, DIAG_RUNTIME, "only one rounding rule per contract"); return 0; }
+        o->round_node = cl;
         c->rounding = cl->op;
         if (cl->a && !(c->quantum = expect_num(e, cl->a, "a rounding quantum"))) return 0;
+        if (c->quantum && mpq_sgn(c->quantum->u.num.q) <= 0) { fail(e, &cl->a->loc, DIAG_RUNTIME, "the rounding quantum must be positive"); return 0; }
         if (cl->b && !value_round_mode_parse(cl->b->text, &c->mode)) {
             fail(e, &cl->b->loc, DIAG_RUNTIME, "unknown rounding mode `%s`", cl->b->text);
             diag_set_hint(e->err, "use half_even, half_up, half_down, up, down, ceiling or floor");
@@ -782,6 +822,16 @@ static value_t *build_contract(eval_t *e, const node_t *n)
     for (const node_t *cl = n->list; cl; cl = cl->next) {
         if (cl->kind == C_FIELD && !strcmp(cl->text, "term")) term_node = cl;
         if (!contract_clause(e, o, cl, &has_start, &has_end, &term)) break;
+    }
+    for (size_t i = 0; !e->err && i < o->c->ndiscounts; i++) {
+        const char *sku = o->c->discounts[i].sku;
+        size_t k = 0;
+        while (sku && k < o->c->nskus && strcmp(o->c->skus[k].sku, sku)) k++;
+        if (!sku || k < o->c->nskus) continue;
+        fail(e, &o->discount_nodes[i]->loc, DIAG_NAME, "discount on `%s`: the contract has no such rate", sku);
+        struct suggest sg = { sku, NULL, (size_t)-1 };
+        for (size_t j = 0; j < o->c->nskus; j++) suggest_one(o->c->skus[j].sku, &sg);
+        if (sg.best && sg.dist <= 3) diag_set_hint(e->err, "did you mean `%s`?", sg.best);
     }
     if (!e->err && !has_start) fail(e, &n->loc, DIAG_RUNTIME, "contract %s needs a start date (start = 2026-12-01)", n->text);
     if (!e->err && has_end && term) fail(e, &term_node->loc, DIAG_RUNTIME, "give either a term or an end date, not both");
@@ -868,6 +918,26 @@ static int workload_period(eval_t *e, const node_t *wl, const contract_obj_t *co
     return !e->err;
 }
 
+/* Where a pricing error belongs: the use line, the clause, or else the price() call. */
+static const loc_t *fault_loc(const contract_obj_t *co, const node_t *wl, const fault_t *f, const loc_t *fallback)
+{
+    const node_t *n = NULL;
+    switch (f->kind) {
+    case FAULT_USAGE:
+        for (const node_t *it = wl->list; it && !n; it = it->next)
+            if (it->kind == W_USE && !strcmp(it->text, co->c->skus[f->index].sku)) n = it->a;
+        break;
+    case FAULT_RATE: n = co->rate_nodes[f->index]; break;
+    case FAULT_RESERVE: n = co->reserve_nodes[f->index]; break;
+    case FAULT_COMMIT: n = co->commit_nodes[f->index]; break;
+    case FAULT_DISCOUNT: n = co->discount_nodes[f->index]; break;
+    case FAULT_POOL: n = co->pool_node; break;
+    case FAULT_ROUND: n = co->round_node; break;
+    case FAULT_NONE: break;
+    }
+    return n ? &n->loc : fallback;
+}
+
 static value_t *price(eval_t *e, const node_t *call, value_t **args, size_t nargs)
 {
     if (nargs != 2 || args[0]->kind != V_OBJECT || args[0]->u.obj.type != &workload_type ||
@@ -887,8 +957,13 @@ static value_t *price(eval_t *e, const node_t *call, value_t **args, size_t narg
     for (size_t p = 0; p < np && !e->err; p++)
         workload_period(e, wl, co, &periods[p], usage + p * ns, sla + p * co->c->nsla);
     if (!e->err) {
-        r = contract_price(co->c, e->sh->units, wl->text, periods, np, usage, sla, &err);
-        if (!r) fail_with(e, &call->loc, err);
+        fault_t fault;
+        r = contract_price(co->c, e->sh->units, wl->text, periods, np, usage, sla, &err, &fault);
+        if (!r) {
+            fail_with(e, fault_loc(co, wl, &fault, &call->loc), err);
+            if ((fault.kind == FAULT_USAGE || fault.kind == FAULT_RESERVE) && e->err && strstr(e->err->msg, "cannot price"))
+                diag_set_hint(e->err, "usage is priced as it is (200 TB at USD/GB), or as a level that runs all period (16384 gpu at USD/(gpu*hour))");
+        }
     }
     for (size_t i = 0; usage && i < np * ns; i++) value_free(usage[i]);
     free(usage);
