@@ -17,10 +17,13 @@ static value_t *round_to_integer(units_t *u, value_t *x, round_mode mode, const 
 {
     if (!need_num(x, fn, err)) return NULL;
     if (!dim_is_zero(&x->u.num.dim)) {
-        *err = diag_format("%s() of a quantity needs a quantum: use round(x, 1 USD, ...)", fn);
+        uterm_t t;
+        value_display_unit(u, x, &t);
+        char *unit = uterm_format(u, &t);
+        *err = diag_format("%s() of a quantity needs a quantum, such as %s(x, 1 %s)", fn, fn, unit ? unit : "unit");
+        free(unit);
         return NULL;
     }
-    (void)u;
     mpz_t n;
     mpz_init(n);
     value_round_q(n, x->u.num.q, mode);

@@ -409,6 +409,11 @@ static value_t *eval_expr(eval_t *e, const node_t *n)
     case E_NUM:
         r = value_from_literal(n->text, n->op, n->flag, &err);
         if (!r) fail_with(e, &n->loc, err);
+        else if (n->flag) {
+            /* 40% keeps reading as a percentage until it meets a unit */
+            int pct = units_find(e->sh->units, "percent");
+            if (pct >= 0) uterm_single(&r->u.num.disp, pct);
+        }
         break;
     case E_STR: r = value_str(n->text); break;
     case E_BOOL: r = value_bool(n->op); break;
@@ -1521,7 +1526,8 @@ static int rerun(eval_t *e, const char *scenario, const char *param, value_t *pa
         if (!e->err) {
             e->err = c->err;
             c->err = NULL;
-            char *what = scenario ? diag_format("while evaluating scenario `%s`", scenario) : diag_format("while sweeping `%s`", param);
+            char *what = scenario ? diag_format("found while re-running the program for scenario `%s`", scenario)
+                                  : diag_format("found while re-running the program for `sweep %s`", param);
             if (what && !e->err->hint) diag_set_hint(e->err, "%s", what);
             free(what);
         }

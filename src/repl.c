@@ -232,11 +232,11 @@ int repl_run(eval_t *e, const report_opts_t *opts)
     while (!quit) {
         char *line = read_line(pending ? "...> " : "outlay> ");
         if (interrupted) {
+            /* the interrupted line is gone (readline cleared it); so is open input */
             interrupted = 0;
             free(pending);
             pending = NULL;
-            free(line);
-            continue;
+            if (!line) { clearerr(stdin); continue; }
         }
         if (!line) { if (tty) putchar('\n'); break; }
 #ifdef HAVE_READLINE

@@ -170,7 +170,12 @@ static long decimal_places(const mpz_t den)
     return r;
 }
 
-static void write_number(sbuf_t *b, const mpq_t q, int exact, int grouped)
+static void write_number_min(sbuf_t *b, const mpq_t q, int exact, int grouped, long min_frac);
+
+static void write_number(sbuf_t *b, const mpq_t q, int exact, int grouped) { write_number_min(b, q, exact, grouped, 0); }
+
+/* min_frac: money shows cents (12.50) unless it is a whole amount */
+static void write_number_min(sbuf_t *b, const mpq_t q, int exact, int grouped, long min_frac)
 {
     long places = decimal_places(mpq_denref(q));
     long frac;
@@ -187,7 +192,13 @@ static void write_number(sbuf_t *b, const mpq_t q, int exact, int grouped)
         mpz_tdiv_q(ip, mpq_numref(q), mpq_denref(q));
         mpz_abs(ip, ip);
         if (mpz_sgn(ip) > 0) {
+            /* mpz_sizeinbase may count one digit too many */
             long int_digits = (long)mpz_sizeinbase(ip, 10);
+            mpz_t p10;
+            mpz_init(p10);
+            mpz_ui_pow_ui(p10, 10, (unsigned long)(int_digits - 1));
+            if (mpz_cmp(ip, p10) < 0) int_digits--;
+            mpz_clear(p10);
             frac = int_digits >= 4 ? 2 : 6 - int_digits;
         } else {
             /* leading zeros after the point */
@@ -208,6 +219,7 @@ static void write_number(sbuf_t *b, const mpq_t q, int exact, int grouped)
         mpz_clear(ip);
         if (places >= 0 && places < frac) frac = places;
     }
+    if (!exact && places != 0 && frac < min_frac) frac = min_frac;
     mpq_t scaled;
     mpq_init(scaled);
     mpz_t p10, n;
@@ -218,7 +230,7 @@ static void write_number(sbuf_t *b, const mpq_t q, int exact, int grouped)
     mpq_canonicalize(scaled);
     value_round_q(n, scaled, RM_HALF_EVEN);
     if (mpz_sgn(n) < 0) sb_add(b, "-", 1);
-    write_fixed(b, n, frac, grouped, !exact && places < 0);
+    write_fixed(b, n, frac, grouped, !exact && places < 0 && frac > min_frac);
     mpz_clears(p10, n, NULL);
     mpq_clear(scaled);
 }
@@ -234,18 +246,35 @@ char *report_number(const mpq_t q, int exact, int grouped)
 
 static void write_value(sbuf_t *b, const units_t *u, const value_t *v, int exact, int quote);
 
+/* Whether a quantity is plain money: one currency to the first power. */
+static int is_money(const units_t *u, const value_t *v)
+{
+    int found = -1;
+    for (int i = 0; i < DIM_MAX; i++) {
+        if (!v->u.num.dim.e[i]) continue;
+        if (v->u.num.dim.e[i] != 1 || found >= 0) return 0;
+        found = i;
+    }
+    if (found < 0) return 0;
+    int base = units_base_of(u, found);
+    return base >= 0 && !units_get(u, base)->prefixed && units_get(u, base)->dim.e[found] == 1 &&
+           strlen(units_dimension_name(u, found)) == 3;
+}
+
 static void write_quantity(sbuf_t *b, const units_t *u, const value_t *v, int exact, int grouped)
 {
     mpq_t m;
     mpq_init(m);
     value_magnitude(u, v, m);
     if (v->u.num.approx) sb_add(b, "~", 1);
-    write_number(b, m, exact, grouped);
+    write_number_min(b, m, exact, grouped, is_money(u, v) ? 2 : 0);
     mpq_clear(m);
     uterm_t t;
     value_display_unit(u, v, &t);
     char *us = uterm_format(u, &t);
-    if (us && *us) { sb_add(b, " ", 1); sb_puts(b, us); }
+    /* a percentage reads 40%, not 40 percent */
+    if (us && !strcmp(us, "percent")) sb_puts(b, "%");
+    else if (us && *us) { sb_add(b, " ", 1); sb_puts(b, us); }
     free(us);
 }
 

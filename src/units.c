@@ -256,15 +256,28 @@ static void uterm_add(const units_t *u, uterm_t *r, int unit, int exp)
     r->n++;
 }
 
+/* A dimensionless unit (percent) names a plain number only on its own: 40% * 250 USD
+ * is 100 USD, and (5%)^2 is a plain number. */
+static void drop_dimensionless(const units_t *u, uterm_t *r)
+{
+    int k = 0;
+    for (int i = 0; i < r->n; i++) {
+        int plain = dim_is_zero(&u->defs[r->t[i].unit].dim);
+        if (!plain || (r->n == 1 && r->t[i].exp == 1)) r->t[k++] = r->t[i];
+    }
+    r->n = (unsigned char)k;
+}
+
 static void uterm_compact(const units_t *u, uterm_t *r)
 {
     if (r->n == UTERM_NONE) return;
     int k = 0;
     for (int i = 0; i < r->n; i++) if (r->t[i].exp) r->t[k++] = r->t[i];
     r->n = (unsigned char)k;
+    drop_dimensionless(u, r);
     dim_t d;
     uterm_dim(u, r, &d);
-    if (dim_is_zero(&d)) r->n = 0;
+    if (dim_is_zero(&d) && !(r->n == 1 && dim_is_zero(&u->defs[r->t[0].unit].dim))) r->n = 0;
 }
 
 void uterm_combine(const units_t *u, uterm_t *out, const uterm_t *a, const uterm_t *b, int sign)
@@ -277,7 +290,7 @@ void uterm_combine(const units_t *u, uterm_t *out, const uterm_t *a, const uterm
     *out = r;
 }
 
-void uterm_pow(uterm_t *out, const uterm_t *a, long n)
+void uterm_pow(const units_t *u, uterm_t *out, const uterm_t *a, long n)
 {
     uterm_t r = *a;
     if (r.n != UTERM_NONE)
@@ -286,6 +299,7 @@ void uterm_pow(uterm_t *out, const uterm_t *a, long n)
             if (e > DIM_EXP_MAX || e < -DIM_EXP_MAX) { r.n = UTERM_NONE; break; }
             r.t[i].exp = (signed char)e;
         }
+    if (r.n != UTERM_NONE) drop_dimensionless(u, &r);
     *out = r;
 }
 

@@ -61,7 +61,7 @@ char *units_format_dim(const units_t *u, const dim_t *d);
 void uterm_single(uterm_t *t, int unit);
 /* a * b^sign, cancelling units of one dimension into the first one seen. */
 void uterm_combine(const units_t *u, uterm_t *out, const uterm_t *a, const uterm_t *b, int sign);
-void uterm_pow(uterm_t *out, const uterm_t *a, long n);
+void uterm_pow(const units_t *u, uterm_t *out, const uterm_t *a, long n);
 /* The display unit's value in base units. */
 void uterm_factor(const units_t *u, const uterm_t *t, mpq_t out);
 void uterm_dim(const units_t *u, const uterm_t *t, dim_t *out);

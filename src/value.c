@@ -270,7 +270,6 @@ value_t *value_div(const units_t *u, const value_t *a, const value_t *b, char **
 
 value_t *value_pow(const units_t *u, const value_t *a, const value_t *b, char **err)
 {
-    (void)u;
     if (a->kind != V_NUM || b->kind != V_NUM) {
         *err = diag_format("cannot raise a %s to a %s", value_kind_name(a), value_kind_name(b));
         return NULL;
@@ -300,7 +299,7 @@ value_t *value_pow(const units_t *u, const value_t *a, const value_t *b, char **
         return NULL;
     }
     uterm_t t;
-    uterm_pow(&t, &a->u.num.disp, e);
+    uterm_pow(u, &t, &a->u.num.disp, e);
     value_t *r = value_quantity(a->u.num.q, &d, &t);
     if (!r) return NULL;
     unsigned long ue = (unsigned long)labs(e);
