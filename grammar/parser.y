@@ -78,14 +78,14 @@ static node_list_t list_add(node_list_t l, node_t *n)
 %token IF "if" THEN "then" ELSE "else" AND "and" OR "or" NOT "not" IN "in" PER "per"
 %token TRUE "true" FALSE "false"
 %token EQ "==" NE "!=" LE "<=" GE ">="
-%token RATE "rate" COMMIT "commit" RESERVE "reserve" OVERAGE "overage" DISCOUNT "discount"
+%token RATE "rate" COMMIT "commit" FEE "fee" RESERVE "reserve" OVERAGE "overage" DISCOUNT "discount"
 %token ON "on" SPEND "spend" ABOVE "above" BELOW "below" ESCALATE "escalate" YEARLY "yearly"
 %token CREDIT "credit" WHEN "when" POOL "pool" ROUND "round" LINES "lines" INVOICE "invoice"
 %token NONE "none" TO "to" FROM "from" UNTIL "until" GRADUATED "graduated" VOLUME "volume"
 %token CUMULATIVE "cumulative" FIRST "first" NEXT "next" UP "up" AT "at" USE "use"
 
 %type <node> stmt expr expr_inner postfix primary number exponent clause clause_inner tier witem witem_inner field def
-%type <node> opt_mode opt_overage opt_extends
+%type <node> opt_mode opt_overage opt_extends opt_from opt_until
 %type <list> stmts args opt_args params opt_params clauses tiers witems fields defs names
 %type <list> clause_list tier_list witem_list field_list def_list
 %type <num> tier_mode opt_cumulative
@@ -194,13 +194,10 @@ clause_inner
                         { OOM_CHECK($$ = NEW(C_RATE, @2)); $$->text = $2; $$->a = $4; }
     | RATE IDENT '=' tier_mode opt_cumulative '{' tiers '}'
                         { OOM_CHECK($$ = NEW(C_TIERS, @2)); $$->text = $2; $$->op = $4; $$->flag = $5; $$->list = $7.head; }
-    | COMMIT expr       { OOM_CHECK($$ = NEW(C_COMMIT, @1)); $$->a = $2; }
-    | COMMIT expr FROM expr
-                        { OOM_CHECK($$ = NEW(C_COMMIT, @1)); $$->a = $2; $$->b = $4; }
-    | COMMIT expr UNTIL expr
-                        { OOM_CHECK($$ = NEW(C_COMMIT, @1)); $$->a = $2; $$->c = $4; }
-    | COMMIT expr FROM expr UNTIL expr
-                        { OOM_CHECK($$ = NEW(C_COMMIT, @1)); $$->a = $2; $$->b = $4; $$->c = $6; }
+    | COMMIT expr opt_from opt_until
+                        { OOM_CHECK($$ = NEW(C_COMMIT, @1)); $$->a = $2; $$->b = $3; $$->c = $4; }
+    | FEE expr opt_from opt_until
+                        { OOM_CHECK($$ = NEW(C_COMMIT, @1)); $$->flag = 1; $$->a = $2; $$->b = $3; $$->c = $4; }
     | RESERVE IDENT '=' expr opt_overage
                         { OOM_CHECK($$ = NEW(C_RESERVE, @2)); $$->text = $2; $$->a = $4; $$->b = $5; }
     | DISCOUNT expr     { OOM_CHECK($$ = NEW(C_DISCOUNT, @1)); $$->a = $2; }
@@ -223,6 +220,8 @@ clause_inner
 tier_mode: GRADUATED { $$ = TIERS_GRADUATED; } | VOLUME { $$ = TIERS_VOLUME; } ;
 opt_cumulative: %empty { $$ = 0; } | CUMULATIVE { $$ = 1; } ;
 opt_overage: %empty { $$ = NULL; } | OVERAGE expr { $$ = $2; } ;
+opt_from: %empty { $$ = NULL; } | FROM expr { $$ = $2; } ;
+opt_until: %empty { $$ = NULL; } | UNTIL expr { $$ = $2; } ;
 opt_mode: %empty { $$ = NULL; } | IDENT { OOM_CHECK($$ = NEW(E_IDENT, @1)); $$->text = $1; } ;
 
 tier

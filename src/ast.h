@@ -13,7 +13,7 @@ typedef enum {
     S_IMPORT, S_DEF, S_FN, S_SHOW, S_EXPR, S_ASSERT, S_UNIT, S_DIMENSION, S_PREFIX,
     S_CONTRACT, S_WORKLOAD, S_SCENARIO, S_COMPARE, S_SWEEP,
     /* contract clauses */
-    C_FIELD, C_RATE, C_TIERS, C_COMMIT, C_RESERVE, C_DISCOUNT, C_ESCALATE, C_CREDIT,
+    C_FIELD, C_RATE, C_TIERS, C_COMMIT /* flag: a fixed fee */, C_RESERVE, C_DISCOUNT, C_ESCALATE, C_CREDIT,
     C_POOL, C_ROUND, T_TIER,
     /* workload items */
     W_USE

@@ -9,7 +9,7 @@
 enum { W = 900, H = 480, LEFT = 90, RIGHT = 180, TOP = 50, BOTTOM = 70 };
 
 static const char *palette[] = { "#4e79a7", "#59a14f", "#9c755f", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#bab0ac" };
-static const char *shortfall_color = "#f28e2b", *credit_color = "#e15759";
+static const char *shortfall_color = "#f28e2b", *credit_color = "#e15759", *fee_color = "#8cd17d";
 
 /* A pixel coordinate, rounded to 0.1 (malloc'd). */
 static char *px(const mpq_t v)
@@ -208,6 +208,9 @@ static void draw_invoice(FILE *out, eval_t *e, const value_t *inv, const char *l
             segment(out, x, width, a, b, lo, hi, palette[s % 8]);
             mpq_set(a, b);
         }
+        mpq_add(b, a, get(per, "fees")->u.num.q);
+        segment(out, x, width, a, b, lo, hi, fee_color);
+        mpq_set(a, b);
         mpq_add(b, a, get(per, "shortfall")->u.num.q);
         segment(out, x, width, a, b, lo, hi, shortfall_color);
         mpq_set_ui(a, 0, 1);
@@ -234,6 +237,7 @@ static void draw_invoice(FILE *out, eval_t *e, const value_t *inv, const char *l
     free(zero);
     int i = 0;
     for (size_t s = 0; s < ns; s++) legend(out, i++, palette[s % 8], skus->u.list.items[s]->u.s);
+    if (mpq_sgn(get(inv, "fees")->u.num.q)) legend(out, i++, fee_color, "fees");
     legend(out, i++, shortfall_color, "shortfall");
     legend(out, i++, credit_color, "discounts and credits");
     legend(out, i++, "black", "invoice total");

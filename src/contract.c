@@ -3,7 +3,7 @@
  * invoice as a record. Money is kept as exact rationals in base currency units.
  *
  * Order within a period:
- *   1. usage charges per SKU (rates escalated, tiers applied, reservations); a period
+ *   1. fixed fees, and usage charges per SKU (rates escalated, tiers applied, reservations); a period
  *      that straddles a contract anniversary is escalated by the hour-weighted average
  *      of the two years' factors
  *   2. discounts: per SKU, then on all charges, then on spend above a threshold -> net
@@ -36,6 +36,8 @@ void contract_free(contract_t *c)
     free(c->skus);
     for (size_t i = 0; i < c->ncommits; i++) value_free(c->commits[i].amount);
     free(c->commits);
+    for (size_t i = 0; i < c->nfees; i++) value_free(c->fees[i].amount);
+    free(c->fees);
     for (size_t i = 0; i < c->ndiscounts; i++) { value_free(c->discounts[i].pct); free(c->discounts[i].sku); value_free(c->discounts[i].above); }
     free(c->discounts);
     value_free(c->escalate);
@@ -334,47 +336,51 @@ static int per_period(pricer_t *pr, const value_t *v, const mpq_t share, const c
     return 1;
 }
 
-/* The period's minimum: each day takes the last commit line covering it, at the
- * line's monthly amount divided by the days of that calendar month. */
-static int minimum(pricer_t *pr, const period_t *p, mpq_t out)
+/* A monthly amount in force by date, for one period: each day counts the lines covering
+ * it (the last one only, for commitments: a later line replaces an earlier one; every
+ * one, for fees) at the monthly amount divided by the days of that calendar month. */
+static int dated_amount(pricer_t *pr, const commit_step_t *steps, size_t n, int last_wins,
+                        fault_kind kind, const char *what, const period_t *p, mpq_t out)
 {
-    const contract_t *c = pr->c;
     mpq_t day, month;
     mpq_inits(day, month, NULL);
     mpq_set_ui(out, 0, 1);
     int ok = 1;
     for (date_t d = p->start; ok && d < p->end; d++) {
-        size_t found = c->ncommits;
-        for (size_t i = 0; i < c->ncommits; i++) {
-            const commit_step_t *s = &c->commits[i];
-            if ((!s->has_from || d >= s->from) && (!s->has_until || d < s->until)) found = i;
-        }
-        if (found == c->ncommits) continue;
         int y, m, dd;
         dates_to_ymd(d, &y, &m, &dd);
         mpq_set_ui(month, 1, (unsigned long)dates_days_in_month(y, m));
-        if (!per_period(pr, c->commits[found].amount, month, "the commitment", day)) {
-            ok = fail_at(pr, FAULT_COMMIT, found, NULL);
-            break;
+        size_t last = n;
+        for (size_t i = 0; ok && i < n; i++) {
+            const commit_step_t *s = &steps[i];
+            if ((s->has_from && d < s->from) || (s->has_until && d >= s->until)) continue;
+            if (last_wins) { last = i; continue; }
+            if (!per_period(pr, s->amount, month, what, day)) ok = fail_at(pr, kind, i, NULL);
+            else mpq_add(out, out, day);
         }
-        mpq_add(out, out, day);
+        if (ok && last_wins && last < n) {
+            if (!per_period(pr, steps[last].amount, month, what, day)) ok = fail_at(pr, kind, last, NULL);
+            else mpq_add(out, out, day);
+        }
     }
     mpq_clears(day, month, NULL);
     return ok;
 }
 
-typedef struct totals { mpq_t charges, discounts, net, shortfall, sla, pool, total; } totals_t;
-static void totals_init(totals_t *t) { mpq_inits(t->charges, t->discounts, t->net, t->shortfall, t->sla, t->pool, t->total, NULL); }
-static void totals_clear(totals_t *t) { mpq_clears(t->charges, t->discounts, t->net, t->shortfall, t->sla, t->pool, t->total, NULL); }
+typedef struct totals { mpq_t fees, charges, discounts, net, shortfall, sla, pool, total; } totals_t;
+static void totals_init(totals_t *t) { mpq_inits(t->fees, t->charges, t->discounts, t->net, t->shortfall, t->sla, t->pool, t->total, NULL); }
+static void totals_clear(totals_t *t) { mpq_clears(t->fees, t->charges, t->discounts, t->net, t->shortfall, t->sla, t->pool, t->total, NULL); }
 static void totals_add(totals_t *a, const totals_t *b)
 {
+    mpq_add(a->fees, a->fees, b->fees);
     mpq_add(a->charges, a->charges, b->charges); mpq_add(a->discounts, a->discounts, b->discounts);
     mpq_add(a->net, a->net, b->net); mpq_add(a->shortfall, a->shortfall, b->shortfall);
     mpq_add(a->sla, a->sla, b->sla); mpq_add(a->pool, a->pool, b->pool); mpq_add(a->total, a->total, b->total);
 }
 static int totals_record(pricer_t *pr, value_t *rec, const totals_t *t)
 {
-    return value_record_set(rec, "gross", money_value(pr, t->charges)) &&
+    return value_record_set(rec, "fees", money_value(pr, t->fees)) &&
+           value_record_set(rec, "gross", money_value(pr, t->charges)) &&
            value_record_set(rec, "discounts", money_value(pr, t->discounts)) &&
            value_record_set(rec, "net", money_value(pr, t->net)) &&
            value_record_set(rec, "shortfall", money_value(pr, t->shortfall)) &&
@@ -504,7 +510,20 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
         value_free(qv);
         value_free(zero);
     }
+    if (ok && pr->currency < 0 && c->nfees && c->fees[0].amount->kind == V_NUM) {
+        /* a contract of fees alone is priced in the currency of its first fee */
+        dim_t d = c->fees[0].amount->u.num.dim, with_time;
+        dim_combine(&with_time, &d, &pr->time, 1);
+        int money = single_dim(&d) >= 0 ? single_dim(&d) : single_dim(&with_time);
+        if (money >= 0 && !set_money(pr, money, "the fee")) ok = fail_at(pr, FAULT_FEE, 0, NULL);
+    }
     if (ok && pr->currency < 0) ok = fail(pr, diag_format("the workload uses none of the contract's rates"));
+    if (ok && c->nfees && (ok = dated_amount(pr, c->fees, c->nfees, 0, FAULT_FEE, "a fee", p, amount))) {
+        round_money(pr, amount, 1);
+        if (mpq_sgn(amount)) ok = push_line(&lines, &nlines, line(pr, "fee", "fee", NULL, NULL, NULL, amount));
+        mpq_set(t->fees, amount);
+        mpq_add(t->charges, t->charges, amount);
+    }
     if (ok && c->quantum && !dim_eq(&c->quantum->u.num.dim, &pr->money))
         ok = fail_at(pr, FAULT_ROUND, 0, diag_format("the rounding quantum must be an amount of %s", units_dimension_name(pr->u, pr->currency)));
 
@@ -537,7 +556,7 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
         }
 
     /* 3. commitment */
-    if (ok && c->ncommits && (ok = minimum(pr, p, x))) {
+    if (ok && c->ncommits && (ok = dated_amount(pr, c->commits, c->ncommits, 1, FAULT_COMMIT, "the commitment", p, x))) {
         mpq_sub(x, x, t->net);
         if (mpq_sgn(x) > 0) {
             round_money(pr, x, 1);

@@ -34,6 +34,8 @@ typedef struct contract {
     size_t nskus;
     commit_step_t *commits;
     size_t ncommits;
+    commit_step_t *fees;      /* fixed charges per month, billed whatever the usage */
+    size_t nfees;
     discount_t *discounts;
     size_t ndiscounts;
     value_t *escalate;        /* yearly rate, or NULL */
@@ -53,7 +55,7 @@ typedef struct period {
 } period_t;
 
 /* Which part of the terms or usage an error is about, so the caller can point at it. */
-typedef enum { FAULT_NONE, FAULT_USAGE, FAULT_RATE, FAULT_RESERVE, FAULT_COMMIT, FAULT_DISCOUNT,
+typedef enum { FAULT_NONE, FAULT_USAGE, FAULT_RATE, FAULT_RESERVE, FAULT_COMMIT, FAULT_FEE, FAULT_DISCOUNT,
                FAULT_POOL, FAULT_ROUND } fault_kind;
 typedef struct fault { fault_kind kind; size_t index; } fault_t;
 

@@ -208,7 +208,7 @@ typedef struct contract_obj {
     value_t *fields;             /* start, end, term and the informational fields */
     const node_t **sla_conds;    /* one condition per SLA band, evaluated per period */
     const node_t **rate_nodes, **reserve_nodes;   /* per SKU */
-    const node_t **commit_nodes, **discount_nodes;
+    const node_t **commit_nodes, **fee_nodes, **discount_nodes;
     const node_t *pool_node, *round_node;
 } contract_obj_t;
 
@@ -221,6 +221,7 @@ static void contract_obj_free(void *p)
     free(o->rate_nodes);
     free(o->reserve_nodes);
     free(o->commit_nodes);
+    free(o->fee_nodes);
     free(o->discount_nodes);
     free(o);
 }
@@ -714,17 +715,20 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         return (s->rate = expect_num(e, cl->a, "a rate")) != NULL;
     }
     case C_COMMIT: {
-        commit_step_t *cs = realloc(c->commits, (c->ncommits + 1) * sizeof *cs);
-        if (cs) c->commits = cs;
-        if (!cs || !remember(&o->commit_nodes, c->ncommits, cl)) { fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
-        cs = &c->commits[c->ncommits];
+        /* commit (a minimum) and fee (a fixed charge): monthly amounts in force by date */
+        commit_step_t **steps = cl->flag ? &c->fees : &c->commits;
+        size_t *n = cl->flag ? &c->nfees : &c->ncommits;
+        commit_step_t *cs = realloc(*steps, (*n + 1) * sizeof *cs);
+        if (cs) *steps = cs;
+        if (!cs || !remember(cl->flag ? &o->fee_nodes : &o->commit_nodes, *n, cl)) { fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+        cs = &cs[*n];
         memset(cs, 0, sizeof *cs);
-        if (!(cs->amount = expect_num(e, cl->a, "a commitment"))) return 0;
-        c->ncommits++;
+        if (!(cs->amount = expect_num(e, cl->a, cl->flag ? "a fee" : "a commitment"))) return 0;
+        (*n)++;
         if (cl->b && !(cs->has_from = expect_date(e, cl->b, "`from`", &cs->from))) return 0;
         if (cl->c && !(cs->has_until = expect_date(e, cl->c, "`until`", &cs->until))) return 0;
         if (cs->has_from && cs->has_until && cs->until <= cs->from) {
-            fail(e, &cl->c->loc, DIAG_RUNTIME, "this commitment ends before it begins");
+            fail(e, &cl->c->loc, DIAG_RUNTIME, "this %s ends before it begins", cl->flag ? "fee" : "commitment");
             return 0;
         }
         return 1;
@@ -935,6 +939,7 @@ static const loc_t *fault_loc(const contract_obj_t *co, const node_t *wl, const 
     case FAULT_RATE: n = co->rate_nodes[f->index]; break;
     case FAULT_RESERVE: n = co->reserve_nodes[f->index]; break;
     case FAULT_COMMIT: n = co->commit_nodes[f->index]; break;
+    case FAULT_FEE: n = co->fee_nodes[f->index]; break;
     case FAULT_DISCOUNT: n = co->discount_nodes[f->index]; break;
     case FAULT_POOL: n = co->pool_node; break;
     case FAULT_ROUND: n = co->round_node; break;

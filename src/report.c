@@ -406,14 +406,19 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
     if (!periods || periods->kind != V_LIST || !skus || skus->kind != V_LIST) return;
     sb_printf(b, "Invoice: workload %s under contract %s, in %s\n", get(inv, "workload")->u.s,
               get(inv, "contract")->u.s, cur ? cur->u.s : "?");
-    static const char *tail[] = { "discounts", "shortfall", "sla_credit", "pool_draw", "total" };
-    static const char *tail_title[] = { "Discounts", "Shortfall", "SLA credit", "Credit pool", "Total" };
-    size_t ns = skus->u.list.n, cols = 1 + ns + 5;
+    /* a Fees column only for contracts with fees */
+    const value_t *fees = get(inv, "fees");
+    int with_fees = fees && mpq_sgn(fees->u.num.q) != 0;
+    static const char *tail_all[] = { "fees", "discounts", "shortfall", "sla_credit", "pool_draw", "total" };
+    static const char *title_all[] = { "Fees", "Discounts", "Shortfall", "SLA credit", "Credit pool", "Total" };
+    const char *const *tail = tail_all + !with_fees, *const *tail_title = title_all + !with_fees;
+    size_t ntail = 6 - !with_fees;
+    size_t ns = skus->u.list.n, cols = 1 + ns + ntail;
     table_t t;
     if (!table_init(&t, periods->u.list.n + 2, cols)) { b->oom = 1; table_free(&t); return; }
     table_set(&t, 0, 0, strdup("Period"));
     for (size_t s = 0; s < ns; s++) table_set(&t, 0, 1 + s, strdup(skus->u.list.items[s]->u.s));
-    for (size_t k = 0; k < 5; k++) table_set(&t, 0, 1 + ns + k, strdup(tail_title[k]));
+    for (size_t k = 0; k < ntail; k++) table_set(&t, 0, 1 + ns + k, strdup(tail_title[k]));
     for (size_t c = 1; c < cols; c++) t.right[c] = 1;
     for (size_t p = 0; p <= periods->u.list.n; p++) {
         const value_t *per = p < periods->u.list.n ? periods->u.list.items[p] : inv;
@@ -427,7 +432,7 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
         table_set(&t, p + 1, 0, strdup(label));
         const value_t *charges = get(per, "charges");
         for (size_t s = 0; s < ns; s++) table_set(&t, p + 1, 1 + s, cell_money(u, get(charges, skus->u.list.items[s]->u.s), exact));
-        for (size_t k = 0; k < 5; k++) table_set(&t, p + 1, 1 + ns + k, cell_money(u, get(per, tail[k]), exact));
+        for (size_t k = 0; k < ntail; k++) table_set(&t, p + 1, 1 + ns + k, cell_money(u, get(per, tail[k]), exact));
     }
     table_write(b, &t);
     table_free(&t);
