@@ -287,7 +287,11 @@ primary
     | TRUE              { OOM_CHECK($$ = NEW(E_BOOL, @1)); $$->op = 1; }
     | FALSE             { OOM_CHECK($$ = NEW(E_BOOL, @1)); $$->op = 0; }
     | IDENT             { OOM_CHECK($$ = NEW(E_IDENT, @1)); $$->text = $1; }
-    | '(' expr ')'      { $$ = $2; }
+    | '(' expr ')' %prec NUMBER_ALONE
+                        { $$ = $2; }
+    | '(' expr ')' IDENT %prec JUXTA
+                        { node_t *u; OOM_CHECK(u = NEW(E_IDENT, @4)); u->text = $4;
+                          OOM_CHECK($$ = binop(st, '*', $2, u, &@$)); }
     | '[' opt_args ']'  { OOM_CHECK($$ = NEW(E_LIST, @$)); $$->list = $2.head; }
     | '{' fields '}'    { OOM_CHECK($$ = NEW(E_RECORD, @$)); $$->list = $2.head; }
     ;

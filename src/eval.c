@@ -1702,6 +1702,18 @@ static int explain_seen(explain_state_t *x, const char *name)
 
 static void explain_name(eval_t *e, explain_state_t *x, const char *name, int depth);
 
+/* A number with units (730 hour, 2.10 USD/(gpu*hour)): its value says nothing new. */
+static int is_literal(eval_t *e, const node_t *n)
+{
+    switch (n->kind) {
+    case E_NUM: case E_STR: case E_DATE: case E_BOOL: return 1;
+    case E_IDENT: return !global_find(e, n->text) && units_find(e->sh->units, n->text) >= 0;
+    case E_UNARY: return is_literal(e, n->a);
+    case E_BINOP: return n->op < 256 && is_literal(e, n->a) && is_literal(e, n->b);
+    default: return 0;
+    }
+}
+
 /* Explains the global names an expression refers to. */
 static void explain_refs(eval_t *e, explain_state_t *x, const node_t *n, int depth)
 {
@@ -1726,7 +1738,7 @@ static void explain_name(eval_t *e, explain_state_t *x, const char *name, int de
         char *text = b->expr ? span_text(&span) : strdup("(a swept value)");
         char *val = explain_summary(e, b->value);
         fprintf(out, "%*s%s = %s%s\n", ind, "", name, text ? text : "?", b->overridden ? "   [overridden]" : "");
-        if (!b->expr || b->expr->kind != E_NUM || strchr(text ? text : "", ' '))
+        if (!b->expr || !is_literal(e, b->expr))
             fprintf(out, "%*s%*s= %s\n", ind, "", (int)strlen(name) + 1, "", val ? val : "?");
         fprintf(out, "%*s  (%s:%d)\n", ind, "", where, b->loc.first_line);
         free(text);

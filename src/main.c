@@ -301,7 +301,8 @@ static int run_main(options_t *o)
     }
     if (!err && o->scenario) eval_use_scenario(e, o->scenario, &err);
     if (!err) eval_run(e, &err);
-    if (!write_report(e, o)) code = EXIT_ERROR;
+    /* a failed run leaves --out and --svg files as they were */
+    if ((!err || (!o->out && !o->svg)) && !write_report(e, o)) code = EXIT_ERROR;
     int failed = report_assertions(e);
     if (err) { print_diag(err); code = EXIT_ERROR; }
     else if (failed && code == EXIT_OK) code = EXIT_ASSERT;

@@ -711,7 +711,9 @@ static void write_csv(sbuf_t *b, eval_t *e)
             mpq_t m;
             mpq_init(m);
             value_magnitude(u, s->value, m);
-            char *r = report_number(m, 0, 0), *x = report_fraction(m);
+            sbuf_t rb = {0};
+            write_number_min(&rb, m, 0, 0, is_money(u, s->value) ? 2 : 0);
+            char *r = sb_take(&rb), *x = report_fraction(m);
             csv_field(b, r ? r : "");
             sb_add(b, ",", 1);
             csv_field(b, x ? x : "");
