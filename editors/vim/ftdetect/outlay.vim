@@ -1,0 +1,2 @@
+" Outlay contract and scenario files
+autocmd BufRead,BufNewFile *.outlay setfiletype outlay
