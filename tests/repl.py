@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Drives the Outlay REPL through a pseudo-terminal, as a person would: line editing,
+completion, multi-line input, errors that keep the session, commands and history."""
+import os, pty, select, sys, tempfile, time, subprocess
+
+OUTLAY = os.path.abspath(os.environ.get("OUTLAY", "src/outlay"))
+passed = failed = 0
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        print(f"PASS: {name}")
+    else:
+        failed += 1
+        print(f"FAIL: {name} {detail}")
+
+class Repl:
+    def __init__(self, env):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execve(OUTLAY, [OUTLAY], env)
+        self.buf = b""
+
+    def read_until(self, token, timeout=10):
+        end = time.time() + timeout
+        while token.encode() not in self.buf and time.time() < end:
+            r, _, _ = select.select([self.fd], [], [], 0.2)
+            if r:
+                try:
+                    data = os.read(self.fd, 4096)
+                except OSError:
+                    break
+                if not data:
+                    break
+                self.buf += data
+        i = self.buf.find(token.encode())
+        if i < 0:
+            out, self.buf = self.buf, b""
+            return out.decode(errors="replace"), False
+        out, self.buf = self.buf[:i + len(token)], self.buf[i + len(token):]
+        return out.decode(errors="replace"), True
+
+    def send(self, text):
+        os.write(self.fd, text.encode())
+
+    def line(self, text, prompt="outlay> "):
+        self.send(text + "\r")
+        out, ok = self.read_until(prompt)
+        return out
+
+def main():
+    state = tempfile.mkdtemp()
+    loadme = os.path.join(state, "more.outlay")
+    with open(loadme, "w") as f:
+        f.write("loaded_rate = 3 USD/(gpu*hour)\n")
+    env = dict(os.environ, TERM="dumb", XDG_STATE_HOME=state, HOME=state)
+    r = Repl(env)
+    out, ok = r.read_until("outlay> ")
+    check("banner and prompt", ok and "Outlay" in out, repr(out))
+    check("definition persists", "10 USD" in (r.line("x = 5 USD") + r.line("x * 2")))
+    check("_ is the last result", "11 USD" in r.line("_ + 1 USD"))
+    out = r.line("1 USD + 1 hour")
+    check("error is reported", "cannot add USD and time" in out and "^" in out, repr(out))
+    check("error keeps the session and definitions", "5 USD" in r.line("x"))
+    out = r.line("y = (1 +", prompt="...> ")
+    check("open bracket continues on the next line", "...> " in out, repr(out))
+    r.line("2)")
+    check("multi-line definition", "3" in r.line("y"))
+    out = r.line(":type 5 USD/hour")
+    check(":type shows dimension and unit", "USD/time" in out and "USD/hour" in out, repr(out))
+    out = r.line(":units accelerator")
+    check(":units lists a dimension's units", "gpu" in out and "chip" in out, repr(out))
+    check(":help", ":load" in r.line(":help"))
+    r.line(":load " + loadme)
+    check(":load keeps the file's definitions", "3 USD/(gpu*hour)" in r.line("loaded_rate"))
+    r.line("total_budget = 7 USD")
+    r.send("total_bu\t")
+    time.sleep(0.3)
+    out = r.line("")
+    check("tab completes a defined name", "7 USD" in out, repr(out))
+    r.send("1 +")
+    time.sleep(0.2)
+    r.send("\x03")
+    r.read_until("outlay> ")
+    out = r.line("40 + 2")
+    check("Ctrl-C drops the partial line", "42" in out and "43" not in out, repr(out))
+    r.send("\x04")
+    time.sleep(0.5)
+    _, status = os.waitpid(r.pid, 0)
+    check("Ctrl-D exits cleanly", os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, str(status))
+    hist = os.path.join(state, "outlay", "history")
+    check("history file in the XDG state directory", os.path.exists(hist) and "total_budget" in open(hist).read())
+    p = subprocess.run([OUTLAY], input="a = 2 USD\nshow a * 3\n", capture_output=True, text=True)
+    check("a program on stdin when it is not a terminal", p.returncode == 0 and p.stdout == "a * 3 = 6 USD\n", repr(p.stdout))
+    print(f"repl: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+sys.exit(main())
