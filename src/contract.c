@@ -290,9 +290,13 @@ static value_t *line(pricer_t *pr, const char *sku, const char *category, const 
     int ok = value_record_set(l, "sku", value_str(sku)) && value_record_set(l, "category", value_str(category));
     if (ok && qty) ok = value_record_set(l, "quantity", value_ref((value_t *)qty));
     if (ok && list_rate) ok = value_record_set(l, "list_rate", value_ref((value_t *)list_rate));
-    if (ok && list_rate && rate) {
-        value_t *r = value_quantity(rate, &list_rate->u.num.dim, &list_rate->u.num.disp);
-        ok = value_record_set(l, "rate", r);
+    if (ok && qty && rate) {
+        /* the rate's unit: money per unit of the quantity */
+        dim_t d;
+        uterm_t t;
+        dim_combine(&d, &pr->money, &qty->u.num.dim, -1);
+        uterm_combine(pr->u, &t, &pr->money_unit, &qty->u.num.disp, -1);
+        ok = value_record_set(l, "rate", value_quantity(rate, &d, &t));
     }
     if (ok) ok = value_record_set(l, "amount", money_value(pr, amount));
     if (!ok) { value_free(l); return NULL; }
@@ -498,7 +502,8 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
             mpq_mul(amount, amount, esc);
             round_money(pr, amount, 1);
             if (mpq_sgn(q)) mpq_div(rate, amount, q); else mpq_mul(rate, lr->u.num.q, esc);
-            ok = push_line(&lines, &nlines, line(pr, sk->sku, "usage", qv, lr, rate, amount));
+            /* a tiered SKU has no single list price; its contracted price is the average */
+            ok = push_line(&lines, &nlines, line(pr, sk->sku, "usage", qv, sk->kind == PRICE_FLAT ? lr : NULL, rate, amount));
             mpq_add(sku_charge[s], sku_charge[s], amount);
         }
         mpq_add(st[s].cumulative, st[s].cumulative, q);
@@ -589,9 +594,12 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
         ok = push_line(&lines, &nlines, line(pr, "credit_pool", "pool_draw", NULL, NULL, NULL, amount));
     }
 
-    /* 6. the invoice */
+    /* 6. the invoice; invoice-level rounding gets a line of its own, so the lines add up */
     mpq_sub(t->total, x, t->pool);
+    mpq_set(amount, t->total);
     round_money(pr, t->total, 0);
+    mpq_sub(amount, t->total, amount);
+    if (ok && mpq_sgn(amount)) ok = push_line(&lines, &nlines, line(pr, "invoice", "rounding", NULL, NULL, NULL, amount));
 
     value_t *rec = NULL;
     if (ok) {

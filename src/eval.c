@@ -335,10 +335,10 @@ static value_t *call(eval_t *e, const node_t *n)
     if (!args) return fail(e, &n->loc, DIAG_LIMIT, "out of memory");
     size_t i = 0;
     for (const node_t *a = n->list; a; a = a->next, i++) {
-        /* A bare rounding-mode name reads as its own name. */
-        value_round_mode_parse(a->kind == E_IDENT ? a->text : "", &(round_mode){0}) && !global_find(e, a->text) && !scope_find(e, a->text)
-            ? (args[i] = value_str(a->text))
-            : (args[i] = eval_expr(e, a));
+        /* round(x, q, half_up): the mode may be written as a bare word */
+        int mode_word = i == 2 && !strcmp(n->text, "round") && a->kind == E_IDENT &&
+                        value_round_mode_parse(a->text, &(round_mode){0}) && !global_find(e, a->text) && !scope_find(e, a->text);
+        args[i] = mode_word ? value_str(a->text) : eval_expr(e, a);
         if (!args[i]) { for (size_t k = 0; k < i; k++) value_free(args[k]); free(args); return NULL; }
     }
     value_t *r = NULL;
@@ -666,6 +666,11 @@ static int add_tiers(eval_t *e, sku_terms_t *s, const node_t *n)
         }
         tier->upto = q;
         prev = q;
+    }
+    if (s->tiers[s->ntiers - 1].upto) {
+        fail(e, &n->loc, DIAG_RUNTIME, "the tiers of `%s` end at a bound: usage past it would have no price", n->text);
+        diag_set_hint(e->err, "end the list with `above at RATE`");
+        return 0;
     }
     return 1;
 }
@@ -1407,25 +1412,29 @@ int eval_load_source(eval_t *e, source_t *src, diag_t **err, int *incomplete)
     return take_error(e, err);
 }
 
-static int add_override(eval_t *e, const char *name, const node_t *expr, value_t *value, int from_set)
+/* Records an override, located at loc; NULL when out of memory. */
+static override_t *add_override(eval_t *e, const char *name, const node_t *expr, value_t *value, int from_set,
+                                const loc_t *loc)
 {
     for (override_t *o = e->overrides; o; o = o->next)
         if (!strcmp(o->name, name)) {
-            if (o->from_set && !from_set) return 1;  /* --set wins over a scenario */
+            if (o->from_set && !from_set) return o;  /* --set wins over a scenario */
             o->expr = expr;
             value_free(o->value);
             o->value = value_ref(value);
             o->from_set = from_set;
-            return 1;
+            o->loc = *loc;
+            return o;
         }
     override_t *o = calloc(1, sizeof *o);
-    if (!o || !(o->name = strdup(name))) { free(o); return 0; }
+    if (!o || !(o->name = strdup(name))) { free(o); return NULL; }
+    o->loc = *loc;
     o->expr = expr;
     o->value = value_ref(value);
     o->from_set = from_set;
     o->next = e->overrides;
     e->overrides = o;
-    return 1;
+    return o;
 }
 
 int eval_set_override(eval_t *e, const char *assignment, diag_t **err)
@@ -1439,8 +1448,7 @@ int eval_set_override(eval_t *e, const char *assignment, diag_t **err)
         *err = diag_new(DIAG_SYNTAX, &l, "--set takes NAME=EXPR");
         return 0;
     }
-    if (!add_override(e, ast->text, ast->a, NULL, 1)) { *err = diag_new(DIAG_LIMIT, NULL, "out of memory"); return 0; }
-    e->overrides->loc = ast->loc;
+    if (!add_override(e, ast->text, ast->a, NULL, 1, &ast->loc)) { *err = diag_new(DIAG_LIMIT, NULL, "out of memory"); return 0; }
     return 1;
 }
 
@@ -1471,7 +1479,7 @@ static int apply_scenario(eval_t *e, const char *name, const loc_t *loc)
     }
     for (size_t i = n; i-- > 0;)
         for (const node_t *d = chain[i]->list; d; d = d->next)
-            if (!add_override(e, d->text, d->a, NULL, 0)) return !fail(e, &d->loc, DIAG_LIMIT, "out of memory");
+            if (!add_override(e, d->text, d->a, NULL, 0, &d->loc)) return !fail(e, &d->loc, DIAG_LIMIT, "out of memory");
     return 1;
 }
 
@@ -1481,13 +1489,16 @@ int eval_use_scenario(eval_t *e, const char *name, diag_t **err)
     return take_error(e, err);
 }
 
+/* An override that replaced nothing is a typo, not a no-op. */
 static int check_overrides_used(eval_t *e)
 {
-    for (override_t *o = e->overrides; o; o = o->next)
-        if (o->from_set && !o->used) {
-            fail(e, &o->loc, DIAG_NAME, "--set %s: the program has no definition named `%s`", o->name, o->name);
-            return 0;
-        }
+    for (override_t *o = e->overrides; o; o = o->next) {
+        if (o->used) continue;
+        if (o->value) fail(e, &o->loc, DIAG_NAME, "sweep %s: the program has no definition named `%s`", o->name, o->name);
+        else if (o->from_set) fail(e, &o->loc, DIAG_NAME, "--set %s: the program has no definition named `%s`", o->name, o->name);
+        else fail(e, &o->loc, DIAG_NAME, "the scenario sets `%s`, which the program does not define", o->name);
+        return 0;
+    }
     return 1;
 }
 
@@ -1498,7 +1509,7 @@ int eval_run(eval_t *e, diag_t **err)
             node_t *ast = e->sh->main[e->ran++];
             if (ast) run_in_dir(e, ast, ast->loc.src ? ast->loc.src->path : NULL);
         }
-        if (!e->err && !e->rerun && e->is_root) check_overrides_used(e);
+        if (!e->err && e->is_root) check_overrides_used(e);
     }
     return take_error(e, err);
 }
@@ -1513,9 +1524,11 @@ static int rerun(eval_t *e, const char *scenario, const char *param, value_t *pa
 {
     eval_t *c = eval_child(e);
     if (!c) return !fail(e, loc, DIAG_LIMIT, "out of memory");
-    for (override_t *o = e->overrides; o; o = o->next) add_override(c, o->name, o->expr, o->value, o->from_set);
+    /* a re-run keeps the command line's --set, not the scenario the run was started with */
+    for (override_t *o = e->overrides; o; o = o->next)
+        if (o->from_set && !o->value) add_override(c, o->name, o->expr, NULL, 1, &o->loc);
     if (scenario) apply_scenario(c, scenario, loc);
-    if (param) add_override(c, param, NULL, param_value, 1);
+    if (param) add_override(c, param, NULL, param_value, 1, loc);
     if (!c->err) {
         ensure_prelude(c);
         c->current_dir = e->current_dir;
@@ -1524,6 +1537,7 @@ static int rerun(eval_t *e, const char *scenario, const char *param, value_t *pa
             if (ast) run_in_dir(c, ast, ast->loc.src ? ast->loc.src->path : NULL);
         }
     }
+    if (!c->err) check_overrides_used(c);
     size_t k = 0;
     for (const node_t *x = exprs; x && !c->err; x = x->next) out[k++] = eval_expr(c, x);
     int ok = !c->err;

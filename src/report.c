@@ -73,7 +73,8 @@ static void group_digits(sbuf_t *b, const char *digits, int grouped)
 }
 
 /* Writes |q| scaled: the integer part and `frac` fraction digits of an already rounded value. */
-static void write_fixed(sbuf_t *b, const mpz_t scaled, long frac, int grouped, int trim)
+/* keep: how many fraction digits trailing-zero trimming must leave (frac: trim nothing) */
+static void write_fixed(sbuf_t *b, const mpz_t scaled, long frac, int grouped, long keep)
 {
     char *digits = mpz_get_str(NULL, 10, scaled);
     if (!digits) { b->oom = 1; return; }
@@ -97,7 +98,7 @@ static void write_fixed(sbuf_t *b, const mpz_t scaled, long frac, int grouped, i
     free(intpart);
     if (frac > 0) {
         size_t end = len;
-        if (trim) while (end > int_len && d[end - 1] == '0') end--;
+        while (end > int_len + (size_t)keep && d[end - 1] == '0') end--;
         if (end > int_len) { sb_add(b, ".", 1); sb_add(b, d + int_len, end - int_len); }
     }
     free(padded);
@@ -224,13 +225,29 @@ static void write_number_min(sbuf_t *b, const mpq_t q, int exact, int grouped, l
     mpq_init(scaled);
     mpz_t p10, n;
     mpz_inits(p10, n, NULL);
-    mpz_ui_pow_ui(p10, 10, (unsigned long)frac);
-    mpz_mul(mpq_numref(scaled), mpq_numref(q), p10);
-    mpz_set(mpq_denref(scaled), mpq_denref(q));
-    mpq_canonicalize(scaled);
-    value_round_q(n, scaled, RM_HALF_EVEN);
+    /* shown exactly, or rounded for reading (then trailing zeros go) */
+    int rounded = !exact && !(places >= 0 && places <= frac);
+    mpz_t whole, shown_whole;
+    mpz_inits(whole, shown_whole, NULL);
+    mpz_tdiv_q(whole, mpq_numref(q), mpq_denref(q));
+    mpz_abs(whole, whole);
+    for (;;) {
+        mpz_ui_pow_ui(p10, 10, (unsigned long)frac);
+        mpz_mul(mpq_numref(scaled), mpq_numref(q), p10);
+        mpz_set(mpq_denref(scaled), mpq_denref(q));
+        mpq_canonicalize(scaled);
+        value_round_q(n, scaled, RM_HALF_EVEN);
+        /* 999.9999999 rounds up to 1,000: keep six significant digits, one decimal fewer */
+        mpz_tdiv_q(shown_whole, n, p10);
+        mpz_abs(shown_whole, shown_whole);
+        if (!rounded || frac <= min_frac || mpz_sgn(whole) == 0 ||
+            mpz_sizeinbase(shown_whole, 10) <= mpz_sizeinbase(whole, 10) || mpz_cmp(shown_whole, whole) <= 0)
+            break;
+        frac--;
+    }
+    mpz_clears(whole, shown_whole, NULL);
     if (mpz_sgn(n) < 0) sb_add(b, "-", 1);
-    write_fixed(b, n, frac, grouped, !exact && places < 0 && frac > min_frac);
+    write_fixed(b, n, frac, grouped, rounded ? (min_frac < frac ? min_frac : frac) : frac);
     mpz_clears(p10, n, NULL);
     mpq_clear(scaled);
 }
@@ -256,9 +273,10 @@ static int is_money(const units_t *u, const value_t *v)
         found = i;
     }
     if (found < 0) return 0;
-    int base = units_base_of(u, found);
-    return base >= 0 && !units_get(u, base)->prefixed && units_get(u, base)->dim.e[found] == 1 &&
-           strlen(units_dimension_name(u, found)) == 3;
+    /* a currency: a dimension named by a three-letter upper-case code (ISO 4217: USD, EUR) */
+    const char *name = units_dimension_name(u, found);
+    return strlen(name) == 3 && name[0] >= 'A' && name[0] <= 'Z' && name[1] >= 'A' && name[1] <= 'Z' &&
+           name[2] >= 'A' && name[2] <= 'Z';
 }
 
 static void write_quantity(sbuf_t *b, const units_t *u, const value_t *v, int exact, int grouped)
@@ -387,7 +405,7 @@ static char *cell_money(const units_t *u, const value_t *v, int exact)
         value_round_q(n, x, RM_HALF_EVEN);
         sbuf_t b = {0};
         if (mpz_sgn(n) < 0) sb_add(&b, "-", 1);
-        write_fixed(&b, n, 2, 1, 0);
+        write_fixed(&b, n, 2, 1, 2);
         s = sb_take(&b);
         mpz_clear(n);
         mpq_clear(x);
@@ -436,13 +454,22 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
     }
     table_write(b, &t);
     table_free(&t);
-    const value_t *eff = get(inv, "effective"), *all_in = get(inv, "all_in");
+    /* average rates per SKU; the all-in rate (the whole invoice per unit) only for the SKU
+     * with the largest charges, where it means something */
+    const value_t *eff = get(inv, "effective"), *all_in = get(inv, "all_in"), *charges = get(inv, "charges");
+    const char *main_sku = NULL;
+    for (size_t i = 0; charges && i < charges->u.rec.n; i++)
+        if (!main_sku || mpq_cmp(charges->u.rec.vals[i]->u.num.q, get(charges, main_sku)->u.num.q) > 0) main_sku = charges->u.rec.keys[i];
     for (size_t i = 0; eff && i < eff->u.rec.n; i++) {
         sb_printf(b, "%s: ", eff->u.rec.keys[i]);
         write_value(b, u, eff->u.rec.vals[i], exact, 0);
-        sb_puts(b, " effective, ");
-        write_value(b, u, get(all_in, eff->u.rec.keys[i]), exact, 0);
-        sb_puts(b, " all-in (invoice total / quantity)\n");
+        sb_puts(b, " average");
+        if (main_sku && !strcmp(main_sku, eff->u.rec.keys[i])) {
+            sb_puts(b, ", ");
+            write_value(b, u, get(all_in, eff->u.rec.keys[i]), exact, 0);
+            sb_puts(b, " all-in (invoice total / quantity)");
+        }
+        sb_puts(b, "\n");
     }
     if (chart) {
         /* a bar per period, scaled to the largest invoice total */
@@ -536,7 +563,9 @@ static void json_value(sbuf_t *b, const units_t *u, const value_t *v, int depth)
         mpq_t m;
         mpq_init(m);
         value_magnitude(u, v, m);
-        char *readable = report_number(m, 0, 0), *exact = report_fraction(m);
+        sbuf_t rb = {0};
+        write_number_min(&rb, m, 0, 0, is_money(u, v) ? 2 : 0);
+        char *readable = sb_take(&rb), *exact = report_fraction(m);
         uterm_t t;
         value_display_unit(u, v, &t);
         char *us = uterm_format(u, &t), *dim = units_format_dim(u, &v->u.num.dim);

@@ -256,15 +256,13 @@ static void uterm_add(const units_t *u, uterm_t *r, int unit, int exp)
     r->n++;
 }
 
-/* A dimensionless unit (percent) names a plain number only on its own: 40% * 250 USD
- * is 100 USD, and (5%)^2 is a plain number. */
+/* A dimensionless unit (percent) labels a number as written; a product or power of it
+ * is a plain number: 40% * 250 USD is 100 USD, 1000 * 40% is 400, (5%)^2 is 0.0025. */
 static void drop_dimensionless(const units_t *u, uterm_t *r)
 {
     int k = 0;
-    for (int i = 0; i < r->n; i++) {
-        int plain = dim_is_zero(&u->defs[r->t[i].unit].dim);
-        if (!plain || (r->n == 1 && r->t[i].exp == 1)) r->t[k++] = r->t[i];
-    }
+    for (int i = 0; i < r->n; i++)
+        if (!dim_is_zero(&u->defs[r->t[i].unit].dim)) r->t[k++] = r->t[i];
     r->n = (unsigned char)k;
 }
 
@@ -277,7 +275,7 @@ static void uterm_compact(const units_t *u, uterm_t *r)
     drop_dimensionless(u, r);
     dim_t d;
     uterm_dim(u, r, &d);
-    if (dim_is_zero(&d) && !(r->n == 1 && dim_is_zero(&u->defs[r->t[0].unit].dim))) r->n = 0;
+    if (dim_is_zero(&d)) r->n = 0;
 }
 
 void uterm_combine(const units_t *u, uterm_t *out, const uterm_t *a, const uterm_t *b, int sign)

@@ -276,10 +276,12 @@ def read_invoice(name, nth=0):
         rows[cells[0]] = {c: Cell(x, exact) for c, x in zip(cols[1:], cells[1:])}
         i += 1
     while i < len(lines):
-        m = re.fullmatch(r'(\w+): (\S+ \S+) effective, (\S+ \S+) all-in \(invoice total / quantity\)', lines[i])
+        # "sku: RATE average[, RATE all-in (invoice total / quantity)]": all-in only for
+        # the SKU with the largest charges
+        m = re.fullmatch(r'(\w+): (\S+ \S+) average(?:, (\S+ \S+) all-in \(invoice total / quantity\))?', lines[i])
         if not m:
             break
-        rates[m[1]] = (value(m[2], exact), value(m[3], exact))
+        rates[m[1]] = (value(m[2], exact), value(m[3], exact) if m[3] else None)
         i += 1
     return rows, rates
 

@@ -79,7 +79,7 @@ term = [l.split() for l in lines if l.startswith("Term ")]
 want = ["Term", money(term_charge), "0.00", "0.00", "0.00", "0.00", money(term_total)]
 if term != [want]:
     failures.append("invoice term row: got %s, expected %s" % (term, want))
-allin = [re.match(r"^gpu_hour: 2 USD/\(gpu\*hour\) effective, (%s) USD/\(gpu\*hour\) all-in" % NUM, l) for l in lines]
+allin = [re.match(r"^gpu_hour: 2 USD/\(gpu\*hour\) average, (%s) USD/\(gpu\*hour\) all-in" % NUM, l) for l in lines]
 allin = [m.group(1) for m in allin if m]
 if len(allin) != 1 or not shows(allin[0], term_total / gpu_hours):
     failures.append("all-in rate: shown %s, exact %s" % (allin, float(term_total / gpu_hours)))

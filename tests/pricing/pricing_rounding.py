@@ -65,8 +65,8 @@ want = expected()
 for label, w in want.items():
     r = got.get(label, {})
     c.eq(label, (number(r['exact']), r['unit']) if 'exact' in r else '<missing>', usd(w))
-    if 'value' in r:      # the readable number: the display rules, no unit (no money cents)
-        c.eq(label + ' (value)', r['value'], readable(w))
+    if 'value' in r:      # the readable number: the display rules, money with cents
+        c.eq(label + ' (value)', r['value'], readable(w, 'USD'))
 for label in got:
     if label not in want:
         c.eq(label, 'shown but not checked', None)
