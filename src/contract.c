@@ -647,6 +647,7 @@ value_t *contract_price(const contract_t *c, units_t *u, const char *workload,
         if (!recs[done]) break;
     }
     value_t *inv = NULL;
+    if (done == nperiods && !*err && pr.currency < 0) *err = diag_format("the contract has no billing periods");
     if (done == nperiods && !*err) {
         inv = value_record("invoice");
         value_t **names = calloc(c->nskus + 1, sizeof *names);

@@ -37,7 +37,10 @@ int dates_days_in_month(int y, int m)
 int dates_parse(const char *s, date_t *out)
 {
     int y, m, d;
-    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3) return 0;
+    if (strlen(s) != 10) return 0;
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9')) return 0;
+    if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3) return 0;
     if (m < 1 || m > 12 || d < 1 || d > dates_days_in_month(y, m)) return 0;
     *out = dates_from_ymd(y, m, d);
     return 1;

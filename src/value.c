@@ -462,6 +462,7 @@ value_t *value_from_literal(const char *text, int scale, int percent, char **err
         p++;
         int neg = *p == '-';
         if (*p == '+' || *p == '-') p++;
+        while (p[0] == '0' && p[1]) p++;   /* leading zeros say nothing about size */
         if (strlen(p) > 7) { free(digits); *err = diag_format("exponent too large in number literal"); return NULL; }
         exp10 = strtol(p, NULL, 10);
         if (neg) exp10 = -exp10;
