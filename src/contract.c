@@ -7,10 +7,12 @@
  *      that straddles a contract anniversary is escalated by the hour-weighted average
  *      of the two years' factors
  *   2. discounts: per SKU, then on all charges, then on spend above a threshold -> net
- *   3. commitment shortfall = max(0, minimum - net), the minimum summed day by day from
+ *   3. commitment shortfall = max(0, minimum - net) (or - gross, with
+ *      commitment_basis = gross), the minimum summed day by day from
  *      the commit line in force each day (the last line covering it), prorated by the
  *      share of the calendar month
- *   4. SLA credit = the largest band that holds x net
+ *   4. SLA credit = the largest band that holds x net (x net + shortfall, with
+ *      sla_basis = invoice)
  *   5. credit-pool draw = min(remaining pool, net + shortfall - SLA credit)
  *   6. invoice = net + shortfall - SLA credit - pool draw, rounded per the policy */
 #include "contract.h"
@@ -562,7 +564,7 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
 
     /* 3. commitment */
     if (ok && c->ncommits && (ok = dated_amount(pr, c->commits, c->ncommits, 1, FAULT_COMMIT, "the commitment", p, x))) {
-        mpq_sub(x, x, t->net);
+        mpq_sub(x, x, c->commit_on_gross ? t->charges : t->net);
         if (mpq_sgn(x) > 0) {
             round_money(pr, x, 1);
             mpq_set(t->shortfall, x);
@@ -575,7 +577,9 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
     for (size_t b = 0; b < c->nsla; b++)
         if (sla_hit[b] && mpq_cmp(c->sla_pcts[b]->u.num.q, r2) > 0) mpq_set(r2, c->sla_pcts[b]->u.num.q);
     if (ok && mpq_sgn(r2) > 0) {
-        mpq_mul(t->sla, t->net, r2);
+        mpq_set(x, t->net);
+        if (c->sla_on_invoice) mpq_add(x, x, t->shortfall);
+        mpq_mul(t->sla, x, r2);
         round_money(pr, t->sla, 1);
         mpq_neg(x, t->sla);
         ok = push_line(&lines, &nlines, line(pr, "sla", "sla_credit", NULL, NULL, NULL, x));

@@ -43,6 +43,8 @@ typedef struct contract {
     size_t nsla;
     value_t *pool;            /* prepaid / promotional credit, or NULL */
     int rounding;             /* ROUND_INVOICE, ROUND_LINES, ROUND_NONE (ast.h) */
+    int commit_on_gross;      /* the minimum is measured against spend before discounts */
+    int sla_on_invoice;       /* the SLA credit is a share of net + shortfall, not of net */
     value_t *quantum;         /* NULL: 0.01 of the currency */
     round_mode mode;
 } contract_t;

@@ -675,12 +675,23 @@ static int add_tiers(eval_t *e, sku_terms_t *s, const node_t *n)
     return 1;
 }
 
+/* Fields whose value is a word: billing = monthly, commitment_basis = gross. */
+static const struct { const char *field, *words[3]; } word_fields[] = {
+    { "billing", { "monthly", NULL } },
+    { "commitment_basis", { "net", "gross", NULL } },
+    { "sla_basis", { "net", "invoice", NULL } },
+};
+
 static value_t *contract_field(eval_t *e, const node_t *cl)
 {
-    /* billing = monthly: the word itself */
-    if (!strcmp(cl->text, "billing") && cl->a->kind == E_IDENT && !scope_find(e, cl->a->text) && !global_find(e, cl->a->text)) {
-        if (strcmp(cl->a->text, "monthly")) return fail(e, &cl->a->loc, DIAG_RUNTIME, "only monthly billing is supported");
-        return value_str("monthly");
+    for (size_t i = 0; i < sizeof word_fields / sizeof word_fields[0]; i++) {
+        if (strcmp(cl->text, word_fields[i].field)) continue;
+        const char *w = cl->a->kind == E_IDENT ? cl->a->text : cl->a->kind == E_STR ? cl->a->text : "";
+        for (const char *const *ok = word_fields[i].words; *ok; ok++)
+            if (!strcmp(w, *ok)) return value_str(w);
+        fail(e, &cl->a->loc, DIAG_RUNTIME, "%s must be %s%s%s", cl->text, word_fields[i].words[0],
+             word_fields[i].words[1] ? " or " : "", word_fields[i].words[1] ? word_fields[i].words[1] : "");
+        return NULL;
     }
     return overridden(e, cl->text, cl->a);
 }
@@ -698,6 +709,10 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
             if (cl->text[0] == 's') { c->start = v->u.date; *has_start = 1; } else { c->end = v->u.date; *has_end = 1; }
         } else if (!strcmp(cl->text, "term")) {
             *term = value_ref(v);
+        } else if (!strcmp(cl->text, "commitment_basis")) {
+            c->commit_on_gross = !strcmp(v->u.s, "gross");
+        } else if (!strcmp(cl->text, "sla_basis")) {
+            c->sla_on_invoice = !strcmp(v->u.s, "invoice");
         } else if (!strcmp(cl->text, "commit")) {
             commit_step_t *cs = realloc(c->commits, (c->ncommits + 1) * sizeof *cs);
             if (cs) c->commits = cs;

@@ -3,6 +3,7 @@
  * line reader otherwise. Input that leaves a bracket or block open continues on the
  * next line; an error never ends the session. */
 #include "config.h"
+#include "builtins.h"
 #include "repl.h"
 #include <signal.h>
 #include <stdio.h>
@@ -38,7 +39,8 @@ static char *read_line(const char *prompt)
 
 static const char *help_text =
 "Type an expression to see its value, or a definition (x = 5 USD) to keep it.\n"
-"  :help               this text\n"
+"  :help [TOPIC]       this text, or a topic: functions, units, contracts\n"
+"  :explain NAME       how NAME was computed\n"
 "  :load FILE          run a file here (its definitions stay)\n"
 "  :type EXPR          the dimension and unit of an expression\n"
 "  :units [DIMENSION]  the declared units, or those of one dimension\n"
@@ -51,7 +53,7 @@ static const char *keywords[] = {
     "import", "fn", "show", "assert", "unit", "dimension", "prefix", "prefixed", "contract",
     "workload", "scenario", "extends", "compare", "sweep", "over", "if", "then", "else",
     "and", "or", "not", "in", "per", "true", "false", "thousand", "million", "billion",
-    "trillion", ":help", ":load", ":type", ":units", ":scenario", ":quit", NULL
+    "trillion", ":help", ":load", ":type", ":units", ":scenario", ":explain", ":quit", NULL
 };
 
 struct completions { char **items; size_t n, cap; const char *prefix; size_t plen; };
@@ -134,12 +136,49 @@ static void run_text(eval_t *e, const char *text, const report_opts_t *opts, int
     if (err) { diag_print(stdout, err); diag_free(err); }
 }
 
+static const char *contracts_help =
+"contract NAME {\n"
+"  start = 2026-12-01          term = 36 months (or end = DATE)     billing = monthly\n"
+"  rate SKU = 2.10 USD/(gpu*hour)\n"
+"  rate SKU = graduated|volume [cumulative] { first Q at R / next Q at R / up to Q at R /\n"
+"                                             below Q at R / above at R }\n"
+"  commit AMOUNT per month [from DATE] [until DATE]     fee AMOUNT per month [from] [until]\n"
+"  reserve SKU = QUANTITY [overage RATE]\n"
+"  discount P [on SKU | on spend above AMOUNT per month]\n"
+"  escalate P yearly     credit P when CONDITION     credit pool AMOUNT\n"
+"  round invoice|lines to 0.01 USD [MODE]     round none\n"
+"  commitment_basis = net|gross     sla_basis = net|invoice\n"
+"}\n"
+"workload NAME { field = EXPR ... use SKU = EXPR }   (period: start, end, index, hours, share)\n"
+"bill = price(workload, contract)\n";
+
+static void help(const char *topic)
+{
+    if (!*topic) { fputs(help_text, stdout); return; }
+    if (!strcmp(topic, "functions")) {
+        size_t n;
+        const builtin_t *b = builtins_all(&n);
+        for (size_t i = 0; i < n; i++) printf("  %s\n", b[i].help);
+        puts("  price(workload, contract): the invoice");
+        return;
+    }
+    if (!strcmp(topic, "units")) { puts("the units by dimension: :units [DIMENSION]; declare your own with `unit rack = 72 gpu`"); return; }
+    if (!strcmp(topic, "contracts")) { fputs(contracts_help, stdout); return; }
+    printf("no help on %s (topics: functions, units, contracts)\n", topic);
+}
+
 static void command(eval_t *e, char *line, const report_opts_t *opts, int *quit)
 {
     char *arg = line + strcspn(line, " \t");
     if (*arg) { *arg++ = '\0'; arg += strspn(arg, " \t"); }
     if (!strcmp(line, ":quit") || !strcmp(line, ":q")) { *quit = 1; return; }
-    if (!strcmp(line, ":help")) { fputs(help_text, stdout); return; }
+    if (!strcmp(line, ":help")) { help(arg); return; }
+    if (!strcmp(line, ":explain")) {
+        diag_t *err = NULL;
+        if (!*arg) { puts("usage: :explain NAME"); return; }
+        if (!eval_explain(e, arg, stdout, &err)) { diag_print(stdout, err); diag_free(err); }
+        return;
+    }
     if (!strcmp(line, ":load")) {
         diag_t *err = NULL;
         if (!*arg) { puts("usage: :load FILE"); return; }

@@ -504,7 +504,40 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
     }
 }
 
-static void write_table(sbuf_t *b, const units_t *u, const value_t *tv, int exact)
+/* A bar per row of a sweep, scaled to the largest first result. */
+static void table_chart(sbuf_t *b, const units_t *u, const value_t *rows)
+{
+    mpq_t maxv, x;
+    mpq_inits(maxv, x, NULL);
+    for (size_t r = 0; r < rows->u.list.n; r++) {
+        const value_t *row = rows->u.list.items[r];
+        const value_t *cell = row->u.list.n > 1 ? row->u.list.items[1] : NULL;
+        if (cell && get(cell, "total")) cell = get(cell, "total");
+        if (cell && cell->kind == V_NUM && mpq_cmp(cell->u.num.q, maxv) > 0) mpq_set(maxv, cell->u.num.q);
+    }
+    for (size_t r = 0; r < rows->u.list.n && mpq_sgn(maxv) > 0; r++) {
+        const value_t *row = rows->u.list.items[r];
+        const value_t *cell = row->u.list.n > 1 ? row->u.list.items[1] : NULL;
+        if (cell && get(cell, "total")) cell = get(cell, "total");
+        if (!cell || cell->kind != V_NUM || mpq_sgn(cell->u.num.q) < 0) continue;
+        char *label = report_value_text(u, row->u.list.items[0], 0), *value = report_value_text(u, cell, 0);
+        mpq_div(x, cell->u.num.q, maxv);
+        mpz_mul_ui(mpq_numref(x), mpq_numref(x), 50);
+        mpq_canonicalize(x);
+        mpz_t n;
+        mpz_init(n);
+        value_round_q(n, x, RM_HALF_EVEN);
+        sb_printf(b, "%-16s |", label ? label : "");
+        for (unsigned long i = 0; i < mpz_get_ui(n); i++) sb_puts(b, "\u2588");
+        sb_printf(b, " %s\n", value ? value : "");
+        mpz_clear(n);
+        free(label);
+        free(value);
+    }
+    mpq_clears(maxv, x, NULL);
+}
+
+static void write_table(sbuf_t *b, const units_t *u, const value_t *tv, int exact, int chart)
 {
     const value_t *header = get(tv, "header"), *rows = get(tv, "rows");
     if (!header || !rows) return;
@@ -521,6 +554,7 @@ static void write_table(sbuf_t *b, const units_t *u, const value_t *tv, int exac
     }
     table_write(b, &t);
     table_free(&t);
+    if (chart && header->u.list.n > 1) table_chart(b, u, rows);
 }
 
 static int is_tagged(const value_t *v, const char *tag)
@@ -771,7 +805,7 @@ static void write_text(sbuf_t *b, eval_t *e, const report_opts_t *o)
         if (is_tagged(s->value, "invoice")) { write_invoice(b, u, s->value, o->exact, o->chart); continue; }
         if (is_tagged(s->value, "table")) {
             if (o->labels) sb_printf(b, "%s:\n", s->label);
-            write_table(b, u, s->value, o->exact);
+            write_table(b, u, s->value, o->exact, o->chart && !strncmp(s->label, "sweep", 5));
             continue;
         }
         if (o->labels) sb_printf(b, "%s = ", s->label);
