@@ -12,24 +12,7 @@ static const char *palette[] = { "#4e79a7", "#59a14f", "#9c755f", "#76b7b2", "#e
 static const char *shortfall_color = "#f28e2b", *credit_color = "#e15759", *fee_color = "#8cd17d";
 
 /* A pixel coordinate, rounded to 0.1 (malloc'd). */
-static char *px(const mpq_t v)
-{
-    mpq_t x;
-    mpq_init(x);
-    mpq_set(x, v);
-    mpz_mul_ui(mpq_numref(x), mpq_numref(x), 10);
-    mpq_canonicalize(x);
-    mpz_t n;
-    mpz_init(n);
-    value_round_q(n, x, RM_HALF_EVEN);
-    mpq_set_z(x, n);
-    mpz_set_ui(mpq_denref(x), 10);
-    mpq_canonicalize(x);
-    char *s = report_number(x, 1, 0);
-    mpz_clear(n);
-    mpq_clear(x);
-    return s;
-}
+static char *px(const mpq_t v) { return report_fixed(v, 1, 0, 0); }
 
 /* out = p0 + (v - lo) / (hi - lo) * (p1 - p0) */
 static void map(mpq_t out, const mpq_t v, const mpq_t lo, const mpq_t hi, long p0, long p1)

@@ -141,24 +141,10 @@ int diff_write(FILE *out, const diff_side_t *old, const diff_side_t *new_, repor
             mpz_mul_ui(mpq_numref(pct), mpq_numref(pct), 100);
             mpq_canonicalize(pct);
             if (mpq_sgn(pct) < 0) mpq_neg(pct, pct);
-            /* percent to two decimals, half-even */
-            mpz_t cents;
-            mpz_init(cents);
-            mpq_t x;
-            mpq_init(x);
-            mpq_set(x, pct);
-            mpz_mul_ui(mpq_numref(x), mpq_numref(x), 100);
-            mpq_canonicalize(x);
-            value_round_q(cents, x, RM_HALF_EVEN);
-            mpq_set_z(x, cents);
-            mpz_set_ui(mpq_denref(x), 100);
-            mpq_canonicalize(x);
-            char *num = report_number(x, 1, 0);
+            char *num = report_fixed(pct, 2, 0, 0);
             const char *sign = mpq_sgn(d) > 0 ? "+" : mpq_sgn(d) < 0 ? "-" : "";
             c[4] = num ? diag_format("%s%s%%", sign, num) : NULL;
             free(num);
-            mpq_clear(x);
-            mpz_clear(cents);
         }
     }
     mpq_clears(d, pct, NULL);

@@ -252,6 +252,25 @@ static void write_number_min(sbuf_t *b, const mpq_t q, int exact, int grouped, l
     mpq_clear(scaled);
 }
 
+char *report_fixed(const mpq_t q, long decimals, int grouped, long keep)
+{
+    mpq_t x;
+    mpq_init(x);
+    mpz_t n, p10;
+    mpz_inits(n, p10, NULL);
+    mpz_ui_pow_ui(p10, 10, (unsigned long)decimals);
+    mpz_mul(mpq_numref(x), mpq_numref(q), p10);
+    mpz_set(mpq_denref(x), mpq_denref(q));
+    mpq_canonicalize(x);
+    value_round_q(n, x, RM_HALF_EVEN);
+    sbuf_t b = {0};
+    if (mpz_sgn(n) < 0) sb_add(&b, "-", 1);
+    write_fixed(&b, n, decimals, grouped, keep);
+    mpz_clears(n, p10, NULL);
+    mpq_clear(x);
+    return sb_take(&b);
+}
+
 char *report_number(const mpq_t q, int exact, int grouped)
 {
     sbuf_t b = {0};
@@ -391,25 +410,8 @@ static char *cell_money(const units_t *u, const value_t *v, int exact)
     mpq_t m;
     mpq_init(m);
     value_magnitude(u, v, m);
-    char *s;
-    if (exact) s = report_number(m, 1, 0);
-    else {
-        /* money columns show cents */
-        mpz_t n;
-        mpz_init(n);
-        mpq_t x;
-        mpq_init(x);
-        mpq_set(x, m);
-        mpz_mul_ui(mpq_numref(x), mpq_numref(x), 100);
-        mpq_canonicalize(x);
-        value_round_q(n, x, RM_HALF_EVEN);
-        sbuf_t b = {0};
-        if (mpz_sgn(n) < 0) sb_add(&b, "-", 1);
-        write_fixed(&b, n, 2, 1, 2);
-        s = sb_take(&b);
-        mpz_clear(n);
-        mpq_clear(x);
-    }
+    /* money columns show cents */
+    char *s = exact ? report_number(m, 1, 0) : report_fixed(m, 2, 1, 2);
     mpq_clear(m);
     return s;
 }

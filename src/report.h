@@ -19,6 +19,8 @@ typedef struct report_opts {
 char *report_value_text(const units_t *u, const value_t *v, int exact);
 /* The number alone: readable ("1,260,273.97") or exact ("1260273.(97260273)"). */
 char *report_number(const mpq_t q, int exact, int grouped);
+/* q rounded half-even to `decimals` places, trailing zeros trimmed down to `keep`. */
+char *report_fixed(const mpq_t q, long decimals, int grouped, long keep);
 /* "p/q" or "p" */
 char *report_fraction(const mpq_t q);
 

@@ -6,6 +6,7 @@
 #include "ast.h"
 #include "diag.h"
 #include "source.h"
+#include <setjmp.h>
 
 #define YYLTYPE loc_t
 #define YYLTYPE_IS_DECLARED 1
@@ -34,6 +35,7 @@ typedef struct lex_state {
     diag_t *err;
     node_t *program;
     int incomplete;                    /* input ended inside an open bracket or block */
+    jmp_buf fatal;                     /* where flex's fatal errors return to */
 } lex_state;
 
 /* Parses a whole source. Returns the statement chain (NULL for empty input) or sets
