@@ -13,7 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { NBUCKETS = 1024, MAX_DEPTH = 2000, MAX_CALL_DEPTH = 200, MAX_ASSERT_TEXT = 120 };
+/* MAX_STEPS bounds a whole run, scenario re-runs included: a function that calls
+ * itself twice per level would otherwise run for ages inside the depth limit. */
+enum { NBUCKETS = 1024, MAX_DEPTH = 2000, MAX_CALL_DEPTH = 200, MAX_SWEEP = 10000 };
+#define MAX_STEPS 20000000L
 
 /* expr is what was evaluated (the definition's, or an override's), for explain */
 typedef struct binding { char *name; value_t *value; loc_t loc; const node_t *def, *expr; int overridden; struct binding *next; } binding_t;
@@ -32,6 +35,7 @@ typedef struct shared {
     size_t nmain, capmain;
     node_t *scenarios[256];
     size_t nscenarios;
+    long steps;             /* expressions evaluated, against MAX_STEPS */
 } shared_t;
 
 struct eval {
@@ -404,6 +408,10 @@ static value_t *eval_expr(eval_t *e, const node_t *n)
 {
     if (e->err) return NULL;
     if (++e->depth > MAX_DEPTH) { e->depth--; return fail(e, &n->loc, DIAG_LIMIT, "expression nested too deeply"); }
+    if (++e->sh->steps > MAX_STEPS) {
+        e->depth--;
+        return fail(e, &n->loc, DIAG_LIMIT, "the program takes too many steps (more than 20 million): runaway recursion?");
+    }
     value_t *r = NULL;
     char *err = NULL;
     switch (n->kind) {
@@ -1617,6 +1625,8 @@ static value_t *scenario_table(eval_t *e, const node_t *n)
     } else {
         params = eval_expr(e, n->a);
         if (params && params->kind != V_LIST) { fail(e, &n->a->loc, DIAG_RUNTIME, "sweep ... over needs a list, such as [30%%, 40%%] or range(a, b, step)"); }
+        if (!e->err && params->u.list.n > MAX_SWEEP)
+            fail(e, &n->a->loc, DIAG_LIMIT, "a sweep can have at most %d values", MAX_SWEEP);
         if (!e->err) {
             nrows = params->u.list.n;
             rows = calloc(nrows + 1, sizeof *rows);
