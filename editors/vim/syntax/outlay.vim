@@ -46,7 +46,9 @@ syn match   outlayDefName     "\h\w*" contained
 syn match   outlayBlockName   "\h\w*" contained
 
 " ---- names with a meaning ----
-syn keyword outlayConstant    half_even half_up half_down
+" a bare rounding-mode word is a mode only as round()'s third argument
+" (and in a contract's round clause, below); elsewhere it is a name
+syn match   outlayConstant    "\%(\<round\s*([^()]*,[^()]*,\s*\)\@<=\<\%(half_even\|half_up\|half_down\|up\|down\|ceiling\|floor\)\>"
 syn keyword outlaySpecial     period
 " the units of the prelude, with the prefixes they allow and plurals
 syn match   outlayUnit        "\<\%(k\|M\|G\|T\|P\|E\|m\|u\|n\|Ki\|Mi\|Gi\|Ti\|Pi\|Ei\)\=\%(s\|bit\|byte\|B\|FLOP\|token\|param\|J\|W\|Wh\)s\=\>"
@@ -72,11 +74,12 @@ syn match   outlayField       "\%(\%(^\|[{,]\)\s*\)\@<=\h\w*\ze\s*=[^=]" contain
 syn region  outlayTopBrace    matchgroup=outlayDelimiter start="{" end="}" contains=@outlayExpr,outlayField transparent
 
 " ---- contract blocks (defined after the plain braces, so they win) ----
-syn region  outlayContract    matchgroup=outlayDelimiter start="\%(\<contract\s\+\h\w*\s*\)\@<={" end="}" contains=@outlayExpr,outlayClause,outlayClauseWord,outlayTiers,outlayField fold
+syn region  outlayContract    matchgroup=outlayDelimiter start="\%(\<contract\s\+\h\w*\s*\)\@<={" end="}" contains=@outlayExpr,outlayClause,outlayClauseWord,outlayRoundMode,outlayTiers,outlayField fold
 syn match   outlayClause      "\%(\%(^\|[{,]\)\s*\)\@<=\%(commit\|fee\|discount\|escalate\|credit\|round\)\>" contained
 syn match   outlayClause      "\%(\%(^\|[{,]\)\s*\)\@<=\%(rate\|reserve\)\>" contained nextgroup=outlayDefName skipwhite
 syn keyword outlayClauseWord  overage on spend above yearly when pool lines invoice none to from until contained
 syn keyword outlayClauseWord  cumulative contained
+syn match   outlayRoundMode   "\%(\<round\s\+\%(invoice\|lines\)\s\+to\s.*\)\@<=\<\%(half_even\|half_up\|half_down\|up\|down\|ceiling\|floor\)\>" contained
 syn keyword outlayTierMode    graduated volume contained
 syn region  outlayTiers       matchgroup=outlayTierMode start="\<\%(graduated\|volume\)\%(\s\+cumulative\)\=\s*{" end="}" contained contains=@outlayExpr,outlayTierHead,outlayTierWord fold
 syn match   outlayTierHead    "\%(\%(^\|[{,]\)\s*\)\@<=\%(first\|next\|up\|below\|above\)\>" contained
@@ -110,6 +113,7 @@ hi def link outlayDefName     Function
 hi def link outlayBlockName   Function
 hi def link outlayBuiltin     Function
 hi def link outlayConstant    Constant
+hi def link outlayRoundMode   Constant
 hi def link outlaySpecial     Special
 hi def link outlayUnit        Type
 hi def link outlayDefinition  Identifier
