@@ -292,6 +292,10 @@ primary
     | '(' expr ')' IDENT %prec JUXTA
                         { node_t *u; OOM_CHECK(u = NEW(E_IDENT, @4)); u->text = $4;
                           OOM_CHECK($$ = binop(st, '*', $2, u, &@$)); }
+    | '(' expr ')' IDENT '^' exponent
+                        { node_t *u, *p; OOM_CHECK(u = NEW(E_IDENT, @4)); u->text = $4;
+                          OOM_CHECK(p = binop(st, '^', u, $6, &@5));
+                          OOM_CHECK($$ = binop(st, '*', $2, p, &@$)); }
     | '[' opt_args ']'  { OOM_CHECK($$ = NEW(E_LIST, @$)); $$->list = $2.head; }
     | '{' fields '}'    { OOM_CHECK($$ = NEW(E_RECORD, @$)); $$->list = $2.head; }
     ;

@@ -294,15 +294,26 @@ static void draw_sweep(FILE *out, eval_t *e, const value_t *table, const char *l
     mpq_clears(lo, hi, v, y, NULL);
 }
 
-int chart_svg(FILE *out, eval_t *e, char **err)
+/* The first invoice or sweep shown, or NULL. */
+static const shown_t *drawable(eval_t *e)
 {
     for (size_t i = 0; i < eval_shown_count(e); i++) {
-        const shown_t *s = eval_shown(e, i);
-        const value_t *v = s->value;
+        const value_t *v = eval_shown(e, i)->value;
         if (v->kind != V_RECORD || !v->u.rec.tag) continue;
-        if (!strcmp(v->u.rec.tag, "invoice")) { draw_invoice(out, e, v, s->label); return 1; }
-        if (!strcmp(v->u.rec.tag, "table") && !strncmp(s->label, "sweep", 5)) { draw_sweep(out, e, v, s->label); return 1; }
+        if (!strcmp(v->u.rec.tag, "invoice")) return eval_shown(e, i);
+        if (!strcmp(v->u.rec.tag, "table") && !strncmp(eval_shown(e, i)->label, "sweep", 5)) return eval_shown(e, i);
     }
-    *err = diag_format("--svg: the program shows no invoice or sweep to draw");
-    return 0;
+    return NULL;
 }
+
+int chart_available(eval_t *e) { return drawable(e) != NULL; }
+
+int chart_svg(FILE *out, eval_t *e, char **err)
+{
+    const shown_t *s = drawable(e);
+    if (!s) { *err = diag_format("--svg: the program shows no invoice or sweep to draw"); return 0; }
+    if (!strcmp(s->value->u.rec.tag, "invoice")) draw_invoice(out, e, s->value, s->label);
+    else draw_sweep(out, e, s->value, s->label);
+    return 1;
+}
+

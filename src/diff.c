@@ -102,9 +102,15 @@ static const diff_entry_t *find(const diff_side_t *s, const char *label)
     return NULL;
 }
 
+/* Money (a three-letter currency code) keeps its cents, as everywhere else. */
+static int money_unit(const char *u)
+{
+    return strlen(u) == 3 && u[0] >= 'A' && u[0] <= 'Z' && u[1] >= 'A' && u[1] <= 'Z' && u[2] >= 'A' && u[2] <= 'Z';
+}
+
 static char *with_unit(const mpq_t q, const char *unit, int sign)
 {
-    char *n = report_number(q, 0, 1);
+    char *n = money_unit(unit) && mpz_cmp_ui(mpq_denref(q), 1) != 0 ? report_fixed(q, 2, 1, 2) : report_number(q, 0, 1);
     char *s = n ? diag_format("%s%s%s%s", sign && mpq_sgn(q) > 0 ? "+" : "", n, *unit ? " " : "", unit) : NULL;
     free(n);
     return s;

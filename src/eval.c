@@ -51,6 +51,7 @@ struct eval {
     assertion_t *asserts;
     size_t nasserts, capasserts;
     int quiet, rerun;
+    const char *scenario;   /* the scenario this run uses (sweeps keep it; compare sets its own) */
     int depth, calls;
     diag_t *err;
     value_t *last;
@@ -170,8 +171,8 @@ static void suggest_name(eval_t *e, const char *name)
     struct suggest s = { name, NULL, (size_t)-1 };
     for (scope_t *sc = e->scope; sc; sc = sc->up) suggest_one(sc->name, &s);
     eval_each_name(e, suggest_one, &s);
-    size_t limit = strlen(name) <= 3 ? 1 : strlen(name) <= 6 ? 2 : 3;
-    if (s.best && s.dist <= limit && e->err) diag_set_hint(e->err, "did you mean `%s`?", s.best);
+    size_t len = strlen(name), limit = len <= 2 ? 0 : len <= 4 ? 1 : len <= 8 ? 2 : 3;
+    if (s.best && (s.dist <= limit || !strcasecmp(s.best, name)) && e->err) diag_set_hint(e->err, "did you mean `%s`?", s.best);
 }
 
 int eval_lookup_kind(eval_t *e, const char *name)
@@ -694,10 +695,12 @@ static value_t *contract_field(eval_t *e, const node_t *cl)
 {
     for (size_t i = 0; i < sizeof word_fields / sizeof word_fields[0]; i++) {
         if (strcmp(cl->text, word_fields[i].field)) continue;
-        const char *w = cl->a->kind == E_IDENT ? cl->a->text : cl->a->kind == E_STR ? cl->a->text : "";
+        const override_t *o = override_for(e, cl->text);
+        const node_t *x = o && o->expr ? o->expr : cl->a;
+        const char *w = x->kind == E_IDENT || x->kind == E_STR ? x->text : "";
         for (const char *const *ok = word_fields[i].words; *ok; ok++)
             if (!strcmp(w, *ok)) return value_str(w);
-        fail(e, &cl->a->loc, DIAG_RUNTIME, "%s must be %s%s%s", cl->text, word_fields[i].words[0],
+        fail(e, &x->loc, DIAG_RUNTIME, "%s must be %s%s%s", cl->text, word_fields[i].words[0],
              word_fields[i].words[1] ? " or " : "", word_fields[i].words[1] ? word_fields[i].words[1] : "");
         return NULL;
     }
@@ -1490,10 +1493,10 @@ static int apply_scenario(eval_t *e, const char *name, const loc_t *loc)
     size_t n = 0;
     for (node_t *s = find_scenario(e, name); ; s = find_scenario(e, s->b->text)) {
         if (!s) {
-            fail(e, loc, DIAG_NAME, "unknown scenario `%s`", n ? chain[n - 1]->b->text : name);
+            fail(e, n ? &chain[n - 1]->b->loc : loc, DIAG_NAME, "unknown scenario `%s`", n ? chain[n - 1]->b->text : name);
             struct suggest sg = { name, NULL, (size_t)-1 };
             for (size_t i = 0; i < e->sh->nscenarios; i++) suggest_one(e->sh->scenarios[i]->text, &sg);
-            if (sg.best && sg.dist <= 3) diag_set_hint(e->err, "did you mean `%s`?", sg.best);
+            if (sg.best && sg.dist <= 2 && sg.dist < strlen(sg.target)) diag_set_hint(e->err, "did you mean `%s`?", sg.best);
             return 0;
         }
         if (n == 64) return !fail(e, &s->loc, DIAG_RUNTIME, "scenario `%s` extends itself", name);
@@ -1508,6 +1511,7 @@ static int apply_scenario(eval_t *e, const char *name, const loc_t *loc)
 
 int eval_use_scenario(eval_t *e, const char *name, diag_t **err)
 {
+    e->scenario = name;
     apply_scenario(e, name, NULL);
     return take_error(e, err);
 }
@@ -1516,7 +1520,7 @@ int eval_use_scenario(eval_t *e, const char *name, diag_t **err)
 static int check_overrides_used(eval_t *e)
 {
     for (override_t *o = e->overrides; o; o = o->next) {
-        if (o->used) continue;
+        if (o->used || (e->rerun && o->from_set && !o->value)) continue;   /* the root checks --set */
         if (o->value) fail(e, &o->loc, DIAG_NAME, "sweep %s: the program has no definition named `%s`", o->name, o->name);
         else if (o->from_set) fail(e, &o->loc, DIAG_NAME, "--set %s: the program has no definition named `%s`", o->name, o->name);
         else fail(e, &o->loc, DIAG_NAME, "the scenario sets `%s`, which the program does not define", o->name);
@@ -1550,7 +1554,8 @@ static int rerun(eval_t *e, const char *scenario, const char *param, value_t *pa
     /* a re-run keeps the command line's --set, not the scenario the run was started with */
     for (override_t *o = e->overrides; o; o = o->next)
         if (o->from_set && !o->value) add_override(c, o->name, o->expr, NULL, 1, &o->loc);
-    if (scenario) apply_scenario(c, scenario, loc);
+    if (!scenario && param) scenario = e->scenario;
+    if (scenario) { apply_scenario(c, scenario, loc); c->scenario = scenario; }
     if (param) add_override(c, param, NULL, param_value, 1, loc);
     if (!c->err) {
         ensure_prelude(c);

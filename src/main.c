@@ -32,7 +32,7 @@ static const char usage_text[] =
 "  --scenario NAME      run with a scenario's overrides\n"
 "  --format FORMAT      text (default), json or csv\n"
 "  --exact              print exact values (fractions or repeating decimals)\n"
-"  --chart              draw invoices as bar charts in the terminal\n"
+"  --chart              draw invoices and sweeps as bar charts in the terminal\n"
 "  --out FILE           write the result to FILE (atomically) instead of standard output\n"
 "  --svg FILE           also draw the first invoice or sweep as an SVG chart\n"
 "  --compare-to JSON    with diff: compare FILE against a saved JSON report\n"
@@ -147,12 +147,17 @@ static int write_svg(FILE *out, eval_t *e, const options_t *o)
     return ok;
 }
 
-static int write_report(eval_t *e, const options_t *o)
+/* Standard output gets what was shown even when the run failed; --out and --svg files
+ * are written only for a run that succeeded, so a failure leaves them as they were. */
+static int write_report(eval_t *e, const options_t *o, int failed)
 {
-    int ok;
+    int ok = 1;
     if (!o->out) { ok = report_write(stdout, e, &o->report); ok = fflush(stdout) == 0 && ok; }
-    else ok = write_atomically(o->out, write_text_report, e, o);
-    if (o->svg) ok = write_atomically(o->svg, write_svg, e, o) && ok;
+    else if (!failed) ok = write_atomically(o->out, write_text_report, e, o);
+    if (o->svg && !failed) {
+        if (!chart_available(e)) { fprintf(stderr, "outlay: error: --svg: the program shows no invoice or sweep to draw\n"); ok = 0; }
+        else ok = write_atomically(o->svg, write_svg, e, o) && ok;
+    }
     return ok;
 }
 
@@ -285,11 +290,12 @@ static int run_main(options_t *o)
     } else if (!strcmp(o->command, "check")) {
         eval_set_quiet(e, 1);
         for (size_t i = 0; i < o->ninputs && !err; i++) {
-            /* each file on its own: they may define the same names */
-            eval_t *one = i == 0 ? e : eval_new(&err);
-            if (!one) break;
-            if (i > 0) { eval_default_search_path(one); eval_set_quiet(one, 1); }
-            if (eval_load_file(one, o->inputs[i], &err)) eval_run(one, &err);
+            /* each file on its own (they may define the same names), with --set and --scenario */
+            eval_t *one = i == 0 ? e : new_eval(o, &err);
+            if (!one || err) { eval_free(one); break; }
+            eval_set_quiet(one, 1);
+            if (eval_load_file(one, o->inputs[i], &err) && (!o->scenario || eval_use_scenario(one, o->scenario, &err)))
+                eval_run(one, &err);
             if (i > 0) eval_free(one);
         }
         if (err) { print_diag(err); eval_free(e); return EXIT_ERROR; }
@@ -301,8 +307,7 @@ static int run_main(options_t *o)
     }
     if (!err && o->scenario) eval_use_scenario(e, o->scenario, &err);
     if (!err) eval_run(e, &err);
-    /* a failed run leaves --out and --svg files as they were */
-    if ((!err || (!o->out && !o->svg)) && !write_report(e, o)) code = EXIT_ERROR;
+    if (!write_report(e, o, err != NULL)) code = EXIT_ERROR;
     int failed = report_assertions(e);
     if (err) { print_diag(err); code = EXIT_ERROR; }
     else if (failed && code == EXIT_OK) code = EXIT_ASSERT;

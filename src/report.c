@@ -461,7 +461,9 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
     const value_t *eff = get(inv, "effective"), *all_in = get(inv, "all_in"), *charges = get(inv, "charges");
     const char *main_sku = NULL;
     for (size_t i = 0; charges && i < charges->u.rec.n; i++)
-        if (!main_sku || mpq_cmp(charges->u.rec.vals[i]->u.num.q, get(charges, main_sku)->u.num.q) > 0) main_sku = charges->u.rec.keys[i];
+        if (get(all_in, charges->u.rec.keys[i]) &&
+            (!main_sku || mpq_cmp(charges->u.rec.vals[i]->u.num.q, get(charges, main_sku)->u.num.q) > 0))
+            main_sku = charges->u.rec.keys[i];
     for (size_t i = 0; eff && i < eff->u.rec.n; i++) {
         sb_printf(b, "%s: ", eff->u.rec.keys[i]);
         write_value(b, u, eff->u.rec.vals[i], exact, 0);
