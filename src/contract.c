@@ -409,6 +409,24 @@ static int push_line(value_t ***lines, size_t *n, value_t *l)
     return 1;
 }
 
+/* A line at a flat rate (escalated): quantity x rate, added to the SKU's charges. */
+static int flat_line(pricer_t *pr, const char *sku, const char *category, const mpq_t qty, const dim_t *qdim,
+                     const uterm_t *qdisp, const value_t *list_rate, const mpq_t esc, value_t ***lines,
+                     size_t *nlines, mpq_t charge)
+{
+    mpq_t rate, amount;
+    mpq_inits(rate, amount, NULL);
+    mpq_mul(rate, list_rate->u.num.q, esc);
+    mpq_mul(amount, qty, rate);
+    round_money(pr, amount, 1);
+    value_t *qv = value_quantity(qty, qdim, qdisp);
+    int ok = qv && push_line(lines, nlines, line(pr, sku, category, qv, list_rate, rate, amount));
+    value_free(qv);
+    mpq_add(charge, charge, amount);
+    mpq_clears(rate, amount, NULL);
+    return ok;
+}
+
 static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *usage, const int *sla_hit,
                              sku_state_t *st, mpq_t pool_left, totals_t *t)
 {
@@ -462,25 +480,10 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
             const value_t *ov = sk->overage ? sk->overage : sk->rate;
             if (ok && !dim_eq(&ov->u.num.dim, &lr->u.num.dim))
                 ok = fail_at(pr, FAULT_RESERVE, s, diag_format("the overage rate of %s must be in the same units as its rate", sk->sku));
-            if (ok) {
-                mpq_mul(rate, sk->rate->u.num.q, esc);
-                mpq_mul(amount, res, rate);
-                round_money(pr, amount, 1);
-                value_t *rv = value_quantity(res, &qdim, &qdisp);
-                ok = push_line(&lines, &nlines, line(pr, sk->sku, "reserved", rv, lr, rate, amount));
-                value_free(rv);
-                mpq_add(sku_charge[s], sku_charge[s], amount);
-                mpq_sub(x, q, res);
-                if (mpq_sgn(x) > 0 && ok) {
-                    mpq_mul(rate, ov->u.num.q, esc);
-                    mpq_mul(amount, x, rate);
-                    round_money(pr, amount, 1);
-                    value_t *xv = value_quantity(x, &qdim, &qdisp);
-                    ok = push_line(&lines, &nlines, line(pr, sk->sku, "overage", xv, ov, rate, amount));
-                    value_free(xv);
-                    mpq_add(sku_charge[s], sku_charge[s], amount);
-                }
-            }
+            /* the reservation is paid in full; usage above it at the overage rate */
+            if (ok) ok = flat_line(pr, sk->sku, "reserved", res, &qdim, &qdisp, lr, esc, &lines, &nlines, sku_charge[s]);
+            mpq_sub(x, q, res);
+            if (ok && mpq_sgn(x) > 0) ok = flat_line(pr, sk->sku, "overage", x, &qdim, &qdisp, ov, esc, &lines, &nlines, sku_charge[s]);
             mpq_clear(res);
         } else {
             switch (sk->kind) {

@@ -107,6 +107,18 @@ static void write_fixed(sbuf_t *b, const mpz_t scaled, long frac, int grouped, l
 
 /* Repeating decimal for a non-terminating fraction, with the period in parentheses;
  * falls back to p/q when the period is long. */
+/* den = 2^a 5^b rest: returns max(a, b), the digits before a decimal repeats (or ends,
+ * when rest is 1), and sets rest. */
+static unsigned long split_2_5(mpz_t rest, const mpz_t den)
+{
+    mpz_set(rest, den);
+    unsigned long p2 = mpz_scan1(rest, 0);
+    mpz_tdiv_q_2exp(rest, rest, p2);
+    unsigned long p5 = 0;
+    while (mpz_divisible_ui_p(rest, 5)) { mpz_divexact_ui(rest, rest, 5); p5++; }
+    return p2 > p5 ? p2 : p5;
+}
+
 static void write_repeating(sbuf_t *b, const mpq_t q)
 {
     enum { MAX_PERIOD = 60 };
@@ -115,14 +127,9 @@ static void write_repeating(sbuf_t *b, const mpq_t q)
     mpz_abs(num, mpq_numref(q));
     mpz_set(den, mpq_denref(q));
     mpz_tdiv_qr(ip, rem, num, den);
-    /* the pre-period length is the larger power of 2 or 5 in den */
     mpz_t t;
-    mpz_init_set(t, den);
-    unsigned long p2 = mpz_scan1(t, 0);
-    mpz_tdiv_q_2exp(t, t, p2);
-    unsigned long p5 = 0;
-    while (mpz_divisible_ui_p(t, 5)) { mpz_divexact_ui(t, t, 5); p5++; }
-    unsigned long pre = p2 > p5 ? p2 : p5;
+    mpz_init(t);
+    unsigned long pre = split_2_5(t, den);
     /* period: order of 10 modulo the rest, found by stepping (bounded) */
     unsigned long period = 0;
     if (mpz_cmp_ui(t, 1) != 0) {
@@ -161,12 +168,9 @@ static void write_repeating(sbuf_t *b, const mpq_t q)
 static long decimal_places(const mpz_t den)
 {
     mpz_t t;
-    mpz_init_set(t, den);
-    unsigned long p2 = mpz_scan1(t, 0);
-    mpz_tdiv_q_2exp(t, t, p2);
-    unsigned long p5 = 0;
-    while (mpz_divisible_ui_p(t, 5)) { mpz_divexact_ui(t, t, 5); p5++; }
-    long r = mpz_cmp_ui(t, 1) == 0 ? (long)(p2 > p5 ? p2 : p5) : -1;
+    mpz_init(t);
+    unsigned long pre = split_2_5(t, den);
+    long r = mpz_cmp_ui(t, 1) == 0 ? (long)pre : -1;
     mpz_clear(t);
     return r;
 }
