@@ -943,6 +943,17 @@ static int workload_period(eval_t *e, const node_t *wl, const contract_obj_t *co
                 break;
             }
             if (usage[s]) { value_free(v); fail(e, &it->loc, DIAG_NAME, "`use %s` appears twice", it->text); break; }
+            if (v->kind == V_LIST) {
+                /* a list gives the usage period by period */
+                if ((size_t)p->index >= v->u.list.n) {
+                    fail(e, &it->a->loc, DIAG_RUNTIME, "`use %s` lists %zu periods but the contract has more", it->text, v->u.list.n);
+                    value_free(v);
+                    break;
+                }
+                value_t *one = value_ref(v->u.list.items[p->index]);
+                value_free(v);
+                v = one;
+            }
             usage[s] = value_ref(v);
         }
         if (!scope_push(e, it->text, v)) { fail(e, &it->loc, DIAG_LIMIT, "out of memory"); break; }
