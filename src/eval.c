@@ -1595,83 +1595,105 @@ static int rerun(eval_t *e, const char *scenario, const char *param, value_t *pa
     return ok;
 }
 
-static value_t *str_list(char **labels, size_t n)
+/* A list of strings; takes nothing. */
+static value_t *str_list(const char *const *labels, size_t n)
 {
     value_t **items = calloc(n ? n : 1, sizeof *items);
     if (!items) return NULL;
-    for (size_t i = 0; i < n; i++) items[i] = value_str(labels[i] ? labels[i] : "");
+    for (size_t i = 0; i < n; i++)
+        if (!(items[i] = value_str(labels[i] ? labels[i] : ""))) {
+            while (i--) value_free(items[i]);
+            free(items);
+            return NULL;
+        }
     return value_list(items, n);
 }
 
-/* A table: header (strings) and rows (lists whose first cell labels the row). */
+/* A table: a header of strings and rows (lists) whose first cell labels the row.
+ * cells[r * ncols + c] are taken, NULL ones included. */
+static value_t *make_table(const char *const *header, value_t **row_labels, value_t **cells,
+                           size_t nrows, size_t ncols)
+{
+    value_t *table = value_record("table");
+    value_t **rows = calloc(nrows + 1, sizeof *rows);
+    int ok = table && rows && value_record_set(table, "header", str_list(header, ncols + 1));
+    for (size_t r = 0; r < nrows; r++) {
+        value_t **row = ok ? calloc(ncols + 1, sizeof *row) : NULL;
+        if (row) {
+            row[0] = row_labels[r];
+            for (size_t c = 0; c < ncols; c++) row[c + 1] = cells[r * ncols + c];
+            ok = (rows[r] = value_list(row, ncols + 1)) != NULL;
+        } else {
+            ok = 0;
+            value_free(row_labels[r]);
+            for (size_t c = 0; c < ncols; c++) value_free(cells[r * ncols + c]);
+        }
+    }
+    if (ok) { ok = value_record_set(table, "rows", value_list(rows, nrows)); rows = NULL; }
+    for (size_t r = 0; rows && r < nrows; r++) value_free(rows[r]);
+    free(rows);
+    if (!ok) { value_free(table); return NULL; }
+    return table;
+}
+
+/* compare: rows are the expressions, columns the scenarios. sweep: rows are the values,
+ * columns the expressions. Each cell comes from a re-run of the whole program. */
 static value_t *scenario_table(eval_t *e, const node_t *n)
 {
-    size_t nexpr = ast_count(n->list2);
-    char **exlabels = calloc(nexpr + 1, sizeof *exlabels);
-    size_t k = 0;
-    for (const node_t *x = n->list2; x; x = x->next) { loc_t span = ast_span(x); exlabels[k++] = loc_text(&span); }
-    value_t *table = value_record("table");
-    value_t *rows_list = NULL;
-    size_t nrows = 0;
-    value_t **rows = NULL;
+    size_t nexpr = ast_count(n->list2), ncols, nrows;
     value_t *params = NULL;
-    if (n->kind == S_COMPARE) {
-        nrows = nexpr;
-        size_t ncols = ast_count(n->list);
-        rows = calloc(nrows + 1, sizeof *rows);
-        value_t **cells = calloc(ncols * nexpr + 1, sizeof *cells);
-        size_t j = 0;
-        for (const node_t *s = n->list; s && !e->err; s = s->next, j++)
-            if (!rerun(e, s->text, NULL, NULL, n->list2, cells + j * nexpr, &s->loc)) break;
-        char **header = calloc(ncols + 2, sizeof *header);
-        header[0] = "";
-        j = 1;
-        for (const node_t *s = n->list; s; s = s->next) header[j++] = (char *)s->text;
-        if (!e->err) {
-            value_record_set(table, "header", str_list(header, ncols + 1));
-            for (size_t r = 0; r < nrows; r++) {
-                value_t **row = calloc(ncols + 1, sizeof *row);
-                row[0] = value_str(exlabels[r]);
-                for (size_t c = 0; c < ncols; c++) row[c + 1] = cells[c * nexpr + r];
-                rows[r] = value_list(row, ncols + 1);
-            }
-        }
-        free(header);
-        free(cells);
+    if (n->kind == S_SWEEP) {
+        if (!(params = eval_expr(e, n->a))) return NULL;
+        if (params->kind != V_LIST) fail(e, &n->a->loc, DIAG_RUNTIME, "sweep ... over needs a list, such as [30%%, 40%%] or range(a, b, step)");
+        else if (params->u.list.n > MAX_SWEEP) fail(e, &n->a->loc, DIAG_LIMIT, "a sweep can have at most %d values", MAX_SWEEP);
+        if (e->err) { value_free(params); return NULL; }
+        nrows = params->u.list.n;
+        ncols = nexpr;
     } else {
-        params = eval_expr(e, n->a);
-        if (params && params->kind != V_LIST) { fail(e, &n->a->loc, DIAG_RUNTIME, "sweep ... over needs a list, such as [30%%, 40%%] or range(a, b, step)"); }
-        if (!e->err && params->u.list.n > MAX_SWEEP)
-            fail(e, &n->a->loc, DIAG_LIMIT, "a sweep can have at most %d values", MAX_SWEEP);
-        if (!e->err) {
-            nrows = params->u.list.n;
-            rows = calloc(nrows + 1, sizeof *rows);
-            char **header = calloc(nexpr + 2, sizeof *header);
-            header[0] = (char *)n->text;
-            for (size_t i = 0; i < nexpr; i++) header[i + 1] = exlabels[i];
-            value_record_set(table, "header", str_list(header, nexpr + 1));
-            free(header);
-            for (size_t r = 0; r < nrows && !e->err; r++) {
-                value_t **row = calloc(nexpr + 1, sizeof *row);
-                if (!row) { fail(e, &n->loc, DIAG_LIMIT, "out of memory"); break; }
-                row[0] = value_ref(params->u.list.items[r]);
-                if (!rerun(e, NULL, n->text, params->u.list.items[r], n->list2, row + 1, &n->loc)) { value_free(row[0]); free(row); break; }
-                rows[r] = value_list(row, nexpr + 1);
-            }
+        nrows = nexpr;
+        ncols = ast_count(n->list);
+    }
+    char **labels = calloc(nexpr + 1, sizeof *labels);
+    const char **header = calloc(ncols + 2, sizeof *header);
+    value_t **row_labels = calloc(nrows + 1, sizeof *row_labels);
+    value_t **cells = calloc(nrows * ncols + 1, sizeof *cells);
+    value_t **run = calloc(nexpr + 1, sizeof *run);
+    value_t *table = NULL;
+    if (!labels || !header || !row_labels || !cells || !run) { fail(e, &n->loc, DIAG_LIMIT, "out of memory"); goto out; }
+    size_t k = 0;
+    for (const node_t *x = n->list2; x; x = x->next) { loc_t span = ast_span(x); labels[k++] = loc_text(&span); }
+    if (n->kind == S_COMPARE) {
+        header[0] = "";
+        size_t c = 0;
+        for (const node_t *s = n->list; s && !e->err; s = s->next, c++) {
+            header[c + 1] = s->text;
+            if (!rerun(e, s->text, NULL, NULL, n->list2, run, &s->loc)) break;
+            for (size_t r = 0; r < nrows; r++) cells[r * ncols + c] = run[r];
+        }
+        for (size_t r = 0; r < nrows && !e->err; r++) row_labels[r] = value_str(labels[r]);
+    } else {
+        header[0] = n->text;
+        for (size_t c = 0; c < ncols; c++) header[c + 1] = labels[c];
+        for (size_t r = 0; r < nrows && !e->err; r++) {
+            if (!rerun(e, NULL, n->text, params->u.list.items[r], n->list2, cells + r * ncols, &n->loc)) break;
+            row_labels[r] = value_ref(params->u.list.items[r]);
         }
     }
-    value_free(params);
     if (!e->err) {
-        rows_list = value_list(rows, nrows);
-        rows = NULL;
-        value_record_set(table, "rows", rows_list);
-    } else if (rows) {
-        for (size_t r = 0; r < nrows; r++) value_free(rows[r]);
-        free(rows);
+        table = make_table(header, row_labels, cells, nrows, ncols);
+        if (!table) fail(e, &n->loc, DIAG_LIMIT, "out of memory");
+    } else {
+        for (size_t i = 0; i < nrows * ncols; i++) value_free(cells[i]);
+        for (size_t r = 0; r < nrows; r++) value_free(row_labels[r]);
     }
-    for (size_t i = 0; i < nexpr; i++) free(exlabels[i]);
-    free(exlabels);
-    if (e->err) { value_free(table); return NULL; }
+out:
+    for (size_t i = 0; labels && i < nexpr; i++) free(labels[i]);
+    free(labels);
+    free(header);
+    free(row_labels);
+    free(cells);
+    free(run);
+    value_free(params);
     return table;
 }
 
