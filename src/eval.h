@@ -49,9 +49,6 @@ size_t eval_assertion_count(const eval_t *e);
 const assertion_t *eval_assertion(const eval_t *e, size_t i);
 units_t *eval_units(eval_t *e);
 
-/* How NAME was computed: its definition, the values it came from, recursively. */
-int eval_explain(eval_t *e, const char *name, FILE *out, diag_t **err);
-
 /* REPL support */
 value_t *eval_last(eval_t *e);                       /* borrowed; NULL if none */
 int eval_lookup_kind(eval_t *e, const char *name);   /* 0 unknown, 1 name, 2 unit */

@@ -5,6 +5,7 @@
 #include "chart.h"
 #include "diff.h"
 #include "eval.h"
+#include "explain.h"
 #include "json.h"
 #include "repl.h"
 #include "report.h"
@@ -238,7 +239,7 @@ static int run_explain(const options_t *o)
     const char *name = o->inputs[file_first], *path = o->inputs[!file_first];
     eval_t *e = new_eval(o, &err);
     if (e && !err && eval_load_file(e, path, &err) && (!o->scenario || eval_use_scenario(e, o->scenario, &err)) && eval_run(e, &err))
-        eval_explain(e, name, stdout, &err);
+        explain_print(e, name, stdout, &err);
     int code = err || !e ? EXIT_ERROR : EXIT_OK;
     if (err) print_diag(err);
     eval_free(e);

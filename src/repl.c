@@ -4,6 +4,7 @@
  * next line; an error never ends the session. */
 #include "config.h"
 #include "builtins.h"
+#include "explain.h"
 #include "repl.h"
 #include <signal.h>
 #include <stdio.h>
@@ -176,7 +177,7 @@ static void command(eval_t *e, char *line, const report_opts_t *opts, int *quit)
     if (!strcmp(line, ":explain")) {
         diag_t *err = NULL;
         if (!*arg) { puts("usage: :explain NAME"); return; }
-        if (!eval_explain(e, arg, stdout, &err)) { diag_print(stdout, err); diag_free(err); }
+        if (!explain_print(e, arg, stdout, &err)) { diag_print(stdout, err); diag_free(err); }
         return;
     }
     if (!strcmp(line, ":load")) {

@@ -1,0 +1,86 @@
+/* interp: the interpreter's internals, shared by the modules that make up eval —
+ * eval.c (names, expressions, statements, files), terms.c (contracts and workloads into
+ * the pricing engine's terms), scenario.c (overrides, scenarios, compare, sweep) and
+ * explain.c. Nothing else includes it: the rest of the program sees eval.h. */
+#ifndef OUTLAY_INTERP_H
+#define OUTLAY_INTERP_H
+#include <stdio.h>
+#include "eval.h"
+
+enum { NBUCKETS = 1024 };
+
+/* expr is what was evaluated (the definition's, or an override's), for explain */
+typedef struct binding { char *name; value_t *value; loc_t loc; const node_t *def, *expr; int overridden; struct binding *next; } binding_t;
+typedef struct scope { const char *name; value_t *value; struct scope *up; } scope_t;
+typedef struct override { char *name; const node_t *expr; value_t *value; loc_t loc; int used; int from_set; struct override *next; } override_t;
+typedef struct loaded { char *path; node_t *ast; arena_t *arena; struct loaded *next; } loaded_t;
+
+/* What a run and its scenario re-runs share: the units, the search path, parsed files. */
+typedef struct shared {
+    units_t *units;
+    char **dirs;
+    size_t ndirs;
+    loaded_t *files;
+    arena_t *arena;         /* --set expressions, REPL lines */
+    node_t **main;          /* the loaded program, one AST per source, in order */
+    size_t nmain, capmain;
+    node_t *scenarios[256];
+    size_t nscenarios;
+    long steps;             /* expressions evaluated, against MAX_STEPS */
+} shared_t;
+
+struct eval {
+    shared_t *sh;
+    int is_root;
+    binding_t *globals[NBUCKETS];
+    char **imported;
+    size_t nimported;
+    override_t *overrides;
+    size_t ran;             /* main ASTs already run */
+    shown_t *shown;
+    size_t nshown, capshown;
+    assertion_t *asserts;
+    size_t nasserts, capasserts;
+    int quiet, rerun;
+    const char *scenario;   /* the scenario this run uses (sweeps keep it; compare sets its own) */
+    int depth, calls;
+    diag_t *err;
+    value_t *last;
+    scope_t *scope;
+    const char *current_dir;
+};
+
+/* eval.c */
+value_t *eval_fail(eval_t *e, const loc_t *loc, diag_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+value_t *eval_fail_with(eval_t *e, const loc_t *loc, char *msg);   /* takes msg */
+value_t *eval_expr(eval_t *e, const node_t *n);
+binding_t *eval_global_find(const eval_t *e, const char *name);
+value_t *eval_scope_find(const eval_t *e, const char *name);
+int eval_scope_push(eval_t *e, const char *name, value_t *v);      /* takes v */
+void eval_scope_pop_to(eval_t *e, scope_t *mark);
+/* the closest name to target among those offered, for "did you mean" hints */
+struct eval_suggest { const char *target; const char *best; size_t dist; };
+void eval_suggest_one(const char *name, void *ctx);
+void eval_suggest(eval_t *e, const char *name);                    /* hints e->err */
+char *eval_loc_text(const loc_t *l);
+char *eval_describe(eval_t *e, const value_t *v);
+int eval_take_error(eval_t *e, diag_t **err);
+int eval_run_in_dir(eval_t *e, const node_t *ast, const char *path);
+int eval_ensure_prelude(eval_t *e);
+eval_t *eval_child(eval_t *parent);
+
+/* terms.c */
+extern const value_object_type_t terms_workload_type, terms_contract_type;
+value_t *terms_contract(eval_t *e, const node_t *n);
+value_t *terms_contract_field(eval_t *e, const value_t *contract, const char *name, const loc_t *loc);
+value_t *terms_workload_field(eval_t *e, const node_t *wl, const char *name, const loc_t *loc);
+value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs);
+
+/* scenario.c */
+const override_t *scenario_override_for(eval_t *e, const char *name);
+value_t *scenario_value(eval_t *e, const char *name, const node_t *expr);
+int scenario_check_used(eval_t *e);
+int scenario_register(eval_t *e, node_t *ast);
+value_t *scenario_table(eval_t *e, const node_t *n);
+#endif

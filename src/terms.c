@@ -1,0 +1,483 @@
+/* terms: turns contract and workload blocks into the pricing engine's terms and
+ * per-period usage, calls the engine, and points its errors back at the clause or use
+ * line at fault. The engine (contract.c) itself never sees syntax. */
+#include "interp.h"
+#include "contract.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* a workload is its block in the AST, which outlives every value */
+const value_object_type_t terms_workload_type = { "workload", NULL };
+
+/* A contract with the clauses its terms came from, to point errors at them. */
+typedef struct contract_obj {
+    contract_t *c;
+    const node_t *node;
+    value_t *fields;             /* start, end, term and the informational fields */
+    const node_t **sla_conds;    /* one condition per SLA band, evaluated per period */
+    const node_t **rate_nodes, **reserve_nodes;   /* per SKU */
+    const node_t **commit_nodes, **fee_nodes, **discount_nodes;
+    const node_t *pool_node, *round_node;
+} contract_obj_t;
+
+static void contract_obj_free(void *p)
+{
+    contract_obj_t *o = p;
+    contract_free(o->c);
+    value_free(o->fields);
+    free(o->sla_conds);
+    free(o->rate_nodes);
+    free(o->reserve_nodes);
+    free(o->commit_nodes);
+    free(o->fee_nodes);
+    free(o->discount_nodes);
+    free(o);
+}
+
+/* Appends node to a growable array of clause nodes kept beside the contract's terms. */
+static int remember(const node_t ***arr, size_t n, const node_t *node)
+{
+    const node_t **a = realloc(*arr, (n + 1) * sizeof *a);
+    if (!a) return 0;
+    a[n] = node;
+    *arr = a;
+    return 1;
+}
+const value_object_type_t terms_contract_type = { "contract", contract_obj_free };
+/* ---------- contracts ---------- */
+
+static value_t *expect_num(eval_t *e, const node_t *n, const char *what)
+{
+    value_t *v = eval_expr(e, n);
+    if (v && v->kind != V_NUM) { value_free(v); return eval_fail(e, &n->loc, DIAG_RUNTIME, "%s must be a number or quantity", what); }
+    return v;
+}
+
+static int expect_date(eval_t *e, const node_t *n, const char *what, date_t *out)
+{
+    value_t *v = eval_expr(e, n);
+    if (!v) return 0;
+    int ok = v->kind == V_DATE;
+    if (ok) *out = v->u.date; else eval_fail(e, &n->loc, DIAG_RUNTIME, "%s must be a date such as 2026-12-01", what);
+    value_free(v);
+    return ok;
+}
+
+static sku_terms_t *sku_slot(eval_t *e, contract_t *c, const char *sku, const loc_t *loc, int create)
+{
+    for (size_t i = 0; i < c->nskus; i++) if (!strcmp(c->skus[i].sku, sku)) {
+        if (create) { eval_fail(e, loc, DIAG_NAME, "rate `%s` is already defined in this contract", sku); return NULL; }
+        return &c->skus[i];
+    }
+    if (!create) { eval_fail(e, loc, DIAG_NAME, "the contract has no rate `%s` to reserve", sku); return NULL; }
+    sku_terms_t *s = realloc(c->skus, (c->nskus + 1) * sizeof *s);
+    if (!s) { eval_fail(e, loc, DIAG_LIMIT, "out of memory"); return NULL; }
+    c->skus = s;
+    s = &c->skus[c->nskus++];
+    memset(s, 0, sizeof *s);
+    s->sku = strdup(sku);
+    return s;
+}
+
+static int add_tiers(eval_t *e, sku_terms_t *s, const node_t *n)
+{
+    s->kind = n->op == TIERS_GRADUATED ? PRICE_GRADUATED : PRICE_VOLUME;
+    s->cumulative = n->flag;
+    size_t cnt = ast_count(n->list);
+    if (!cnt) { eval_fail(e, &n->loc, DIAG_RUNTIME, "a tiered rate needs at least one tier"); return 0; }
+    s->tiers = calloc(cnt, sizeof *s->tiers);
+    if (!s->tiers) { eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    value_t *prev = NULL;
+    for (const node_t *t = n->list; t; t = t->next) {
+        tier_t *tier = &s->tiers[s->ntiers++];
+        if (!(tier->rate = expect_num(e, t->b, "a tier's rate"))) return 0;
+        if (t->op == TIER_ABOVE) {
+            if (t->next) { eval_fail(e, &t->next->loc, DIAG_RUNTIME, "no tier can follow `above`"); return 0; }
+            if (t->a) {
+                value_t *from = expect_num(e, t->a, "a tier bound");
+                int c = 0;
+                char *err = NULL;
+                if (!from) return 0;
+                int ok = prev ? value_compare(e->sh->units, from, prev, &c, &err) : (c = mpq_sgn(from->u.num.q), 1);
+                value_free(from);
+                if (!ok) { eval_fail_with(e, &t->a->loc, err); return 0; }
+                if (c != 0) { eval_fail(e, &t->a->loc, DIAG_RUNTIME, "`above` must start where the previous tier ends"); return 0; }
+            }
+            break;
+        }
+        value_t *q = expect_num(e, t->a, "a tier size");
+        if (!q) return 0;
+        tier->below = t->op == TIER_BELOW;
+        if (t->op == TIER_NEXT && prev) {
+            char *err = NULL;
+            value_t *sum = value_add(e->sh->units, prev, q, &err);
+            value_free(q);
+            if (!sum) { eval_fail_with(e, &t->a->loc, err); return 0; }
+            q = sum;
+        }
+        if (prev) {
+            int c;
+            char *err = NULL;
+            if (!value_compare(e->sh->units, q, prev, &c, &err)) { value_free(q); eval_fail_with(e, &t->a->loc, err); return 0; }
+            if (c <= 0) { value_free(q); eval_fail(e, &t->a->loc, DIAG_RUNTIME, "tier bounds must increase"); return 0; }
+        } else if (mpq_sgn(q->u.num.q) <= 0) {
+            value_free(q); eval_fail(e, &t->a->loc, DIAG_RUNTIME, "a tier must be larger than zero"); return 0;
+        }
+        tier->upto = q;
+        prev = q;
+    }
+    if (s->tiers[s->ntiers - 1].upto) {
+        eval_fail(e, &n->loc, DIAG_RUNTIME, "the tiers of `%s` end at a bound: usage past it would have no price", n->text);
+        diag_set_hint(e->err, "end the list with `above at RATE`");
+        return 0;
+    }
+    return 1;
+}
+
+/* Fields whose value is a word: billing = monthly, commitment_basis = gross. */
+static const struct { const char *field, *words[3]; } word_fields[] = {
+    { "billing", { "monthly", NULL } },
+    { "commitment_basis", { "net", "gross", NULL } },
+    { "sla_basis", { "net", "invoice", NULL } },
+};
+
+static value_t *contract_field(eval_t *e, const node_t *cl)
+{
+    for (size_t i = 0; i < sizeof word_fields / sizeof word_fields[0]; i++) {
+        if (strcmp(cl->text, word_fields[i].field)) continue;
+        const override_t *o = scenario_override_for(e, cl->text);
+        const node_t *x = o && o->expr ? o->expr : cl->a;
+        const char *w = x->kind == E_IDENT || x->kind == E_STR ? x->text : "";
+        for (const char *const *ok = word_fields[i].words; *ok; ok++)
+            if (!strcmp(w, *ok)) return value_str(w);
+        eval_fail(e, &x->loc, DIAG_RUNTIME, "%s must be %s%s%s", cl->text, word_fields[i].words[0],
+             word_fields[i].words[1] ? " or " : "", word_fields[i].words[1] ? word_fields[i].words[1] : "");
+        return NULL;
+    }
+    return scenario_value(e, cl->text, cl->a);
+}
+
+static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *has_start, int *has_end, value_t **term)
+{
+    contract_t *c = o->c;
+    switch (cl->kind) {
+    case C_FIELD: {
+        if (value_record_get(o->fields, cl->text)) { eval_fail(e, &cl->loc, DIAG_NAME, "`%s` is set twice", cl->text); return 0; }
+        value_t *v = contract_field(e, cl);
+        if (!v) return 0;
+        if (!strcmp(cl->text, "start") || !strcmp(cl->text, "end")) {
+            if (v->kind != V_DATE) { value_free(v); eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "%s must be a date such as 2026-12-01", cl->text); return 0; }
+            if (cl->text[0] == 's') { c->start = v->u.date; *has_start = 1; } else { c->end = v->u.date; *has_end = 1; }
+        } else if (!strcmp(cl->text, "term")) {
+            *term = value_ref(v);
+        } else if (!strcmp(cl->text, "commitment_basis")) {
+            c->commit_on_gross = !strcmp(v->u.s, "gross");
+        } else if (!strcmp(cl->text, "sla_basis")) {
+            c->sla_on_invoice = !strcmp(v->u.s, "invoice");
+        } else if (!strcmp(cl->text, "commit")) {
+            commit_step_t *cs = realloc(c->commits, (c->ncommits + 1) * sizeof *cs);
+            if (cs) c->commits = cs;
+            if (!cs || !remember(&o->commit_nodes, c->ncommits, cl)) { value_free(v); eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+            c->commits = cs;
+            memset(&cs[c->ncommits], 0, sizeof *cs);
+            cs[c->ncommits++].amount = value_ref(v);
+        }
+        return value_record_set(o->fields, cl->text, v);
+    }
+    case C_RATE: case C_TIERS: {
+        sku_terms_t *s = sku_slot(e, c, cl->text, &cl->loc, 1);
+        if (!s) return 0;
+        if (!remember(&o->rate_nodes, c->nskus - 1, cl) || !remember(&o->reserve_nodes, c->nskus - 1, NULL)) {
+            eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory");
+            return 0;
+        }
+        if (cl->kind == C_TIERS) return add_tiers(e, s, cl);
+        s->kind = PRICE_FLAT;
+        return (s->rate = expect_num(e, cl->a, "a rate")) != NULL;
+    }
+    case C_COMMIT: {
+        /* commit (a minimum) and fee (a fixed charge): monthly amounts in force by date */
+        commit_step_t **steps = cl->flag ? &c->fees : &c->commits;
+        size_t *n = cl->flag ? &c->nfees : &c->ncommits;
+        commit_step_t *cs = realloc(*steps, (*n + 1) * sizeof *cs);
+        if (cs) *steps = cs;
+        if (!cs || !remember(cl->flag ? &o->fee_nodes : &o->commit_nodes, *n, cl)) { eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+        cs = &cs[*n];
+        memset(cs, 0, sizeof *cs);
+        if (!(cs->amount = expect_num(e, cl->a, cl->flag ? "a fee" : "a commitment"))) return 0;
+        (*n)++;
+        if (cl->b && !(cs->has_from = expect_date(e, cl->b, "`from`", &cs->from))) return 0;
+        if (cl->c && !(cs->has_until = expect_date(e, cl->c, "`until`", &cs->until))) return 0;
+        if (cs->has_from && cs->has_until && cs->until <= cs->from) {
+            eval_fail(e, &cl->c->loc, DIAG_RUNTIME, "this %s ends before it begins", cl->flag ? "fee" : "commitment");
+            return 0;
+        }
+        return 1;
+    }
+    case C_RESERVE: {
+        sku_terms_t *s = sku_slot(e, c, cl->text, &cl->loc, 0);
+        if (!s) return 0;
+        if (s->reserved) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "`%s` is reserved twice", cl->text); return 0; }
+        o->reserve_nodes[s - c->skus] = cl;
+        if (!(s->reserved = expect_num(e, cl->a, "a reserved quantity"))) return 0;
+        return !cl->b || (s->overage = expect_num(e, cl->b, "an overage rate")) != NULL;
+    }
+    case C_DISCOUNT: {
+        discount_t *d = realloc(c->discounts, (c->ndiscounts + 1) * sizeof *d);
+        if (d) c->discounts = d;
+        if (!d || !remember(&o->discount_nodes, c->ndiscounts, cl)) { eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+        d = &c->discounts[c->ndiscounts];
+        memset(d, 0, sizeof *d);
+        if (!(d->pct = expect_num(e, cl->a, "a discount"))) return 0;
+        c->ndiscounts++;
+        if (!value_is_dimensionless(d->pct)) { eval_fail(e, &cl->a->loc, DIAG_UNIT, "a discount is a percentage such as 5%%"); return 0; }
+        if (mpq_sgn(d->pct->u.num.q) < 0 || mpq_cmp_ui(d->pct->u.num.q, 1, 1) > 0) {
+            eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "a discount must be between 0%% and 100%%");
+            return 0;
+        }
+        if (cl->text) d->sku = strdup(cl->text);
+        return !cl->b || (d->above = expect_num(e, cl->b, "a spend threshold")) != NULL;
+    }
+    case C_ESCALATE:
+        if (c->escalate) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "only one escalator per contract"); return 0; }
+        if (!(c->escalate = expect_num(e, cl->a, "an escalator"))) return 0;
+        if (!value_is_dimensionless(c->escalate)) { eval_fail(e, &cl->a->loc, DIAG_UNIT, "an escalator is a percentage such as 3%%"); return 0; }
+        return 1;
+    case C_CREDIT: {
+        value_t **p = realloc(c->sla_pcts, (c->nsla + 1) * sizeof *p);
+        const node_t **conds = p ? realloc(o->sla_conds, (c->nsla + 1) * sizeof *conds) : NULL;
+        if (p) c->sla_pcts = p;
+        if (!conds) { eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+        o->sla_conds = conds;
+        if (!(c->sla_pcts[c->nsla] = expect_num(e, cl->a, "an SLA credit"))) return 0;
+        o->sla_conds[c->nsla++] = cl->b;
+        if (!value_is_dimensionless(c->sla_pcts[c->nsla - 1])) { eval_fail(e, &cl->a->loc, DIAG_UNIT, "an SLA credit is a percentage such as 10%%"); return 0; }
+        return 1;
+    }
+    case C_POOL:
+        if (c->pool) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "only one credit pool per contract"); return 0; }
+        o->pool_node = cl;
+        if (!(c->pool = expect_num(e, cl->a, "a credit pool"))) return 0;
+        if (mpq_sgn(c->pool->u.num.q) < 0) { eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "a credit pool cannot be negative"); return 0; }
+        return 1;
+    case C_ROUND:
+        if (o->round_node) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "only one rounding rule per contract"); return 0; }
+        o->round_node = cl;
+        c->rounding = cl->op;
+        if (cl->a && !(c->quantum = expect_num(e, cl->a, "a rounding quantum"))) return 0;
+        if (c->quantum && mpq_sgn(c->quantum->u.num.q) <= 0) { eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "the rounding quantum must be positive"); return 0; }
+        if (cl->b && !value_round_mode_parse(cl->b->text, &c->mode)) {
+            eval_fail(e, &cl->b->loc, DIAG_RUNTIME, "unknown rounding mode `%s`", cl->b->text);
+            diag_set_hint(e->err, "use half_even, half_up, half_down, up, down, ceiling or floor");
+            return 0;
+        }
+        return 1;
+    default:
+        eval_fail(e, &cl->loc, DIAG_SYNTAX, "unexpected %s in a contract", ast_kind_name(cl->kind));
+        return 0;
+    }
+}
+
+/* term = 36 month: whole months of the 730-hour pricing month are calendar months here. */
+static int contract_term(eval_t *e, contract_t *c, value_t *term, const loc_t *loc)
+{
+    int month = units_find(e->sh->units, "month");
+    if (month < 0 || term->kind != V_NUM || !dim_eq(&term->u.num.dim, &units_get(e->sh->units, month)->dim)) {
+        eval_fail(e, loc, DIAG_UNIT, "term must be a number of months, such as 36 month");
+        return 0;
+    }
+    mpq_t m;
+    mpq_init(m);
+    mpq_div(m, term->u.num.q, units_get(e->sh->units, month)->factor);
+    int ok = mpz_cmp_ui(mpq_denref(m), 1) == 0 && mpz_sgn(mpq_numref(m)) > 0 && mpz_cmp_ui(mpq_numref(m), 1200) <= 0;
+    if (ok) c->end = dates_add_months(c->start, (long)mpz_get_ui(mpq_numref(m)));
+    else eval_fail(e, loc, DIAG_RUNTIME, "term must be a whole number of months from 1 to 1200");
+    mpq_clear(m);
+    return ok;
+}
+
+value_t *terms_contract(eval_t *e, const node_t *n)
+{
+    contract_obj_t *o = calloc(1, sizeof *o);
+    if (o) o->c = calloc(1, sizeof *o->c);
+    if (o && o->c) o->fields = value_record("contract");
+    if (!o || !o->c || !o->fields) { if (o) { free(o->c); free(o); } return eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"); }
+    o->node = n;
+    o->c->name = strdup(n->text);
+    o->c->rounding = ROUND_INVOICE;
+    o->c->mode = RM_HALF_EVEN;
+    int has_start = 0, has_end = 0;
+    value_t *term = NULL;
+    const node_t *term_node = n;
+    for (const node_t *cl = n->list; cl; cl = cl->next) {
+        if (cl->kind == C_FIELD && !strcmp(cl->text, "term")) term_node = cl;
+        if (!contract_clause(e, o, cl, &has_start, &has_end, &term)) break;
+    }
+    for (size_t i = 0; !e->err && i < o->c->ndiscounts; i++) {
+        const char *sku = o->c->discounts[i].sku;
+        size_t k = 0;
+        while (sku && k < o->c->nskus && strcmp(o->c->skus[k].sku, sku)) k++;
+        if (!sku || k < o->c->nskus) continue;
+        eval_fail(e, &o->discount_nodes[i]->loc, DIAG_NAME, "discount on `%s`: the contract has no such rate", sku);
+        struct eval_suggest sg = { sku, NULL, (size_t)-1 };
+        for (size_t j = 0; j < o->c->nskus; j++) eval_suggest_one(o->c->skus[j].sku, &sg);
+        if (sg.best && sg.dist <= 3) diag_set_hint(e->err, "did you mean `%s`?", sg.best);
+    }
+    if (!e->err && !has_start) eval_fail(e, &n->loc, DIAG_RUNTIME, "contract %s needs a start date (start = 2026-12-01)", n->text);
+    if (!e->err && has_end && term) eval_fail(e, &term_node->loc, DIAG_RUNTIME, "give either a term or an end date, not both");
+    if (!e->err && !has_end && !term) eval_fail(e, &n->loc, DIAG_RUNTIME, "contract %s needs a term (term = 12 month) or an end date", n->text);
+    if (!e->err && term) contract_term(e, o->c, term, &term_node->loc);
+    if (!e->err && o->c->end <= o->c->start) eval_fail(e, &n->loc, DIAG_RUNTIME, "contract %s ends before it starts", n->text);
+    if (!e->err) {
+        value_record_set(o->fields, "start", value_date(o->c->start));
+        value_record_set(o->fields, "end", value_date(o->c->end));
+    }
+    value_free(term);
+    if (e->err) { contract_obj_free(o); return NULL; }
+    return value_object(&terms_contract_type, o);
+}
+
+/* ---------- workloads ---------- */
+
+value_t *terms_workload_field(eval_t *e, const node_t *wl, const char *name, const loc_t *loc)
+{
+    scope_t *mark = e->scope;
+    value_t *r = NULL;
+    for (const node_t *it = wl->list; it && !e->err; it = it->next) {
+        value_t *v = it->kind == S_DEF ? scenario_value(e, it->text, it->a) : eval_expr(e, it->a);
+        if (!v) break;
+        if (!strcmp(it->text, name)) { r = v; break; }
+        if (!eval_scope_push(e, it->text, v)) { eval_fail(e, &it->loc, DIAG_LIMIT, "out of memory"); break; }
+    }
+    eval_scope_pop_to(e, mark);
+    if (!r && !e->err) eval_fail(e, loc, DIAG_NAME, "workload %s has no field `%s`", wl->text, name);
+    return r;
+}
+
+static value_t *period_record(const period_t *p, units_t *u)
+{
+    value_t *r = value_record("period");
+    if (!r) return NULL;
+    int hour = units_find(u, "hour");
+    value_t *h = hour >= 0 ? value_unit(u, hour) : NULL;
+    if (h) mpq_mul(h->u.num.q, h->u.num.q, p->hours);
+    value_t *share = value_num(p->month_share);
+    if (!value_record_set(r, "start", value_date(p->start)) || !value_record_set(r, "end", value_date(p->end)) ||
+        !value_record_set(r, "index", value_num_si(p->index)) || !value_record_set(r, "hours", h) ||
+        !value_record_set(r, "share", share)) {
+        value_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* Evaluates the workload for one period: usage per SKU and which SLA bands hold. */
+static int workload_period(eval_t *e, const node_t *wl, const contract_obj_t *co, const period_t *p,
+                           value_t **usage, int *sla_hit)
+{
+    scope_t *mark = e->scope;
+    value_t *pr = period_record(p, e->sh->units);
+    if (!pr || !eval_scope_push(e, "period", pr)) { eval_fail(e, &wl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    for (const node_t *it = wl->list; it && !e->err; it = it->next) {
+        value_t *v = it->kind == S_DEF ? scenario_value(e, it->text, it->a) : eval_expr(e, it->a);
+        if (!v) break;
+        if (it->kind == W_USE) {
+            size_t s = 0;
+            while (s < co->c->nskus && strcmp(co->c->skus[s].sku, it->text)) s++;
+            if (s == co->c->nskus) {
+                value_free(v);
+                eval_fail(e, &it->loc, DIAG_NAME, "contract %s has no rate `%s`", co->c->name, it->text);
+                struct eval_suggest sg = { it->text, NULL, (size_t)-1 };
+                for (size_t k = 0; k < co->c->nskus; k++) eval_suggest_one(co->c->skus[k].sku, &sg);
+                if (sg.best && sg.dist <= 3) diag_set_hint(e->err, "did you mean `%s`?", sg.best);
+                break;
+            }
+            if (usage[s]) { value_free(v); eval_fail(e, &it->loc, DIAG_NAME, "`use %s` appears twice", it->text); break; }
+            if (v->kind == V_LIST) {
+                /* a list gives the usage period by period */
+                if ((size_t)p->index >= v->u.list.n) {
+                    eval_fail(e, &it->a->loc, DIAG_RUNTIME, "`use %s` lists %zu periods but the contract has more", it->text, v->u.list.n);
+                    value_free(v);
+                    break;
+                }
+                value_t *one = value_ref(v->u.list.items[p->index]);
+                value_free(v);
+                v = one;
+            }
+            usage[s] = value_ref(v);
+        }
+        if (!eval_scope_push(e, it->text, v)) { eval_fail(e, &it->loc, DIAG_LIMIT, "out of memory"); break; }
+    }
+    for (size_t b = 0; b < co->c->nsla && !e->err; b++) {
+        value_t *c = eval_expr(e, co->sla_conds[b]);
+        if (!c) break;
+        if (c->kind != V_BOOL) eval_fail(e, &co->sla_conds[b]->loc, DIAG_RUNTIME, "an SLA condition must be true or false");
+        else sla_hit[b] = c->u.b;
+        value_free(c);
+    }
+    eval_scope_pop_to(e, mark);
+    return !e->err;
+}
+
+/* Where a pricing error belongs: the use line, the clause, or else the price() call. */
+static const loc_t *fault_loc(const contract_obj_t *co, const node_t *wl, const fault_t *f, const loc_t *fallback)
+{
+    const node_t *n = NULL;
+    switch (f->kind) {
+    case FAULT_USAGE:
+        for (const node_t *it = wl->list; it && !n; it = it->next)
+            if (it->kind == W_USE && !strcmp(it->text, co->c->skus[f->index].sku)) n = it->a;
+        break;
+    case FAULT_RATE: n = co->rate_nodes[f->index]; break;
+    case FAULT_RESERVE: n = co->reserve_nodes[f->index]; break;
+    case FAULT_COMMIT: n = co->commit_nodes[f->index]; break;
+    case FAULT_FEE: n = co->fee_nodes[f->index]; break;
+    case FAULT_DISCOUNT: n = co->discount_nodes[f->index]; break;
+    case FAULT_POOL: n = co->pool_node; break;
+    case FAULT_ROUND: n = co->round_node; break;
+    case FAULT_NONE: break;
+    }
+    return n ? &n->loc : fallback;
+}
+
+value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs)
+{
+    if (nargs != 2 || args[0]->kind != V_OBJECT || args[0]->u.obj.type != &terms_workload_type ||
+        args[1]->kind != V_OBJECT || args[1]->u.obj.type != &terms_contract_type)
+        return eval_fail(e, &call->loc, DIAG_RUNTIME, "price(workload, contract) needs a workload and a contract");
+    const node_t *wl = args[0]->u.obj.p;
+    const contract_obj_t *co = args[1]->u.obj.p;
+    char *err = NULL;
+    period_t *periods;
+    size_t np;
+    if (!contract_periods(co->c, &periods, &np, &err)) return eval_fail_with(e, &call->loc, err);
+    size_t ns = co->c->nskus;
+    value_t **usage = calloc(np * ns + 1, sizeof *usage);
+    int *sla = calloc(np * co->c->nsla + 1, sizeof *sla);
+    value_t *r = NULL;
+    if (!usage || !sla) eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory");
+    for (size_t p = 0; p < np && !e->err; p++)
+        workload_period(e, wl, co, &periods[p], usage + p * ns, sla + p * co->c->nsla);
+    if (!e->err) {
+        fault_t fault;
+        r = contract_price(co->c, e->sh->units, wl->text, periods, np, usage, sla, &err, &fault);
+        if (!r) {
+            eval_fail_with(e, fault_loc(co, wl, &fault, &call->loc), err);
+            if ((fault.kind == FAULT_USAGE || fault.kind == FAULT_RESERVE) && e->err && strstr(e->err->msg, "cannot price"))
+                diag_set_hint(e->err, "usage is priced as it is (200 TB at USD/GB), or as a level that runs all period (16384 gpu at USD/(gpu*hour))");
+        }
+    }
+    for (size_t i = 0; usage && i < np * ns; i++) value_free(usage[i]);
+    free(usage);
+    free(sla);
+    contract_periods_free(periods, np);
+    return r;
+}
+
+value_t *terms_contract_field(eval_t *e, const value_t *contract, const char *name, const loc_t *loc)
+{
+    const contract_obj_t *o = contract->u.obj.p;
+    value_t *r = value_record_get(o->fields, name);
+    if (r) return value_ref(r);
+    return eval_fail(e, loc, DIAG_NAME, "no field `%s` in contract %s", name, o->c->name);
+}
