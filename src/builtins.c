@@ -33,6 +33,7 @@ static value_t *round_to_integer(units_t *u, value_t *x, round_mode mode, const 
     value_t *r = value_num(q);
     mpq_clear(q);
     mpz_clear(n);
+    if (r) r->u.num.approx = x->u.num.approx;   /* rounding an approximation does not make it exact */
     return r;
 }
 
@@ -151,6 +152,10 @@ static value_t *b_range(units_t *u, value_t **a, size_t n, char **err)
     }
     size_t len = mpz_get_ui(count) + 1;
     mpz_clear(count);
+    /* every item may be as large as the larger end: bound the whole list */
+    size_t bits = value_bits(a[0]->u.num.q) > value_bits(a[1]->u.num.q) ? value_bits(a[0]->u.num.q) : value_bits(a[1]->u.num.q);
+    bits += value_bits(step->u.num.q);
+    if (bits > (size_t)VALUE_MAX_BITS * 64 / len) { *err = diag_format("range() would take too much memory: its items are too large"); goto out; }
     value_t **items = calloc(len, sizeof *items);
     if (!items) { *err = diag_format("out of memory"); goto out; }
     value_t *cur = value_ref(a[0]);
@@ -173,7 +178,9 @@ static value_t *b_add_months(units_t *u, value_t **a, size_t n, char **err)
         *err = diag_format("add_months(date, n) needs a date and a whole number of months");
         return NULL;
     }
-    return value_date(dates_add_months(a[0]->u.date, k));
+    date_t d = dates_add_months(a[0]->u.date, k);
+    if (labs(d) > DATES_MAX_DAYS) { *err = diag_format("date out of range (dates are limited to about 10,000 years from 1970)"); return NULL; }
+    return value_date(d);
 }
 
 static value_t *b_days_in_month(units_t *u, value_t **a, size_t n, char **err)

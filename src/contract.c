@@ -51,6 +51,21 @@ void contract_free(contract_t *c)
     free(c);
 }
 
+int contract_is_approx(const contract_t *c)
+{
+    int a = value_is_approx(c->escalate) || value_is_approx(c->pool) || value_is_approx(c->quantum);
+    for (size_t i = 0; i < c->nskus; i++) {
+        const sku_terms_t *s = &c->skus[i];
+        a |= value_is_approx(s->rate) || value_is_approx(s->reserved) || value_is_approx(s->overage);
+        for (size_t t = 0; t < s->ntiers; t++) a |= value_is_approx(s->tiers[t].upto) || value_is_approx(s->tiers[t].rate);
+    }
+    for (size_t i = 0; i < c->ncommits; i++) a |= value_is_approx(c->commits[i].amount);
+    for (size_t i = 0; i < c->nfees; i++) a |= value_is_approx(c->fees[i].amount);
+    for (size_t i = 0; i < c->ndiscounts; i++) a |= value_is_approx(c->discounts[i].pct) || value_is_approx(c->discounts[i].above);
+    for (size_t i = 0; i < c->nsla; i++) a |= value_is_approx(c->sla_pcts[i]);
+    return a;
+}
+
 int contract_periods(const contract_t *c, period_t **out, size_t *n, char **err)
 {
     size_t cap = 16, cnt = 0;
@@ -305,8 +320,9 @@ static value_t *line(pricer_t *pr, const char *sku, const char *category, const 
     return l;
 }
 
-/* Rounds x in place per the policy; whole is the kind of amount (a line or the invoice). */
-static void round_money(pricer_t *pr, mpq_t x, int is_line)
+/* Rounds x in place per the policy, in the given mode; is_line says whether x is a line
+ * or the invoice total. */
+static void round_money_as(pricer_t *pr, mpq_t x, int is_line, round_mode mode)
 {
     const contract_t *c = pr->c;
     if (c->rounding == ROUND_NONE || (c->rounding == ROUND_LINES) != is_line) return;
@@ -316,12 +332,14 @@ static void round_money(pricer_t *pr, mpq_t x, int is_line)
     mpq_div(r, x, quantum);
     mpz_t n;
     mpz_init(n);
-    value_round_q(n, r, c->mode);
+    value_round_q(n, r, mode);
     mpq_set_z(r, n);
     mpq_mul(x, r, quantum);
     mpz_clear(n);
     mpq_clears(quantum, r, NULL);
 }
+
+static void round_money(pricer_t *pr, mpq_t x, int is_line) { round_money_as(pr, x, is_line, pr->c->mode); }
 
 /* A threshold or minimum given per month (or per period) for this period, prorated. */
 static int per_period(pricer_t *pr, const value_t *v, const mpq_t share, const char *what, mpq_t out)
@@ -473,7 +491,14 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
         mpq_add(st[s].quantity, st[s].quantity, q);
         if (!st[s].qty_unit) st[s].qty_unit = value_ref(qv);
         if (sk->reserved) {
-            if (sk->kind != PRICE_FLAT) { value_free(qv); value_free(zero); ok = fail_at(pr, FAULT_RESERVE, s, diag_format("a reservation needs a flat rate for %s", sk->sku)); break; }
+            if (sk->kind != PRICE_FLAT) {
+                for (size_t i = 0; bounds && i < sk->ntiers; i++) mpq_clear(bounds[i]);
+                free(bounds);
+                value_free(qv);
+                value_free(zero);
+                ok = fail_at(pr, FAULT_RESERVE, s, diag_format("a reservation needs a flat rate for %s", sk->sku));
+                break;
+            }
             mpq_t res;
             mpq_init(res);
             ok = amount_for(pr, s, FAULT_RESERVE, sk->reserved, lr, p, res);
@@ -596,6 +621,11 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
     if (ok && c->pool && mpq_sgn(pool_left) > 0 && mpq_sgn(x) > 0) {
         mpq_set(t->pool, mpq_cmp(pool_left, x) < 0 ? pool_left : x);
         round_money(pr, t->pool, 1);
+        if (mpq_cmp(t->pool, pool_left) > 0) {
+            /* rounding must not draw more than is left: round what is left down instead */
+            mpq_set(t->pool, pool_left);
+            round_money_as(pr, t->pool, 1, RM_DOWN);
+        }
         mpq_sub(pool_left, pool_left, t->pool);
         mpq_neg(amount, t->pool);
         ok = push_line(&lines, &nlines, line(pr, "credit_pool", "pool_draw", NULL, NULL, NULL, amount));

@@ -62,6 +62,8 @@ typedef enum { FAULT_NONE, FAULT_USAGE, FAULT_RATE, FAULT_RESERVE, FAULT_COMMIT,
 typedef struct fault { fault_kind kind; size_t index; } fault_t;
 
 void contract_free(contract_t *c);
+/* Whether any of the terms is an approximate quantity. */
+int contract_is_approx(const contract_t *c);
 
 /* The billing periods (calendar months, cut at the start and end). A contract year k
  * starts on the k-th anniversary of the start date. */

@@ -4,6 +4,9 @@
 
 typedef long date_t;
 
+/* Dates stay within about 10,000 years of 1970, so their arithmetic cannot overflow. */
+#define DATES_MAX_DAYS 3650000L
+
 /* Parses YYYY-MM-DD; 0 when the date does not exist. */
 int dates_parse(const char *s, date_t *out);
 date_t dates_from_ymd(int y, int m, int d);

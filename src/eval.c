@@ -44,6 +44,16 @@ value_t *eval_fail_with(eval_t *e, const loc_t *loc, char *msg)
     return NULL;
 }
 
+int eval_charge(eval_t *e, long steps, const loc_t *loc)
+{
+    e->sh->steps += steps;
+    if (e->sh->steps <= MAX_STEPS) return 1;
+    eval_fail(e, loc, DIAG_LIMIT, "the program takes too many steps (more than 20 million)");
+    if (e->err) diag_set_hint(e->err, e->calls ? "is a function calling itself more than it needs to?"
+                                               : "a sweep or compare runs the whole program again for each value");
+    return 0;
+}
+
 /* ---------- names ---------- */
 
 static unsigned hash(const char *s)
@@ -321,10 +331,7 @@ value_t *eval_expr(eval_t *e, const node_t *n)
 {
     if (e->err) return NULL;
     if (++e->depth > MAX_DEPTH) { e->depth--; return eval_fail(e, &n->loc, DIAG_LIMIT, "expression nested too deeply"); }
-    if (++e->sh->steps > MAX_STEPS) {
-        e->depth--;
-        return eval_fail(e, &n->loc, DIAG_LIMIT, "the program takes too many steps (more than 20 million): runaway recursion?");
-    }
+    if (!eval_charge(e, 1, &n->loc)) { e->depth--; return NULL; }
     value_t *r = NULL;
     char *err = NULL;
     switch (n->kind) {
@@ -383,9 +390,12 @@ value_t *eval_expr(eval_t *e, const node_t *n)
         value_t *i = a ? eval_expr(e, n->b) : NULL;
         if (a && i) {
             if (a->kind != V_LIST) eval_fail(e, &n->loc, DIAG_RUNTIME, "only a list can be indexed, not a %s", value_kind_name(a));
-            else if (i->kind != V_NUM || !dim_is_zero(&i->u.num.dim) || mpz_cmp_ui(mpq_denref(i->u.num.q), 1) != 0 ||
-                     mpz_sgn(mpq_numref(i->u.num.q)) < 0 || mpz_cmp_ui(mpq_numref(i->u.num.q), a->u.list.n) >= 0)
-                eval_fail(e, &n->b->loc, DIAG_RUNTIME, "index out of range: the list has %zu items (0 to %zu)", a->u.list.n, a->u.list.n ? a->u.list.n - 1 : 0);
+            else if (i->kind != V_NUM || !dim_is_zero(&i->u.num.dim) || mpz_cmp_ui(mpq_denref(i->u.num.q), 1) != 0)
+                eval_fail(e, &n->b->loc, DIAG_RUNTIME, "a list index must be a whole number, counting from 0");
+            else if (!a->u.list.n)
+                eval_fail(e, &n->b->loc, DIAG_RUNTIME, "index out of range: the list is empty");
+            else if (mpz_sgn(mpq_numref(i->u.num.q)) < 0 || mpz_cmp_ui(mpq_numref(i->u.num.q), a->u.list.n) >= 0)
+                eval_fail(e, &n->b->loc, DIAG_RUNTIME, "index out of range: the list has %zu items (0 to %zu)", a->u.list.n, a->u.list.n - 1);
             else r = value_ref(a->u.list.items[mpz_get_ui(mpq_numref(i->u.num.q))]);
         }
         value_free(a);
@@ -407,6 +417,10 @@ value_t *eval_expr(eval_t *e, const node_t *n)
     }
     e->depth--;
     if (!r && !e->err) eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory");
+    if (r && value_too_deep(r)) {
+        value_free(r);
+        return eval_fail(e, &n->loc, DIAG_LIMIT, "lists and records nested too deeply (more than %d levels)", VALUE_MAX_DEPTH);
+    }
     return r;
 }
 
@@ -458,10 +472,16 @@ static int unit_statement(eval_t *e, const node_t *n)
     if (n->kind == S_PREFIX) {
         value_t *v = eval_expr(e, n->a);
         if (!v) return 0;
-        int ok = 1;
-        if (!value_is_dimensionless(v)) ok = !eval_fail(e, &n->a->loc, DIAG_UNIT, "a prefix must be a plain number"), ok = 0;
-        else if (units_add_prefix(u, n->text, v->u.num.q, &err) < 0 && strcmp(err, "prefix already declared"))
-            ok = 0, eval_fail(e, &n->loc, DIAG_UNIT, "%s", err);
+        int ok = 0;
+        mpq_t old;
+        mpq_init(old);
+        if (!value_is_dimensionless(v)) eval_fail(e, &n->a->loc, DIAG_UNIT, "a prefix must be a plain number");
+        else if (units_prefix_value(u, n->text, old)) {
+            ok = mpq_equal(old, v->u.num.q);   /* the same declaration again (a re-run) */
+            if (!ok) eval_fail(e, &n->loc, DIAG_UNIT, "prefix `%s` is already declared with another value", n->text);
+        } else if (units_add_prefix(u, n->text, v->u.num.q, &err) < 0) eval_fail(e, &n->loc, DIAG_UNIT, "%s", err);
+        else ok = 1;
+        mpq_clear(old);
         value_free(v);
         return ok;
     }
@@ -472,7 +492,12 @@ static int unit_statement(eval_t *e, const node_t *n)
             eval_fail(e, &n->b->loc, DIAG_UNIT, "unknown dimension `%s` (declare it with `dimension %s`)", n->b->text, n->b->text);
             return 0;
         }
-        if (existing >= 0) return 1;
+        if (existing >= 0) {
+            /* the same declaration again (a re-run) is fine; anything else is not */
+            if (units_is_base_of(u, existing, n->b ? n->b->text : n->text)) return 1;
+            eval_fail(e, &n->loc, DIAG_UNIT, "unit `%s` is already declared with another definition", n->text);
+            return 0;
+        }
         if (units_add_base(u, n->text, dim, n->flag, &err) < 0) { eval_fail(e, &n->loc, DIAG_UNIT, "%s", err); return 0; }
         return 1;
     }
@@ -484,9 +509,11 @@ static int unit_statement(eval_t *e, const node_t *n)
         const unit_def_t *d = units_get(u, existing);
         ok = mpq_equal(d->factor, v->u.num.q) && dim_eq(&d->dim, &v->u.num.dim);
         if (!ok) eval_fail(e, &n->loc, DIAG_UNIT, "unit `%s` is already declared with another value", n->text);
-    } else if (units_add_derived(u, n->text, v->u.num.q, &v->u.num.dim, n->flag, &err) < 0)
-        eval_fail(e, &n->loc, DIAG_UNIT, "%s", err);
-    else ok = 1;
+    } else {
+        int id = units_add_derived(u, n->text, v->u.num.q, &v->u.num.dim, n->flag, &err);
+        if (id < 0) eval_fail(e, &n->loc, DIAG_UNIT, "%s", err);
+        else { ok = 1; if (v->u.num.approx) units_set_approx(u, id); }
+    }
     value_free(v);
     return ok;
 }
@@ -792,9 +819,9 @@ eval_t *eval_new(diag_t **err)
 
 int eval_ensure_prelude(eval_t *e)
 {
-    if (e->nimported > 0) return 1;
+    if (e->prelude_loaded) return 1;
     if (e->sh->ndirs == 0) eval_default_search_path(e);
-    return load_prelude(e);
+    return e->prelude_loaded = load_prelude(e);
 }
 
 void eval_add_search_dir(eval_t *e, const char *dir)
@@ -846,6 +873,7 @@ void eval_free(eval_t *e)
     for (override_t *o = e->overrides, *n; o; o = n) { n = o->next; free(o->name); value_free(o->value); free(o); }
     free_results(e);
     value_free(e->last);
+    free(e->scenario);
     eval_scope_pop_to(e, NULL);
     diag_free(e->err);
     if (e->is_root) {
@@ -872,8 +900,10 @@ static int add_main(eval_t *e, node_t *ast)
         if (!m) return 0;
         sh->main = m; sh->capmain = cap;
     }
+    /* a file whose scenarios clash is not queued (the REPL goes on without it) */
+    if (!scenario_register(e, ast)) return 0;
     sh->main[sh->nmain++] = ast;
-    return scenario_register(e, ast);
+    return 1;
 }
 
 int eval_take_error(eval_t *e, diag_t **err)
@@ -887,7 +917,12 @@ int eval_load_file(eval_t *e, const char *path, diag_t **err)
 {
     node_t *ast = NULL;
     char *real = realpath(path, NULL);
-    if (parse_file(e, real ? real : path, path, NULL, &ast) && add_main(e, ast)) scan_imports(e, ast, path);
+    /* the file counts as imported, so an import cycle back to it stops there */
+    if (parse_file(e, real ? real : path, path, NULL, &ast) && add_main(e, ast)) {
+        scan_imports(e, ast, path);
+        if (real) mark_imported(e, real);   /* takes real */
+        real = NULL;
+    }
     free(real);
     return eval_take_error(e, err);
 }
@@ -903,12 +938,15 @@ int eval_load_source(eval_t *e, source_t *src, diag_t **err, int *incomplete)
 
 int eval_run(eval_t *e, diag_t **err)
 {
+    /* overrides must have replaced something by the end of the first run; the REPL's
+     * later lines come after a :scenario and may define nothing it names */
+    int first = e->ran == 0;
     if (eval_ensure_prelude(e)) {
         while (e->sh && e->ran < e->sh->nmain && !e->err) {
             node_t *ast = e->sh->main[e->ran++];
             if (ast) eval_run_in_dir(e, ast, ast->loc.src ? ast->loc.src->path : NULL);
         }
-        if (!e->err && e->is_root) scenario_check_used(e);
+        if (!e->err && e->is_root && first) scenario_check_used(e);
     }
     return eval_take_error(e, err);
 }

@@ -53,7 +53,7 @@ static char *explain_summary(eval_t *e, const value_t *v)
     return s;
 }
 
-typedef struct explain_state { FILE *out; const char **seen; size_t nseen, cap; } explain_state_t;
+typedef struct explain_state { FILE *out; const char **seen; size_t nseen, cap; int walk; } explain_state_t;
 
 static int explain_seen(explain_state_t *x, const char *name)
 {
@@ -71,13 +71,14 @@ static int explain_seen(explain_state_t *x, const char *name)
 static void explain_name(eval_t *e, explain_state_t *x, const char *name, int depth);
 
 /* A number with units (730 hour, 2.10 USD/(gpu*hour)): its value says nothing new. */
-static int is_literal(eval_t *e, const node_t *n)
+static int is_literal(eval_t *e, const node_t *n, int depth)
 {
+    if (depth > 2000) return 0;
     switch (n->kind) {
     case E_NUM: case E_STR: case E_DATE: case E_BOOL: return 1;
     case E_IDENT: return !eval_global_find(e, n->text) && units_find(e->sh->units, n->text) >= 0;
-    case E_UNARY: return is_literal(e, n->a);
-    case E_BINOP: return n->op < 256 && is_literal(e, n->a) && is_literal(e, n->b);
+    case E_UNARY: return is_literal(e, n->a, depth + 1);
+    case E_BINOP: return n->op < 256 && is_literal(e, n->a, depth + 1) && is_literal(e, n->b, depth + 1);
     default: return 0;
     }
 }
@@ -85,12 +86,14 @@ static int is_literal(eval_t *e, const node_t *n)
 /* Explains the global names an expression refers to. */
 static void explain_refs(eval_t *e, explain_state_t *x, const node_t *n, int depth)
 {
-    if (!n) return;
+    /* an expression nested deeper than eval allows was never evaluated: nothing to say */
+    if (!n || ++x->walk > 2000) { if (n) x->walk--; return; }
     if ((n->kind == E_IDENT || n->kind == E_CALL) && eval_global_find(e, n->text)) explain_name(e, x, n->text, depth);
     explain_refs(e, x, n->a, depth);
     explain_refs(e, x, n->b, depth);
     explain_refs(e, x, n->c, depth);
     for (const node_t *k = n->list; k; k = k->next) explain_refs(e, x, k, depth);
+    x->walk--;
 }
 
 static void explain_name(eval_t *e, explain_state_t *x, const char *name, int depth)
@@ -106,7 +109,7 @@ static void explain_name(eval_t *e, explain_state_t *x, const char *name, int de
         char *text = b->expr ? span_text(&span) : strdup("(a swept value)");
         char *val = explain_summary(e, b->value);
         fprintf(out, "%*s%s = %s%s\n", ind, "", name, text ? text : "?", b->overridden ? "   [overridden]" : "");
-        if (!b->expr || !is_literal(e, b->expr))
+        if (!b->expr || !is_literal(e, b->expr, 0))
             fprintf(out, "%*s%*s= %s\n", ind, "", (int)strlen(name) + 1, "", val ? val : "?");
         fprintf(out, "%*s  (%s:%d)\n", ind, "", where, b->loc.first_line);
         free(text);
@@ -157,7 +160,7 @@ int explain_print(eval_t *e, const char *name, FILE *out, diag_t **err)
         eval_suggest(e, name);
         return eval_take_error(e, err);
     }
-    explain_state_t x = { out, NULL, 0, 0 };
+    explain_state_t x = { out, NULL, 0, 0, 0 };
     explain_name(e, &x, name, 0);
     free(x.seen);
     return 1;

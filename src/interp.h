@@ -42,7 +42,8 @@ struct eval {
     assertion_t *asserts;
     size_t nasserts, capasserts;
     int quiet, rerun;
-    const char *scenario;   /* the scenario this run uses (sweeps keep it; compare sets its own) */
+    char *scenario;         /* the scenario this run uses (sweeps keep it; compare sets its own) */
+    int prelude_loaded;
     int depth, calls;
     diag_t *err;
     value_t *last;
@@ -66,6 +67,8 @@ void eval_suggest(eval_t *e, const char *name);                    /* hints e->e
 char *eval_loc_text(const loc_t *l);
 char *eval_describe(eval_t *e, const value_t *v);
 int eval_take_error(eval_t *e, diag_t **err);
+/* Counts work against the run's step limit (expressions, and pricing in proportion). */
+int eval_charge(eval_t *e, long steps, const loc_t *loc);
 int eval_run_in_dir(eval_t *e, const node_t *ast, const char *path);
 int eval_ensure_prelude(eval_t *e);
 eval_t *eval_child(eval_t *parent);

@@ -114,8 +114,10 @@ static unsigned long split_2_5(mpz_t rest, const mpz_t den)
     mpz_set(rest, den);
     unsigned long p2 = mpz_scan1(rest, 0);
     mpz_tdiv_q_2exp(rest, rest, p2);
-    unsigned long p5 = 0;
-    while (mpz_divisible_ui_p(rest, 5)) { mpz_divexact_ui(rest, rest, 5); p5++; }
+    mpz_t five;
+    mpz_init_set_ui(five, 5);
+    unsigned long p5 = mpz_remove(rest, rest, five);
+    mpz_clear(five);
     return p2 > p5 ? p2 : p5;
 }
 
@@ -177,6 +179,46 @@ static long decimal_places(const mpz_t den)
 
 static void write_number_min(sbuf_t *b, const mpq_t q, int exact, int grouped, long min_frac);
 
+/* For 0 < |q| < 1: the zeros between the point and the first digit. */
+static long leading_zeros(const mpq_t q)
+{
+    /* estimate from the digit counts, then correct: |q| * 10^(zeros+1) must be in [1, 10) */
+    long z = (long)mpz_sizeinbase(mpq_denref(q), 10) - (long)mpz_sizeinbase(mpq_numref(q), 10) - 2;
+    if (z < 0) z = 0;
+    mpq_t x;
+    mpq_init(x);
+    for (;;) {
+        mpz_ui_pow_ui(mpq_numref(x), 10, (unsigned long)z + 1);
+        mpz_set_ui(mpq_denref(x), 1);
+        mpz_mul(mpq_numref(x), mpq_numref(x), mpq_numref(q));
+        mpz_abs(mpq_numref(x), mpq_numref(x));
+        mpz_set(mpq_denref(x), mpq_denref(q));
+        mpq_canonicalize(x);
+        if (mpq_cmp_ui(x, 1, 1) < 0) { z++; continue; }
+        if (mpq_cmp_ui(x, 10, 1) >= 0 && z > 0) { z--; continue; }
+        break;
+    }
+    mpq_clear(x);
+    return z;
+}
+
+/* 1.23457e-20: six significant digits */
+static void write_scientific(sbuf_t *b, const mpq_t q, long zeros)
+{
+    mpq_t m;
+    mpq_init(m);
+    mpz_ui_pow_ui(mpq_numref(m), 10, (unsigned long)zeros + 1);
+    mpz_mul(mpq_numref(m), mpq_numref(m), mpq_numref(q));
+    mpz_set(mpq_denref(m), mpq_denref(q));
+    mpq_canonicalize(m);
+    char *digits = report_fixed(m, 5, 0, 0);
+    long e = -(zeros + 1);
+    if (digits && (!strcmp(digits, "10") || !strcmp(digits, "-10"))) { free(digits); digits = strdup(mpq_sgn(q) < 0 ? "-1" : "1"); e++; }
+    sb_printf(b, "%se%ld", digits ? digits : "?", e);
+    free(digits);
+    mpq_clear(m);
+}
+
 static void write_number(sbuf_t *b, const mpq_t q, int exact, int grouped) { write_number_min(b, q, exact, grouped, 0); }
 
 /* min_frac: money shows cents (12.50) unless it is a whole amount */
@@ -206,19 +248,9 @@ static void write_number_min(sbuf_t *b, const mpq_t q, int exact, int grouped, l
             mpz_clear(p10);
             frac = int_digits >= 4 ? 2 : 6 - int_digits;
         } else {
-            /* leading zeros after the point */
-            mpq_t a;
-            mpq_init(a);
-            mpq_abs(a, q);
-            long zeros = 0;
-            mpq_t ten;
-            mpq_init(ten);
-            mpq_set_ui(ten, 10, 1);
-            mpq_t x;
-            mpq_init(x);
-            mpq_set(x, a);
-            while (mpq_cmp_ui(x, 1, 10) < 0 && zeros < 1000) { mpq_mul(x, x, ten); zeros++; }
-            mpq_clears(a, ten, x, NULL);
+            /* leading zeros after the point; a tiny number reads in scientific notation */
+            long zeros = leading_zeros(q);
+            if (zeros >= 15 && mpq_sgn(q)) { mpz_clear(ip); write_scientific(b, q, zeros); return; }
             frac = zeros + 6;
         }
         mpz_clear(ip);
@@ -428,8 +460,9 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
     const value_t *skus = get(inv, "skus");
     const value_t *cur = get(inv, "currency");
     if (!periods || periods->kind != V_LIST || !skus || skus->kind != V_LIST) return;
-    sb_printf(b, "Invoice: workload %s under contract %s, in %s\n", get(inv, "workload")->u.s,
-              get(inv, "contract")->u.s, cur ? cur->u.s : "?");
+    sb_printf(b, "Invoice: workload %s under contract %s, in %s%s\n", get(inv, "workload")->u.s,
+              get(inv, "contract")->u.s, cur ? cur->u.s : "?",
+              value_is_approx(get(inv, "total")) ? " (approximate: priced from approximate inputs)" : "");
     /* a Fees column only for contracts with fees */
     const value_t *fees = get(inv, "fees");
     int with_fees = fees && mpq_sgn(fees->u.num.q) != 0;
@@ -500,7 +533,7 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
             mpz_init(n);
             value_round_q(n, x, RM_HALF_EVEN);
             sb_printf(b, "%s |", label);
-            for (unsigned long i = 0; i < mpz_get_ui(n); i++) sb_puts(b, "\u2588");
+            for (long i = 0; mpz_sgn(n) > 0 && i < mpz_get_si(n) && i < 50; i++) sb_puts(b, "\u2588");
             sb_puts(b, " ");
             char *c = cell_money(u, get(per, "total"), 0);
             sb_puts(b, c);
@@ -536,7 +569,7 @@ static void table_chart(sbuf_t *b, const units_t *u, const value_t *rows)
         mpz_init(n);
         value_round_q(n, x, RM_HALF_EVEN);
         sb_printf(b, "%-16s |", label ? label : "");
-        for (unsigned long i = 0; i < mpz_get_ui(n); i++) sb_puts(b, "\u2588");
+        for (long i = 0; mpz_sgn(n) > 0 && i < mpz_get_si(n) && i < 50; i++) sb_puts(b, "\u2588");
         sb_printf(b, " %s\n", value ? value : "");
         mpz_clear(n);
         free(label);

@@ -96,7 +96,9 @@ static int apply_scenario(eval_t *e, const char *name, const loc_t *loc)
             if (sg.best && sg.dist <= 2 && sg.dist < strlen(sg.target)) diag_set_hint(e->err, "did you mean `%s`?", sg.best);
             return 0;
         }
-        if (n == 64) return !eval_fail(e, &s->loc, DIAG_RUNTIME, "scenario `%s` extends itself", name);
+        for (size_t i = 0; i < n; i++)
+            if (chain[i] == s) return !eval_fail(e, &s->loc, DIAG_RUNTIME, "scenario `%s` extends itself (through `%s`)", s->text, chain[n - 1]->text);
+        if (n == 64) return !eval_fail(e, &s->loc, DIAG_LIMIT, "scenarios extend one another more than 64 deep");
         chain[n++] = s;
         if (!s->b || !strcmp(s->b->text, "base")) break;
     }
@@ -108,7 +110,8 @@ static int apply_scenario(eval_t *e, const char *name, const loc_t *loc)
 
 int eval_use_scenario(eval_t *e, const char *name, diag_t **err)
 {
-    e->scenario = name;
+    free(e->scenario);
+    e->scenario = strdup(name);
     apply_scenario(e, name, NULL);
     return eval_take_error(e, err);
 }
@@ -138,7 +141,7 @@ static int rerun(eval_t *e, const char *scenario, const char *param, value_t *pa
     for (override_t *o = e->overrides; o; o = o->next)
         if (o->from_set && !o->value) add_override(c, o->name, o->expr, NULL, 1, &o->loc);
     if (!scenario && param) scenario = e->scenario;
-    if (scenario) { apply_scenario(c, scenario, loc); c->scenario = scenario; }
+    if (scenario) { apply_scenario(c, scenario, loc); c->scenario = strdup(scenario); }
     if (param) add_override(c, param, NULL, param_value, 1, loc);
     if (!c->err) {
         eval_ensure_prelude(c);
@@ -156,12 +159,12 @@ static int rerun(eval_t *e, const char *scenario, const char *param, value_t *pa
         if (!e->err) {
             e->err = c->err;
             c->err = NULL;
-            char *what = scenario ? diag_format("found while re-running the program for scenario `%s`", scenario)
-                                  : diag_format("found while re-running the program for `sweep %s`", param);
+            char *what = param ? diag_format("found while re-running the program for `sweep %s`", param)
+                               : diag_format("found while re-running the program for scenario `%s`", scenario);
             if (what && !e->err->hint) diag_set_hint(e->err, "%s", what);
             free(what);
         }
-        for (size_t i = 0; i < k; i++) value_free(out[i]);
+        for (size_t i = 0; i < k; i++) { value_free(out[i]); out[i] = NULL; }
     }
     eval_free(c);
     return ok;

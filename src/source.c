@@ -52,18 +52,36 @@ void source_free_all(void)
 {
     for (source_t *s = all_sources, *n; s; s = n) {
         n = s->next;
-        free(s->name); free(s->path); free(s->text); free(s);
+        free(s->name); free(s->path); free(s->text); free(s->lines); free(s);
     }
     all_sources = NULL;
 }
 
-const char *source_line(const source_t *s, int line, size_t *len)
+/* Line starts, so that quoting line n of a long file does not rescan it. */
+static void index_lines(source_t *s)
 {
+    size_t n = 1;
+    for (size_t i = 0; i < s->len; i++) n += s->text[i] == '\n';
+    if (!(s->lines = malloc(n * sizeof *s->lines))) return;
+    s->lines[0] = 0;
+    s->nlines = 1;
+    for (size_t i = 0; i < s->len; i++)
+        if (s->text[i] == '\n') s->lines[s->nlines++] = i + 1;
+}
+
+const char *source_line(const source_t *cs, int line, size_t *len)
+{
+    source_t *s = (source_t *)cs;   /* the index is a cache: the text does not change */
     const char *p = s->text, *end = s->text + s->len;
-    for (int l = 1; l < line && p < end; l++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl) { p = end; break; }
-        p = nl + 1;
+    if (!s->lines) index_lines(s);
+    if (s->lines) {
+        p = line >= 1 && (size_t)line <= s->nlines ? s->text + s->lines[line - 1] : end;
+    } else {
+        for (int l = 1; l < line && p < end; l++) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            if (!nl) { p = end; break; }
+            p = nl + 1;
+        }
     }
     const char *e = memchr(p, '\n', (size_t)(end - p));
     *len = (size_t)((e ? e : end) - p);

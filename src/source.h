@@ -9,6 +9,8 @@ typedef struct source {
     char *path;        /* the real path for resolving relative imports, or NULL */
     char *text;        /* NUL-terminated */
     size_t len;
+    size_t *lines;     /* where each line starts, built on first use */
+    size_t nlines;
     struct source *next;
 } source_t;
 

@@ -17,7 +17,7 @@ typedef struct contract_obj {
     const node_t **sla_conds;    /* one condition per SLA band, evaluated per period */
     const node_t **rate_nodes, **reserve_nodes;   /* per SKU */
     const node_t **commit_nodes, **fee_nodes, **discount_nodes;
-    const node_t *pool_node, *round_node;
+    const node_t *pool_node, *round_node, *escalate_node;
 } contract_obj_t;
 
 static void contract_obj_free(void *p)
@@ -148,6 +148,7 @@ static value_t *contract_field(eval_t *e, const node_t *cl)
         const override_t *o = scenario_override_for(e, cl->text);
         const node_t *x = o && o->expr ? o->expr : cl->a;
         const char *w = x->kind == E_IDENT || x->kind == E_STR ? x->text : "";
+        if (o && o->value) w = o->value->kind == V_STR ? o->value->u.s : "";   /* a swept value */
         for (const char *const *ok = word_fields[i].words; *ok; ok++)
             if (!strcmp(w, *ok)) return value_str(w);
         eval_fail(e, &x->loc, DIAG_RUNTIME, "%s must be %s%s%s", cl->text, word_fields[i].words[0],
@@ -240,6 +241,7 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
     }
     case C_ESCALATE:
         if (c->escalate) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "only one escalator per contract"); return 0; }
+        o->escalate_node = cl;
         if (!(c->escalate = expect_num(e, cl->a, "an escalator"))) return 0;
         if (!value_is_dimensionless(c->escalate)) { eval_fail(e, &cl->a->loc, DIAG_UNIT, "an escalator is a percentage such as 3%%"); return 0; }
         return 1;
@@ -251,7 +253,12 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         o->sla_conds = conds;
         if (!(c->sla_pcts[c->nsla] = expect_num(e, cl->a, "an SLA credit"))) return 0;
         o->sla_conds[c->nsla++] = cl->b;
-        if (!value_is_dimensionless(c->sla_pcts[c->nsla - 1])) { eval_fail(e, &cl->a->loc, DIAG_UNIT, "an SLA credit is a percentage such as 10%%"); return 0; }
+        const value_t *pct = c->sla_pcts[c->nsla - 1];
+        if (!value_is_dimensionless(pct)) { eval_fail(e, &cl->a->loc, DIAG_UNIT, "an SLA credit is a percentage such as 10%%"); return 0; }
+        if (mpq_sgn(pct->u.num.q) < 0 || mpq_cmp_ui(pct->u.num.q, 1, 1) > 0) {
+            eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "an SLA credit must be between 0%% and 100%%");
+            return 0;
+        }
         return 1;
     }
     case C_POOL:
@@ -328,6 +335,18 @@ value_t *terms_contract(eval_t *e, const node_t *n)
     if (!e->err && !has_end && !term) eval_fail(e, &n->loc, DIAG_RUNTIME, "contract %s needs a term (term = 12 month) or an end date", n->text);
     if (!e->err && term) contract_term(e, o->c, term, &term_node->loc);
     if (!e->err && o->c->end <= o->c->start) eval_fail(e, &n->loc, DIAG_RUNTIME, "contract %s ends before it starts", n->text);
+    if (!e->err && o->c->escalate) {
+        /* (1 + e)^year for every year of the term must stay a number GMP can hold */
+        mpq_t f;
+        mpq_init(f);
+        mpq_set_ui(f, 1, 1);
+        mpq_add(f, f, o->c->escalate->u.num.q);
+        size_t years = (size_t)(o->c->end - o->c->start) / 365 + 2;
+        if (mpq_sgn(f) <= 0) eval_fail(e, &o->escalate_node->loc, DIAG_RUNTIME, "an escalator must be above -100%%");
+        else if (!value_size_ok(value_bits(f) * years))
+            eval_fail(e, &o->escalate_node->loc, DIAG_LIMIT, "this escalator compounds past the size of numbers Outlay can hold");
+        mpq_clear(f);
+    }
     if (!e->err) {
         value_record_set(o->fields, "start", value_date(o->c->start));
         value_record_set(o->fields, "end", value_date(o->c->end));
@@ -452,6 +471,13 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
     size_t np;
     if (!contract_periods(co->c, &periods, &np, &err)) return eval_fail_with(e, &call->loc, err);
     size_t ns = co->c->nskus;
+    /* the engine's work, in the evaluator's steps: commitments and fees are summed day by
+     * day, SKUs priced per period (a sweep over a long contract re-prices it each time) */
+    long days = co->c->end - co->c->start;
+    if (!eval_charge(e, 5 * (days * (long)(co->c->ncommits + co->c->nfees) + (long)(np * (ns + 1))), &call->loc)) {
+        contract_periods_free(periods, np);
+        return NULL;
+    }
     value_t **usage = calloc(np * ns + 1, sizeof *usage);
     int *sla = calloc(np * co->c->nsla + 1, sizeof *sla);
     value_t *r = NULL;
@@ -461,6 +487,10 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
     if (!e->err) {
         fault_t fault;
         r = contract_price(co->c, e->sh->units, wl->text, periods, np, usage, sla, &err, &fault);
+        /* an invoice priced from an approximate rate or usage is approximate throughout */
+        int approx = 0;
+        for (size_t i = 0; r && !approx && i < np * ns; i++) approx = value_is_approx(usage[i]);
+        if (r && (approx || contract_is_approx(co->c))) value_mark_approx(r);
         if (!r) {
             eval_fail_with(e, fault_loc(co, wl, &fault, &call->loc), err);
             if ((fault.kind == FAULT_USAGE || fault.kind == FAULT_RESERVE) && e->err && strstr(e->err->msg, "cannot price"))

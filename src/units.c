@@ -29,6 +29,21 @@ void units_free(units_t *u)
     free(u);
 }
 
+void units_set_approx(units_t *u, int unit) { u->defs[unit].approx = 1; }
+
+int units_prefix_value(const units_t *u, const char *name, mpq_t out)
+{
+    for (size_t i = 0; i < u->nprefixes; i++)
+        if (!strcmp(u->prefixes[i].name, name)) { mpq_set(out, u->prefixes[i].factor); return 1; }
+    return 0;
+}
+
+int units_is_base_of(const units_t *u, int unit, const char *dim)
+{
+    int d = units_find_dimension(u, dim);
+    return d >= 0 && u->dim_base[d] == unit;
+}
+
 int units_find_dimension(const units_t *u, const char *name)
 {
     for (int i = 0; i < u->ndims; i++) if (!strcmp(u->dim_names[i], name)) return i;
@@ -68,6 +83,7 @@ static int push(units_t *u, const char *name, const mpq_t factor, const dim_t *d
     mpq_set(d->factor, factor);
     d->dim = *dim;
     d->prefixed = prefixed;
+    d->approx = 0;
     return (int)u->n++;
 }
 
@@ -146,7 +162,9 @@ int units_find(units_t *u, const char *name)
     mpq_mul(f, best->factor, u->defs[base].factor);
     dim_t d = u->defs[base].dim;
     const char *err;
+    int approx = u->defs[base].approx;
     id = push(u, name, f, &d, 0, &err);
+    if (id >= 0) u->defs[id].approx = approx;
     mpq_clear(f);
     return id;
 }
@@ -299,6 +317,18 @@ void uterm_pow(const units_t *u, uterm_t *out, const uterm_t *a, long n)
         }
     if (r.n != UTERM_NONE) drop_dimensionless(u, &r);
     *out = r;
+}
+
+size_t uterm_bits(const units_t *u, const uterm_t *t)
+{
+    size_t bits = 0;
+    if (t->n == UTERM_NONE) return 0;
+    for (int i = 0; i < t->n; i++) {
+        const mpq_t *f = &u->defs[t->t[i].unit].factor;
+        size_t b = mpz_sizeinbase(mpq_numref(*f), 2) + mpz_sizeinbase(mpq_denref(*f), 2);
+        bits += b * (size_t)abs(t->t[i].exp);
+    }
+    return bits;
 }
 
 void uterm_factor(const units_t *u, const uterm_t *t, mpq_t out)

@@ -23,6 +23,7 @@ typedef struct unit_def {
     mpq_t factor;         /* value of 1 of this unit in base units */
     dim_t dim;
     int prefixed;         /* accepts SI/binary prefixes */
+    int approx;           /* defined by an approximate quantity */
 } unit_def_t;
 
 typedef struct units units_t;
@@ -36,6 +37,12 @@ int units_add_base(units_t *u, const char *name, int dim, int prefixed, const ch
 int units_add_derived(units_t *u, const char *name, const mpq_t factor, const dim_t *dim,
                       int prefixed, const char **err);
 int units_add_prefix(units_t *u, const char *name, const mpq_t factor, const char **err);
+/* A declared prefix's value into out; 0 when there is no such prefix. */
+int units_prefix_value(const units_t *u, const char *name, mpq_t out);
+/* Whether unit is the base unit of the dimension named dim. */
+int units_is_base_of(const units_t *u, int unit, const char *dim);
+/* Marks a unit as defined by an approximate quantity (its values are approximate too). */
+void units_set_approx(units_t *u, int unit);
 int units_find_dimension(const units_t *u, const char *name);
 
 /* A unit by name, including a prefix + prefixed unit ("GB", "kWh"); -1 when unknown. */
@@ -62,6 +69,8 @@ void uterm_single(uterm_t *t, int unit);
 /* a * b^sign, cancelling units of one dimension into the first one seen. */
 void uterm_combine(const units_t *u, uterm_t *out, const uterm_t *a, const uterm_t *b, int sign);
 void uterm_pow(const units_t *u, uterm_t *out, const uterm_t *a, long n);
+/* A bound on the size, in bits, of the display unit's factor (checked before computing it). */
+size_t uterm_bits(const units_t *u, const uterm_t *t);
 /* The display unit's value in base units. */
 void uterm_factor(const units_t *u, const uterm_t *t, mpq_t out);
 void uterm_dim(const units_t *u, const uterm_t *t, dim_t *out);

@@ -64,7 +64,9 @@ value_t *value_unit(const units_t *u, int unit)
     const unit_def_t *d = units_get(u, unit);
     uterm_t t;
     uterm_single(&t, unit);
-    return value_quantity(d->factor, &d->dim, &t);
+    value_t *v = value_quantity(d->factor, &d->dim, &t);
+    if (v) v->u.num.approx = d->approx;
+    return v;
 }
 
 value_t *value_bool(int b) { value_t *v = alloc_value(V_BOOL); if (v) v->u.b = !!b; return v; }
@@ -83,7 +85,28 @@ value_t *value_list(value_t **items, size_t n)
     if (!v) { for (size_t i = 0; i < n; i++) value_free(items[i]); free(items); return NULL; }
     v->u.list.items = items;
     v->u.list.n = n;
+    for (size_t i = 0; i < n; i++) if (items[i]->depth >= v->depth) v->depth = items[i]->depth + 1;
+    if (!v->depth) v->depth = 1;
     return v;
+}
+
+int value_too_deep(const value_t *v) { return v->depth > VALUE_MAX_DEPTH; }
+
+void value_mark_approx(value_t *v)
+{
+    if (!v) return;
+    if (v->kind == V_NUM) v->u.num.approx = 1;
+    else if (v->kind == V_LIST) for (size_t i = 0; i < v->u.list.n; i++) value_mark_approx(v->u.list.items[i]);
+    else if (v->kind == V_RECORD) for (size_t i = 0; i < v->u.rec.n; i++) value_mark_approx(v->u.rec.vals[i]);
+}
+
+int value_is_approx(const value_t *v)
+{
+    if (!v) return 0;
+    if (v->kind == V_NUM) return v->u.num.approx;
+    if (v->kind == V_LIST) { for (size_t i = 0; i < v->u.list.n; i++) if (value_is_approx(v->u.list.items[i])) return 1; }
+    if (v->kind == V_RECORD) { for (size_t i = 0; i < v->u.rec.n; i++) if (value_is_approx(v->u.rec.vals[i])) return 1; }
+    return 0;
 }
 
 value_t *value_record(const char *tag)
@@ -97,7 +120,12 @@ int value_record_set(value_t *rec, const char *key, value_t *val)
 {
     if (!val) return 0;
     for (size_t i = 0; i < rec->u.rec.n; i++)
-        if (!strcmp(rec->u.rec.keys[i], key)) { value_free(rec->u.rec.vals[i]); rec->u.rec.vals[i] = val; return 1; }
+        if (!strcmp(rec->u.rec.keys[i], key)) {
+            value_free(rec->u.rec.vals[i]);
+            rec->u.rec.vals[i] = val;
+            if (val->depth >= rec->depth) rec->depth = val->depth + 1;
+            return 1;
+        }
     size_t n = rec->u.rec.n + 1;
     char **k = realloc(rec->u.rec.keys, n * sizeof *k);
     if (k) rec->u.rec.keys = k;
@@ -108,6 +136,7 @@ int value_record_set(value_t *rec, const char *key, value_t *val)
     rec->u.rec.keys[n - 1] = dup;
     rec->u.rec.vals[n - 1] = val;
     rec->u.rec.n = n;
+    if (val->depth >= rec->depth) rec->depth = val->depth + 1;
     return 1;
 }
 
@@ -204,8 +233,9 @@ static value_t *date_plus(const units_t *u, date_t d, const value_t *t, int sign
     value_t *r = NULL;
     if (mpz_cmp_ui(mpq_denref(days), 1) != 0)
         *err = diag_format("a date can only move by whole days (use add_months for calendar months)");
-    else if (!mpz_fits_slong_p(mpq_numref(days)) || labs(mpz_get_si(mpq_numref(days))) > 3650000)
-        *err = diag_format("date out of range");
+    else if (!mpz_fits_slong_p(mpq_numref(days)) || labs(mpz_get_si(mpq_numref(days))) > DATES_MAX_DAYS ||
+             labs(d + sign * mpz_get_si(mpq_numref(days))) > DATES_MAX_DAYS)
+        *err = diag_format("date out of range (dates are limited to about 10,000 years from 1970)");
     else
         r = value_date(d + sign * mpz_get_si(mpq_numref(days)));
     mpq_clear(days);
@@ -258,6 +288,9 @@ static value_t *muldiv(const units_t *u, const value_t *a, const value_t *b, int
     }
     uterm_t t;
     uterm_combine(u, &t, &a->u.num.disp, &b->u.num.disp, sign);
+    /* a display unit too large to compute (a huge user unit to a high power) gives way
+     * to base units */
+    if (!value_size_ok(uterm_bits(u, &t))) t.n = UTERM_NONE;
     value_t *r = value_quantity(a->u.num.q, &d, &t);
     if (!r) return NULL;
     if (sign > 0) mpq_mul(r->u.num.q, a->u.num.q, b->u.num.q); else mpq_div(r->u.num.q, a->u.num.q, b->u.num.q);
@@ -290,7 +323,9 @@ value_t *value_pow(const units_t *u, const value_t *a, const value_t *b, char **
     } else {
         if (!mpz_fits_slong_p(n) || mpz_cmpabs_ui(n, VALUE_MAX_BITS) > 0) { *err = too_big(); return NULL; }
         e = mpz_get_si(n);
-        if (!value_size_ok(value_bits(a->u.num.q) * (size_t)labs(e))) { *err = too_big(); return NULL; }
+        /* b bits to the power e take between (b-1)e+1 and be bits: refuse on the lower
+         * bound (GMP is never asked for more than twice the limit), check the result */
+        if (!value_size_ok((value_bits(a->u.num.q) - 1) * (size_t)labs(e) + 1)) { *err = too_big(); return NULL; }
     }
     if (e < 0 && mpq_sgn(a->u.num.q) == 0) { *err = diag_format("division by zero (zero to a negative power)"); return NULL; }
     dim_t d;
@@ -300,6 +335,7 @@ value_t *value_pow(const units_t *u, const value_t *a, const value_t *b, char **
     }
     uterm_t t;
     uterm_pow(u, &t, &a->u.num.disp, e);
+    if (!value_size_ok(uterm_bits(u, &t))) t.n = UTERM_NONE;
     value_t *r = value_quantity(a->u.num.q, &d, &t);
     if (!r) return NULL;
     unsigned long ue = (unsigned long)labs(e);
@@ -307,6 +343,7 @@ value_t *value_pow(const units_t *u, const value_t *a, const value_t *b, char **
     mpz_pow_ui(mpq_denref(r->u.num.q), mpq_denref(a->u.num.q), ue);
     if (e < 0) mpq_inv(r->u.num.q, r->u.num.q);
     mpq_canonicalize(r->u.num.q);
+    if (!value_size_ok(value_bits(r->u.num.q))) { value_free(r); *err = too_big(); return NULL; }
     r->u.num.approx = a->u.num.approx;
     return r;
 }

@@ -21,9 +21,13 @@ typedef struct value_object_type {
     void (*free)(void *);
 } value_object_type_t;
 
+/* Lists and records nest at most this deep: printing, comparing and freeing recurse. */
+enum { VALUE_MAX_DEPTH = 1000 };
+
 struct value {
     value_kind kind;
     int refs;
+    int depth;                   /* 0, or 1 + the deepest list or record inside */
     union {
         struct { mpq_t q; dim_t dim; uterm_t disp; int approx; } num;
         int b;
@@ -50,6 +54,12 @@ value_t *value_record(const char *tag);
 /* Adds or replaces a field; takes the reference to v. 0 on out-of-memory. */
 int value_record_set(value_t *rec, const char *key, value_t *v);
 value_t *value_record_get(const value_t *rec, const char *key);  /* borrowed */
+/* Marks every quantity in v (and in its lists and records) approximate. */
+void value_mark_approx(value_t *v);
+/* Whether any quantity in v is approximate. */
+int value_is_approx(const value_t *v);
+/* Whether v nests lists and records deeper than VALUE_MAX_DEPTH. */
+int value_too_deep(const value_t *v);
 value_t *value_object(const value_object_type_t *type, void *p);
 
 const char *value_kind_name(const value_t *v);
