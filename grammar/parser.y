@@ -43,6 +43,36 @@ static node_t *binop(lex_state *st, int op, node_t *a, node_t *b, const loc_t *l
     if (n) { n->op = op; n->a = a; n->b = b; }
     return n;
 }
+/* "3 gpu", "(x) USD/hour", "2 m^2": a number written before a unit multiplies it. The
+ * product is flagged so that a power can bind tighter than the juxtaposition. */
+static node_t *juxtapose(lex_state *st, node_t *number, const char *unit, const loc_t *unit_loc,
+                         node_t *unit_exponent, const loc_t *caret_loc, const loc_t *l)
+{
+    node_t *u = node_new(st, E_IDENT, unit_loc), *n;
+    if (!u) return NULL;
+    u->text = unit;
+    if (unit_exponent && !(u = binop(st, '^', u, unit_exponent, caret_loc))) return NULL;
+    if ((n = binop(st, '*', number, u, l))) n->flag = 1;
+    return n;
+}
+/* "10^6 USD" reads as (10^6) USD, as it would on paper, not 10^(6 USD); so does "10^-3 USD". */
+static node_t *power(lex_state *st, node_t *base, node_t *exponent, const loc_t *l)
+{
+    node_t *j = exponent, *neg = NULL;
+    if (j->kind == E_UNARY && j->op == '-') { neg = j; j = j->a; }
+    if (j->kind == E_BINOP && j->op == '*' && j->flag) {
+        node_t *e = j->a, *p, *n;
+        if (neg) {
+            if (!(e = node_new(st, E_UNARY, &neg->loc))) return NULL;
+            e->op = '-';
+            e->a = j->a;
+        }
+        if (!(p = power(st, base, e, l))) return NULL;
+        if ((n = binop(st, '*', p, j->b, &j->loc))) n->flag = 1;
+        return n;
+    }
+    return binop(st, '^', base, exponent, l);
+}
 static node_list_t list1(node_t *n) { node_list_t l = { n, n }; return l; }
 static node_list_t list_add(node_list_t l, node_t *n)
 {
@@ -260,7 +290,7 @@ expr_inner
                         { OOM_CHECK($$ = NEW(E_UNARY, @1)); $$->op = '-'; $$->a = $2; }
     | '+' expr %prec UMINUS
                         { $$ = $2; }
-    | expr '^' expr     { OOM_CHECK($$ = binop(st, '^', $1, $3, &@2)); }
+    | expr '^' expr     { OOM_CHECK($$ = power(st, $1, $3, &@2)); }
     | postfix
     ;
 
@@ -276,26 +306,20 @@ postfix
 primary
     : number %prec NUMBER_ALONE
     | number IDENT %prec JUXTA
-                        { node_t *u; OOM_CHECK(u = NEW(E_IDENT, @2)); u->text = $2;
-                          OOM_CHECK($$ = binop(st, '*', $1, u, &@$)); }
+                        { OOM_CHECK($$ = juxtapose(st, $1, $2, &@2, NULL, NULL, &@$)); }
     | number IDENT '^' exponent
-                        { node_t *u, *p; OOM_CHECK(u = NEW(E_IDENT, @2)); u->text = $2;
-                          OOM_CHECK(p = binop(st, '^', u, $4, &@3));
-                          OOM_CHECK($$ = binop(st, '*', $1, p, &@$)); }
+                        { OOM_CHECK($$ = juxtapose(st, $1, $2, &@2, $4, &@3, &@$)); }
     | STRING            { OOM_CHECK($$ = NEW(E_STR, @1)); $$->text = $1; }
     | DATE              { OOM_CHECK($$ = NEW(E_DATE, @1)); $$->text = $1; }
     | TRUE              { OOM_CHECK($$ = NEW(E_BOOL, @1)); $$->op = 1; }
     | FALSE             { OOM_CHECK($$ = NEW(E_BOOL, @1)); $$->op = 0; }
     | IDENT             { OOM_CHECK($$ = NEW(E_IDENT, @1)); $$->text = $1; }
     | '(' expr ')' %prec NUMBER_ALONE
-                        { $$ = $2; }
+                        { $$ = $2; if ($$->kind == E_BINOP) $$->flag = 0; /* (3 USD) stays whole */ }
     | '(' expr ')' IDENT %prec JUXTA
-                        { node_t *u; OOM_CHECK(u = NEW(E_IDENT, @4)); u->text = $4;
-                          OOM_CHECK($$ = binop(st, '*', $2, u, &@$)); }
+                        { OOM_CHECK($$ = juxtapose(st, $2, $4, &@4, NULL, NULL, &@$)); }
     | '(' expr ')' IDENT '^' exponent
-                        { node_t *u, *p; OOM_CHECK(u = NEW(E_IDENT, @4)); u->text = $4;
-                          OOM_CHECK(p = binop(st, '^', u, $6, &@5));
-                          OOM_CHECK($$ = binop(st, '*', $2, p, &@$)); }
+                        { OOM_CHECK($$ = juxtapose(st, $2, $4, &@4, $6, &@5, &@$)); }
     | '[' opt_args ']'  { OOM_CHECK($$ = NEW(E_LIST, @$)); $$->list = $2.head; }
     | '{' fields '}'    { OOM_CHECK($$ = NEW(E_RECORD, @$)); $$->list = $2.head; }
     ;

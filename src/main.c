@@ -73,9 +73,12 @@ static int parse_args(int argc, char **argv, options_t *o)
     if (i < argc && (!strcmp(argv[i], "run") || !strcmp(argv[i], "eval") || !strcmp(argv[i], "check") ||
                      !strcmp(argv[i], "repl") || !strcmp(argv[i], "diff") || !strcmp(argv[i], "explain")))
         o->command = argv[i++];
+    int options_done = 0;
     for (; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
+        if (options_done) { o->inputs[o->ninputs++] = a; continue; }
+        if (!strcmp(a, "--")) { options_done = 1; continue; }
         #define TAKE(flag) (!strcmp(a, flag) ? (i + 1 < argc ? (val = argv[++i]) : (val = NULL, (const char *)1)) : \
                             !strncmp(a, flag "=", strlen(flag) + 1) ? (val = a + strlen(flag) + 1) : NULL)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(usage_text, stdout); return -1; }

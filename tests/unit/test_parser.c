@@ -83,9 +83,15 @@ UTEST(parser, conversion_and_juxtaposition)
     parses_as("3 m^2", "(* 3 (^ m 2))");
     parses_as("2 hour^-1", "(* 2 (^ hour (- 1)))");
     parses_as("2 hour^(1+1)", "(* 2 (^ hour (+ 1 1)))");
-    /* juxtaposition binds tighter than '^': 10^6 USD is 10^(6 USD), which eval refuses
-     * (the exponent is a quantity); a parenthesised number takes a unit as well */
-    parses_as("10^6 USD", "(^ 10 (* 6 USD))");
+    /* a power written before a unit is finished first, as on paper: 10^6 USD is
+     * (10^6) USD, not 10^(6 USD); so are negative and chained exponents */
+    parses_as("10^6 USD", "(* (^ 10 6) USD)");
+    parses_as("10^-3 USD", "(* (^ 10 (- 3)) USD)");
+    parses_as("2^3^2 gpu", "(* (^ 2 (^ 3 2)) gpu)");
+    parses_as("x^2 hour^2", "(* (^ x 2) (^ hour 2))");
+    parses_as("2^(3) USD", "(* (^ 2 3) USD)");
+    parses_as("2^-(3 USD)", "(^ 2 (- (* 3 USD)))");
+    parses_as("2^(3 USD)", "(^ 2 (* 3 USD))");
     parses_as("(10^6) USD", "(* (^ 10 6) USD)");
     parses_as("(1 + 2) USD/hour", "(/ (* (+ 1 2) USD) hour)");
     /* juxtaposition is only number followed by a name */
