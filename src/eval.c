@@ -442,9 +442,26 @@ static value_t *eval_record(eval_t *e, const node_t *n)
 
 /* ---------- definitions ---------- */
 
+/* Drops a global binding; values that were computed from it keep their own references. */
+static void global_remove(eval_t *e, const char *name)
+{
+    for (binding_t **p = &e->globals[hash(name)]; *p; p = &(*p)->next)
+        if (!strcmp((*p)->name, name)) {
+            binding_t *b = *p;
+            *p = b->next;
+            free(b->name);
+            value_free(b->value);
+            free(b);
+            return;
+        }
+}
+
+void eval_allow_redefinition(eval_t *e) { e->sh->redefine = 1; }
+
 static int check_new_name(eval_t *e, const char *name, const loc_t *loc)
 {
     binding_t *b = eval_global_find(e, name);
+    if (b && e->sh->redefine) { global_remove(e, name); b = NULL; }
     if (b) {
         eval_fail(e, loc, DIAG_NAME, "`%s` is already defined", name);
         if (b->loc.src) diag_set_hint(e->err, "the first definition is at %s:%d:%d", b->loc.src->name, b->loc.first_line, b->loc.first_column);
@@ -944,7 +961,8 @@ int eval_run(eval_t *e, diag_t **err)
     if (eval_ensure_prelude(e)) {
         while (e->sh && e->ran < e->sh->nmain && !e->err) {
             node_t *ast = e->sh->main[e->ran++];
-            if (ast) eval_run_in_dir(e, ast, ast->loc.src ? ast->loc.src->path : NULL);
+            if (ast && !eval_run_in_dir(e, ast, ast->loc.src ? ast->loc.src->path : NULL) && e->sh->redefine)
+                e->sh->main[e->ran - 1] = NULL;   /* the REPL's program is what succeeded: re-runs skip it */
         }
         if (!e->err && e->is_root && first) scenario_check_used(e);
     }

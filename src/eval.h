@@ -50,6 +50,9 @@ const assertion_t *eval_assertion(const eval_t *e, size_t i);
 units_t *eval_units(eval_t *e);
 
 /* REPL support */
+/* Lets a definition (and a scenario) replace an earlier one of the same name, as an
+ * analyst re-typing a line or re-loading an edited file expects. */
+void eval_allow_redefinition(eval_t *e);
 value_t *eval_last(eval_t *e);                       /* borrowed; NULL if none */
 int eval_lookup_kind(eval_t *e, const char *name);   /* 0 unknown, 1 name, 2 unit */
 /* Calls fn for every defined name, unit and builtin (for completion). */

@@ -27,6 +27,7 @@ typedef struct shared {
     node_t *scenarios[256];
     size_t nscenarios;
     long steps;             /* expressions evaluated, against MAX_STEPS */
+    int redefine;           /* the REPL: a new definition replaces the old one */
 } shared_t;
 
 struct eval {

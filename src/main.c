@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_ASSERT = 1, EXIT_ERROR = 2 };
@@ -121,6 +122,17 @@ static void print_diag(diag_t *d)
 
 typedef int (*writer_fn)(FILE *out, eval_t *e, const options_t *o);
 
+/* mkstemp makes its file private; the result should have the mode a plain write would
+ * give it: the replaced file's, or the usual 0666 less the umask. */
+static mode_t file_mode_for(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0) return st.st_mode & 07777;
+    mode_t mask = umask(0);
+    umask(mask);
+    return 0666 & ~mask;
+}
+
 /* Writes to path atomically: a temporary file beside it, renamed over it only when
  * everything was written, so an error leaves the old file intact. */
 static int write_atomically(const char *path, writer_fn write, eval_t *e, const options_t *o)
@@ -130,7 +142,9 @@ static int write_atomically(const char *path, writer_fn write, eval_t *e, const 
     if (!tmp) return 0;
     snprintf(tmp, n, "%s.tmpXXXXXX", path);
     int fd = mkstemp(tmp);
+    if (fd >= 0) fchmod(fd, file_mode_for(path));
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (fd >= 0 && !f) close(fd);
     int ok = f && write(f, e, o);
     if (f && fclose(f) != 0) ok = 0;
     if (ok && rename(tmp, path) != 0) ok = 0;

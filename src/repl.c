@@ -184,7 +184,9 @@ static void command(eval_t *e, char *line, const report_opts_t *opts, int *quit)
         diag_t *err = NULL;
         if (!*arg) { puts("usage: :load FILE"); return; }
         if (eval_load_file(e, arg, &err)) eval_run(e, &err);
-        print_results(e, opts);
+        report_opts_t labelled = *opts;   /* a file's results need their names, unlike a typed line's */
+        labelled.labels = 1;
+        print_results(e, &labelled);
         if (err) { diag_print(stdout, err); diag_free(err); }
         return;
     }
@@ -249,6 +251,7 @@ static void on_sigint(int sig)
 int repl_run(eval_t *e, const report_opts_t *opts)
 {
     repl_eval = e;
+    eval_allow_redefinition(e);
     int tty = isatty(STDIN_FILENO);
 #ifdef HAVE_READLINE
     char *hist = tty ? history_path() : NULL;

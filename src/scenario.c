@@ -27,8 +27,13 @@ int scenario_register(eval_t *e, node_t *ast)
     shared_t *sh = e->sh;
     for (node_t *s = ast; s; s = s->next) {
         if (s->kind != S_SCENARIO) continue;
-        for (size_t i = 0; i < sh->nscenarios; i++)
-            if (!strcmp(sh->scenarios[i]->text, s->text)) { eval_fail(e, &s->loc, DIAG_NAME, "scenario `%s` is already defined", s->text); return 0; }
+        size_t i = 0;
+        while (i < sh->nscenarios && strcmp(sh->scenarios[i]->text, s->text)) i++;
+        if (i < sh->nscenarios) {
+            if (!sh->redefine) { eval_fail(e, &s->loc, DIAG_NAME, "scenario `%s` is already defined", s->text); return 0; }
+            sh->scenarios[i] = s;
+            continue;
+        }
         if (sh->nscenarios == sizeof sh->scenarios / sizeof sh->scenarios[0]) { eval_fail(e, &s->loc, DIAG_LIMIT, "too many scenarios"); return 0; }
         sh->scenarios[sh->nscenarios++] = s;
     }
@@ -110,9 +115,11 @@ static int apply_scenario(eval_t *e, const char *name, const loc_t *loc)
 
 int eval_use_scenario(eval_t *e, const char *name, diag_t **err)
 {
+    if (!apply_scenario(e, name, NULL)) return eval_take_error(e, err);
+    char *copy = strdup(name);
+    if (!copy) { *err = diag_new(DIAG_LIMIT, NULL, "out of memory"); return 0; }
     free(e->scenario);
-    e->scenario = strdup(name);
-    apply_scenario(e, name, NULL);
+    e->scenario = copy;   /* only a scenario that applied: sweeps re-run under it */
     return eval_take_error(e, err);
 }
 

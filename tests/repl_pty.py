@@ -54,6 +54,12 @@ def main():
     loadme = os.path.join(state, "more.outlay")
     with open(loadme, "w") as f:
         f.write("loaded_rate = 3 USD/(gpu*hour)\n")
+    deal = os.path.join(state, "deal.outlay")
+    with open(deal, "w") as f:
+        # by hand: 2 x 10 x 730 = 14,600 USD; under cheap 1 x 10 x 730 = 7,300; the sweep row (1 gpu) 1,460 / 730
+        f.write("gpu_rate = 2 USD/(gpu*hour)\ngpus = 10 gpu\n"
+                "scenario cheap { gpu_rate = 1 USD/(gpu*hour) }\n"
+                "cost = gpu_rate * gpus * 730 hour\nshow cost\nsweep gpus over [1 gpu] { cost }\n")
     env = dict(os.environ, TERM="dumb", XDG_STATE_HOME=state, HOME=state)
     r = Repl(env)
     out, ok = r.read_until("outlay> ")
@@ -74,6 +80,22 @@ def main():
     check(":help", ":load" in r.line(":help"))
     r.line(":load " + loadme)
     check(":load keeps the file's definitions", "3 USD/(gpu*hour)" in r.line("loaded_rate"))
+    r.line("w = 2 USD")
+    r.line("w2 = w * 2")
+    out = r.line("w = 5 USD")
+    check("a name can be defined again", "error" not in out and "5 USD" in r.line("w"), repr(out))
+    check("values computed from the old definition keep it", "4 USD" in r.line("w2"))
+    out = r.line(":load " + deal)
+    check(":load labels the file's results", "cost = 14,600 USD" in out and "sweep gpus:" in out, repr(out))
+    out = r.line(":load " + deal)
+    check("an edited file can be loaded again", "error" not in out and "14,600 USD" in out, repr(out))
+    out = r.line(":scenario chaep")
+    check("an unknown scenario is refused", "unknown scenario" in out and "cheap" in out, repr(out))
+    out = r.line(":load " + deal)
+    check("a refused scenario does not apply", "14,600 USD" in out and "1,460 USD" in out, repr(out))
+    r.line(":scenario cheap")
+    out = r.line(":load " + deal)
+    check(":scenario applies to what is loaded next, sweeps included", "7,300 USD" in out and "730 USD" in out, repr(out))
     r.line("total_budget = 7 USD")
     r.send("total_bu\t")
     time.sleep(0.3)
