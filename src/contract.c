@@ -607,9 +607,11 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
     if (ok && mpq_sgn(r2) > 0) {
         mpq_set(x, t->net);
         if (c->sla_on_invoice) mpq_add(x, x, t->shortfall);
-        mpq_mul(t->sla, x, r2);
-        round_money(pr, t->sla, 1);
-        mpq_neg(x, t->sla);
+        /* a credit is a negative line and rounds as one, like a discount (ceiling and floor go by sign) */
+        mpq_mul(x, x, r2);
+        mpq_neg(x, x);
+        round_money(pr, x, 1);
+        mpq_neg(t->sla, x);
         ok = push_line(&lines, &nlines, line(pr, "sla", "sla_credit", NULL, NULL, NULL, x));
     }
 
@@ -619,15 +621,16 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
     mpq_add(x, t->net, t->shortfall);
     mpq_sub(x, x, t->sla);
     if (ok && c->pool && mpq_sgn(pool_left) > 0 && mpq_sgn(x) > 0) {
-        mpq_set(t->pool, mpq_cmp(pool_left, x) < 0 ? pool_left : x);
-        round_money(pr, t->pool, 1);
+        mpq_neg(amount, mpq_cmp(pool_left, x) < 0 ? pool_left : x);
+        round_money(pr, amount, 1);   /* a negative line, as the SLA credit */
+        mpq_neg(t->pool, amount);
         if (mpq_cmp(t->pool, pool_left) > 0) {
             /* rounding must not draw more than is left: round what is left down instead */
             mpq_set(t->pool, pool_left);
             round_money_as(pr, t->pool, 1, RM_DOWN);
+            mpq_neg(amount, t->pool);
         }
         mpq_sub(pool_left, pool_left, t->pool);
-        mpq_neg(amount, t->pool);
         ok = push_line(&lines, &nlines, line(pr, "credit_pool", "pool_draw", NULL, NULL, NULL, amount));
     }
 

@@ -167,11 +167,17 @@ static int write_svg(FILE *out, eval_t *e, const options_t *o)
 
 /* Standard output gets what was shown even when the run failed; --out and --svg files
  * are written only for a run that succeeded, so a failure leaves them as they were. */
-static int write_report(eval_t *e, const options_t *o, int failed)
+static int write_report(eval_t *e, const options_t *o, const diag_t *error)
 {
-    int ok = 1;
-    if (!o->out) { ok = report_write(stdout, e, &o->report); ok = fflush(stdout) == 0 && ok; }
+    int ok = 1, failed = error != NULL;
+    report_opts_t ro = o->report;
+    ro.error = error;
+    if (!o->out) { ok = report_write(stdout, e, &ro); ok = fflush(stdout) == 0 && ok; }
     else if (!failed) ok = write_atomically(o->out, write_text_report, e, o);
+    size_t left_out = o->report.format == REPORT_CSV ? report_csv_left_out(e) : 0;
+    if (left_out)
+        fprintf(stderr, "outlay: note: the CSV lists invoice lines only; %zu other result%s left out (--format json has everything)\n",
+                left_out, left_out == 1 ? " is" : "s are");
     if (o->svg && !failed) {
         if (!chart_available(e)) { fprintf(stderr, "outlay: error: --svg: the program shows no invoice or sweep to draw\n"); ok = 0; }
         else ok = write_atomically(o->svg, write_svg, e, o) && ok;
@@ -325,7 +331,7 @@ static int run_main(options_t *o)
     }
     if (!err && o->scenario) eval_use_scenario(e, o->scenario, &err);
     if (!err) eval_run(e, &err);
-    if (!write_report(e, o, err != NULL)) code = EXIT_ERROR;
+    if (!write_report(e, o, err)) code = EXIT_ERROR;
     int failed = report_assertions(e);
     if (err) { print_diag(err); code = EXIT_ERROR; }
     else if (failed && code == EXIT_OK) code = EXIT_ASSERT;

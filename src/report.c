@@ -689,7 +689,7 @@ static void json_value(sbuf_t *b, const units_t *u, const value_t *v, int depth)
     }
 }
 
-static void write_json(sbuf_t *b, eval_t *e)
+static void write_json(sbuf_t *b, eval_t *e, const struct diag *error)
 {
     const units_t *u = eval_units(e);
     sb_puts(b, "{\n  \"version\": \"" REPORT_VERSION "\",\n  \"results\": [");
@@ -720,7 +720,20 @@ static void write_json(sbuf_t *b, eval_t *e)
         if (a->detail) { sb_puts(b, ", \"detail\": "); json_string(b, a->detail); }
         sb_puts(b, "}");
     }
-    sb_puts(b, na ? "\n  ]\n}\n" : "]\n}\n");
+    sb_puts(b, na ? "\n  ]" : "]");
+    /* a pipeline that reads the document without the exit status still sees it is partial */
+    sb_printf(b, ",\n  \"complete\": %s", error ? "false" : "true");
+    if (error) {
+        sb_puts(b, ",\n  \"error\": {\"message\": ");
+        json_string(b, error->msg ? error->msg : "");
+        if (error->loc.src) {
+            sb_puts(b, ", \"file\": ");
+            json_string(b, error->loc.src->name);
+            sb_printf(b, ", \"line\": %d, \"column\": %d", error->loc.first_line, error->loc.first_column);
+        }
+        sb_puts(b, "}");
+    }
+    sb_puts(b, "\n}\n");
 }
 
 /* ---------- CSV ---------- */
@@ -791,6 +804,73 @@ static void write_csv_invoice(sbuf_t *b, const units_t *u, const char *label, co
     }
 }
 
+/* One row per number, so a spreadsheet gets a cell for each: records, lists and
+ * tables are flattened under paths (`bill.total`, `xs[0]`, `sweep u[5%].cost`). */
+static void csv_rows(sbuf_t *b, const units_t *u, const char *label, const value_t *v)
+{
+    if (v->kind == V_NUM) {
+        csv_field(b, label);
+        sb_add(b, ",", 1);
+        mpq_t m;
+        mpq_init(m);
+        value_magnitude(u, v, m);
+        sbuf_t rb = {0};
+        write_number_min(&rb, m, 0, 0, is_money(u, v) ? 2 : 0);
+        char *r = sb_take(&rb), *x = report_fraction(m);
+        csv_field(b, r ? r : "");
+        sb_add(b, ",", 1);
+        csv_field(b, x ? x : "");
+        sb_add(b, ",", 1);
+        free(r); free(x);
+        mpq_clear(m);
+        csv_unit(b, u, v);
+        sb_add(b, "\n", 1);
+        return;
+    }
+    if (is_tagged(v, "invoice")) {   /* an invoice inside a table or record: its total */
+        char *path = diag_format("%s.total", label);
+        if (path && get(v, "total")) csv_rows(b, u, path, get(v, "total")); else b->oom = 1;
+        free(path);
+        return;
+    }
+    const value_t *header = is_tagged(v, "table") ? get(v, "header") : NULL, *rows = header ? get(v, "rows") : NULL;
+    if (rows) {
+        for (size_t r = 0; r < rows->u.list.n; r++) {
+            const value_t *row = rows->u.list.items[r];
+            char *key = row->u.list.n ? report_value_text(u, row->u.list.items[0], 0) : NULL;
+            for (size_t c = 1; c < row->u.list.n && c < header->u.list.n; c++) {
+                char *path = diag_format("%s[%s].%s", label, key ? key : "", header->u.list.items[c]->u.s);
+                if (path) csv_rows(b, u, path, row->u.list.items[c]); else b->oom = 1;
+                free(path);
+            }
+            free(key);
+        }
+        return;
+    }
+    if (v->kind == V_RECORD || v->kind == V_LIST) {
+        size_t count = v->kind == V_RECORD ? v->u.rec.n : v->u.list.n;
+        for (size_t i = 0; i < count; i++) {
+            char *path = v->kind == V_RECORD ? diag_format("%s.%s", label, v->u.rec.keys[i]) : diag_format("%s[%zu]", label, i);
+            if (path) csv_rows(b, u, path, v->kind == V_RECORD ? v->u.rec.vals[i] : v->u.list.items[i]); else b->oom = 1;
+            free(path);
+        }
+        return;
+    }
+    csv_field(b, label);
+    sb_add(b, ",", 1);
+    char *t = report_value_text(u, v, 1);
+    csv_field(b, t ? t : "");
+    sb_puts(b, ",,\n");
+    free(t);
+}
+
+size_t report_csv_left_out(eval_t *e)
+{
+    size_t n = eval_shown_count(e), invoices = 0;
+    for (size_t i = 0; i < n; i++) invoices += is_tagged(eval_shown(e, i)->value, "invoice");
+    return invoices ? n - invoices : 0;
+}
+
 static void write_csv(sbuf_t *b, eval_t *e)
 {
     const units_t *u = eval_units(e);
@@ -807,32 +887,7 @@ static void write_csv(sbuf_t *b, eval_t *e)
         return;
     }
     sb_puts(b, "label,value,exact,unit\n");
-    for (size_t i = 0; i < n; i++) {
-        const shown_t *s = eval_shown(e, i);
-        csv_field(b, s->label);
-        sb_add(b, ",", 1);
-        if (s->value->kind == V_NUM) {
-            mpq_t m;
-            mpq_init(m);
-            value_magnitude(u, s->value, m);
-            sbuf_t rb = {0};
-            write_number_min(&rb, m, 0, 0, is_money(u, s->value) ? 2 : 0);
-            char *r = sb_take(&rb), *x = report_fraction(m);
-            csv_field(b, r ? r : "");
-            sb_add(b, ",", 1);
-            csv_field(b, x ? x : "");
-            sb_add(b, ",", 1);
-            free(r); free(x);
-            mpq_clear(m);
-            csv_unit(b, u, s->value);
-        } else {
-            char *t = report_value_text(u, s->value, 1);
-            csv_field(b, t ? t : "");
-            sb_puts(b, ",,");
-            free(t);
-        }
-        sb_add(b, "\n", 1);
-    }
+    for (size_t i = 0; i < n; i++) csv_rows(b, u, eval_shown(e, i)->label, eval_shown(e, i)->value);
 }
 
 /* ---------- text ---------- */
@@ -860,7 +915,7 @@ int report_write(FILE *out, eval_t *e, const report_opts_t *opts)
     sbuf_t b = {0};
     switch (opts->format) {
     case REPORT_TEXT: write_text(&b, e, opts); break;
-    case REPORT_JSON: write_json(&b, e); break;
+    case REPORT_JSON: write_json(&b, e, opts->error); break;
     case REPORT_CSV: write_csv(&b, e); break;
     }
     char *s = sb_take(&b);

@@ -13,6 +13,7 @@ typedef struct report_opts {
     int exact;          /* text: exact numbers */
     int labels;         /* text: "label = value" rather than the value alone */
     int chart;          /* text: bar charts for invoices and tables */
+    const struct diag *error;   /* the error that ended the run early, or NULL (JSON says so) */
 } report_opts_t;
 
 /* One value on one line (records and lists inline); malloc'd. */
@@ -26,6 +27,10 @@ char *report_fraction(const mpq_t q);
 
 /* s as a JSON string literal, quotes included. */
 void report_json_escape(FILE *out, const char *s);
+
+/* CSV lists invoice lines when any invoice was shown: how many other results that
+ * leaves out (0 when none are). */
+size_t report_csv_left_out(eval_t *e);
 
 /* Everything a run showed and asserted. Returns 0 on a write error. */
 int report_write(FILE *out, eval_t *e, const report_opts_t *opts);

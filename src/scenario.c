@@ -129,7 +129,10 @@ int scenario_check_used(eval_t *e)
     for (override_t *o = e->overrides; o; o = o->next) {
         if (o->used || (e->rerun && o->from_set && !o->value)) continue;   /* the root checks --set */
         if (o->value) eval_fail(e, &o->loc, DIAG_NAME, "sweep %s: the program has no definition named `%s`", o->name, o->name);
-        else if (o->from_set) eval_fail(e, &o->loc, DIAG_NAME, "--set %s: the program has no definition named `%s`", o->name, o->name);
+        else if (o->from_set) {
+            eval_fail(e, &o->loc, DIAG_NAME, "--set %s: the program has no definition named `%s`", o->name, o->name);
+            eval_suggest(e, o->name);
+        }
         else eval_fail(e, &o->loc, DIAG_NAME, "the scenario sets `%s`, which the program does not define", o->name);
         return 0;
     }
