@@ -230,10 +230,9 @@ static void write_number_min(sbuf_t *b, const mpq_t q, int exact, int grouped, l
         if (places < 0) { write_repeating(b, q); return; }
         frac = places;
         grouped = 0;
-    } else if (places >= 0 && places <= 6) {
-        frac = places;
     } else {
-        /* A readable approximation: about six significant digits, at least two decimals. */
+        /* A readable approximation: about six significant digits, and two decimals from
+         * the thousands up (364,121.55, not 364,121.551872); a short decimal stays whole. */
         mpz_t ip;
         mpz_init(ip);
         mpz_tdiv_q(ip, mpq_numref(q), mpq_denref(q));
@@ -247,6 +246,9 @@ static void write_number_min(sbuf_t *b, const mpq_t q, int exact, int grouped, l
             if (mpz_cmp(ip, p10) < 0) int_digits--;
             mpz_clear(p10);
             frac = int_digits >= 4 ? 2 : 6 - int_digits;
+            if (places >= 0 && places <= 6 && int_digits < 4) frac = places;
+        } else if (places >= 0 && places <= 6) {
+            frac = places;
         } else {
             /* leading zeros after the point; a tiny number reads in scientific notation */
             long zeros = leading_zeros(q);

@@ -376,11 +376,26 @@ static const char *term_name_at(const void *ctx, int i)
     return c->u->defs[c->t->t[i].unit].name;
 }
 
+static int is_time_unit(const units_t *u, int unit)
+{
+    int d = units_find_dimension(u, "time");
+    if (d < 0) return 0;
+    const dim_t *dim = &u->defs[unit].dim;
+    for (int i = 0; i < u->ndims; i++) if (dim->e[i] != (i == d)) return 0;
+    return 1;
+}
+
+/* Time goes last in a product, whichever factor came first, so one rate always reads
+ * the same way: USD/(gpu*hour), GB*month, not USD/(hour*gpu) for a price per hour per gpu. */
 char *uterm_format(const units_t *u, const uterm_t *t)
 {
     if (t->n == UTERM_NONE) return strdup("?");
-    int exps[UTERM_MAX];
-    for (int i = 0; i < t->n; i++) exps[i] = t->t[i].exp;
-    struct term_ctx c = { u, t };
+    uterm_t ordered = *t;
+    int k = 0, exps[UTERM_MAX];
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < t->n; i++)
+            if (is_time_unit(u, t->t[i].unit) == pass) ordered.t[k++] = t->t[i];
+    for (int i = 0; i < t->n; i++) exps[i] = ordered.t[i].exp;
+    struct term_ctx c = { u, &ordered };
     return format_product(&c, term_name_at, exps, t->n);
 }

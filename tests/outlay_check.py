@@ -12,10 +12,10 @@ It has four parts:
 
 1. Outlay's display rules (src/report.c, write_number_min and write_quantity), written out
    again independently, to turn an exact value into the text Outlay prints:
-   - readable(q, unit)   the number in readable output (the default): a decimal of at most six
-     places is shown exactly; any other value is rounded half-even to two decimals from 1,000
-     up, to exactly six significant digits below 1,000 (0.000123457 for a value under one),
-     trailing zeros dropped when the value is not a finite decimal; plain money (one currency,
+   - readable(q, unit)   the number in readable output (the default): rounded half-even to two
+     decimals from 1,000 up, below that a decimal of at most six places is shown exactly and
+     any other value to six significant digits (0.000123457 for a value under one), trailing
+     zeros dropped when the value was rounded; plain money (one currency,
      such as USD) shows at least two decimals when it is not whole (7.40 USD, 431,342.40 USD);
      thousands are grouped with commas.
    - exact_text(q)       the number under --exact: every digit of a finite decimal, a repeating
@@ -93,26 +93,28 @@ def readable(q, unit=''):
     q = F(q)
     places = decimal_places(q)
     min_frac = 2 if is_money(unit) else 0
-    if places is not None and places <= 6:
+    a = abs(q)
+    whole = a.numerator // a.denominator
+    if whole > 0:
+        digits = len(str(whole))
+        frac = 2 if digits >= 4 else 6 - digits          # two decimals from 1,000 up, else six digits
+        if places is not None and places <= 6 and digits < 4:
+            frac = places                                # a short decimal below 1,000 stays whole
+    elif places is not None and places <= 6:
         frac = places
     else:
-        a = abs(q)
-        whole = a.numerator // a.denominator
-        if whole > 0:
-            digits = len(str(whole))
-            frac = 2 if digits >= 4 else 6 - digits      # six significant digits below 1,000
-        else:
-            zeros = 0                                    # zeros after the point, then six digits
-            while a < F(1, 10):
-                a *= 10
-                zeros += 1
-            frac = zeros + 6
-        if places is not None and places < frac:
-            frac = places
+        zeros = 0                                        # zeros after the point, then six digits
+        while a < F(1, 10):
+            a *= 10
+            zeros += 1
+        frac = zeros + 6
+    if places is not None and places < frac:
+        frac = places
+    rounded = not (places is not None and places <= frac)
     if places != 0 and frac < min_frac:
         frac = min_frac                                  # money: at least cents unless whole
     n = round(q * 10 ** frac)                            # half-even
-    return _fixed(n, frac, True, min_frac if places is None else None)
+    return _fixed(n, frac, True, min_frac if rounded else None)
 
 
 def display(q, unit=''):

@@ -62,7 +62,7 @@ for u, line in zip((10, 20, 30, 50, 75, 100), body):
         failures.append("sweep row for %d%%: %r" % (u, line))
         continue
     expect_cell("sweep %d%% own_per_used_hour" % u, cells[1], own / F(u, 100), "USD/(gpu*hour)")
-    expect_cell("sweep %d%% aws_h100_gpu_hour" % u, cells[2], rent["aws"], "USD/(hour*gpu)")
+    expect_cell("sweep %d%% aws_h100_gpu_hour" % u, cells[2], rent["aws"], "USD/(gpu*hour)")
 if len(body) != 6:
     failures.append("sweep has %d rows, expected 6" % len(body))
 
