@@ -155,6 +155,9 @@ static int usage_fit(pricer_t *pr, const dim_t *usage, const dim_t *rate, int *m
 
 static int set_money(pricer_t *pr, int money, const char *what)
 {
+    if (!units_is_currency(pr->u, money))
+        return fail(pr, diag_format("%s is priced in %s, not in money: a rate is a currency per unit (2.10 USD/(gpu*hour))",
+                                    what, units_dimension_name(pr->u, money)));
     if (pr->currency < 0) {
         pr->currency = money;
         memset(&pr->money, 0, sizeof pr->money);

@@ -329,11 +329,7 @@ static int is_money(const units_t *u, const value_t *v)
         if (v->u.num.dim.e[i] != 1 || found >= 0) return 0;
         found = i;
     }
-    if (found < 0) return 0;
-    /* a currency: a dimension named by a three-letter upper-case code (ISO 4217: USD, EUR) */
-    const char *name = units_dimension_name(u, found);
-    return strlen(name) == 3 && name[0] >= 'A' && name[0] <= 'Z' && name[1] >= 'A' && name[1] <= 'Z' &&
-           name[2] >= 'A' && name[2] <= 'Z';
+    return found >= 0 && units_is_currency(u, found);
 }
 
 static void write_quantity(sbuf_t *b, const units_t *u, const value_t *v, int exact, int grouped)

@@ -2,6 +2,7 @@
 #include "units.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 typedef struct prefix_def { char *name; mpq_t factor; } prefix_def_t;
@@ -374,6 +375,13 @@ static const char *term_name_at(const void *ctx, int i)
 {
     const struct term_ctx *c = ctx;
     return c->u->defs[c->t->t[i].unit].name;
+}
+
+int units_is_currency(const units_t *u, int d)
+{
+    const char *name = units_dimension_name(u, d);
+    return name && strlen(name) == 3 && isupper((unsigned char)name[0]) && isupper((unsigned char)name[1]) &&
+           isupper((unsigned char)name[2]);
 }
 
 static int is_time_unit(const units_t *u, int unit)

@@ -53,6 +53,8 @@ size_t units_count(const units_t *u);
 /* The base unit of base dimension d, or -1. */
 int units_base_of(const units_t *u, int d);
 const char *units_dimension_name(const units_t *u, int d);
+/* A currency is a dimension named by a three-letter upper-case code (ISO 4217: USD, EUR). */
+int units_is_currency(const units_t *u, int d);
 int units_dimension_count(const units_t *u);
 
 /* Dimension vectors */
