@@ -7,6 +7,7 @@
 int yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner);
 }
 %{
+#include <ctype.h>
 #include <string.h>
 #include "parser.h"
 
@@ -359,4 +360,11 @@ static void yyerror(YYLTYPE *loc, void *scanner, lex_state *st, const char *msg)
         st->err = diag_new(DIAG_LIMIT, loc, "expression nested too deeply");
     else
         st->err = diag_new(DIAG_SYNTAX, loc, "%s", msg);
+    /* "1,000 USD": a comma between digits, as a spreadsheet groups thousands */
+    size_t len;
+    const char *line = loc->src ? source_line(loc->src, loc->first_line, &len) : NULL;
+    size_t at = loc->first_column > 0 ? (size_t)loc->first_column - 1 : 0;
+    if (st->err && line && at > 0 && at + 3 < len && line[at] == ',' && isdigit((unsigned char)line[at - 1]) &&
+        isdigit((unsigned char)line[at + 1]) && isdigit((unsigned char)line[at + 2]) && isdigit((unsigned char)line[at + 3]))
+        diag_set_hint(st->err, "to group digits, write 1_000 (a comma separates items)");
 }

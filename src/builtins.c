@@ -2,6 +2,7 @@
  * functions (computed with MPFR and marked approximate). */
 #include "builtins.h"
 #include "diag.h"
+#include <limits.h>
 #include <mpfr.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,12 +175,12 @@ static value_t *b_add_months(units_t *u, value_t **a, size_t n, char **err)
 {
     (void)u; (void)n;
     long k;
-    if (a[0]->kind != V_DATE || !whole(a[1], -120000, 120000, &k)) {
+    if (a[0]->kind != V_DATE || !whole(a[1], LONG_MIN, LONG_MAX, &k)) {
         *err = diag_format("add_months(date, n) needs a date and a whole number of months");
         return NULL;
     }
-    date_t d = dates_add_months(a[0]->u.date, k);
-    if (labs(d) > DATES_MAX_DAYS) { *err = diag_format("date out of range (dates are limited to about 10,000 years from 1970)"); return NULL; }
+    date_t d = k < -120000 || k > 120000 ? DATES_MAX_DAYS + 1 : dates_add_months(a[0]->u.date, k);
+    if (labs(d) > DATES_MAX_DAYS) { *err = diag_format(DATES_RANGE_ERROR); return NULL; }
     return value_date(d);
 }
 

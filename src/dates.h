@@ -6,6 +6,7 @@ typedef long date_t;
 
 /* Dates stay within about 10,000 years of 1970, so their arithmetic cannot overflow. */
 #define DATES_MAX_DAYS 3650000L
+#define DATES_RANGE_ERROR "date out of range (dates are limited to about 10,000 years from 1970)"
 
 /* Parses YYYY-MM-DD; 0 when the date does not exist. */
 int dates_parse(const char *s, date_t *out);

@@ -3,6 +3,7 @@
  * runtime error. */
 #include "config.h"
 #include "chart.h"
+#include "diag.h"
 #include "diff.h"
 #include "eval.h"
 #include "explain.h"
@@ -100,8 +101,23 @@ static int parse_args(int argc, char **argv, options_t *o)
             continue;
         }
         #undef TAKE
-        if (a[0] == '-' && a[1] && !(o->command && !strcmp(o->command, "eval") && o->ninputs == 0))
+        if (a[0] == '-' && a[1] && !(o->command && !strcmp(o->command, "eval") && o->ninputs == 0)) {
+            static const char *known[] = { "--help", "--version", "--exact", "--chart", "--set", "--scenario",
+                                           "--svg", "--compare-to", "--out", "--format" };
+            const char *best = NULL;
+            size_t best_d = 3, len = strcspn(a, "=");
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), a);
+            for (size_t k = 0; k < sizeof known / sizeof known[0]; k++) {
+                size_t d = diag_edit_distance(name, known[k]);
+                if (d < best_d) { best_d = d; best = known[k]; }
+            }
+            if (best) {
+                fprintf(stderr, "outlay: unknown option '%s' (did you mean %s?)\nTry 'outlay --help'.\n", a, best);
+                return EXIT_ERROR;
+            }
             return usage_error("unknown option '%s'", a);
+        }
         o->inputs[o->ninputs++] = a;
     }
     if (!o->command) o->command = o->ninputs ? "run" : "repl";

@@ -235,7 +235,7 @@ static value_t *date_plus(const units_t *u, date_t d, const value_t *t, int sign
         *err = diag_format("a date can only move by whole days (use add_months for calendar months)");
     else if (!mpz_fits_slong_p(mpq_numref(days)) || labs(mpz_get_si(mpq_numref(days))) > DATES_MAX_DAYS ||
              labs(d + sign * mpz_get_si(mpq_numref(days))) > DATES_MAX_DAYS)
-        *err = diag_format("date out of range (dates are limited to about 10,000 years from 1970)");
+        *err = diag_format(DATES_RANGE_ERROR);
     else
         r = value_date(d + sign * mpz_get_si(mpq_numref(days)));
     mpq_clear(days);
