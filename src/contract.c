@@ -51,19 +51,41 @@ void contract_free(contract_t *c)
     free(c);
 }
 
-int contract_is_approx(const contract_t *c)
+/* Calls fn on every amount, rate, bound and percentage of the contract. */
+static void each_figure(const contract_t *c, void (*fn)(const value_t *v, void *ctx), void *ctx)
 {
-    int a = value_is_approx(c->escalate) || value_is_approx(c->pool) || value_is_approx(c->quantum);
+    const value_t *single[] = { c->escalate, c->pool, c->quantum };
+    for (size_t i = 0; i < sizeof single / sizeof single[0]; i++) fn(single[i], ctx);
     for (size_t i = 0; i < c->nskus; i++) {
         const sku_terms_t *s = &c->skus[i];
-        a |= value_is_approx(s->rate) || value_is_approx(s->reserved) || value_is_approx(s->overage);
-        for (size_t t = 0; t < s->ntiers; t++) a |= value_is_approx(s->tiers[t].upto) || value_is_approx(s->tiers[t].rate);
+        fn(s->rate, ctx); fn(s->reserved, ctx); fn(s->overage, ctx);
+        for (size_t t = 0; t < s->ntiers; t++) { fn(s->tiers[t].upto, ctx); fn(s->tiers[t].rate, ctx); }
     }
-    for (size_t i = 0; i < c->ncommits; i++) a |= value_is_approx(c->commits[i].amount);
-    for (size_t i = 0; i < c->nfees; i++) a |= value_is_approx(c->fees[i].amount);
-    for (size_t i = 0; i < c->ndiscounts; i++) a |= value_is_approx(c->discounts[i].pct) || value_is_approx(c->discounts[i].above);
-    for (size_t i = 0; i < c->nsla; i++) a |= value_is_approx(c->sla_pcts[i]);
+    for (size_t i = 0; i < c->ncommits; i++) fn(c->commits[i].amount, ctx);
+    for (size_t i = 0; i < c->nfees; i++) fn(c->fees[i].amount, ctx);
+    for (size_t i = 0; i < c->ndiscounts; i++) { fn(c->discounts[i].pct, ctx); fn(c->discounts[i].above, ctx); }
+    for (size_t i = 0; i < c->nsla; i++) fn(c->sla_pcts[i], ctx);
+}
+
+static void note_approx(const value_t *v, void *ctx) { if (value_is_approx(v)) *(int *)ctx = 1; }
+
+int contract_is_approx(const contract_t *c)
+{
+    int a = 0;
+    each_figure(c, note_approx, &a);
     return a;
+}
+
+static void add_words(const value_t *v, void *ctx)
+{
+    if (v && v->kind == V_NUM) *(size_t *)ctx += mpz_size(mpq_numref(v->u.num.q)) + mpz_size(mpq_denref(v->u.num.q));
+}
+
+size_t contract_words(const contract_t *c)
+{
+    size_t w = 0;
+    each_figure(c, add_words, &w);
+    return w;
 }
 
 int contract_periods(const contract_t *c, period_t **out, size_t *n, char **err)

@@ -64,6 +64,8 @@ typedef struct fault { fault_kind kind; size_t index; } fault_t;
 void contract_free(contract_t *c);
 /* Whether any of the terms is an approximate quantity. */
 int contract_is_approx(const contract_t *c);
+/* The machine words of all the contract's figures: its sums grow with them. */
+size_t contract_words(const contract_t *c);
 
 /* The billing periods (calendar months, cut at the start and end). A contract year k
  * starts on the k-th anniversary of the start date. */

@@ -1,4 +1,4 @@
-/* diff: pairs results by label and reports their changes. */
+/* diff: pairs the numbers of two runs by label and reports their changes. */
 #include "diff.h"
 #include "diag.h"
 #include <stdlib.h>
@@ -27,37 +27,36 @@ void diff_side_free(diff_side_t *s)
     s->n = 0;
 }
 
-static int add_value(diff_side_t *s, units_t *u, const char *label, const value_t *v)
+/* ---------- a run's numbers ---------- */
+
+struct eval_ctx { diff_side_t *side; units_t *u; int oom; };
+
+static void add_leaf(void *ctx, const char *path, const value_t *v)
 {
+    struct eval_ctx *c = ctx;
+    if (v->kind != V_NUM) return;
     mpq_t m;
     mpq_init(m);
-    value_magnitude(u, v, m);
+    value_magnitude(c->u, v, m);
     uterm_t t;
-    value_display_unit(u, v, &t);
-    char *unit = uterm_format(u, &t);
-    int ok = unit && add(s, label, m, unit);
+    value_display_unit(c->u, v, &t);
+    char *unit = uterm_format(c->u, &t);
+    if (!unit || !add(c->side, path, m, unit)) c->oom = 1;
     free(unit);
     mpq_clear(m);
-    return ok;
 }
 
 int diff_from_eval(eval_t *e, diff_side_t *out)
 {
-    units_t *u = eval_units(e);
-    for (size_t i = 0; i < eval_shown_count(e); i++) {
+    struct eval_ctx c = { out, eval_units(e), 0 };
+    for (size_t i = 0; i < eval_shown_count(e) && !c.oom; i++) {
         const shown_t *s = eval_shown(e, i);
-        const value_t *v = s->value;
-        if (v->kind == V_NUM) { if (!add_value(out, u, s->label, v)) return 0; continue; }
-        if (v->kind == V_RECORD && v->u.rec.tag && !strcmp(v->u.rec.tag, "invoice")) {
-            const value_t *total = value_record_get(v, "total");
-            char *label = diag_format("%s.total", s->label);
-            int ok = label && total && add_value(out, u, label, total);
-            free(label);
-            if (!ok) return 0;
-        }
+        if (!report_each_leaf(c.u, s->label, s->value, add_leaf, &c)) c.oom = 1;
     }
-    return 1;
+    return !c.oom;
 }
+
+/* ---------- a saved report's numbers, named as report_each_leaf names them ---------- */
 
 static int exact_of(const json_t *j, mpq_t q)
 {
@@ -65,6 +64,39 @@ static int exact_of(const json_t *j, mpq_t q)
     if (!x || mpq_set_str(q, x, 10) != 0 || mpz_sgn(mpq_denref(q)) == 0) return 0;
     mpq_canonicalize(q);
     return 1;
+}
+
+static int json_leaves(diff_side_t *out, const char *label, const json_t *j, mpq_t q)
+{
+    if (!j) return 1;
+    if (j->kind == JSON_OBJ && exact_of(j, q)) return add(out, label, q, json_str(j, "unit"));
+    const char *type = j->kind == JSON_OBJ ? json_str(j, "type") : NULL;
+    int ok = 1;
+    char *path = NULL;
+    if (type && !strcmp(type, "invoice")) {
+        ok = (path = diag_format("%s.total", label)) && json_leaves(out, path, json_get(j, "total"), q);
+    } else if (type && !strcmp(type, "table")) {
+        const json_t *header = json_get(j, "header"), *rows = json_get(j, "rows"), *keys = json_get(j, "keys");
+        if (!header || !rows || !keys || header->kind != JSON_ARR || rows->kind != JSON_ARR || keys->kind != JSON_ARR) return 1;
+        for (size_t r = 0; ok && r < rows->n && r < keys->n; r++) {
+            const json_t *row = rows->items[r];
+            for (size_t c = 1; ok && row->kind == JSON_ARR && c < row->n && c < header->n; c++) {
+                free(path);
+                ok = (path = diag_format("%s[%s].%s", label, keys->items[r]->text ? keys->items[r]->text : "",
+                                         header->items[c]->text ? header->items[c]->text : "")) &&
+                     json_leaves(out, path, row->items[c], q);
+            }
+        }
+    } else if (j->kind == JSON_OBJ || j->kind == JSON_ARR) {
+        for (size_t i = 0; ok && i < j->n; i++) {
+            if (j->kind == JSON_OBJ && !strcmp(j->keys[i], "type")) continue;
+            free(path);
+            path = j->kind == JSON_OBJ ? diag_format("%s.%s", label, j->keys[i]) : diag_format("%s[%zu]", label, i);
+            ok = path && json_leaves(out, path, j->items[i], q);
+        }
+    }
+    free(path);
+    return ok;
 }
 
 int diff_from_json(const json_t *report, diff_side_t *out, char **err)
@@ -79,22 +111,16 @@ int diff_from_json(const json_t *report, diff_side_t *out, char **err)
     int ok = 1;
     for (size_t i = 0; ok && i < results->n; i++) {
         const json_t *r = results->items[i];
-        const char *label = json_str(r, "label"), *type = json_str(r, "type");
-        if (!label || !type) continue;
-        if (exact_of(r, q)) ok = add(out, label, q, json_str(r, "unit"));
-        else if (!strcmp(type, "invoice")) {
-            const json_t *total = json_get(json_get(r, "result"), "total");
-            if (total && exact_of(total, q)) {
-                char *l = diag_format("%s.total", label);
-                ok = l && add(out, l, q, json_str(total, "unit"));
-                free(l);
-            }
-        }
+        const char *label = json_str(r, "label");
+        if (!label) continue;
+        ok = exact_of(r, q) ? add(out, label, q, json_str(r, "unit")) : json_leaves(out, label, json_get(r, "result"), q);
     }
     mpq_clear(q);
     if (!ok) *err = diag_format("out of memory");
     return ok;
 }
+
+/* ---------- the changes ---------- */
 
 static const diff_entry_t *find(const diff_side_t *s, const char *label)
 {
@@ -116,81 +142,170 @@ static char *with_unit(const mpq_t q, const char *unit, int sign)
     return s;
 }
 
-/* One row: label, old, new, change, percent (NULL cells print as "-"). */
-typedef struct row { const char *label; const diff_entry_t *old, *new_; } row_t;
+/* One pair: the old value in the new one's unit, the change and the change in percent. */
+typedef struct row {
+    const char *label;
+    const diff_entry_t *old, *new_;
+    int comparable;          /* both sides, in units of one dimension */
+    mpq_t change, pct;       /* in the new unit; pct only when the old value is not zero */
+    int has_pct;
+} row_t;
 
-int diff_write(FILE *out, const diff_side_t *old, const diff_side_t *new_, report_format format)
+static void compare_row(row_t *r, diff_convert_fn convert, void *ctx)
+{
+    const diff_entry_t *o = r->old, *w = r->new_;
+    mpq_inits(r->change, r->pct, NULL);
+    if (!o || !w) return;
+    mpq_t before;   /* the old value in the new one's unit */
+    mpq_init(before);
+    mpq_set(before, o->q);
+    r->comparable = !strcmp(o->unit, w->unit);
+    if (!r->comparable && *o->unit && *w->unit && convert) {
+        mpq_t factor;
+        mpq_init(factor);
+        if ((r->comparable = convert(ctx, o->unit, w->unit, factor))) mpq_mul(before, before, factor);
+        mpq_clear(factor);
+    }
+    if (r->comparable) {
+        mpq_sub(r->change, w->q, before);
+        if ((r->has_pct = mpq_sgn(before) != 0)) {
+            mpq_div(r->pct, r->change, before);
+            mpz_mul_ui(mpq_numref(r->pct), mpq_numref(r->pct), 100);
+            mpq_canonicalize(r->pct);
+        }
+    }
+    mpq_clear(before);
+}
+
+/* The five display cells of a row: label, old, new, change, percent. */
+static void row_cells(const row_t *r, char **c)
+{
+    const diff_entry_t *o = r->old, *w = r->new_;
+    c[0] = strdup(r->label);
+    c[1] = o ? with_unit(o->q, o->unit, 0) : strdup("-");
+    c[2] = w ? with_unit(w->q, w->unit, 0) : strdup("-");
+    if (!o || !w) { c[3] = strdup(o ? "removed" : "added"); c[4] = strdup("-"); return; }
+    if (!r->comparable) { c[3] = strdup("unit changed"); c[4] = strdup("-"); return; }
+    c[3] = with_unit(r->change, w->unit, 1);
+    if (!r->has_pct) { c[4] = strdup(mpq_sgn(r->change) ? "n/a" : "0%"); return; }
+    mpq_t a;
+    mpq_init(a);
+    mpq_abs(a, r->pct);
+    char *num = report_fixed(a, 2, 0, 0);
+    const char *sign = mpq_sgn(r->pct) > 0 ? "+" : mpq_sgn(r->pct) < 0 ? "-" : "";
+    c[4] = num ? diag_format("%s%s%%", sign, num) : NULL;
+    free(num);
+    mpq_clear(a);
+}
+
+static void json_exact(FILE *out, const char *key, const mpq_t q, int present)
+{
+    char *x = present ? report_fraction(q) : NULL;
+    fprintf(out, ", \"%s\": ", key);
+    if (x) fprintf(out, "\"%s\"", x); else fputs("null", out);
+    free(x);
+}
+
+static void write_json_rows(FILE *out, const row_t *rows, char **cells, size_t n)
+{
+    fputs("{\n  \"version\": \"1\",\n  \"changes\": [", out);
+    for (size_t r = 0; r < n; r++) {
+        const row_t *w = &rows[r];
+        fprintf(out, "%s\n    {\"label\": ", r ? "," : "");
+        report_json_escape(out, w->label);
+        json_exact(out, "old", w->old ? w->old->q : w->change, w->old != NULL);
+        fputs(", \"old_unit\": ", out);
+        report_json_escape(out, w->old ? w->old->unit : "");
+        json_exact(out, "new", w->new_ ? w->new_->q : w->change, w->new_ != NULL);
+        fputs(", \"unit\": ", out);
+        report_json_escape(out, w->new_ ? w->new_->unit : w->old->unit);
+        json_exact(out, "change_exact", w->change, w->comparable);
+        json_exact(out, "percent_exact", w->pct, w->comparable && w->has_pct);
+        fputs(", \"change\": ", out);
+        report_json_escape(out, cells[r * 5 + 3] ? cells[r * 5 + 3] : "");
+        fputs(", \"percent\": ", out);
+        report_json_escape(out, cells[r * 5 + 4] ? cells[r * 5 + 4] : "");
+        fputs("}", out);
+    }
+    fputs(n ? "\n  ]\n}\n" : "]\n}\n", out);
+}
+
+static void csv_cell(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\n")) { fputs(s, out); return; }
+    fputc('"', out);
+    for (; *s; s++) { if (*s == '"') fputc('"', out); fputc(*s, out); }
+    fputc('"', out);
+}
+
+static void csv_exact(FILE *out, const mpq_t q, int present)
+{
+    fputc(',', out);
+    char *x = present ? report_fraction(q) : NULL;
+    if (x) fputs(x, out);
+    free(x);
+}
+
+static void write_csv_rows(FILE *out, const row_t *rows, size_t n)
+{
+    fputs("label,old,old_unit,new,unit,change,percent\n", out);
+    for (size_t r = 0; r < n; r++) {
+        const row_t *w = &rows[r];
+        csv_cell(out, w->label);
+        csv_exact(out, w->old ? w->old->q : w->change, w->old != NULL);
+        fputc(',', out);
+        csv_cell(out, w->old ? w->old->unit : "");
+        csv_exact(out, w->new_ ? w->new_->q : w->change, w->new_ != NULL);
+        fputc(',', out);
+        csv_cell(out, w->new_ ? w->new_->unit : "");
+        csv_exact(out, w->change, w->comparable);
+        csv_exact(out, w->pct, w->comparable && w->has_pct);
+        fputc('\n', out);
+    }
+}
+
+static void write_text_rows(FILE *out, char **cells, size_t n)
+{
+    if (!n) { fputs("no results to compare\n", out); return; }
+    static const char *head[] = { "Result", "Old", "New", "Change", "Change %" };
+    size_t w[5];
+    for (int c = 0; c < 5; c++) w[c] = strlen(head[c]);
+    for (size_t r = 0; r < n; r++)
+        for (int c = 0; c < 5; c++) { size_t l = cells[r * 5 + c] ? strlen(cells[r * 5 + c]) : 0; if (l > w[c]) w[c] = l; }
+    for (size_t r = 0; r <= n; r++) {
+        for (int c = 0; c < 5; c++) {
+            const char *s = r ? cells[(r - 1) * 5 + c] : head[c];
+            if (!s) s = "?";
+            if (c == 0) fprintf(out, "%-*s", (int)w[c], s);
+            else fprintf(out, "  %*s", (int)w[c], s);
+        }
+        fputc('\n', out);
+    }
+}
+
+int diff_write(FILE *out, const diff_side_t *old, const diff_side_t *new_, report_format format,
+               diff_convert_fn convert, void *ctx, int *changed)
 {
     size_t cap = old->n + new_->n, n = 0;
     row_t *rows = calloc(cap + 1, sizeof *rows);
-    if (!rows) return 0;
-    for (size_t i = 0; i < old->n; i++) rows[n++] = (row_t){ old->items[i].label, &old->items[i], find(new_, old->items[i].label) };
+    char **cells = calloc(cap * 5 + 5, sizeof *cells);
+    if (!rows || !cells) { free(rows); free(cells); return 0; }
+    for (size_t i = 0; i < old->n; i++) rows[n++] = (row_t){ .label = old->items[i].label, .old = &old->items[i],
+                                                             .new_ = find(new_, old->items[i].label) };
     for (size_t i = 0; i < new_->n; i++)
-        if (!find(old, new_->items[i].label)) rows[n++] = (row_t){ new_->items[i].label, NULL, &new_->items[i] };
-    char **cells = calloc(n * 5 + 5, sizeof *cells);
-    if (!cells) { free(rows); return 0; }
-    mpq_t d, pct;
-    mpq_inits(d, pct, NULL);
+        if (!find(old, new_->items[i].label)) rows[n++] = (row_t){ .label = new_->items[i].label, .new_ = &new_->items[i] };
+    *changed = 0;
     for (size_t r = 0; r < n; r++) {
-        const diff_entry_t *o = rows[r].old, *w = rows[r].new_;
-        char **c = &cells[r * 5];
-        c[0] = strdup(rows[r].label);
-        c[1] = o ? with_unit(o->q, o->unit, 0) : strdup("-");
-        c[2] = w ? with_unit(w->q, w->unit, 0) : strdup("-");
-        if (o && w && strcmp(o->unit, w->unit)) { c[3] = strdup("unit changed"); c[4] = strdup("-"); continue; }
-        if (!o || !w) { c[3] = strdup(o ? "removed" : "added"); c[4] = strdup("-"); continue; }
-        mpq_sub(d, w->q, o->q);
-        c[3] = with_unit(d, w->unit, 1);
-        if (mpq_sgn(o->q) == 0) c[4] = strdup(mpq_sgn(d) ? "n/a" : "0%");
-        else {
-            mpq_div(pct, d, o->q);
-            mpz_mul_ui(mpq_numref(pct), mpq_numref(pct), 100);
-            mpq_canonicalize(pct);
-            if (mpq_sgn(pct) < 0) mpq_neg(pct, pct);
-            char *num = report_fixed(pct, 2, 0, 0);
-            const char *sign = mpq_sgn(d) > 0 ? "+" : mpq_sgn(d) < 0 ? "-" : "";
-            c[4] = num ? diag_format("%s%s%%", sign, num) : NULL;
-            free(num);
-        }
+        compare_row(&rows[r], convert, ctx);
+        row_cells(&rows[r], &cells[r * 5]);
+        if (!rows[r].comparable || mpq_sgn(rows[r].change)) *changed = 1;
     }
-    mpq_clears(d, pct, NULL);
-    int ok = 1;
-    if (format == REPORT_JSON) {
-        fputs("{\n  \"version\": \"1\",\n  \"changes\": [", out);
-        for (size_t r = 0; r < n; r++) {
-            const diff_entry_t *o = rows[r].old, *w = rows[r].new_;
-            char *ox = o ? report_fraction(o->q) : NULL, *wx = w ? report_fraction(w->q) : NULL;
-            fprintf(out, "%s\n    {\"label\": ", r ? "," : "");
-            report_json_escape(out, rows[r].label);
-            fprintf(out, ", \"old\": %s%s%s, \"new\": %s%s%s, \"unit\": ", o ? "\"" : "", o ? ox : "null", o ? "\"" : "",
-                    w ? "\"" : "", w ? wx : "null", w ? "\"" : "");
-            report_json_escape(out, w ? w->unit : o->unit);
-            fputs(", \"change\": ", out);
-            report_json_escape(out, cells[r * 5 + 3] ? cells[r * 5 + 3] : "");
-            fputs(", \"percent\": ", out);
-            report_json_escape(out, cells[r * 5 + 4] ? cells[r * 5 + 4] : "");
-            fputs("}", out);
-            free(ox); free(wx);
-        }
-        fputs(n ? "\n  ]\n}\n" : "]\n}\n", out);
-    } else {
-        static const char *head[] = { "Result", "Old", "New", "Change", "Change %" };
-        size_t w[5];
-        for (int c = 0; c < 5; c++) w[c] = strlen(head[c]);
-        for (size_t r = 0; r < n; r++)
-            for (int c = 0; c < 5; c++) { size_t l = cells[r * 5 + c] ? strlen(cells[r * 5 + c]) : 0; if (l > w[c]) w[c] = l; }
-        for (size_t r = 0; r <= n; r++) {
-            for (int c = 0; c < 5; c++) {
-                const char *s = r ? cells[(r - 1) * 5 + c] : head[c];
-                if (!s) s = "?";
-                if (c == 0) fprintf(out, "%-*s", (int)w[c], s);
-                else fprintf(out, "  %*s", (int)w[c], s);
-            }
-            fputc('\n', out);
-        }
-    }
+    if (format == REPORT_JSON) write_json_rows(out, rows, cells, n);
+    else if (format == REPORT_CSV) write_csv_rows(out, rows, n);
+    else write_text_rows(out, cells, n);
+    for (size_t r = 0; r < n; r++) mpq_clears(rows[r].change, rows[r].pct, NULL);
     for (size_t i = 0; i < n * 5; i++) free(cells[i]);
     free(cells);
     free(rows);
-    return ok && !ferror(out);
+    return !ferror(out);
 }

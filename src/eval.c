@@ -218,6 +218,8 @@ static value_t *binop(eval_t *e, const node_t *n)
     char *err = NULL;
     value_t *r = NULL;
     int c;
+    size_t work = value_work(a) + value_work(b);
+    if (work && !eval_charge(e, work > (size_t)MAX_STEPS ? MAX_STEPS + 1L : (long)work, &n->loc)) { value_free(a); value_free(b); return NULL; }
     switch (n->op) {
     case '+': r = value_add(u, a, b, &err); break;
     case '-': r = value_sub(u, a, b, &err); break;
@@ -421,12 +423,20 @@ value_t *eval_expr(eval_t *e, const node_t *n)
         value_free(r);
         return eval_fail(e, &n->loc, DIAG_LIMIT, "lists and records nested too deeply (more than %d levels)", VALUE_MAX_DEPTH);
     }
+    if (r && value_too_large(r)) {
+        value_free(r);
+        return eval_fail(e, &n->loc, DIAG_LIMIT, "a list or record holding more than 5 million values");
+    }
     return r;
 }
 
-/* Fields may refer to the record's earlier fields. */
+/* Fields may refer to the record's earlier fields. Each field is looked up among the
+ * earlier ones, so a record literal is bounded to keep that search short. */
+enum { MAX_RECORD_FIELDS = 10000 };
 static value_t *eval_record(eval_t *e, const node_t *n)
 {
+    if (ast_count(n->list) > MAX_RECORD_FIELDS)
+        return eval_fail(e, &n->loc, DIAG_LIMIT, "a record of more than 10,000 fields (use a list)");
     value_t *rec = value_record(NULL);
     if (!rec) return NULL;
     scope_t *mark = e->scope;
@@ -967,6 +977,22 @@ int eval_run(eval_t *e, diag_t **err)
         if (!e->err && e->is_root && first) scenario_check_used(e);
     }
     return eval_take_error(e, err);
+}
+
+value_t *eval_expression(eval_t *e, const char *name, const char *text, diag_t **err)
+{
+    source_t *src = source_from_string(name, text, strlen(text));
+    if (!src) { *err = diag_new(DIAG_LIMIT, NULL, "out of memory"); return NULL; }
+    node_t *ast = syntax_parse(e->sh->arena, src, err, NULL);
+    if (*err) return NULL;
+    if (!ast || ast->kind != S_EXPR || ast->next) {
+        loc_t l = { 1, 1, 1, (int)strlen(text) > 0 ? (int)strlen(text) : 1, src };
+        *err = diag_new(DIAG_SYNTAX, &l, "expected one expression");
+        return NULL;
+    }
+    value_t *v = eval_ensure_prelude(e) ? eval_expr(e, ast->a) : NULL;
+    if (!eval_take_error(e, err)) { value_free(v); return NULL; }
+    return v;
 }
 
 void eval_set_quiet(eval_t *e, int quiet) { e->quiet = quiet; }

@@ -39,10 +39,12 @@ static const char usage_text[] =
 "  --out FILE           write the result to FILE (atomically) instead of standard output\n"
 "  --svg FILE           also draw the first invoice or sweep as an SVG chart\n"
 "  --compare-to JSON    with diff: compare FILE against a saved JSON report\n"
+"  --exit-code          with diff: exit 1 when anything changed\n"
 "  -h, --help           show this help\n"
 "  --version            show the version\n"
 "\n"
-"Exit status: 0 ok, 1 an assert failed, 2 a usage, syntax, name, unit or runtime error.\n"
+"Exit status: 0 ok, 1 an assert failed (diff --exit-code: a change), 2 a usage, syntax,\n"
+"name, unit or runtime error.\n"
 "Environment: OUTLAY_PATH, a colon-separated list of directories searched by import.\n";
 
 typedef struct options {
@@ -55,6 +57,7 @@ typedef struct options {
     const char *out;
     const char *compare_to;
     const char *svg;
+    int exit_code;          /* diff: exit 1 on a change */
     report_opts_t report;
 } options_t;
 
@@ -87,6 +90,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         if (!strcmp(a, "--version")) { printf("outlay %s\n", PACKAGE_VERSION); return -1; }
         if (!strcmp(a, "--exact")) { o->report.exact = 1; continue; }
         if (!strcmp(a, "--chart")) { o->report.chart = 1; continue; }
+        if (!strcmp(a, "--exit-code")) { o->exit_code = 1; continue; }
         if (TAKE("--set")) { if (!val) return usage_error("%s needs NAME=EXPR", "--set"); o->sets[o->nsets++] = val; continue; }
         if (TAKE("--scenario")) { if (!val) return usage_error("%s needs a name", "--scenario"); o->scenario = val; continue; }
         if (TAKE("--svg")) { if (!val) return usage_error("%s needs a file name", "--svg"); o->svg = val; continue; }
@@ -102,7 +106,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         }
         #undef TAKE
         if (a[0] == '-' && a[1] && !(o->command && !strcmp(o->command, "eval") && o->ninputs == 0)) {
-            static const char *known[] = { "--help", "--version", "--exact", "--chart", "--set", "--scenario",
+            static const char *known[] = { "--help", "--version", "--exact", "--chart", "--exit-code", "--set", "--scenario",
                                            "--svg", "--compare-to", "--out", "--format" };
             const char *best = NULL;
             size_t best_d = 3, len = strcspn(a, "=");
@@ -234,11 +238,22 @@ static int ends_with(const char *s, const char *suffix)
     return a >= b && !strcmp(s + a - b, suffix);
 }
 
+/* A saved report, by its name or (whatever it is called) by its first character. */
+static int is_json_report(const char *path)
+{
+    if (ends_with(path, ".json")) return 1;
+    FILE *f = fopen(path, "rb");
+    int c = ' ';
+    while (f && (c = fgetc(f)) != EOF && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {}
+    if (f) fclose(f);
+    return c == '{';
+}
+
 /* One side of a diff: a saved JSON report, or a program run now. */
 static int diff_side(const options_t *o, const char *path, diff_side_t *side)
 {
     diag_t *err = NULL;
-    if (ends_with(path, ".json")) {
+    if (is_json_report(path)) {
         const char *why = NULL;
         source_t *src = source_from_file(path, &why);
         if (!src) { fprintf(stderr, "outlay: error: cannot read %s: %s\n", path, why); return 0; }
@@ -258,16 +273,39 @@ static int diff_side(const options_t *o, const char *path, diff_side_t *side)
     return ok;
 }
 
+/* Units of one dimension compare across a diff: 100 GB before, 0.1 TB now is no change. */
+static int unit_ratio(void *ctx, const char *from, const char *to, mpq_t factor)
+{
+    eval_t *e = ctx;
+    char *text = malloc(strlen(from) + strlen(to) + 16);
+    if (!text) return 0;
+    sprintf(text, "(1 %s) / (1 %s)", from, to);
+    diag_t *err = NULL;
+    value_t *v = eval_expression(e, "<unit>", text, &err);
+    free(text);
+    int ok = v && v->kind == V_NUM && dim_is_zero(&v->u.num.dim) && !value_is_approx(v);
+    if (ok) mpq_set(factor, v->u.num.q);
+    value_free(v);
+    diag_free(err);
+    return ok;
+}
+
 static int run_diff(const options_t *o)
 {
     diff_side_t old = {0}, new_ = {0};
     const char *a = o->compare_to ? o->compare_to : o->inputs[0];
     const char *b = o->compare_to ? o->inputs[0] : o->inputs[1];
-    int ok = diff_side(o, a, &old) && diff_side(o, b, &new_) &&
-             diff_write(stdout, &old, &new_, o->report.format == REPORT_JSON ? REPORT_JSON : REPORT_TEXT);
+    diag_t *err = NULL;
+    eval_t *units = eval_new(&err);   /* the prelude's units, to read the unit names of both sides */
+    if (units) eval_default_search_path(units);
+    int changed = 0;
+    int ok = units && !err && diff_side(o, a, &old) && diff_side(o, b, &new_) &&
+             diff_write(stdout, &old, &new_, o->report.format, unit_ratio, units, &changed);
+    if (err) print_diag(err);
+    eval_free(units);
     diff_side_free(&old);
     diff_side_free(&new_);
-    return ok ? EXIT_OK : EXIT_ERROR;
+    return !ok ? EXIT_ERROR : o->exit_code && changed ? EXIT_ASSERT : EXIT_OK;
 }
 
 static int run_explain(const options_t *o)

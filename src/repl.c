@@ -197,15 +197,10 @@ static void command(eval_t *e, char *line, const report_opts_t *opts, int *quit)
         return;
     }
     if (!strcmp(line, ":type")) {
-        char *text = malloc(strlen(arg) + 16);
-        if (!text) return;
-        sprintf(text, "%s", arg);
-        source_t *src = source_from_string("<repl>", text, strlen(text));
-        free(text);
+        if (!*arg) { puts("usage: :type EXPR"); return; }
         diag_t *err = NULL;
-        if (src && eval_load_source(e, src, &err, NULL) && !err) eval_run(e, &err);
-        if (err) { diag_print(stdout, err); diag_free(err); eval_clear_shown(e); return; }
-        value_t *v = eval_last(e);
+        value_t *v = eval_expression(e, "<repl>", arg, &err);
+        if (err) { diag_print(stdout, err); diag_free(err); return; }
         if (v && v->kind == V_NUM) {
             uterm_t t;
             value_display_unit(eval_units(e), v, &t);
@@ -213,7 +208,7 @@ static void command(eval_t *e, char *line, const report_opts_t *opts, int *quit)
             printf("%s (unit %s)\n", d ? d : "?", us && *us ? us : "1");
             free(d); free(us);
         } else if (v) printf("%s\n", value_kind_name(v));
-        eval_clear_shown(e);
+        value_free(v);
         return;
     }
     if (!strcmp(line, ":units")) {

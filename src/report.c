@@ -673,12 +673,26 @@ static void json_value(sbuf_t *b, const units_t *u, const value_t *v, int depth)
     case V_RECORD:
         sb_puts(b, "{\n");
         if (v->u.rec.tag) { json_indent(b, depth + 1); sb_puts(b, "\"type\": "); json_string(b, v->u.rec.tag); sb_puts(b, v->u.rec.n ? ",\n" : "\n"); }
+        /* a table adds each row's key as the text table labels it, so a reader (outlay diff) can pair rows */
+        const value_t *rows = is_tagged(v, "table") ? get(v, "rows") : NULL;
         for (size_t i = 0; i < v->u.rec.n; i++) {
             json_indent(b, depth + 1);
             json_string(b, v->u.rec.keys[i]);
             sb_puts(b, ": ");
             json_value(b, u, v->u.rec.vals[i], depth + 1);
-            sb_puts(b, i + 1 < v->u.rec.n ? ",\n" : "\n");
+            sb_puts(b, i + 1 < v->u.rec.n || rows ? ",\n" : "\n");
+        }
+        if (rows) {
+            json_indent(b, depth + 1);
+            sb_puts(b, "\"keys\": [");
+            for (size_t r = 0; r < rows->u.list.n; r++) {
+                char *key = report_row_key(u, rows->u.list.items[r]);
+                if (r) sb_puts(b, ", ");
+                json_string(b, key ? key : "");
+                if (!key) b->oom = 1;
+                free(key);
+            }
+            sb_puts(b, "]\n");
         }
         json_indent(b, depth);
         sb_puts(b, "}");
@@ -802,64 +816,79 @@ static void write_csv_invoice(sbuf_t *b, const units_t *u, const char *label, co
     }
 }
 
-/* One row per number, so a spreadsheet gets a cell for each: records, lists and
- * tables are flattened under paths (`bill.total`, `xs[0]`, `sweep u[5%].cost`). */
-static void csv_rows(sbuf_t *b, const units_t *u, const char *label, const value_t *v)
+char *report_row_key(const units_t *u, const value_t *row)
 {
-    if (v->kind == V_NUM) {
-        csv_field(b, label);
-        sb_add(b, ",", 1);
-        mpq_t m;
-        mpq_init(m);
-        value_magnitude(u, v, m);
-        sbuf_t rb = {0};
-        write_number_min(&rb, m, 0, 0, is_money(u, v) ? 2 : 0);
-        char *r = sb_take(&rb), *x = report_fraction(m);
-        csv_field(b, r ? r : "");
-        sb_add(b, ",", 1);
-        csv_field(b, x ? x : "");
-        sb_add(b, ",", 1);
-        free(r); free(x);
-        mpq_clear(m);
-        csv_unit(b, u, v);
-        sb_add(b, "\n", 1);
-        return;
-    }
+    return row->kind == V_LIST && row->u.list.n ? report_value_text(u, row->u.list.items[0], 0) : strdup("");
+}
+
+int report_each_leaf(const units_t *u, const char *label, const value_t *v, report_leaf_fn fn, void *ctx)
+{
     if (is_tagged(v, "invoice")) {   /* an invoice inside a table or record: its total */
         char *path = diag_format("%s.total", label);
-        if (path && get(v, "total")) csv_rows(b, u, path, get(v, "total")); else b->oom = 1;
+        int ok = path && get(v, "total") && report_each_leaf(u, path, get(v, "total"), fn, ctx);
         free(path);
-        return;
+        return ok;
     }
     const value_t *header = is_tagged(v, "table") ? get(v, "header") : NULL, *rows = header ? get(v, "rows") : NULL;
     if (rows) {
         for (size_t r = 0; r < rows->u.list.n; r++) {
             const value_t *row = rows->u.list.items[r];
-            char *key = row->u.list.n ? report_value_text(u, row->u.list.items[0], 0) : NULL;
-            for (size_t c = 1; c < row->u.list.n && c < header->u.list.n; c++) {
-                char *path = diag_format("%s[%s].%s", label, key ? key : "", header->u.list.items[c]->u.s);
-                if (path) csv_rows(b, u, path, row->u.list.items[c]); else b->oom = 1;
+            char *key = report_row_key(u, row);
+            for (size_t c = 1; key && c < row->u.list.n && c < header->u.list.n; c++) {
+                char *path = diag_format("%s[%s].%s", label, key, header->u.list.items[c]->u.s);
+                int ok = path && report_each_leaf(u, path, row->u.list.items[c], fn, ctx);
                 free(path);
+                if (!ok) { free(key); return 0; }
             }
+            if (!key) return 0;
             free(key);
         }
-        return;
+        return 1;
     }
     if (v->kind == V_RECORD || v->kind == V_LIST) {
         size_t count = v->kind == V_RECORD ? v->u.rec.n : v->u.list.n;
         for (size_t i = 0; i < count; i++) {
             char *path = v->kind == V_RECORD ? diag_format("%s.%s", label, v->u.rec.keys[i]) : diag_format("%s[%zu]", label, i);
-            if (path) csv_rows(b, u, path, v->kind == V_RECORD ? v->u.rec.vals[i] : v->u.list.items[i]); else b->oom = 1;
+            int ok = path && report_each_leaf(u, path, v->kind == V_RECORD ? v->u.rec.vals[i] : v->u.list.items[i], fn, ctx);
             free(path);
+            if (!ok) return 0;
         }
-        return;
+        return 1;
     }
+    fn(ctx, label, v);
+    return 1;
+}
+
+struct csv_ctx { sbuf_t *b; const units_t *u; };
+
+/* One row per number, so a spreadsheet gets a cell for each. */
+static void csv_row(void *ctx, const char *label, const value_t *v)
+{
+    struct csv_ctx *c = ctx;
+    sbuf_t *b = c->b;
     csv_field(b, label);
     sb_add(b, ",", 1);
-    char *t = report_value_text(u, v, 1);
-    csv_field(b, t ? t : "");
-    sb_puts(b, ",,\n");
-    free(t);
+    if (v->kind != V_NUM) {
+        char *t = report_value_text(c->u, v, 1);
+        csv_field(b, t ? t : "");
+        sb_puts(b, ",,\n");
+        free(t);
+        return;
+    }
+    mpq_t m;
+    mpq_init(m);
+    value_magnitude(c->u, v, m);
+    sbuf_t rb = {0};
+    write_number_min(&rb, m, 0, 0, is_money(c->u, v) ? 2 : 0);
+    char *r = sb_take(&rb), *x = report_fraction(m);
+    csv_field(b, r ? r : "");
+    sb_add(b, ",", 1);
+    csv_field(b, x ? x : "");
+    sb_add(b, ",", 1);
+    free(r); free(x);
+    mpq_clear(m);
+    csv_unit(b, c->u, v);
+    sb_add(b, "\n", 1);
 }
 
 size_t report_csv_left_out(eval_t *e)
@@ -885,7 +914,9 @@ static void write_csv(sbuf_t *b, eval_t *e)
         return;
     }
     sb_puts(b, "label,value,exact,unit\n");
-    for (size_t i = 0; i < n; i++) csv_rows(b, u, eval_shown(e, i)->label, eval_shown(e, i)->value);
+    struct csv_ctx c = { b, u };
+    for (size_t i = 0; i < n; i++)
+        if (!report_each_leaf(u, eval_shown(e, i)->label, eval_shown(e, i)->value, csv_row, &c)) b->oom = 1;
 }
 
 /* ---------- text ---------- */

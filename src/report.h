@@ -28,6 +28,14 @@ char *report_fraction(const mpq_t q);
 /* s as a JSON string literal, quotes included. */
 void report_json_escape(FILE *out, const char *s);
 
+/* The text a compare or sweep row is known by: its first cell as the text table shows it. */
+char *report_row_key(const units_t *u, const value_t *row);
+/* Walks v down to its leaves, naming each by a path from label: `bill.total` (an invoice
+ * by its total), `xs[0]`, a record's `r.field`, a table's `sweep u[5%].cost`. Returns 0
+ * when out of memory. */
+typedef void (*report_leaf_fn)(void *ctx, const char *path, const value_t *leaf);
+int report_each_leaf(const units_t *u, const char *label, const value_t *v, report_leaf_fn fn, void *ctx);
+
 /* CSV lists invoice lines when any invoice was shown: how many other results that
  * leaves out (0 when none are). */
 size_t report_csv_left_out(eval_t *e);

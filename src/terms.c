@@ -3,6 +3,7 @@
  * line at fault. The engine (contract.c) itself never sees syntax. */
 #include "interp.h"
 #include "contract.h"
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -472,9 +473,12 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
     if (!contract_periods(co->c, &periods, &np, &err)) return eval_fail_with(e, &call->loc, err);
     size_t ns = co->c->nskus;
     /* the engine's work, in the evaluator's steps: commitments and fees are summed day by
-     * day, SKUs priced per period (a sweep over a long contract re-prices it each time) */
+     * day, SKUs priced per period (a sweep over a long contract re-prices it each time);
+     * figures of hundreds of digits make every sum slower in proportion */
     long days = co->c->end - co->c->start;
-    if (!eval_charge(e, 5 * (days * (long)(co->c->ncommits + co->c->nfees) + (long)(np * (ns + 1))), &call->loc)) {
+    long weight = 1 + (long)(contract_words(co->c) / 64);
+    long base = 5 * (days * (long)(co->c->ncommits + co->c->nfees) + (long)(np * (ns + 1)));
+    if (!eval_charge(e, weight > LONG_MAX / 2 / (base + 1) ? LONG_MAX / 2 : weight * base, &call->loc)) {
         contract_periods_free(periods, np);
         return NULL;
     }

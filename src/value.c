@@ -2,15 +2,18 @@
 #include "value.h"
 #include "diag.h"
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 static value_t *alloc_value(value_kind kind)
 {
     value_t *v = calloc(1, sizeof *v);
-    if (v) { v->kind = kind; v->refs = 1; }
+    if (v) { v->kind = kind; v->refs = 1; v->size = 1; }
     return v;
 }
+
+static size_t size_add(size_t a, size_t b) { return a > SIZE_MAX / 2 - b ? SIZE_MAX / 2 : a + b; }
 
 value_t *value_ref(value_t *v) { if (v) v->refs++; return v; }
 
@@ -85,12 +88,23 @@ value_t *value_list(value_t **items, size_t n)
     if (!v) { for (size_t i = 0; i < n; i++) value_free(items[i]); free(items); return NULL; }
     v->u.list.items = items;
     v->u.list.n = n;
-    for (size_t i = 0; i < n; i++) if (items[i]->depth >= v->depth) v->depth = items[i]->depth + 1;
+    for (size_t i = 0; i < n; i++) {
+        if (items[i]->depth >= v->depth) v->depth = items[i]->depth + 1;
+        v->size = size_add(v->size, items[i]->size);
+    }
     if (!v->depth) v->depth = 1;
     return v;
 }
 
 int value_too_deep(const value_t *v) { return v->depth > VALUE_MAX_DEPTH; }
+int value_too_large(const value_t *v) { return v->size > VALUE_MAX_SIZE; }
+
+size_t value_work(const value_t *v)
+{
+    if (v->kind != V_NUM) return v->size - 1;
+    size_t limbs = mpz_size(mpq_numref(v->u.num.q)) + mpz_size(mpq_denref(v->u.num.q));
+    return limbs > 32 ? limbs : 0;   /* everyday numbers cost one step */
+}
 
 void value_mark_approx(value_t *v)
 {
@@ -121,6 +135,7 @@ int value_record_set(value_t *rec, const char *key, value_t *val)
     if (!val) return 0;
     for (size_t i = 0; i < rec->u.rec.n; i++)
         if (!strcmp(rec->u.rec.keys[i], key)) {
+            rec->size = size_add(rec->size - rec->u.rec.vals[i]->size, val->size);
             value_free(rec->u.rec.vals[i]);
             rec->u.rec.vals[i] = val;
             if (val->depth >= rec->depth) rec->depth = val->depth + 1;
@@ -136,6 +151,7 @@ int value_record_set(value_t *rec, const char *key, value_t *val)
     rec->u.rec.keys[n - 1] = dup;
     rec->u.rec.vals[n - 1] = val;
     rec->u.rec.n = n;
+    rec->size = size_add(rec->size, val->size);
     if (val->depth >= rec->depth) rec->depth = val->depth + 1;
     return 1;
 }
@@ -368,6 +384,7 @@ int value_compare(const units_t *u, const value_t *a, const value_t *b, int *out
 
 int value_equal(const units_t *u, const value_t *a, const value_t *b, int *out, char **err)
 {
+    if (a == b) { *out = 1; return 1; }   /* a list shared many times over is compared once */
     if (a->kind != b->kind) { *out = 0; return 1; }
     switch (a->kind) {
     case V_NUM:
@@ -388,7 +405,8 @@ int value_equal(const units_t *u, const value_t *a, const value_t *b, int *out, 
     case V_RECORD:
         if (a->u.rec.n != b->u.rec.n) { *out = 0; return 1; }
         for (size_t i = 0; i < a->u.rec.n; i++) {
-            value_t *o = value_record_get(b, a->u.rec.keys[i]);
+            /* fields usually come in the same order: look them up only when they do not */
+            value_t *o = !strcmp(a->u.rec.keys[i], b->u.rec.keys[i]) ? b->u.rec.vals[i] : value_record_get(b, a->u.rec.keys[i]);
             if (!o) { *out = 0; return 1; }
             if (!value_equal(u, a->u.rec.vals[i], o, out, err)) return 0;
             if (!*out) return 1;

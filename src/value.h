@@ -22,12 +22,13 @@ typedef struct value_object_type {
 } value_object_type_t;
 
 /* Lists and records nest at most this deep: printing, comparing and freeing recurse. */
-enum { VALUE_MAX_DEPTH = 1000 };
+enum { VALUE_MAX_DEPTH = 1000, VALUE_MAX_SIZE = 5000000 };
 
 struct value {
     value_kind kind;
     int refs;
     int depth;                   /* 0, or 1 + the deepest list or record inside */
+    size_t size;                 /* values inside, this one included (saturating) */
     union {
         struct { mpq_t q; dim_t dim; uterm_t disp; int approx; } num;
         int b;
@@ -60,6 +61,11 @@ void value_mark_approx(value_t *v);
 int value_is_approx(const value_t *v);
 /* Whether v nests lists and records deeper than VALUE_MAX_DEPTH. */
 int value_too_deep(const value_t *v);
+/* Whether v holds more than VALUE_MAX_SIZE values (a list of lists shared many times over). */
+int value_too_large(const value_t *v);
+/* Roughly what an operation on v costs, in evaluation steps beyond the first: the values
+ * inside a list or record, the machine words of a large number. */
+size_t value_work(const value_t *v);
 value_t *value_object(const value_object_type_t *type, void *p);
 
 const char *value_kind_name(const value_t *v);

@@ -113,7 +113,9 @@ UTEST(lexer, strings)
 UTEST(lexer, unexpected_characters)
 {
     fails_at("x = 1\ny = 2 @ 3", 2, 7, "unexpected character '@'");
-    fails_at("x = $5", 1, 5, "unexpected character '$'");
+    fails_at("x = $5", 1, 5, "currency symbol");
+    fails_at("x = 5 \xe2\x82\xac", 1, 7, "currency symbol");   /* 5 € */
+    fails_at("x = 5 @", 1, 7, "unexpected character '@'");
     fails_at("x = \xff", 1, 5, "unexpected byte 0xff");
     fails_at("x = 1;", 1, 6, "unexpected character ';'");
 }
