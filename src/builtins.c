@@ -115,7 +115,11 @@ static value_t *b_len(units_t *u, value_t **a, size_t n, char **err)
 {
     (void)u; (void)n;
     if (a[0]->kind == V_LIST) return value_num_si((long)a[0]->u.list.n);
-    if (a[0]->kind == V_STR) return value_num_si((long)strlen(a[0]->u.s));
+    if (a[0]->kind == V_STR) {   /* characters: sources are UTF-8, so count the bytes that start one */
+        long chars = 0;
+        for (const unsigned char *p = (const unsigned char *)a[0]->u.s; *p; p++) chars += (*p & 0xc0) != 0x80;
+        return value_num_si(chars);
+    }
     if (a[0]->kind == V_RECORD) return value_num_si((long)a[0]->u.rec.n);
     *err = diag_format("len() needs a list, string or record, not a %s", value_kind_name(a[0]));
     return NULL;

@@ -58,6 +58,8 @@ typedef struct options {
     const char *compare_to;
     const char *svg;
     int exit_code;          /* diff: exit 1 on a change */
+    const char *given[16];  /* the options used, to check they apply to the command */
+    size_t ngiven;
     report_opts_t report;
 } options_t;
 
@@ -67,6 +69,34 @@ static int usage_error(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\nTry 'outlay --help'.\n");
     return EXIT_ERROR;
+}
+
+static int given(options_t *o, const char *flag)
+{
+    if (o->ngiven < sizeof o->given / sizeof o->given[0]) o->given[o->ngiven++] = flag;
+    return 1;
+}
+
+/* The options each command uses; any other is a mistake worth saying, not ignoring. */
+static const char *misplaced_option(const options_t *o)
+{
+    static const struct { const char *command, *takes; } use[] = {
+        { "run", " --set --scenario --format --exact --chart --out --svg " },
+        { "eval", " --set --format --exact --chart --out " },
+        { "check", " --set --scenario " },
+        { "diff", " --set --scenario --format --compare-to --exit-code " },
+        { "explain", " --set --scenario " },
+        { "repl", " --set --scenario --format --exact --chart --out --svg " },   /* a program on stdin is run */
+    };
+    for (size_t c = 0; c < sizeof use / sizeof use[0]; c++) {
+        if (strcmp(use[c].command, o->command)) continue;
+        for (size_t i = 0; i < o->ngiven; i++) {
+            char word[32];
+            snprintf(word, sizeof word, " %s ", o->given[i]);
+            if (!strstr(use[c].takes, word)) return o->given[i];
+        }
+    }
+    return NULL;
 }
 
 static int parse_args(int argc, char **argv, options_t *o)
@@ -84,13 +114,13 @@ static int parse_args(int argc, char **argv, options_t *o)
         const char *val = NULL;
         if (options_done) { o->inputs[o->ninputs++] = a; continue; }
         if (!strcmp(a, "--")) { options_done = 1; continue; }
-        #define TAKE(flag) (!strcmp(a, flag) ? (i + 1 < argc ? (val = argv[++i]) : (val = NULL, (const char *)1)) : \
-                            !strncmp(a, flag "=", strlen(flag) + 1) ? (val = a + strlen(flag) + 1) : NULL)
+        #define TAKE(flag) ((!strcmp(a, flag) ? (i + 1 < argc ? (val = argv[++i]) : (val = NULL, (const char *)1)) : \
+                             !strncmp(a, flag "=", strlen(flag) + 1) ? (val = a + strlen(flag) + 1) : NULL) && given(o, flag))
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(usage_text, stdout); return -1; }
         if (!strcmp(a, "--version")) { printf("outlay %s\n", PACKAGE_VERSION); return -1; }
-        if (!strcmp(a, "--exact")) { o->report.exact = 1; continue; }
-        if (!strcmp(a, "--chart")) { o->report.chart = 1; continue; }
-        if (!strcmp(a, "--exit-code")) { o->exit_code = 1; continue; }
+        if (!strcmp(a, "--exact") && given(o, a)) { o->report.exact = 1; continue; }
+        if (!strcmp(a, "--chart") && given(o, a)) { o->report.chart = 1; continue; }
+        if (!strcmp(a, "--exit-code") && given(o, a)) { o->exit_code = 1; continue; }
         if (TAKE("--set")) { if (!val) return usage_error("%s needs NAME=EXPR", "--set"); o->sets[o->nsets++] = val; continue; }
         if (TAKE("--scenario")) { if (!val) return usage_error("%s needs a name", "--scenario"); o->scenario = val; continue; }
         if (TAKE("--svg")) { if (!val) return usage_error("%s needs a file name", "--svg"); o->svg = val; continue; }
@@ -125,6 +155,11 @@ static int parse_args(int argc, char **argv, options_t *o)
         o->inputs[o->ninputs++] = a;
     }
     if (!o->command) o->command = o->ninputs ? "run" : "repl";
+    const char *misplaced = misplaced_option(o);
+    if (misplaced) {
+        fprintf(stderr, "outlay: %s does not apply to %s\nTry 'outlay --help'.\n", misplaced, o->command);
+        return EXIT_ERROR;
+    }
     if (!strcmp(o->command, "eval") && o->ninputs != 1) return usage_error("%s", "eval takes one expression (quote it)");
     if (!strcmp(o->command, "run") && o->ninputs != 1) return usage_error("%s", o->ninputs ? "run takes one file" : "run needs a file");
     if (!strcmp(o->command, "check") && o->ninputs == 0) return usage_error("%s", "check needs at least one file");
@@ -190,6 +225,11 @@ static int write_svg(FILE *out, eval_t *e, const options_t *o)
 static int write_report(eval_t *e, const options_t *o, const diag_t *error)
 {
     int ok = 1, failed = error != NULL;
+    if (o->svg && !failed && !chart_available(e)) {
+        /* a usage mistake: nothing is written, as for any other error */
+        fprintf(stderr, "outlay: error: --svg: the program shows no invoice or sweep to draw\n");
+        return 0;
+    }
     report_opts_t ro = o->report;
     ro.error = error;
     if (!o->out) { ok = report_write(stdout, e, &ro); ok = fflush(stdout) == 0 && ok; }
@@ -198,10 +238,7 @@ static int write_report(eval_t *e, const options_t *o, const diag_t *error)
     if (left_out)
         fprintf(stderr, "outlay: note: the CSV lists invoice lines only; %zu other result%s left out (--format json has everything)\n",
                 left_out, left_out == 1 ? " is" : "s are");
-    if (o->svg && !failed) {
-        if (!chart_available(e)) { fprintf(stderr, "outlay: error: --svg: the program shows no invoice or sweep to draw\n"); ok = 0; }
-        else ok = write_atomically(o->svg, write_svg, e, o) && ok;
-    }
+    if (o->svg && !failed) ok = write_atomically(o->svg, write_svg, e, o) && ok;
     return ok;
 }
 

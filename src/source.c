@@ -88,3 +88,22 @@ const char *source_line(const source_t *cs, int line, size_t *len)
     if (*len && p[*len - 1] == '\r') (*len)--;
     return p;
 }
+
+size_t source_invalid_utf8(const source_t *s, int *line, int *col)
+{
+    const unsigned char *t = (const unsigned char *)s->text;
+    *line = *col = 1;
+    for (size_t i = 0; i < s->len; ) {
+        unsigned char c = t[i];
+        size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        int ok = n > 0 && i + n <= s->len && !(n == 2 && c < 0xc2) && !(n == 4 && c > 0xf4);
+        for (size_t k = 1; ok && k < n; k++) ok = (t[i + k] & 0xc0) == 0x80;
+        /* no overlong forms, surrogates or code points past U+10FFFF */
+        if (ok && n == 3) ok = !(c == 0xe0 && t[i + 1] < 0xa0) && !(c == 0xed && t[i + 1] >= 0xa0);
+        if (ok && n == 4) ok = !(c == 0xf0 && t[i + 1] < 0x90) && !(c == 0xf4 && t[i + 1] >= 0x90);
+        if (!ok) return i;
+        if (c == '\n') { (*line)++; *col = 1; } else *col += (int)n;
+        i += n;
+    }
+    return (size_t)-1;
+}

@@ -24,6 +24,9 @@ source_t *source_from_string(const char *name, const char *text, size_t len);
 /* Reads a file; returns NULL and sets *why (static text) when it cannot. */
 source_t *source_from_file(const char *path, const char **why);
 void source_free_all(void);
+/* Where the text stops being UTF-8 (an offset), or (size_t)-1 when it all is; with
+ * *line and *col (1-based, in bytes) of that place. */
+size_t source_invalid_utf8(const source_t *s, int *line, int *col);
 /* The text of line `line` (1-based) without its newline. */
 const char *source_line(const source_t *s, int line, size_t *len);
 #endif

@@ -116,7 +116,11 @@ UTEST(lexer, unexpected_characters)
     fails_at("x = $5", 1, 5, "currency symbol");
     fails_at("x = 5 \xe2\x82\xac", 1, 7, "currency symbol");   /* 5 € */
     fails_at("x = 5 @", 1, 7, "unexpected character '@'");
-    fails_at("x = \xff", 1, 5, "unexpected byte 0xff");
+    fails_at("x = \xff", 1, 5, "not UTF-8 text (byte 0xff)");
+    fails_at("# caf\xe9\nx = 1", 1, 6, "not UTF-8 text (byte 0xe9)");        /* Latin-1 in a comment */
+    fails_at("x = \"\xc0\xaf\"", 1, 6, "not UTF-8 text (byte 0xc0)");      /* an overlong '/' */
+    fails_at("x = \"\xed\xa0\x80\"", 1, 6, "not UTF-8 text (byte 0xed)");  /* a surrogate */
+    fails_at("x = 1 \xe2\x88\x9e", 1, 7, "unexpected byte 0xe2");         /* valid UTF-8 (an infinity sign), not a token */
     fails_at("x = 1;", 1, 6, "unexpected character ';'");
 }
 
