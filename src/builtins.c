@@ -183,8 +183,8 @@ static value_t *b_add_months(units_t *u, value_t **a, size_t n, char **err)
         *err = diag_format("add_months(date, n) needs a date and a whole number of months");
         return NULL;
     }
-    date_t d = k < -120000 || k > 120000 ? DATES_MAX_DAYS + 1 : dates_add_months(a[0]->u.date, k);
-    if (labs(d) > DATES_MAX_DAYS) { *err = diag_format(DATES_RANGE_ERROR); return NULL; }
+    date_t d = k < -120000 || k > 120000 ? DATES_LAST + 1 : dates_add_months(a[0]->u.date, k);
+    if (!dates_in_range(d)) { *err = diag_format(DATES_RANGE_ERROR); return NULL; }
     return value_date(d);
 }
 

@@ -4,9 +4,12 @@
 
 typedef long date_t;
 
-/* Dates stay within about 10,000 years of 1970, so their arithmetic cannot overflow. */
-#define DATES_MAX_DAYS 3650000L
-#define DATES_RANGE_ERROR "date out of range (dates are limited to about 10,000 years from 1970)"
+/* Dates are those YYYY-MM-DD can write, 0000-01-01 to 9999-12-31, so every date reads
+ * back as it prints and their arithmetic cannot overflow. */
+#define DATES_FIRST (-719528L)
+#define DATES_LAST 2932896L
+#define DATES_RANGE_ERROR "date out of range (dates run from 0000-01-01 to 9999-12-31)"
+static inline int dates_in_range(date_t d) { return d >= DATES_FIRST && d <= DATES_LAST; }
 
 /* Parses YYYY-MM-DD; 0 when the date does not exist. */
 int dates_parse(const char *s, date_t *out);

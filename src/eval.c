@@ -642,6 +642,12 @@ static int exec_stmt(eval_t *e, const node_t *n)
     }
     case S_FN: {
         if (!check_new_name(e, n->text, &n->loc)) return 0;
+        for (const node_t *p = n->list; p; p = p->next)
+            for (const node_t *before = n->list; before != p; before = before->next)
+                if (!strcmp(before->text, p->text)) {
+                    eval_fail(e, &p->loc, DIAG_NAME, "%s() has two parameters named `%s`", n->text, p->text);
+                    return 0;
+                }
         value_t *v = value_object(&function_type, (void *)n);
         return v && global_define(e, n, v);
     }

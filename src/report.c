@@ -355,7 +355,18 @@ static void write_value(sbuf_t *b, const units_t *u, const value_t *v, int exact
     switch (v->kind) {
     case V_NUM: write_quantity(b, u, v, exact, 1); break;
     case V_BOOL: sb_puts(b, v->u.b ? "true" : "false"); break;
-    case V_STR: if (quote) sb_printf(b, "\"%s\"", v->u.s); else sb_puts(b, v->u.s); break;
+    case V_STR:
+        if (!quote) { sb_puts(b, v->u.s); break; }
+        /* inside a list or record, as the literal that would make it */
+        sb_add(b, "\"", 1);
+        for (const char *c = v->u.s; *c; c++) {
+            if (*c == '"' || *c == '\\') { sb_add(b, "\\", 1); sb_add(b, c, 1); }
+            else if (*c == '\n') sb_puts(b, "\\n");
+            else if (*c == '\t') sb_puts(b, "\\t");
+            else sb_add(b, c, 1);
+        }
+        sb_add(b, "\"", 1);
+        break;
     case V_DATE: dates_format(v->u.date, date); sb_puts(b, date); break;
     case V_LIST:
         sb_add(b, "[", 1);
@@ -879,8 +890,10 @@ static void csv_row(void *ctx, const char *label, const value_t *v)
     mpq_init(m);
     value_magnitude(c->u, v, m);
     sbuf_t rb = {0};
+    /* an approximate number has no exact value to give: "~" marks it, as in text */
+    if (v->u.num.approx) sb_add(&rb, "~", 1);
     write_number_min(&rb, m, 0, 0, is_money(c->u, v) ? 2 : 0);
-    char *r = sb_take(&rb), *x = report_fraction(m);
+    char *r = sb_take(&rb), *x = v->u.num.approx ? strdup("") : report_fraction(m);
     csv_field(b, r ? r : "");
     sb_add(b, ",", 1);
     csv_field(b, x ? x : "");

@@ -27,6 +27,16 @@ int scenario_register(eval_t *e, node_t *ast)
     shared_t *sh = e->sh;
     for (node_t *s = ast; s; s = s->next) {
         if (s->kind != S_SCENARIO) continue;
+        if (!strcmp(s->text, "base")) {
+            eval_fail(e, &s->loc, DIAG_NAME, "`base` is the program as written; a scenario needs another name");
+            return 0;
+        }
+        for (const node_t *d = s->list; d; d = d->next)
+            for (const node_t *before = s->list; before != d; before = before->next)
+                if (!strcmp(before->text, d->text)) {
+                    eval_fail(e, &d->loc, DIAG_NAME, "scenario `%s` sets `%s` twice", s->text, d->text);
+                    return 0;
+                }
         size_t i = 0;
         while (i < sh->nscenarios && strcmp(sh->scenarios[i]->text, s->text)) i++;
         if (i < sh->nscenarios) {

@@ -238,7 +238,10 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
             return 0;
         }
         if (cl->text) d->sku = strdup(cl->text);
-        return !cl->b || (d->above = expect_num(e, cl->b, "a spend threshold")) != NULL;
+        if (!cl->b) return 1;
+        if (!(d->above = expect_num(e, cl->b, "a spend threshold"))) return 0;
+        if (mpq_sgn(d->above->u.num.q) < 0) { eval_fail(e, &cl->b->loc, DIAG_RUNTIME, "a spend threshold cannot be negative"); return 0; }
+        return 1;
     }
     case C_ESCALATE:
         if (c->escalate) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "only one escalator per contract"); return 0; }
@@ -300,6 +303,7 @@ static int contract_term(eval_t *e, contract_t *c, value_t *term, const loc_t *l
     int ok = mpz_cmp_ui(mpq_denref(m), 1) == 0 && mpz_sgn(mpq_numref(m)) > 0 && mpz_cmp_ui(mpq_numref(m), 1200) <= 0;
     if (ok) c->end = dates_add_months(c->start, (long)mpz_get_ui(mpq_numref(m)));
     else eval_fail(e, loc, DIAG_RUNTIME, "term must be a whole number of months from 1 to 1200");
+    if (ok && !dates_in_range(c->end)) { eval_fail(e, loc, DIAG_RUNTIME, "the term ends after 9999-12-31"); ok = 0; }
     mpq_clear(m);
     return ok;
 }

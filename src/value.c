@@ -249,8 +249,8 @@ static value_t *date_plus(const units_t *u, date_t d, const value_t *t, int sign
     value_t *r = NULL;
     if (mpz_cmp_ui(mpq_denref(days), 1) != 0)
         *err = diag_format("a date can only move by whole days (use add_months for calendar months)");
-    else if (!mpz_fits_slong_p(mpq_numref(days)) || labs(mpz_get_si(mpq_numref(days))) > DATES_MAX_DAYS ||
-             labs(d + sign * mpz_get_si(mpq_numref(days))) > DATES_MAX_DAYS)
+    else if (!mpz_fits_slong_p(mpq_numref(days)) || labs(mpz_get_si(mpq_numref(days))) > DATES_LAST - DATES_FIRST ||
+             !dates_in_range(d + sign * mpz_get_si(mpq_numref(days))))
         *err = diag_format(DATES_RANGE_ERROR);
     else
         r = value_date(d + sign * mpz_get_si(mpq_numref(days)));
