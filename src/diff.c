@@ -58,41 +58,53 @@ int diff_from_eval(eval_t *e, diff_side_t *out)
 
 /* ---------- a saved report's numbers, named as report_each_leaf names them ---------- */
 
+/* 1 and q for a well-formed "exact" ("p" or "p/q", q > 0), 0 when there is none, -1
+ * when it is malformed (a report edited by hand, or not Outlay's). */
 static int exact_of(const json_t *j, mpq_t q)
 {
     const char *x = json_str(j, "exact");
-    if (!x || mpq_set_str(q, x, 10) != 0 || mpz_sgn(mpq_denref(q)) == 0) return 0;
+    if (!x) return 0;
+    size_t i = x[0] == '-', digits = 0, slash = 0;
+    for (; x[i]; i++) {
+        if (x[i] == '/' && digits && !slash) { slash = i; digits = 0; }
+        else if (x[i] >= '0' && x[i] <= '9') digits++;
+        else return -1;
+    }
+    if (!digits || mpq_set_str(q, x, 10) != 0 || mpz_sgn(mpq_denref(q)) == 0) return -1;
     mpq_canonicalize(q);
     return 1;
 }
 
+/* 1, 0 when out of memory, -1 on a malformed exact value */
 static int json_leaves(diff_side_t *out, const char *label, const json_t *j, mpq_t q)
 {
     if (!j) return 1;
-    if (j->kind == JSON_OBJ && exact_of(j, q)) return add(out, label, q, json_str(j, "unit"));
+    int exact = j->kind == JSON_OBJ ? exact_of(j, q) : 0;
+    if (exact < 0) return -1;
+    if (exact) return add(out, label, q, json_str(j, "unit"));
     const char *type = j->kind == JSON_OBJ ? json_str(j, "type") : NULL;
     int ok = 1;
     char *path = NULL;
     if (type && !strcmp(type, "invoice")) {
-        ok = (path = diag_format("%s.total", label)) && json_leaves(out, path, json_get(j, "total"), q);
+        ok = (path = diag_format("%s.total", label)) ? json_leaves(out, path, json_get(j, "total"), q) : 0;
     } else if (type && !strcmp(type, "table")) {
         const json_t *header = json_get(j, "header"), *rows = json_get(j, "rows"), *keys = json_get(j, "keys");
         if (!header || !rows || !keys || header->kind != JSON_ARR || rows->kind != JSON_ARR || keys->kind != JSON_ARR) return 1;
-        for (size_t r = 0; ok && r < rows->n && r < keys->n; r++) {
+        for (size_t r = 0; ok == 1 && r < rows->n && r < keys->n; r++) {
             const json_t *row = rows->items[r];
-            for (size_t c = 1; ok && row->kind == JSON_ARR && c < row->n && c < header->n; c++) {
+            for (size_t c = 1; ok == 1 && row->kind == JSON_ARR && c < row->n && c < header->n; c++) {
                 free(path);
                 ok = (path = diag_format("%s[%s].%s", label, keys->items[r]->text ? keys->items[r]->text : "",
-                                         header->items[c]->text ? header->items[c]->text : "")) &&
-                     json_leaves(out, path, row->items[c], q);
+                                         header->items[c]->text ? header->items[c]->text : ""))
+                         ? json_leaves(out, path, row->items[c], q) : 0;
             }
         }
     } else if (j->kind == JSON_OBJ || j->kind == JSON_ARR) {
-        for (size_t i = 0; ok && i < j->n; i++) {
+        for (size_t i = 0; ok == 1 && i < j->n; i++) {
             if (j->kind == JSON_OBJ && !strcmp(j->keys[i], "type")) continue;
             free(path);
             path = j->kind == JSON_OBJ ? diag_format("%s.%s", label, j->keys[i]) : diag_format("%s[%zu]", label, i);
-            ok = path && json_leaves(out, path, j->items[i], q);
+            ok = path ? json_leaves(out, path, j->items[i], q) : 0;
         }
     }
     free(path);
@@ -109,15 +121,17 @@ int diff_from_json(const json_t *report, diff_side_t *out, char **err)
     mpq_t q;
     mpq_init(q);
     int ok = 1;
-    for (size_t i = 0; ok && i < results->n; i++) {
+    for (size_t i = 0; ok == 1 && i < results->n; i++) {
         const json_t *r = results->items[i];
         const char *label = json_str(r, "label");
         if (!label) continue;
-        ok = exact_of(r, q) ? add(out, label, q, json_str(r, "unit")) : json_leaves(out, label, json_get(r, "result"), q);
+        int exact = exact_of(r, q);
+        ok = exact < 0 ? -1 : exact ? add(out, label, q, json_str(r, "unit")) : json_leaves(out, label, json_get(r, "result"), q);
+        if (ok < 0) *err = diag_format("result `%s`: an \"exact\" value that is not p or p/q", label);
     }
     mpq_clear(q);
     if (!ok) *err = diag_format("out of memory");
-    return ok;
+    return ok == 1;
 }
 
 /* ---------- the changes ---------- */

@@ -1,6 +1,7 @@
 /* json: recursive-descent JSON reader with a depth limit. */
 #include "json.h"
 #include "diag.h"
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,13 +53,17 @@ static char *string(reader_t *r)
             case 'r': c = '\r'; break;
             case 'b': c = '\b'; break;
             case 'f': c = '\f'; break;
-            case 'u':
-                /* \u00XX only: Outlay writes nothing else */
-                if (r->end - r->p < 4) { free(s); error(r, "short \\u escape"); return NULL; }
+            case 'u': {
+                /* \u0001 to \u001f only: Outlay writes its other characters as UTF-8 */
+                if (r->end - r->p < 4 || r->p[0] != '0' || r->p[1] != '0' || !isxdigit((unsigned char)r->p[2]) ||
+                    !isxdigit((unsigned char)r->p[3])) { free(s); error(r, "unsupported \\u escape"); return NULL; }
                 c = (char)strtol((char[]){ r->p[2], r->p[3], 0 }, NULL, 16);
+                if (!c) { free(s); error(r, "\\u0000 in a string"); return NULL; }
                 r->p += 4;
                 break;
-            default: break;
+            }
+            case '"': case '\\': case '/': break;
+            default: free(s); error(r, "unknown escape"); return NULL;
             }
         }
         if (n + 2 > cap) { char *ns = realloc(s, cap *= 2); if (!ns) { free(s); s = NULL; break; } s = ns; }
