@@ -448,18 +448,22 @@ static void table_write(sbuf_t *b, const table_t *t)
     free(w);
 }
 
-static char *cell_money(const units_t *u, const value_t *v, int exact)
+/* A money cell: cents, or exact; negated for a deduction kept positive in the record. */
+static char *cell_amount(const units_t *u, const value_t *v, int exact, int negate)
 {
     if (!v) return strdup("");
     if (v->kind != V_NUM) return report_value_text(u, v, exact);
     mpq_t m;
     mpq_init(m);
     value_magnitude(u, v, m);
+    if (negate) mpq_neg(m, m);
     /* money columns show cents */
     char *s = exact ? report_number(m, 1, 0) : report_fixed(m, 2, 1, 2);
     mpq_clear(m);
     return s;
 }
+
+static char *cell_money(const units_t *u, const value_t *v, int exact) { return cell_amount(u, v, exact, 0); }
 
 static const value_t *get(const value_t *rec, const char *k) { return rec && rec->kind == V_RECORD ? value_record_get(rec, k) : NULL; }
 
@@ -472,33 +476,44 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
     sb_printf(b, "Invoice: workload %s under contract %s, in %s%s\n", get(inv, "workload")->u.s,
               get(inv, "contract")->u.s, cur ? cur->u.s : "?",
               value_is_approx(get(inv, "total")) ? " (approximate: priced from approximate inputs)" : "");
-    /* a Fees column only for contracts with fees */
-    const value_t *fees = get(inv, "fees");
-    int with_fees = fees && mpq_sgn(fees->u.num.q) != 0;
-    static const char *tail_all[] = { "fees", "discounts", "shortfall", "sla_credit", "pool_draw", "total" };
-    static const char *title_all[] = { "Fees", "Discounts", "Shortfall", "SLA credit", "Credit pool", "Total" };
-    const char *const *tail = tail_all + !with_fees, *const *tail_title = title_all + !with_fees;
-    size_t ntail = 6 - !with_fees;
+    /* Columns after the SKUs: only those with something in them over the term, so each
+     * row reads as a sum; credits are deductions and show negative, as discounts do. */
+    static const struct { const char *field, *title; int negate; } tail_all[] = {
+        { "fees", "Fees", 0 }, { "discounts", "Discounts", 0 }, { "shortfall", "Shortfall", 0 },
+        { "sla_credit", "SLA credit", 1 }, { "pool_draw", "Credit pool", 1 }, { "total", "Total", 0 },
+    };
+    size_t tail[6], ntail = 0;
+    for (size_t k = 0; k < 6; k++) {
+        const value_t *term = get(inv, tail_all[k].field);
+        if (k == 5 || (term && term->kind == V_NUM && mpq_sgn(term->u.num.q))) tail[ntail++] = k;
+    }
     size_t ns = skus->u.list.n, cols = 1 + ns + ntail;
     table_t t;
     if (!table_init(&t, periods->u.list.n + 2, cols)) { b->oom = 1; table_free(&t); return; }
     table_set(&t, 0, 0, strdup("Period"));
     for (size_t s = 0; s < ns; s++) table_set(&t, 0, 1 + s, strdup(skus->u.list.items[s]->u.s));
-    for (size_t k = 0; k < ntail; k++) table_set(&t, 0, 1 + ns + k, strdup(tail_title[k]));
+    for (size_t k = 0; k < ntail; k++) table_set(&t, 0, 1 + ns + k, strdup(tail_all[tail[k]].title));
     for (size_t c = 1; c < cols; c++) t.right[c] = 1;
     for (size_t p = 0; p <= periods->u.list.n; p++) {
         const value_t *per = p < periods->u.list.n ? periods->u.list.items[p] : inv;
         char label[32];
         if (p < periods->u.list.n) {
-            int y, m, d;
-            dates_to_ymd(get(per, "start")->u.date, &y, &m, &d);
-            if (d == 1) snprintf(label, sizeof label, "%04d-%02d", y, m);
-            else dates_format(get(per, "start")->u.date, label);
+            /* a whole calendar month by its name, a part of one by its first and last days */
+            date_t start = get(per, "start")->u.date, last = get(per, "end")->u.date - 1;
+            int y, m, d, ly, lm, ld;
+            dates_to_ymd(start, &y, &m, &d);
+            dates_to_ymd(last, &ly, &lm, &ld);
+            if (d == 1 && ld == dates_days_in_month(ly, lm)) snprintf(label, sizeof label, "%04d-%02d", y, m);
+            else snprintf(label, sizeof label, "%04d-%02d-%02d..%02d", y, m, d, ld);
         } else snprintf(label, sizeof label, "Term");
         table_set(&t, p + 1, 0, strdup(label));
         const value_t *charges = get(per, "charges");
-        for (size_t s = 0; s < ns; s++) table_set(&t, p + 1, 1 + s, cell_money(u, get(charges, skus->u.list.items[s]->u.s), exact));
-        for (size_t k = 0; k < ntail; k++) table_set(&t, p + 1, 1 + ns + k, cell_money(u, get(per, tail[k]), exact));
+        for (size_t s = 0; s < ns; s++) {
+            const value_t *c = get(charges, skus->u.list.items[s]->u.s);
+            table_set(&t, p + 1, 1 + s, c ? cell_money(u, c, exact) : strdup(exact ? "0" : "0.00"));   /* unused: nothing charged */
+        }
+        for (size_t k = 0; k < ntail; k++)
+            table_set(&t, p + 1, 1 + ns + k, cell_amount(u, get(per, tail_all[tail[k]].field), exact, tail_all[tail[k]].negate));
     }
     table_write(b, &t);
     table_free(&t);

@@ -25,7 +25,8 @@ It has four parts:
      reads `40%`, with no space.
    - money(q)            an invoice table cell: two decimals, half-even, grouped.
 2. Golden-output readers: number() and value() parse what Outlay prints, read_shown() the
-   `label = value` lines of a .out, read_invoice() its invoice table and rate lines. What they
+   `label = value` lines of a .out, read_invoice() its invoice table and rate lines, and
+   invoice_display() turns rows of amounts into the columns and signs the table shows. What they
    read keeps its text, and the Checker verifies that text against the display rules as well as
    the value.
 3. Exact arithmetic of billing: round_to, dates (D, add_months, periods, hours, month_share), usd.
@@ -273,7 +274,7 @@ def read_invoice(name, nth=0):
     cols = re.split(r'\s{2,}', lines[i].strip())
     rows, rates = {}, {}
     i += 1
-    while i < len(lines) and re.match(r'(\d{4}-\d\d(-\d\d)?|Term) ', lines[i]):
+    while i < len(lines) and re.match(r'(\d{4}-\d\d(-\d\d\.\.\d\d)?|Term) ', lines[i]):
         cells = lines[i].split()
         rows[cells[0]] = {c: Cell(x, exact) for c, x in zip(cols[1:], cells[1:])}
         i += 1
@@ -286,6 +287,24 @@ def read_invoice(name, nth=0):
         rates[m[1]] = (value(m[2], exact), value(m[3], exact) if m[3] else None)
         i += 1
     return rows, rates
+
+
+# The columns after the SKUs, in order; credits are positive in the invoice record but
+# shown as the deductions they are.
+TAIL_COLUMNS = ('Fees', 'Discounts', 'Shortfall', 'SLA credit', 'Credit pool')
+SHOWN_NEGATIVE = ('SLA credit', 'Credit pool')
+
+
+def invoice_display(rows):
+    """Rows as the invoice table shows them, from rows of amounts as the record keeps them
+    ({period or 'Term': {column: amount}}, credits positive): the Fees, Discounts,
+    Shortfall, SLA credit and Credit pool columns only when not zero over the term, and
+    the credits negative."""
+    term = rows['Term']
+    shown = [c for c in TAIL_COLUMNS if term.get(c, 0) != 0]
+    return {key: {c: (-v if c in SHOWN_NEGATIVE else v) for c, v in cols.items()
+                  if c not in TAIL_COLUMNS or c in shown}
+            for key, cols in rows.items()}
 
 
 def text_errors(got, want):

@@ -70,13 +70,13 @@ rows = [l.split() for l in lines if re.match(r"^\d{4}-\d{2}\s", l)]
 if len(rows) != 3:
     failures.append("invoice has %d rows, expected 3" % len(rows))
 for (day, charge, total), cells in zip(periods, rows):
-    want = ["%04d-%02d" % (day.year, day.month), money(charge), "0.00", "0.00", "0.00", "0.00", money(total)]
+    want = ["%04d-%02d" % (day.year, day.month), money(charge), money(total)]   # no discounts, shortfall or credits: those columns are left out
     if cells != want:
         failures.append("invoice row %s: got %s, expected %s" % (want[0], cells, want))
 term_charge = sum(c for _, c, _ in periods)
 term_total = sum(t for _, _, t in periods)
 term = [l.split() for l in lines if l.startswith("Term ")]
-want = ["Term", money(term_charge), "0.00", "0.00", "0.00", "0.00", money(term_total)]
+want = ["Term", money(term_charge), money(term_total)]
 if term != [want]:
     failures.append("invoice term row: got %s, expected %s" % (term, want))
 allin = [re.match(r"^gpu_hour: 2 USD/\(gpu\*hour\) average, (%s) USD/\(gpu\*hour\) all-in" % NUM, l) for l in lines]

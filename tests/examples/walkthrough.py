@@ -16,7 +16,7 @@ from datetime import date
 from fractions import Fraction as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from outlay_check import add_months, check, failures, finish, money, read_invoice, round_to  # noqa: E402
+from outlay_check import add_months, check, failures, finish, invoice_display, money, read_invoice, round_to  # noqa: E402
 
 ISSUE_TOTALS = {  # as printed in the issue, USD
     "2026-12": "870,000,000.00", "2027-01": "920,000,000.00", "2027-02": "920,000,000.00",
@@ -73,6 +73,7 @@ for i in range(15):
     check(money(total) == ISSUE_TOTALS[key], "%s: computed %s, the issue says %s" % (key, money(total), ISSUE_TOTALS[key]))
 check(money(term["Total"]) == ISSUE_TERM, "term: computed %s, the issue says %s" % (money(term["Total"]), ISSUE_TERM))
 rows["Term"] = term
+rows = invoice_display(rows)
 
 shown, _ = read_invoice("example_walkthrough")
 for key, want in rows.items():

@@ -11,7 +11,7 @@ import sys
 from fractions import Fraction as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from outlay_check import Checker, D, add_months, periods, read_invoice, read_shown, round_to, usd  # noqa: E402
+from outlay_check import Checker, D, add_months, periods, invoice_display, read_invoice, read_shown, round_to, usd  # noqa: E402
 
 
 COMMITS = [  # (USD per month, from, until) in contract order
@@ -52,6 +52,7 @@ def expected():
 
 c = Checker('pricing_commit_ramp')
 rows, rates, shown = expected()
+rows = invoice_display(rows)
 got_rows, got_rates = read_invoice('pricing_commit_ramp')
 for label, cols in rows.items():
     for col, v in cols.items():
