@@ -203,16 +203,19 @@ static long leading_zeros(const mpq_t q)
 }
 
 /* 1.23457e-20: six significant digits */
-static void write_scientific(sbuf_t *b, const mpq_t q, long zeros)
+/* q as m x 10^e with 1 <= |m| < 10 (six significant digits): 1.42857e-16, 3.7908e25 */
+static void write_scientific(sbuf_t *b, const mpq_t q, long e)
 {
     mpq_t m;
     mpq_init(m);
-    mpz_ui_pow_ui(mpq_numref(m), 10, (unsigned long)zeros + 1);
-    mpz_mul(mpq_numref(m), mpq_numref(m), mpq_numref(q));
-    mpz_set(mpq_denref(m), mpq_denref(q));
+    mpz_t p10;
+    mpz_init(p10);
+    mpz_ui_pow_ui(p10, 10, (unsigned long)labs(e));
+    mpq_set(m, q);
+    if (e < 0) mpz_mul(mpq_numref(m), mpq_numref(m), p10); else mpz_mul(mpq_denref(m), mpq_denref(m), p10);
+    mpz_clear(p10);
     mpq_canonicalize(m);
     char *digits = report_fixed(m, 5, 0, 0);
-    long e = -(zeros + 1);
     if (digits && (!strcmp(digits, "10") || !strcmp(digits, "-10"))) { free(digits); digits = strdup(mpq_sgn(q) < 0 ? "-1" : "1"); e++; }
     sb_printf(b, "%se%ld", digits ? digits : "?", e);
     free(digits);
@@ -245,6 +248,8 @@ static void write_number_min(sbuf_t *b, const mpq_t q, int exact, int grouped, l
             mpz_ui_pow_ui(p10, 10, (unsigned long)(int_digits - 1));
             if (mpz_cmp(ip, p10) < 0) int_digits--;
             mpz_clear(p10);
+            /* from a quintillion (10^18) up, grouped digits stop being readable: 3.7908e25 */
+            if (int_digits > 18) { mpz_clear(ip); write_scientific(b, q, int_digits - 1); return; }
             frac = int_digits >= 4 ? 2 : 6 - int_digits;
             if (places >= 0 && places <= 6 && int_digits < 4) frac = places;
         } else if (places >= 0 && places <= 6) {
@@ -252,7 +257,7 @@ static void write_number_min(sbuf_t *b, const mpq_t q, int exact, int grouped, l
         } else {
             /* leading zeros after the point; a tiny number reads in scientific notation */
             long zeros = leading_zeros(q);
-            if (zeros >= 15 && mpq_sgn(q)) { mpz_clear(ip); write_scientific(b, q, zeros); return; }
+            if (zeros >= 15 && mpq_sgn(q)) { mpz_clear(ip); write_scientific(b, q, -(zeros + 1)); return; }
             frac = zeros + 6;
         }
         mpz_clear(ip);

@@ -15,7 +15,8 @@ It has four parts:
    - readable(q, unit)   the number in readable output (the default): rounded half-even to two
      decimals from 1,000 up, below that a decimal of at most six places is shown exactly and
      any other value to six significant digits (0.000123457 for a value under one), trailing
-     zeros dropped when the value was rounded; plain money (one currency,
+     zeros dropped when the value was rounded; from 10^18 up and below 10^-15, scientific
+     notation with six significant digits (3.7908e25); plain money (one currency,
      such as USD) shows at least two decimals when it is not whole (7.40 USD, 431,342.40 USD);
      thousands are grouped with commas.
    - exact_text(q)       the number under --exact: every digit of a finite decimal, a repeating
@@ -89,6 +90,15 @@ def _fixed(n, frac, grouped, keep):
     return sign + whole + ('.' + part if part else '')
 
 
+def scientific(q, e):
+    """q as m x 10^e, 1 <= |m| < 10, the mantissa to five decimals (half-even, trailing
+    zeros dropped): 3.7908e25, 1.42857e-16; a mantissa that rounds to 10 moves e on."""
+    m = _fixed(round(F(q) / F(10) ** e * 10 ** 5), 5, False, 0)
+    if m in ('10', '-10'):
+        m, e = m[:-1], e + 1
+    return '%se%d' % (m, e)
+
+
 def readable(q, unit=''):
     """The number as readable output shows it (the unit only decides whether it is money)."""
     q = F(q)
@@ -98,6 +108,8 @@ def readable(q, unit=''):
     whole = a.numerator // a.denominator
     if whole > 0:
         digits = len(str(whole))
+        if digits > 18:                                  # from 10^18 up: scientific, six digits
+            return scientific(q, digits - 1)
         frac = 2 if digits >= 4 else 6 - digits          # two decimals from 1,000 up, else six digits
         if places is not None and places <= 6 and digits < 4:
             frac = places                                # a short decimal below 1,000 stays whole
@@ -108,6 +120,8 @@ def readable(q, unit=''):
         while a < F(1, 10):
             a *= 10
             zeros += 1
+        if zeros >= 15:                                  # tiny: scientific, six digits
+            return scientific(q, -(zeros + 1))
         frac = zeros + 6
     if places is not None and places < frac:
         frac = places
@@ -170,7 +184,7 @@ def shows(shown, exact, unit=''):
 # 2. Reading Outlay's output
 # ======================================================================================
 
-NUM = r"-?[0-9][0-9,]*(?:\.[0-9]+)?"          # a number in readable output
+NUM = r"-?[0-9][0-9,]*(?:\.[0-9]+)?(?:e-?[0-9]+)?"   # a number in readable output
 
 
 def golden_args(name):
@@ -189,6 +203,9 @@ def number(text):
     if m:
         v = F(int(m[2]), int(m[3]))
         return -v if m[1] else v
+    m = re.fullmatch(r'(-?\d+(?:\.\d+)?)e(-?\d+)', t)     # scientific: 3.7908e25
+    if m:
+        return number(m[1]) * F(10) ** int(m[2])
     m = re.fullmatch(r'(-?)(\d+)(?:\.(\d*)(?:\((\d+)\))?)?', t)
     if not m:
         raise ValueError('not a number: %r' % text)
@@ -246,7 +263,7 @@ def value(text, exact=False):
         return [value(p, exact) for p in split_top(text[1:-1])]
     if text.startswith('{'):
         return {k: value(v, exact) for k, v in (p.split(' = ', 1) for p in split_top(text[1:-1].strip()))}
-    m = re.fullmatch(r'(-?[\d,]+(?:\.\d*(?:\(\d+\))?)?|-?\d+/\d+)(%| (\S+))?', text)
+    m = re.fullmatch(r'(-?[\d,]+(?:\.\d*(?:\(\d+\))?)?(?:e-?\d+)?|-?\d+/\d+)(%| (\S+))?', text)
     if m:
         return Shown(number(m[1]), 'percent' if m[2] == '%' else m[3] or '', text, exact)
     return text
