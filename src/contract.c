@@ -353,7 +353,12 @@ static void round_money_as(pricer_t *pr, mpq_t x, int is_line, round_mode mode)
     if (c->rounding == ROUND_NONE || (c->rounding == ROUND_LINES) != is_line) return;
     mpq_t quantum, r;
     mpq_inits(quantum, r, NULL);
-    if (c->quantum) mpq_set(quantum, c->quantum->u.num.q); else mpq_set_ui(quantum, 1, 100);
+    if (c->quantum) mpq_set(quantum, c->quantum->u.num.q);
+    else {   /* the currency's minor unit: 0.01 USD, 1 JPY (cents until a rate has set the currency) */
+        int decimals = pr->currency >= 0 ? units_currency_decimals(units_dimension_name(pr->u, pr->currency)) : 2;
+        mpz_ui_pow_ui(mpq_denref(quantum), 10, (unsigned long)decimals);
+        mpz_set_ui(mpq_numref(quantum), 1);
+    }
     mpq_div(r, x, quantum);
     mpz_t n;
     mpz_init(n);

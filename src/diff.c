@@ -142,7 +142,7 @@ static const diff_entry_t *find(const diff_side_t *s, const char *label)
     return NULL;
 }
 
-/* Money (a three-letter currency code) keeps its cents, as everywhere else. */
+/* Money (a three-letter currency code) keeps its minor unit, as everywhere else. */
 static int money_unit(const char *u)
 {
     return strlen(u) == 3 && u[0] >= 'A' && u[0] <= 'Z' && u[1] >= 'A' && u[1] <= 'Z' && u[2] >= 'A' && u[2] <= 'Z';
@@ -150,7 +150,8 @@ static int money_unit(const char *u)
 
 static char *with_unit(const mpq_t q, const char *unit, int sign)
 {
-    char *n = money_unit(unit) && mpz_cmp_ui(mpq_denref(q), 1) != 0 ? report_fixed(q, 2, 1, 2) : report_number(q, 0, 1);
+    int d = money_unit(unit) ? units_currency_decimals(unit) : 0;
+    char *n = d && mpz_cmp_ui(mpq_denref(q), 1) != 0 ? report_fixed(q, d, 1, d) : report_number(q, 0, 1);
     char *s = n ? diag_format("%s%s%s%s", sign && mpq_sgn(q) > 0 ? "+" : "", n, *unit ? " " : "", unit) : NULL;
     free(n);
     return s;

@@ -325,16 +325,24 @@ char *report_number(const mpq_t q, int exact, int grouped)
 
 static void write_value(sbuf_t *b, const units_t *u, const value_t *v, int exact, int quote);
 
-/* Whether a quantity is plain money: one currency to the first power. */
-static int is_money(const units_t *u, const value_t *v)
+/* For plain money (one currency to the first power), the decimals of its minor unit
+ * (2 for USD, 0 for JPY); -1 for anything else. */
+static int money_decimals(const units_t *u, const value_t *v)
 {
     int found = -1;
     for (int i = 0; i < DIM_MAX; i++) {
         if (!v->u.num.dim.e[i]) continue;
-        if (v->u.num.dim.e[i] != 1 || found >= 0) return 0;
+        if (v->u.num.dim.e[i] != 1 || found >= 0) return -1;
         found = i;
     }
-    return found >= 0 && units_is_currency(u, found);
+    return found >= 0 && units_is_currency(u, found) ? units_currency_decimals(units_dimension_name(u, found)) : -1;
+}
+
+/* Money shows its minor unit (12.50 USD) unless it is whole; other numbers need no decimals. */
+static long min_decimals(const units_t *u, const value_t *v)
+{
+    int d = money_decimals(u, v);
+    return d > 0 ? d : 0;
 }
 
 static void write_quantity(sbuf_t *b, const units_t *u, const value_t *v, int exact, int grouped)
@@ -343,7 +351,7 @@ static void write_quantity(sbuf_t *b, const units_t *u, const value_t *v, int ex
     mpq_init(m);
     value_magnitude(u, v, m);
     if (v->u.num.approx) sb_add(b, "~", 1);
-    write_number_min(b, m, exact, grouped, is_money(u, v) ? 2 : 0);
+    write_number_min(b, m, exact, grouped, min_decimals(u, v));
     mpq_clear(m);
     uterm_t t;
     value_display_unit(u, v, &t);
@@ -462,8 +470,10 @@ static char *cell_amount(const units_t *u, const value_t *v, int exact, int nega
     mpq_init(m);
     value_magnitude(u, v, m);
     if (negate) mpq_neg(m, m);
-    /* money columns show cents */
-    char *s = exact ? report_number(m, 1, 0) : report_fixed(m, 2, 1, 2);
+    /* money columns show the currency's minor unit: cents, or whole yen */
+    int d = money_decimals(u, v);
+    if (d < 0) d = 2;
+    char *s = exact ? report_number(m, 1, 0) : report_fixed(m, d, 1, d);
     mpq_clear(m);
     return s;
 }
@@ -493,6 +503,9 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
         if (k == 5 || (term && term->kind == V_NUM && mpq_sgn(term->u.num.q))) tail[ntail++] = k;
     }
     size_t ns = skus->u.list.n, cols = 1 + ns + ntail;
+    int decimals = cur && !exact ? units_currency_decimals(cur->u.s) : 0;
+    char zero[8];
+    snprintf(zero, sizeof zero, "0%s%.*s", decimals ? "." : "", decimals, "000");
     table_t t;
     if (!table_init(&t, periods->u.list.n + 2, cols)) { b->oom = 1; table_free(&t); return; }
     table_set(&t, 0, 0, strdup("Period"));
@@ -515,7 +528,7 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
         const value_t *charges = get(per, "charges");
         for (size_t s = 0; s < ns; s++) {
             const value_t *c = get(charges, skus->u.list.items[s]->u.s);
-            table_set(&t, p + 1, 1 + s, c ? cell_money(u, c, exact) : strdup(exact ? "0" : "0.00"));   /* unused: nothing charged */
+            table_set(&t, p + 1, 1 + s, c ? cell_money(u, c, exact) : strdup(zero));   /* unused: nothing charged */
         }
         for (size_t k = 0; k < ntail; k++)
             table_set(&t, p + 1, 1 + ns + k, cell_amount(u, get(per, tail_all[tail[k]].field), exact, tail_all[tail[k]].negate));
@@ -668,7 +681,7 @@ static void json_value(sbuf_t *b, const units_t *u, const value_t *v, int depth)
         mpq_init(m);
         value_magnitude(u, v, m);
         sbuf_t rb = {0};
-        write_number_min(&rb, m, 0, 0, is_money(u, v) ? 2 : 0);
+        write_number_min(&rb, m, 0, 0, min_decimals(u, v));
         char *readable = sb_take(&rb), *exact = report_fraction(m);
         uterm_t t;
         value_display_unit(u, v, &t);
@@ -912,7 +925,7 @@ static void csv_row(void *ctx, const char *label, const value_t *v)
     sbuf_t rb = {0};
     /* an approximate number has no exact value to give: "~" marks it, as in text */
     if (v->u.num.approx) sb_add(&rb, "~", 1);
-    write_number_min(&rb, m, 0, 0, is_money(c->u, v) ? 2 : 0);
+    write_number_min(&rb, m, 0, 0, min_decimals(c->u, v));
     char *r = sb_take(&rb), *x = v->u.num.approx ? strdup("") : report_fraction(m);
     csv_field(b, r ? r : "");
     sb_add(b, ",", 1);

@@ -384,6 +384,18 @@ int units_is_currency(const units_t *u, int d)
            isupper((unsigned char)name[2]);
 }
 
+int units_currency_decimals(const char *code)
+{
+    /* ISO 4217's minor units: two decimals unless listed here (ISO 4217 list one, as
+     * published by SIX Financial Information, the maintenance agency) */
+    static const char *none[] = { "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG",
+                                  "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF" };
+    static const char *three[] = { "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND" };
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) if (!strcmp(code, none[i])) return 0;
+    for (size_t i = 0; i < sizeof three / sizeof three[0]; i++) if (!strcmp(code, three[i])) return 3;
+    return 2;
+}
+
 static int is_time_unit(const units_t *u, int unit)
 {
     int d = units_find_dimension(u, "time");

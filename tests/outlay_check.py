@@ -17,14 +17,16 @@ It has four parts:
      any other value to six significant digits (0.000123457 for a value under one), trailing
      zeros dropped when the value was rounded; from 10^18 up and below 10^-15, scientific
      notation with six significant digits (3.7908e25); plain money (one currency,
-     such as USD) shows at least two decimals when it is not whole (7.40 USD, 431,342.40 USD);
+     such as USD) shows at least its minor unit's decimals when it is not whole (7.40 USD,
+     431,342.40 USD; none for JPY);
      thousands are grouped with commas.
    - exact_text(q)       the number under --exact: every digit of a finite decimal, a repeating
      decimal with its period in parentheses (0.(3)), or p/q when the period is long; no grouping.
    - unit_suffix(unit)   how the unit follows the number: ` USD/(gpu*hour)`, but a percentage
      (unit `percent`: a percentage literal such as 40%, until it is multiplied with a unit)
      reads `40%`, with no space.
-   - money(q)            an invoice table cell: two decimals, half-even, grouped.
+   - money(q, currency)  an invoice table cell: the currency's minor unit (two decimals, none
+     for JPY), half-even, grouped.
 2. Golden-output readers: number() and value() parse what Outlay prints, read_shown() the
    `label = value` lines of a .out, read_invoice() its invoice table and rate lines, and
    invoice_display() turns rows of amounts into the columns and signs the table shows. What they
@@ -65,6 +67,10 @@ def decimal_places(q):
     return max(p2, p5) if t == 1 else None
 
 
+# Decimals of each prelude currency's minor unit (ISO 4217): the yen has none.
+MINOR_UNIT = {'USD': 2, 'EUR': 2, 'GBP': 2, 'CNY': 2, 'JPY': 0}
+
+
 def is_money(unit):
     return unit in CURRENCIES
 
@@ -103,7 +109,7 @@ def readable(q, unit=''):
     """The number as readable output shows it (the unit only decides whether it is money)."""
     q = F(q)
     places = decimal_places(q)
-    min_frac = 2 if is_money(unit) else 0
+    min_frac = MINOR_UNIT[unit] if is_money(unit) else 0
     a = abs(q)
     whole = a.numerator // a.denominator
     if whole > 0:
@@ -169,9 +175,11 @@ def exact_text(q):
     return text + ')'
 
 
-def money(q):
-    """An invoice table cell: two decimals, half-even, grouped."""
-    return _fixed(round(F(q) * 100), 2, True, None)
+def money(q, currency='USD'):
+    """An invoice table cell: the currency's minor unit (two decimals, none for JPY),
+    half-even, grouped."""
+    d = MINOR_UNIT[currency]
+    return _fixed(round(F(q) * 10 ** d), d, True, None)
 
 
 def shows(shown, exact, unit=''):
