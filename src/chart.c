@@ -15,7 +15,7 @@ static const char *shortfall_color = "#f28e2b", *credit_color = "#e15759", *fee_
 static char *px(const mpq_t v) { return report_fixed(v, 1, 0, 0); }
 
 /* out = p0 + (v - lo) / (hi - lo) * (p1 - p0) */
-static void map(mpq_t out, const mpq_t v, const mpq_t lo, const mpq_t hi, long p0, long p1)
+static void map(mpq_ptr out, mpq_srcptr v, mpq_srcptr lo, mpq_srcptr hi, long p0, long p1)
 {
     mpq_t span, t;
     mpq_inits(span, t, NULL);
@@ -29,7 +29,7 @@ static void map(mpq_t out, const mpq_t v, const mpq_t lo, const mpq_t hi, long p
     mpq_clears(span, t, NULL);
 }
 
-static char *ypx(const mpq_t v, const mpq_t lo, const mpq_t hi)
+static char *ypx(mpq_srcptr v, mpq_srcptr lo, mpq_srcptr hi)
 {
     mpq_t y;
     mpq_init(y);
@@ -39,7 +39,7 @@ static char *ypx(const mpq_t v, const mpq_t lo, const mpq_t hi)
     return s;
 }
 
-/* Axis labels: 1.2B, 920M, 15K (one decimal, trailing .0 dropped). */
+/* Axis labels: 1.25B, 920M, 15K (up to two decimals, trailing zeros dropped). */
 static char *compact(const mpq_t v)
 {
     static const struct { int exp10; const char *suffix; } steps[] = { {12, "T"}, {9, "B"}, {6, "M"}, {3, "K"}, {0, ""} };
@@ -55,7 +55,7 @@ static char *compact(const mpq_t v)
     mpz_ui_pow_ui(mpq_numref(unit), 10, (unsigned long)steps[i].exp10);
     mpz_set_ui(mpq_denref(unit), 1);
     mpq_div(x, v, unit);
-    char *n = px(x);   /* one decimal, the same rounding */
+    char *n = report_fixed(x, 2, 0, 0);   /* 1.25B, 250M */
     char *s = n ? diag_format("%s%s", n, steps[i].suffix) : NULL;
     free(n);
     mpq_clears(a, unit, x, NULL);
@@ -85,17 +85,54 @@ static void header(FILE *out, const char *title)
     fputs("</text>\n", out);
 }
 
-static void axis(FILE *out, const mpq_t lo, const mpq_t hi, const char *unit)
+/* A round step for about four intervals over [lo, hi]: 1, 2, 2.5 or 5 times a power of ten. */
+static void nice_step(mpq_t step, const mpq_t lo, const mpq_t hi)
+{
+    mpq_t raw, p, ten, c;
+    mpq_inits(raw, p, ten, c, NULL);
+    mpq_sub(raw, hi, lo);
+    mpq_set_ui(ten, 4, 1);
+    mpq_div(raw, raw, ten);
+    mpq_set_ui(ten, 10, 1);
+    mpq_set_ui(p, 1, 1);
+    if (mpq_sgn(raw) > 0) {
+        while (mpq_cmp(p, raw) > 0) mpq_div(p, p, ten);          /* p = 10^k <= raw < 10^(k+1) */
+        for (mpq_mul(c, p, ten); mpq_cmp(c, raw) <= 0; mpq_mul(c, p, ten)) mpq_set(p, c);
+    }
+    static const unsigned long num[] = { 1, 2, 5, 5, 10 }, den[] = { 1, 1, 2, 1, 1 };
+    for (int i = 0; i < 5; i++) {
+        mpq_set_ui(c, num[i], den[i]);
+        mpq_canonicalize(c);
+        mpq_mul(step, p, c);
+        if (mpq_cmp(step, raw) >= 0) break;
+    }
+    mpq_clears(raw, p, ten, c, NULL);
+}
+
+/* x rounded to a multiple of step, down or up. */
+static void snap(mpq_t x, const mpq_t step, int up)
+{
+    mpq_t q;
+    mpq_init(q);
+    mpq_div(q, x, step);
+    mpz_t n;
+    mpz_init(n);
+    if (up) mpz_cdiv_q(n, mpq_numref(q), mpq_denref(q)); else mpz_fdiv_q(n, mpq_numref(q), mpq_denref(q));
+    mpq_set_z(q, n);
+    mpq_mul(x, q, step);
+    mpz_clear(n);
+    mpq_clear(q);
+}
+
+/* Widens [lo, hi] to round numbers and draws a gridline with a label at each step. */
+static void axis(FILE *out, mpq_ptr lo, mpq_ptr hi, const char *unit)
 {
     mpq_t v, step;
     mpq_inits(v, step, NULL);
-    mpq_sub(step, hi, lo);
-    mpq_set_ui(v, 4, 1);
-    mpq_div(step, step, v);
-    for (int i = 0; i <= 4; i++) {
-        mpq_set_si(v, i, 1);
-        mpq_mul(v, v, step);
-        mpq_add(v, v, lo);
+    nice_step(step, lo, hi);
+    snap(lo, step, 0);
+    snap(hi, step, 1);
+    for (mpq_set(v, lo); mpq_cmp(v, hi) <= 0; mpq_add(v, v, step)) {
         char *y = ypx(v, lo, hi), *label = compact(v);
         fprintf(out, "<line x1=\"%d\" x2=\"%d\" y1=\"%s\" y2=\"%s\" stroke=\"#dddddd\"/>\n", LEFT, W - RIGHT, y, y);
         fprintf(out, "<text x=\"%d\" y=\"%s\" dy=\"4\" text-anchor=\"end\">%s</text>\n", LEFT - 8, y, label ? label : "");
@@ -234,27 +271,46 @@ static void draw_invoice(FILE *out, eval_t *e, const value_t *inv, const char *l
     mpq_clears(lo, hi, a, b, v, NULL);
 }
 
-/* The result of a sweep row: the first result column (an invoice counts by its total). */
-static const value_t *sweep_cell(const value_t *row)
+/* Where row r of n sits across the plot: by its value when every row is a number of one
+ * dimension (a sweep over 5%, 10%, 20%, 50% is spaced as the numbers are), else in even
+ * slots. */
+static char *row_x(const units_t *u, const value_t *rows, size_t r)
 {
-    const value_t *cell = row->u.list.n > 1 ? row->u.list.items[1] : NULL;
-    if (cell && get(cell, "total")) cell = get(cell, "total");
-    return cell && cell->kind == V_NUM ? cell : NULL;
+    size_t n = rows->u.list.n;
+    const value_t *first = rows->u.list.items[0]->u.list.items[0];
+    int numeric = n > 1;
+    for (size_t i = 0; numeric && i < n; i++) {
+        const value_t *k = rows->u.list.items[i]->u.list.items[0];
+        numeric = k->kind == V_NUM && first->kind == V_NUM && dim_eq(&k->u.num.dim, &first->u.num.dim);
+    }
+    if (!numeric) return slot_x(r, n, 50, 100);
+    mpq_t lo, hi, v, x;
+    mpq_inits(lo, hi, v, x, NULL);
+    for (size_t i = 0; i < n; i++) {
+        value_magnitude(u, rows->u.list.items[i]->u.list.items[0], v);
+        if (!i || mpq_cmp(v, lo) < 0) mpq_set(lo, v);
+        if (!i || mpq_cmp(v, hi) > 0) mpq_set(hi, v);
+    }
+    value_magnitude(u, rows->u.list.items[r]->u.list.items[0], v);
+    map(x, v, lo, hi, LEFT + 30, W - RIGHT - 30);
+    char *s = px(x);
+    mpq_clears(lo, hi, v, x, NULL);
+    return s;
 }
 
 static void draw_sweep(FILE *out, eval_t *e, const value_t *table, const char *label)
 {
     units_t *u = eval_units(e);
     const value_t *rows = get(table, "rows"), *head = get(table, "header");
-    size_t n = rows->u.list.n;
-    char *title = diag_format("%s: %s", label, head->u.list.n > 1 ? head->u.list.items[1]->u.s : "");
+    size_t n = rows->u.list.n, col = report_chart_column(u, table);
+    char *title = diag_format("%s: %s", label, col < head->u.list.n ? head->u.list.items[col]->u.s : "");
     header(out, title);
     free(title);
     mpq_t lo, hi, v, y;
     mpq_inits(lo, hi, v, y, NULL);
     const value_t *sample = NULL;
     for (size_t r = 0; r < n; r++) {
-        const value_t *cell = sweep_cell(rows->u.list.items[r]);
+        const value_t *cell = report_chart_cell(rows->u.list.items[r], col);
         if (!cell) continue;
         value_magnitude(u, cell, v);
         if (!sample || mpq_cmp(v, lo) < 0) mpq_set(lo, v);
@@ -270,10 +326,10 @@ static void draw_sweep(FILE *out, eval_t *e, const value_t *table, const char *l
     fputs("<polyline class=\"sweep\" fill=\"none\" stroke=\"#4e79a7\" stroke-width=\"2\" points=\"", out);
     int first = 1;
     for (size_t r = 0; r < n; r++) {
-        const value_t *cell = sweep_cell(rows->u.list.items[r]);
+        const value_t *cell = report_chart_cell(rows->u.list.items[r], col);
         if (!cell) continue;
         value_magnitude(u, cell, v);
-        char *x = slot_x(r, n, 50, 100), *ys = ypx(v, lo, hi);
+        char *x = row_x(u, rows, r), *ys = ypx(v, lo, hi);
         fprintf(out, "%s%s,%s", first ? "" : " ", x, ys);
         first = 0;
         free(x);
@@ -281,7 +337,7 @@ static void draw_sweep(FILE *out, eval_t *e, const value_t *table, const char *l
     }
     fputs("\"/>\n", out);
     for (size_t r = 0; r < n; r++) {
-        char *t = report_value_text(u, rows->u.list.items[r]->u.list.items[0], 0), *x = slot_x(r, n, 50, 100);
+        char *t = report_value_text(u, rows->u.list.items[r]->u.list.items[0], 0), *x = row_x(u, rows, r);
         fprintf(out, "<text x=\"%s\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">", x, H - BOTTOM + 16);
         xml_text(out, t);
         fputs("</text>\n", out);

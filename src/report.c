@@ -482,6 +482,14 @@ static char *cell_money(const units_t *u, const value_t *v, int exact) { return 
 
 static const value_t *get(const value_t *rec, const char *k) { return rec && rec->kind == V_RECORD ? value_record_get(rec, k) : NULL; }
 
+static int is_tagged(const value_t *v, const char *tag)
+{
+    return v->kind == V_RECORD && v->u.rec.tag && !strcmp(v->u.rec.tag, tag);
+}
+
+static void bar_chart(sbuf_t *b, const units_t *u, const char *title, const char *const *labels,
+                      const value_t *const *amounts, size_t n);
+
 static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int exact, int chart)
 {
     const value_t *periods = get(inv, "periods");
@@ -534,7 +542,6 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
             table_set(&t, p + 1, 1 + ns + k, cell_amount(u, get(per, tail_all[tail[k]].field), exact, tail_all[tail[k]].negate));
     }
     table_write(b, &t);
-    table_free(&t);
     /* average rates per SKU; the all-in rate (the whole invoice per unit) only for the SKU
      * with the largest charges, where it means something */
     const value_t *eff = get(inv, "effective"), *all_in = get(inv, "all_in"), *charges = get(inv, "charges");
@@ -555,69 +562,95 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
         sb_puts(b, "\n");
     }
     if (chart) {
-        /* a bar per period, scaled to the largest invoice total */
-        mpq_t maxv, x;
-        mpq_inits(maxv, x, NULL);
-        for (size_t p = 0; p < periods->u.list.n; p++) {
-            const value_t *tot = get(periods->u.list.items[p], "total");
-            if (tot && mpq_cmp(tot->u.num.q, maxv) > 0) mpq_set(maxv, tot->u.num.q);
+        size_t n = periods->u.list.n;
+        const char **labels = calloc(n + 1, sizeof *labels);
+        const value_t **amounts = calloc(n + 1, sizeof *amounts);
+        for (size_t p = 0; labels && amounts && p < n; p++) {
+            labels[p] = t.cells[(p + 1) * t.cols];   /* the table's period labels */
+            amounts[p] = get(periods->u.list.items[p], "total");
         }
-        sb_puts(b, "\n");
-        for (size_t p = 0; p < periods->u.list.n && mpq_sgn(maxv) > 0; p++) {
-            const value_t *per = periods->u.list.items[p];
-            char label[16];
-            dates_format(get(per, "start")->u.date, label);
-            label[7] = '\0';
-            mpq_div(x, get(per, "total")->u.num.q, maxv);
-            mpz_mul_ui(mpq_numref(x), mpq_numref(x), 50);
-            mpq_canonicalize(x);
-            mpz_t n;
-            mpz_init(n);
-            value_round_q(n, x, RM_HALF_EVEN);
-            sb_printf(b, "%s |", label);
-            for (long i = 0; mpz_sgn(n) > 0 && i < mpz_get_si(n) && i < 50; i++) sb_puts(b, "\u2588");
-            sb_puts(b, " ");
-            char *c = cell_money(u, get(per, "total"), 0);
-            sb_puts(b, c);
-            free(c);
-            sb_puts(b, "\n");
-            mpz_clear(n);
-        }
-        mpq_clears(maxv, x, NULL);
+        char *title = diag_format("Invoice total per period, in %s:", cur ? cur->u.s : "?");
+        if (labels && amounts && title) bar_chart(b, u, title, (const char *const *)labels, amounts, n); else b->oom = 1;
+        free(title); free(labels); free(amounts);
     }
+    table_free(&t);
 }
 
-/* A bar per row of a sweep, scaled to the largest first result. */
-static void table_chart(sbuf_t *b, const units_t *u, const value_t *rows)
+/* The number a chart draws for a table cell: an invoice by its total. */
+const value_t *report_chart_cell(const value_t *row, size_t col)
 {
+    const value_t *cell = row->kind == V_LIST && col < row->u.list.n ? row->u.list.items[col] : NULL;
+    if (cell && is_tagged(cell, "invoice")) cell = get(cell, "total");
+    return cell && cell->kind == V_NUM ? cell : NULL;
+}
+
+size_t report_chart_column(const units_t *u, const value_t *table)
+{
+    const value_t *rows = get(table, "rows");
+    const value_t *first = rows && rows->u.list.n ? rows->u.list.items[0] : NULL;
+    for (size_t c = 1; first && c < first->u.list.n; c++) {
+        const value_t *cell = report_chart_cell(first, c);
+        for (int d = 0; cell && d < units_dimension_count(u); d++)
+            if (cell->u.num.dim.e[d] > 0 && units_is_currency(u, d)) return c;   /* USD, USD/Mtoken */
+    }
+    return 1;
+}
+
+/* A bar per row, scaled to the largest amount, each row with its label and its value
+ * (right-aligned in a column of their own) before the bar. */
+static void bar_chart(sbuf_t *b, const units_t *u, const char *title, const char *const *labels,
+                      const value_t *const *amounts, size_t n)
+{
+    enum { BAR = 50 };
     mpq_t maxv, x;
     mpq_inits(maxv, x, NULL);
-    for (size_t r = 0; r < rows->u.list.n; r++) {
-        const value_t *row = rows->u.list.items[r];
-        const value_t *cell = row->u.list.n > 1 ? row->u.list.items[1] : NULL;
-        if (cell && get(cell, "total")) cell = get(cell, "total");
-        if (cell && cell->kind == V_NUM && mpq_cmp(cell->u.num.q, maxv) > 0) mpq_set(maxv, cell->u.num.q);
+    char **texts = calloc(n + 1, sizeof *texts);
+    size_t lw = 0, vw = 0;
+    for (size_t r = 0; texts && r < n; r++) {
+        if (!amounts[r]) continue;
+        if (mpq_cmp(amounts[r]->u.num.q, maxv) > 0) mpq_set(maxv, amounts[r]->u.num.q);
+        texts[r] = report_value_text(u, amounts[r], 0);
+        if (texts[r] && strlen(texts[r]) > vw) vw = strlen(texts[r]);
+        if (strlen(labels[r]) > lw) lw = strlen(labels[r]);
     }
-    for (size_t r = 0; r < rows->u.list.n && mpq_sgn(maxv) > 0; r++) {
-        const value_t *row = rows->u.list.items[r];
-        const value_t *cell = row->u.list.n > 1 ? row->u.list.items[1] : NULL;
-        if (cell && get(cell, "total")) cell = get(cell, "total");
-        if (!cell || cell->kind != V_NUM || mpq_sgn(cell->u.num.q) < 0) continue;
-        char *label = report_value_text(u, row->u.list.items[0], 0), *value = report_value_text(u, cell, 0);
-        mpq_div(x, cell->u.num.q, maxv);
-        mpz_mul_ui(mpq_numref(x), mpq_numref(x), 50);
-        mpq_canonicalize(x);
-        mpz_t n;
-        mpz_init(n);
-        value_round_q(n, x, RM_HALF_EVEN);
-        sb_printf(b, "%-16s |", label ? label : "");
-        for (long i = 0; mpz_sgn(n) > 0 && i < mpz_get_si(n) && i < 50; i++) sb_puts(b, "\u2588");
-        sb_printf(b, " %s\n", value ? value : "");
-        mpz_clear(n);
-        free(label);
-        free(value);
+    if (!texts) b->oom = 1;
+    sb_printf(b, "\n%s\n", title);
+    for (size_t r = 0; texts && r < n; r++) {
+        if (!amounts[r]) continue;
+        sb_printf(b, "%-*s  %*s |", (int)lw, labels[r], (int)vw, texts[r] ? texts[r] : "");
+        if (mpq_sgn(maxv) > 0 && mpq_sgn(amounts[r]->u.num.q) > 0) {
+            mpq_div(x, amounts[r]->u.num.q, maxv);
+            mpz_mul_ui(mpq_numref(x), mpq_numref(x), BAR);
+            mpq_canonicalize(x);
+            mpz_t len;
+            mpz_init(len);
+            value_round_q(len, x, RM_HALF_EVEN);
+            for (long i = 0; i < mpz_get_si(len) && i < BAR; i++) sb_puts(b, "\u2588");
+            mpz_clear(len);
+        }
+        sb_puts(b, "\n");
     }
+    for (size_t r = 0; texts && r < n; r++) free(texts[r]);
+    free(texts);
     mpq_clears(maxv, x, NULL);
+}
+
+/* A sweep's chart: a bar per row for the column report_chart_column picks. */
+static void table_chart(sbuf_t *b, const units_t *u, const value_t *table)
+{
+    const value_t *rows = get(table, "rows"), *header = get(table, "header");
+    size_t n = rows->u.list.n, col = report_chart_column(u, table);
+    char **labels = calloc(n + 1, sizeof *labels);
+    const value_t **amounts = calloc(n + 1, sizeof *amounts);
+    for (size_t r = 0; labels && amounts && r < n; r++) {
+        labels[r] = report_value_text(u, rows->u.list.items[r]->u.list.items[0], 0);
+        amounts[r] = report_chart_cell(rows->u.list.items[r], col);
+        if (!labels[r]) amounts[r] = NULL;
+    }
+    char *title = col < header->u.list.n ? diag_format("%s by %s:", header->u.list.items[col]->u.s, header->u.list.items[0]->u.s) : NULL;
+    if (labels && amounts && title) bar_chart(b, u, title, (const char *const *)labels, amounts, n); else b->oom = 1;
+    for (size_t r = 0; labels && r < n; r++) free(labels[r]);
+    free(labels); free(amounts); free(title);
 }
 
 static void write_table(sbuf_t *b, const units_t *u, const value_t *tv, int exact, int chart)
@@ -637,13 +670,9 @@ static void write_table(sbuf_t *b, const units_t *u, const value_t *tv, int exac
     }
     table_write(b, &t);
     table_free(&t);
-    if (chart && header->u.list.n > 1) table_chart(b, u, rows);
+    if (chart && header->u.list.n > 1) table_chart(b, u, tv);
 }
 
-static int is_tagged(const value_t *v, const char *tag)
-{
-    return v->kind == V_RECORD && v->u.rec.tag && !strcmp(v->u.rec.tag, tag);
-}
 
 /* ---------- JSON ---------- */
 

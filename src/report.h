@@ -36,6 +36,12 @@ char *report_row_key(const units_t *u, const value_t *row);
 typedef void (*report_leaf_fn)(void *ctx, const char *path, const value_t *leaf);
 int report_each_leaf(const units_t *u, const char *label, const value_t *v, report_leaf_fn fn, void *ctx);
 
+/* Which result column of a compare or sweep table a chart draws: the first that is a cost
+ * (money, or money per something; an invoice counts by its total), else the first; and
+ * the number it draws for a row. */
+size_t report_chart_column(const units_t *u, const value_t *table);
+const value_t *report_chart_cell(const value_t *row, size_t col);
+
 /* CSV lists invoice lines when any invoice was shown: how many other results that
  * leaves out (0 when none are). */
 size_t report_csv_left_out(eval_t *e);
