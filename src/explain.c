@@ -53,7 +53,38 @@ static char *explain_summary(eval_t *e, const value_t *v)
     return s;
 }
 
-typedef struct explain_state { FILE *out; const char **seen; size_t nseen, cap; int walk; } explain_state_t;
+/* The comments that document a line: the block of comment lines just above it (unless it
+ * is the file's header) and a comment at its end, where stdlib figures keep their source
+ * and date; at most eight lines. */
+static void explain_notes(FILE *out, int ind, const loc_t *at)
+{
+    if (!at->src) return;
+    int first = at->first_line, shown = 0;
+    size_t len;
+    while (first > 1 && at->first_line - first < 8) {
+        const char *t = source_line(at->src, first - 1, &len);
+        size_t lead = strspn(t, " \t");
+        if (lead >= len || t[lead] != '#') break;
+        first--;
+    }
+    if (first == 1) first = at->first_line;   /* a block from the top of the file is the file's header */
+    for (int line = first; line < at->first_line; line++, shown++) {
+        const char *t = source_line(at->src, line, &len);
+        size_t lead = strspn(t, " \t");
+        fprintf(out, "%*s  %.*s\n", ind, "", (int)(len - lead), t + lead);
+    }
+    const char *t = source_line(at->src, at->first_line, &len);
+    const char *hash = NULL;
+    int quoted = 0;
+    for (size_t i = 0; i < len && !hash; i++) {   /* a # outside a string starts the comment */
+        if (t[i] == '"' && (i == 0 || t[i - 1] != '\\')) quoted = !quoted;
+        else if (t[i] == '#' && !quoted) hash = t + i;
+    }
+    if (hash && shown < 8) fprintf(out, "%*s  %.*s\n", ind, "", (int)(len - (size_t)(hash - t)), hash);
+}
+
+/* seen: the names (and NAME.FIELD paths, owned) already explained, each explained once */
+typedef struct explain_state { FILE *out; const char **seen; size_t nseen, cap; int walk; char **owned; size_t nowned; } explain_state_t;
 
 static int explain_seen(explain_state_t *x, const char *name)
 {
@@ -69,6 +100,7 @@ static int explain_seen(explain_state_t *x, const char *name)
 }
 
 static void explain_name(eval_t *e, explain_state_t *x, const char *name, int depth);
+static void explain_field(eval_t *e, explain_state_t *x, const node_t *access, int depth);
 
 /* A number with units (730 hour, 2.10 USD/(gpu*hour)): its value says nothing new. */
 static int is_literal(eval_t *e, const node_t *n, int depth)
@@ -89,6 +121,11 @@ static void explain_refs(eval_t *e, explain_state_t *x, const node_t *n, int dep
     /* an expression nested deeper than eval allows was never evaluated: nothing to say */
     if (!n || ++x->walk > 2000) { if (n) x->walk--; return; }
     if ((n->kind == E_IDENT || n->kind == E_CALL) && eval_global_find(e, n->text)) explain_name(e, x, n->text, depth);
+    if (n->kind == E_FIELD && n->a->kind == E_IDENT) {   /* H100_SXM.bf16_dense: the field, not the whole record */
+        explain_field(e, x, n, depth);
+        x->walk--;
+        return;
+    }
     explain_refs(e, x, n->a, depth);
     explain_refs(e, x, n->b, depth);
     explain_refs(e, x, n->c, depth);
@@ -108,10 +145,21 @@ static void explain_name(eval_t *e, explain_state_t *x, const char *name, int de
         loc_t span = b->expr ? ast_span(b->expr) : b->loc;
         char *text = b->expr ? span_text(&span) : strdup("(a swept value)");
         char *val = explain_summary(e, b->value);
-        fprintf(out, "%*s%s = %s%s\n", ind, "", name, text ? text : "?", b->overridden ? "   [overridden]" : "");
+        if (b->expr && b->expr->kind == E_RECORD) {   /* a record reads better as its fields, when used */
+            free(text);
+            text = diag_format("{ %zu fields }", ast_count(b->expr->list));
+        }
+        fprintf(out, "%*s%s = %s\n", ind, "", name, text ? text : "?");
         if (!b->expr || !is_literal(e, b->expr, 0))
             fprintf(out, "%*s%*s= %s\n", ind, "", (int)strlen(name) + 1, "", val ? val : "?");
+        if (b->overridden) {
+            loc_t was = ast_span(b->def->a);
+            char *orig = span_text(&was);
+            fprintf(out, "%*s  [overridden: the file says %s]\n", ind, "", orig ? orig : "?");
+            free(orig);
+        }
         fprintf(out, "%*s  (%s:%d)\n", ind, "", where, b->loc.first_line);
+        explain_notes(out, ind, &b->loc);
         free(text);
         free(val);
         explain_refs(e, x, b->expr, depth + 1);
@@ -152,6 +200,32 @@ static void explain_name(eval_t *e, explain_state_t *x, const char *name, int de
     }
 }
 
+/* NAME.FIELD of a record written out in the program: the field's line, value and notes. */
+static void explain_field(eval_t *e, explain_state_t *x, const node_t *access, int depth)
+{
+    binding_t *b = eval_global_find(e, access->a->text);
+    const node_t *field = NULL;
+    if (b && b->expr && b->expr->kind == E_RECORD && !b->overridden)
+        for (const node_t *f = b->expr->list; f && !field; f = f->next) if (!strcmp(f->text, access->text)) field = f;
+    if (!field) { explain_refs(e, x, access->a, depth); return; }
+    char *path = diag_format("%s.%s", access->a->text, access->text);
+    if (!path || depth > 12 || explain_seen(x, path)) { free(path); return; }
+    char **owned = realloc(x->owned, (x->nowned + 1) * sizeof *owned);   /* seen holds path from now on */
+    if (owned) { x->owned = owned; x->owned[x->nowned++] = path; }
+    int ind = depth * 2;
+    loc_t span = ast_span(field->a);
+    char *text = span_text(&span);
+    const value_t *v = value_record_get(b->value, access->text);
+    char *val = v ? explain_summary(e, v) : NULL;
+    fprintf(x->out, "%*s%s = %s\n", ind, "", path, text ? text : "?");
+    if (!is_literal(e, field->a, 0)) fprintf(x->out, "%*s%*s= %s\n", ind, "", (int)strlen(path) + 1, "", val ? val : "?");
+    fprintf(x->out, "%*s  (%s:%d)\n", ind, "", field->loc.src ? field->loc.src->name : "?", field->loc.first_line);
+    explain_notes(x->out, ind, &field->loc);
+    free(text);
+    free(val);
+    explain_refs(e, x, field->a, depth + 1);
+}
+
 int explain_print(eval_t *e, const char *name, FILE *out, diag_t **err)
 {
     *err = NULL;
@@ -160,8 +234,10 @@ int explain_print(eval_t *e, const char *name, FILE *out, diag_t **err)
         eval_suggest(e, name);
         return eval_take_error(e, err);
     }
-    explain_state_t x = { out, NULL, 0, 0, 0 };
+    explain_state_t x = { out, NULL, 0, 0, 0, NULL, 0 };
     explain_name(e, &x, name, 0);
+    for (size_t i = 0; i < x.nowned; i++) free(x.owned[i]);
+    free(x.owned);
     free(x.seen);
     return 1;
 }
