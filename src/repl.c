@@ -137,6 +137,17 @@ static void run_text(eval_t *e, const char *text, const report_opts_t *opts, int
     if (err) { diag_print(stdout, err); diag_free(err); }
 }
 
+static const char *units_help =
+"Quantities carry units: 2.10 USD/(gpu*hour), 200 TB, 15.6 trillion token.\n"
+"  + - and comparisons need one dimension and convert within it (1 TB + 500 GB);\n"
+"  * / ^ combine units (USD/(gpu*hour) * gpu * hour is USD).\n"
+"  EXPR in UNIT converts: 920 million USD/month in USD/hour.\n"
+"  Prefixes: SI k M G T P E Z Y m u n, binary Ki Mi Gi Ti Pi Ei (GB, TiB, TFLOP/s).\n"
+"  month is 730 hours (the cloud-pricing month), year 8760 hours.\n"
+"  Currencies (USD EUR GBP CNY JPY) are separate dimensions: no silent exchange rates.\n"
+"Declare your own:  dimension widget   unit rack = 72 gpu   unit PFLOP_day = 1 PFLOP/s * 1 day\n"
+":units [DIMENSION] lists units with their value in base units; :type EXPR shows one.\n";
+
 static const char *contracts_help =
 "contract NAME {\n"
 "  start = 2026-12-01          term = 36 months (or end = DATE)     billing = monthly\n"
@@ -163,7 +174,7 @@ static void help(const char *topic)
         puts("  price(workload, contract): the invoice");
         return;
     }
-    if (!strcmp(topic, "units")) { puts("the units by dimension: :units [DIMENSION]; declare your own with `unit rack = 72 gpu`"); return; }
+    if (!strcmp(topic, "units")) { fputs(units_help, stdout); return; }
     if (!strcmp(topic, "contracts")) { fputs(contracts_help, stdout); return; }
     printf("no help on %s (topics: functions, units, contracts)\n", topic);
 }
@@ -215,11 +226,22 @@ static void command(eval_t *e, char *line, const report_opts_t *opts, int *quit)
         units_t *u = eval_units(e);
         int want = *arg ? units_find_dimension(u, arg) : -2;
         if (want == -1) { printf("no dimension named %s\n", arg); return; }
+        /* each unit with what it is worth in its dimension's base units */
         for (size_t i = 0; i < units_count(u); i++) {
             const unit_def_t *d = units_get(u, (int)i);
+            if (d->from_prefix) continue;
             char *dim = units_format_dim(u, &d->dim);
-            int match = want == -2 || (dim && !strcmp(dim, arg));
-            if (match) printf("%-12s %s\n", d->name, dim ? dim : "?");
+            if (dim && (want == -2 || !strcmp(dim, arg))) {
+                uterm_t base;
+                uterm_for_dim(u, &d->dim, &base);
+                char *bu = uterm_format(u, &base), *f = report_number(d->factor, 0, 1);
+                int is_base = bu && !strcmp(bu, d->name);
+                printf("%-10s %-22s %s%s%s%s\n", d->name, dim, is_base ? "base unit" : "= ", is_base ? "" : f ? f : "?",
+                       is_base || !*bu ? "" : " ", is_base ? "" : bu ? bu : "?");
+                if (d->prefixed) printf("%-10s %-22s (takes prefixes: k%s, M%s ...)\n", "", "", d->name, d->name);
+                free(bu);
+                free(f);
+            }
             free(dim);
         }
         return;

@@ -165,7 +165,7 @@ int units_find(units_t *u, const char *name)
     const char *err;
     int approx = u->defs[base].approx;
     id = push(u, name, f, &d, 0, &err);
-    if (id >= 0) u->defs[id].approx = approx;
+    if (id >= 0) { u->defs[id].approx = approx; u->defs[id].from_prefix = 1; }
     mpq_clear(f);
     return id;
 }

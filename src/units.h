@@ -24,6 +24,7 @@ typedef struct unit_def {
     dim_t dim;
     int prefixed;         /* accepts SI/binary prefixes */
     int approx;           /* defined by an approximate quantity */
+    int from_prefix;      /* a prefixed form (kB), registered when first used */
 } unit_def_t;
 
 typedef struct units units_t;

@@ -77,6 +77,11 @@ def main():
     check(":type shows dimension and unit", "USD/time" in out and "USD/hour" in out, repr(out))
     out = r.line(":units accelerator")
     check(":units lists a dimension's units", "gpu" in out and "chip" in out, repr(out))
+    out = r.line(":units time")
+    # month is 730 hours = 2,628,000 s; a prefixed form (ks) is not listed as a unit of its own
+    check(":units gives each unit in base units", "= 2,628,000 s" in out and "base unit" in out and "\nks " not in out, repr(out))
+    out = r.line(":help units")
+    check(":help units explains units", "730 hours" in out and ":units" in out, repr(out))
     check(":help", ":load" in r.line(":help"))
     r.line(":load " + loadme)
     check(":load keeps the file's definitions", "3 USD/(gpu*hour)" in r.line("loaded_rate"))
