@@ -353,15 +353,34 @@ def text_errors(got, want):
 # 3. Exact billing arithmetic
 # ======================================================================================
 
-def round_to(x, quantum, mode='half_even'):
-    """x rounded to a multiple of quantum; ties to even or away from zero (half_up)."""
-    sign = -1 if x < 0 else 1
-    n = F(abs(x)) / F(quantum)
-    whole = n.numerator // n.denominator
-    rest = n - whole
-    if rest > F(1, 2) or (rest == F(1, 2) and (mode == 'half_up' or whole % 2 == 1)):
-        whole += 1
-    return sign * whole * quantum
+def round_to(x, q, mode='half_even'):
+    """x rounded to a multiple of q in one of Outlay's seven modes (doc/language.md §10)."""
+    x, q = F(x), F(q)
+    n = x / q
+    fl = n.numerator // n.denominator          # floor
+    rest = n - fl
+    if rest == 0:
+        return fl * q
+    ce = fl + 1
+    if mode == 'floor':
+        r = fl
+    elif mode == 'ceiling':
+        r = ce
+    elif mode == 'down':                        # toward zero
+        r = fl if n > 0 else ce
+    elif mode == 'up':                          # away from zero
+        r = ce if n > 0 else fl
+    elif rest != F(1, 2):
+        r = fl if rest < F(1, 2) else ce
+    elif mode == 'half_even':                   # a tie
+        r = fl if fl % 2 == 0 else ce
+    elif mode == 'half_up':                     # away from zero
+        r = ce if n > 0 else fl
+    elif mode == 'half_down':                   # toward zero
+        r = fl if n > 0 else ce
+    else:
+        raise ValueError(mode)
+    return r * q
 
 
 def D(text):
@@ -379,10 +398,16 @@ def month_share(start, end):
     return F((end - start).days, (nxt - start.replace(day=1)).days)
 
 
+def days_in_month(d):
+    nxt = datetime.date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    return (nxt - d.replace(day=1)).days
+
+
 def add_months(d, n):
-    """The same day n months later (n may be negative); the day must exist in that month."""
+    """The same day n calendar months later (n may be negative), clamped to the month's end."""
     m = d.month - 1 + n
-    return d.replace(year=d.year + m // 12, month=m % 12 + 1)
+    first = datetime.date(d.year + m // 12, m % 12 + 1, 1)
+    return first.replace(day=min(d.day, days_in_month(first)))
 
 
 def periods(start, end):

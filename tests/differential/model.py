@@ -26,34 +26,18 @@ Quantities are kept in each kind's base unit of measure:
   monthly: month (730 h)     (level: a plain number, times period hours / 730)
 """
 import datetime
+import os
+import sys
 from fractions import Fraction as F
+
+# the calendar and rounding helpers the other independent checks use
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from outlay_check import add_months, days_in_month, periods, round_to  # noqa: E402,F401
 
 MONTH_HOURS = 730
 
 
 # ---------------------------------------------------------------- dates
-
-def days_in_month(d):
-    nxt = datetime.date(d.year + d.month // 12, d.month % 12 + 1, 1)
-    return (nxt - d.replace(day=1)).days
-
-
-def add_months(d, n):
-    """Same day n calendar months later, clamped to the month's end (doc §9)."""
-    m = d.month - 1 + n
-    y, m = d.year + m // 12, m % 12 + 1
-    first = datetime.date(y, m, 1)
-    return first.replace(day=min(d.day, days_in_month(first)))
-
-
-def periods(start, end):
-    out, cur = [], start
-    while cur < end:
-        nxt = min(add_months(cur.replace(day=1), 1), end)
-        out.append((cur, nxt))
-        cur = nxt
-    return out
-
 
 def days(a, b):
     d = a
@@ -69,39 +53,6 @@ def contract_end(case):
 
 
 # ---------------------------------------------------------------- rounding
-
-def round_to(x, q, mode='half_even'):
-    x, q = F(x), F(q)
-    n = x / q
-    fl = n.numerator // n.denominator          # floor
-    rest = n - fl
-    if rest == 0:
-        return fl * q
-    ce = fl + 1
-    if mode == 'floor':
-        r = fl
-    elif mode == 'ceiling':
-        r = ce
-    elif mode == 'down':                        # toward zero
-        r = fl if n > 0 else ce
-    elif mode == 'up':                          # away from zero
-        r = ce if n > 0 else fl
-    else:
-        if rest < F(1, 2):
-            r = fl
-        elif rest > F(1, 2):
-            r = ce
-        else:                                   # a tie
-            if mode == 'half_even':
-                r = fl if fl % 2 == 0 else ce
-            elif mode == 'half_up':             # away from zero
-                r = ce if n > 0 else fl
-            elif mode == 'half_down':           # toward zero
-                r = fl if n > 0 else ce
-            else:
-                raise ValueError(mode)
-    return r * q
-
 
 # ---------------------------------------------------------------- quantities
 
