@@ -14,7 +14,7 @@ import sys
 from fractions import Fraction as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from outlay_check import NUM, add_months, check, expect, failures, finish, money, shows  # noqa: E402
+from outlay_check import NUM, add_months, check, expect, expect_cell, failures, finish, money, shows  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "golden", "example_spacex-google.out")
@@ -83,9 +83,25 @@ expect("per_gpu_hour", per_gpu_hour, "USD/(gpu*hour)", lines)
 same_gpu_hours = fleet * (deal_end - full_start).days * 24
 check(same_gpu_hours == 2_650_560_000, "110,000 GPUs x 1,004 days x 24 hours")
 expect("same_gpu_hours", same_gpu_hours, "gpu*hour", lines)
-expect("cost_spacex_deal", full_fee_total, "USD", lines)
-for name, rate in (("aws", aws), ("azure", azure), ("google", gcp), ("oracle", oracle)):
-    expect("cost_" + name, same_gpu_hours * rate, "USD", lines)
+# the compare table: a column per provider, rows list_rate, list_cost and vs_deal
+providers = (("AWS", aws), ("Azure", azure), ("Google", gcp), ("Oracle", oracle))
+try:
+    i = lines.index("compare:")
+    head, body = lines[i + 1].split(), lines[i + 2:i + 5]
+except ValueError:
+    head, body = [], []
+    failures.append("compare table missing")
+if head != [name for name, _ in providers]:
+    failures.append("compare columns %r, expected the four providers" % head)
+rows = {}
+for line in body:
+    cells = re.split(r"\s{2,}", line.strip())
+    rows[cells[0]] = cells[1:]
+for k, (name, rate) in enumerate(providers):
+    cost = same_gpu_hours * rate
+    expect_cell("%s list_rate" % name, rows.get("list_rate", [None] * 4)[k], rate, "USD/(gpu*hour)")
+    expect_cell("%s list_cost" % name, rows.get("list_cost", [None] * 4)[k], cost, "USD")
+    expect_cell("%s vs_deal" % name, rows.get("vs_deal", [None] * 4)[k], cost / full_fee_total * 100, "percent")
 
 # ---- the 405B run ----
 run = 6 * 405 * 10 ** 9 * F("15.6") * 10 ** 12
