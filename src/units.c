@@ -79,12 +79,12 @@ static int push(units_t *u, const char *name, const mpq_t factor, const dim_t *d
         u->defs = d; u->cap = cap;
     }
     unit_def_t *d = &u->defs[u->n];
+    memset(d, 0, sizeof *d);
     if (!(d->name = strdup(name))) { *err = "out of memory"; return -1; }
     mpq_init(d->factor);
     mpq_set(d->factor, factor);
     d->dim = *dim;
     d->prefixed = prefixed;
-    d->approx = 0;
     return (int)u->n++;
 }
 
