@@ -70,9 +70,12 @@ binding_t *eval_global_find(const eval_t *e, const char *name)
     return NULL;
 }
 
+static void global_remove(eval_t *e, const char *name);
+
 static int global_define(eval_t *e, const node_t *def, value_t *v)
 {
     const char *name = def->text;
+    if (e->sh->redefine) global_remove(e, name);   /* the REPL: only once the new value is there */
     const loc_t *loc = &def->loc;
     binding_t *b = calloc(1, sizeof *b);
     if (!b || !(b->name = strdup(name))) { free(b); value_free(v); eval_fail(e, loc, DIAG_LIMIT, "out of memory"); return 0; }
@@ -452,7 +455,7 @@ static value_t *eval_record(eval_t *e, const node_t *n)
 
 /* ---------- definitions ---------- */
 
-/* Drops a global binding; values that were computed from it keep their own references. */
+/* Drops a global binding, if any; values computed from it keep their own references. */
 static void global_remove(eval_t *e, const char *name)
 {
     for (binding_t **p = &e->globals[hash(name)]; *p; p = &(*p)->next)
@@ -471,8 +474,7 @@ void eval_allow_redefinition(eval_t *e) { e->sh->redefine = 1; }
 static int check_new_name(eval_t *e, const char *name, const loc_t *loc)
 {
     binding_t *b = eval_global_find(e, name);
-    if (b && e->sh->redefine) { global_remove(e, name); b = NULL; }
-    if (b) {
+    if (b && !e->sh->redefine) {
         eval_fail(e, loc, DIAG_NAME, "`%s` is already defined", name);
         if (b->loc.src) diag_set_hint(e->err, "the first definition is at %s:%d:%d", b->loc.src->name, b->loc.first_line, b->loc.first_column);
         return 0;
@@ -691,7 +693,10 @@ static int exec_stmt(eval_t *e, const node_t *n)
 static int run_statements(eval_t *e, const node_t *stmts)
 {
     for (const node_t *s = stmts; s; s = s->next)
-        if (!exec_stmt(e, s) || e->err) return 0;
+        if (!exec_stmt(e, s) || e->err) {
+            e->failed_stmt = s;   /* the outermost call sets it last: a statement of the main program */
+            return 0;
+        }
     return 1;
 }
 
@@ -977,8 +982,11 @@ int eval_run(eval_t *e, diag_t **err)
     if (eval_ensure_prelude(e)) {
         while (e->sh && e->ran < e->sh->nmain && !e->err) {
             node_t *ast = e->sh->main[e->ran++];
-            if (ast && !eval_run_in_dir(e, ast, ast->loc.src ? ast->loc.src->path : NULL) && e->sh->redefine)
-                e->sh->main[e->ran - 1] = NULL;   /* the REPL's program is what succeeded: re-runs skip it */
+            if (ast && !eval_run_in_dir(e, ast, ast->loc.src ? ast->loc.src->path : NULL) && e->sh->redefine) {
+                /* the REPL's program is what succeeded: re-runs stop before the statement that failed */
+                if (e->failed_stmt == ast) e->sh->main[e->ran - 1] = NULL;
+                for (node_t *s = ast; s; s = s->next) if (s->next == e->failed_stmt) { s->next = NULL; break; }
+            }
         }
         if (!e->err && e->is_root && first) scenario_check_used(e);
     }

@@ -50,6 +50,7 @@ struct eval {
     value_t *last;
     scope_t *scope;
     const char *current_dir;
+    const node_t *failed_stmt;  /* the statement the last failed run stopped at */
 };
 
 /* eval.c */

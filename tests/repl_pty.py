@@ -94,6 +94,18 @@ def main():
     check(":load labels the file's results", "cost = 14,600 USD" in out and "sweep gpus:" in out, repr(out))
     out = r.line(":load " + deal)
     check("an edited file can be loaded again", "error" not in out and "14,600 USD" in out, repr(out))
+    badlib = os.path.join(state, "badlib.outlay")
+    with open(badlib, "w") as f:
+        f.write("partial = 1 USD\nbroken = partial + 1 hour\nnever = 3\n")
+    r.line("k = 2")
+    r.line("kcost = 10 USD / k")
+    out = r.line(":load " + badlib)
+    check("a file that fails part way reports the error", "cannot add USD and time" in out, repr(out))
+    out = r.line("sweep k over [1, 2] { kcost }")
+    # by hand: 10/1 = 10 USD, 10/2 = 5 USD; the definitions before the failure are replayed
+    check("a sweep after a partly failed :load still runs", "10 USD" in out and "5 USD" in out and "error" not in out, repr(out))
+    r.line("k = 1/0")
+    check("a failed redefinition keeps the old value", "2" in r.line("k") and "unknown" not in r.line("k"))
     out = r.line(":scenario chaep")
     check("an unknown scenario is refused", "unknown scenario" in out and "cheap" in out, repr(out))
     out = r.line(":load " + deal)
