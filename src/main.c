@@ -225,11 +225,6 @@ static int write_svg(FILE *out, eval_t *e, const options_t *o)
 static int write_report(eval_t *e, const options_t *o, const diag_t *error)
 {
     int ok = 1, failed = error != NULL;
-    if (o->svg && !failed && !chart_available(e)) {
-        /* a usage mistake: nothing is written, as for any other error */
-        fprintf(stderr, "outlay: error: --svg: the program shows no invoice or sweep to draw\n");
-        return 0;
-    }
     report_opts_t ro = o->report;
     ro.error = error;
     if (!o->out) { ok = report_write(stdout, e, &ro); ok = fflush(stdout) == 0 && ok; }
@@ -422,6 +417,8 @@ static int run_main(options_t *o)
     }
     if (!err && o->scenario) eval_use_scenario(e, o->scenario, &err);
     if (!err) eval_run(e, &err);
+    if (!err && o->svg && !chart_available(e))   /* an error like any other: results still print, files stay */
+        err = diag_new(DIAG_RUNTIME, NULL, "--svg: the program shows no invoice or sweep to draw");
     if (!write_report(e, o, err)) code = EXIT_ERROR;
     int failed = report_assertions(e);
     if (err) { print_diag(err); code = EXIT_ERROR; }

@@ -499,7 +499,7 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
     sb_printf(b, "Invoice: workload %s under contract %s, in %s%s\n", get(inv, "workload")->u.s,
               get(inv, "contract")->u.s, cur ? cur->u.s : "?",
               value_is_approx(get(inv, "total")) ? " (approximate: priced from approximate inputs)" : "");
-    /* Columns after the SKUs: only those with something in them over the term, so each
+    /* Columns after the SKUs: only those with something in them in some period, so each
      * row reads as a sum; credits are deductions and show negative, as discounts do. */
     static const struct { const char *field, *title; int negate; } tail_all[] = {
         { "fees", "Fees", 0 }, { "discounts", "Discounts", 0 }, { "shortfall", "Shortfall", 0 },
@@ -507,8 +507,12 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
     };
     size_t tail[6], ntail = 0;
     for (size_t k = 0; k < 6; k++) {
-        const value_t *term = get(inv, tail_all[k].field);
-        if (k == 5 || (term && term->kind == V_NUM && mpq_sgn(term->u.num.q))) tail[ntail++] = k;
+        int used = k == 5;
+        for (size_t p = 0; !used && p < periods->u.list.n; p++) {
+            const value_t *v = get(periods->u.list.items[p], tail_all[k].field);
+            used = v && v->kind == V_NUM && mpq_sgn(v->u.num.q);
+        }
+        if (used) tail[ntail++] = k;
     }
     size_t ns = skus->u.list.n, cols = 1 + ns + ntail;
     int decimals = cur && !exact ? units_currency_decimals(cur->u.s) : 0;

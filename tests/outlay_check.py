@@ -323,10 +323,9 @@ SHOWN_NEGATIVE = ('SLA credit', 'Credit pool')
 def invoice_display(rows):
     """Rows as the invoice table shows them, from rows of amounts as the record keeps them
     ({period or 'Term': {column: amount}}, credits positive): the Fees, Discounts,
-    Shortfall, SLA credit and Credit pool columns only when not zero over the term, and
+    Shortfall, SLA credit and Credit pool columns only when not zero in some period, and
     the credits negative."""
-    term = rows['Term']
-    shown = [c for c in TAIL_COLUMNS if term.get(c, 0) != 0]
+    shown = [c for c in TAIL_COLUMNS if any(cols.get(c, 0) != 0 for key, cols in rows.items() if key != 'Term')]
     return {key: {c: (-v if c in SHOWN_NEGATIVE else v) for c, v in cols.items()
                   if c not in TAIL_COLUMNS or c in shown}
             for key, cols in rows.items()}
