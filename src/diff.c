@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int add(diff_side_t *s, const char *label, const mpq_t q, const char *unit)
+static int add(diff_side_t *s, const char *label, const mpq_t q, const char *unit, int approx)
 {
     diff_entry_t *items = realloc(s->items, (s->n + 1) * sizeof *items);
     if (!items) return 0;
@@ -15,6 +15,7 @@ static int add(diff_side_t *s, const char *label, const mpq_t q, const char *uni
     if (!d->label || !d->unit) { free(d->label); free(d->unit); return 0; }
     mpq_init(d->q);
     mpq_set(d->q, q);
+    d->approx = approx;
     s->n++;
     return 1;
 }
@@ -41,7 +42,7 @@ static void add_leaf(void *ctx, const char *path, const value_t *v)
     uterm_t t;
     value_display_unit(c->u, v, &t);
     char *unit = uterm_format(c->u, &t);
-    if (!unit || !add(c->side, path, m, unit)) c->oom = 1;
+    if (!unit || !add(c->side, path, m, unit, v->u.num.approx)) c->oom = 1;
     free(unit);
     mpq_clear(m);
 }
@@ -81,7 +82,7 @@ static int json_leaves(diff_side_t *out, const char *label, const json_t *j, mpq
     if (!j) return 1;
     int exact = j->kind == JSON_OBJ ? exact_of(j, q) : 0;
     if (exact < 0) return -1;
-    if (exact) return add(out, label, q, json_str(j, "unit"));
+    if (exact) return add(out, label, q, json_str(j, "unit"), json_get(j, "approximate") != NULL);
     const char *type = j->kind == JSON_OBJ ? json_str(j, "type") : NULL;
     int ok = 1;
     char *path = NULL;
@@ -111,34 +112,48 @@ static int json_leaves(diff_side_t *out, const char *label, const json_t *j, mpq
     return ok;
 }
 
-int diff_from_json(const json_t *report, diff_side_t *out, char **err)
+int diff_from_json(const json_t *report, diff_side_t *out, int *complete, char **err)
 {
     const json_t *results = json_get(report, "results");
-    if (!results || results->kind != JSON_ARR || !json_get(report, "version")) {
+    const char *version = json_str(report, "version");
+    if (!results || results->kind != JSON_ARR || !version) {
         *err = diag_format("not an Outlay JSON report (no \"version\" and \"results\")");
         return 0;
     }
+    if (strcmp(version, "1")) { *err = diag_format("a report of version %s; this Outlay reads version 1", version); return 0; }
+    const json_t *done = json_get(report, "complete");
+    *complete = !done || done->kind != JSON_BOOL || done->b;
     mpq_t q;
     mpq_init(q);
     int ok = 1;
     for (size_t i = 0; ok == 1 && i < results->n; i++) {
         const json_t *r = results->items[i];
         const char *label = json_str(r, "label");
-        if (!label) continue;
+        if (!label) { *err = diag_format("result %zu has no label", i + 1); ok = 0; break; }
         int exact = exact_of(r, q);
-        ok = exact < 0 ? -1 : exact ? add(out, label, q, json_str(r, "unit")) : json_leaves(out, label, json_get(r, "result"), q);
+        ok = exact < 0 ? -1 : exact ? add(out, label, q, json_str(r, "unit"), json_get(r, "approximate") != NULL)
+                                    : json_leaves(out, label, json_get(r, "result"), q);
         if (ok < 0) *err = diag_format("result `%s`: an \"exact\" value that is not p or p/q", label);
     }
     mpq_clear(q);
-    if (!ok) *err = diag_format("out of memory");
+    if (!ok && !*err) *err = diag_format("out of memory");
     return ok == 1;
 }
 
 /* ---------- the changes ---------- */
 
-static const diff_entry_t *find(const diff_side_t *s, const char *label)
+/* A label shown k times pairs its k-th showing on one side with the k-th on the other. */
+static size_t occurrence(const diff_side_t *s, size_t i)
 {
-    for (size_t i = 0; i < s->n; i++) if (!strcmp(s->items[i].label, label)) return &s->items[i];
+    size_t k = 0;
+    for (size_t j = 0; j < i; j++) k += !strcmp(s->items[j].label, s->items[i].label);
+    return k;
+}
+
+static const diff_entry_t *find(const diff_side_t *s, const char *label, size_t k)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!strcmp(s->items[i].label, label) && k-- == 0) return &s->items[i];
     return NULL;
 }
 
@@ -148,11 +163,13 @@ static int money_unit(const char *u)
     return strlen(u) == 3 && u[0] >= 'A' && u[0] <= 'Z' && u[1] >= 'A' && u[1] <= 'Z' && u[2] >= 'A' && u[2] <= 'Z';
 }
 
-static char *with_unit(const mpq_t q, const char *unit, int sign)
+static char *with_unit(const mpq_t q, const char *unit, int sign, int approx)
 {
     int d = money_unit(unit) ? units_currency_decimals(unit) : 0;
     char *n = d && mpz_cmp_ui(mpq_denref(q), 1) != 0 ? report_fixed(q, d, 1, d) : report_number(q, 0, 1);
-    char *s = n ? diag_format("%s%s%s%s", sign && mpq_sgn(q) > 0 ? "+" : "", n, *unit ? " " : "", unit) : NULL;
+    int percent = !strcmp(unit, "percent");   /* 40%, as everywhere else */
+    char *s = n ? diag_format("%s%s%s%s%s", approx ? "~" : "", sign && mpq_sgn(q) > 0 ? "+" : "", n,
+                              percent ? "%" : *unit ? " " : "", percent ? "" : unit) : NULL;
     free(n);
     return s;
 }
@@ -175,7 +192,7 @@ static void compare_row(row_t *r, diff_convert_fn convert, void *ctx)
     mpq_init(before);
     mpq_set(before, o->q);
     r->comparable = !strcmp(o->unit, w->unit);
-    if (!r->comparable && *o->unit && *w->unit && convert) {
+    if (!r->comparable && convert) {   /* 100 GB and 0.1 TB; 40% and 0.5 */
         mpq_t factor;
         mpq_init(factor);
         if ((r->comparable = convert(ctx, o->unit, w->unit, factor))) mpq_mul(before, before, factor);
@@ -184,6 +201,7 @@ static void compare_row(row_t *r, diff_convert_fn convert, void *ctx)
     if (r->comparable) {
         mpq_sub(r->change, w->q, before);
         if ((r->has_pct = mpq_sgn(before) != 0)) {
+            mpq_abs(before, before);   /* a change from -100 to -50 is up 50%, not down */
             mpq_div(r->pct, r->change, before);
             mpz_mul_ui(mpq_numref(r->pct), mpq_numref(r->pct), 100);
             mpq_canonicalize(r->pct);
@@ -197,11 +215,11 @@ static void row_cells(const row_t *r, char **c)
 {
     const diff_entry_t *o = r->old, *w = r->new_;
     c[0] = strdup(r->label);
-    c[1] = o ? with_unit(o->q, o->unit, 0) : strdup("-");
-    c[2] = w ? with_unit(w->q, w->unit, 0) : strdup("-");
+    c[1] = o ? with_unit(o->q, o->unit, 0, o->approx) : strdup("-");
+    c[2] = w ? with_unit(w->q, w->unit, 0, w->approx) : strdup("-");
     if (!o || !w) { c[3] = strdup(o ? "removed" : "added"); c[4] = strdup("-"); return; }
     if (!r->comparable) { c[3] = strdup("unit changed"); c[4] = strdup("-"); return; }
-    c[3] = with_unit(r->change, w->unit, 1);
+    c[3] = with_unit(r->change, w->unit, 1, o->approx || w->approx);
     if (!r->has_pct) { c[4] = strdup(mpq_sgn(r->change) ? "n/a" : "0%"); return; }
     mpq_t a;
     mpq_init(a);
@@ -306,9 +324,10 @@ int diff_write(FILE *out, const diff_side_t *old, const diff_side_t *new_, repor
     char **cells = calloc(cap * 5 + 5, sizeof *cells);
     if (!rows || !cells) { free(rows); free(cells); return 0; }
     for (size_t i = 0; i < old->n; i++) rows[n++] = (row_t){ .label = old->items[i].label, .old = &old->items[i],
-                                                             .new_ = find(new_, old->items[i].label) };
+                                                             .new_ = find(new_, old->items[i].label, occurrence(old, i)) };
     for (size_t i = 0; i < new_->n; i++)
-        if (!find(old, new_->items[i].label)) rows[n++] = (row_t){ .label = new_->items[i].label, .new_ = &new_->items[i] };
+        if (!find(old, new_->items[i].label, occurrence(new_, i)))
+            rows[n++] = (row_t){ .label = new_->items[i].label, .new_ = &new_->items[i] };
     *changed = 0;
     for (size_t r = 0; r < n; r++) {
         compare_row(&rows[r], convert, ctx);

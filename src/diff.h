@@ -8,14 +8,15 @@
 #include "json.h"
 #include "report.h"
 
-typedef struct diff_entry { char *label; mpq_t q; char *unit; } diff_entry_t;
+typedef struct diff_entry { char *label; mpq_t q; char *unit; int approx; } diff_entry_t;
 typedef struct diff_side { diff_entry_t *items; size_t n; } diff_side_t;
 
 /* The numbers a run showed, named as report_each_leaf names them (an invoice by its
  * total, LABEL.total; a sweep's cells as LABEL[ROW].COLUMN). 0 on out-of-memory. */
 int diff_from_eval(eval_t *e, diff_side_t *out);
-/* The same from a JSON report written by --format json; *err on a malformed report. */
-int diff_from_json(const json_t *report, diff_side_t *out, char **err);
+/* The same from a JSON report written by --format json; *err on a malformed report.
+ * *complete is 0 when the report is of a run that an error cut short. */
+int diff_from_json(const json_t *report, diff_side_t *out, int *complete, char **err);
 void diff_side_free(diff_side_t *s);
 /* How to compare values shown in different units: sets factor so that a value in `from`
  * times factor is the same value in `to`; 0 when the units measure different things. */

@@ -270,10 +270,11 @@ static int ends_with(const char *s, const char *suffix)
     return a >= b && !strcmp(s + a - b, suffix);
 }
 
-/* A saved report, by its name or (whatever it is called) by its first character. */
+/* A saved report, by its name or (named neither .json nor .outlay) by its first character. */
 static int is_json_report(const char *path)
 {
     if (ends_with(path, ".json")) return 1;
+    if (ends_with(path, ".outlay")) return 0;
     FILE *f = fopen(path, "rb");
     int c = ' ';
     while (f && (c = fgetc(f)) != EOF && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {}
@@ -290,9 +291,13 @@ static int diff_side(const options_t *o, const char *path, diff_side_t *side)
         source_t *src = source_from_file(path, &why);
         if (!src) { fprintf(stderr, "outlay: error: cannot read %s: %s\n", path, why); return 0; }
         char *jerr = NULL;
-        json_t *j = json_parse(src->text, src->len, &jerr);
-        int ok = j && diff_from_json(j, side, &jerr);
+        int line, col, complete = 1;
+        if (source_invalid_utf8(src, &line, &col) != (size_t)-1) jerr = diag_format("not UTF-8 text at line %d, column %d", line, col);
+        json_t *j = jerr ? NULL : json_parse(src->text, src->len, &jerr);
+        int ok = j && diff_from_json(j, side, &complete, &jerr);
         if (!ok) fprintf(stderr, "outlay: error: %s: %s\n", path, jerr ? jerr : "out of memory");
+        else if (!complete)
+            fprintf(stderr, "outlay: warning: %s is the report of a run that stopped at an error: what it did not reach counts as added or removed\n", path);
         free(jerr);
         json_free(j);
         return ok;
@@ -311,7 +316,7 @@ static int unit_ratio(void *ctx, const char *from, const char *to, mpq_t factor)
     eval_t *e = ctx;
     char *text = malloc(strlen(from) + strlen(to) + 16);
     if (!text) return 0;
-    sprintf(text, "(1 %s) / (1 %s)", from, to);
+    sprintf(text, "(1 %s) / (1 %s)", from, to);   /* "(1 )" for a plain number */
     diag_t *err = NULL;
     value_t *v = eval_expression(e, "<unit>", text, &err);
     free(text);
