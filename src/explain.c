@@ -44,7 +44,8 @@ static char *explain_summary(eval_t *e, const value_t *v)
     if (v->kind == V_RECORD && v->u.rec.tag && !strcmp(v->u.rec.tag, "invoice")) {
         const value_t *total = value_record_get(v, "total"), *periods = value_record_get(v, "periods");
         char *t = total ? eval_describe(e, total) : NULL;
-        char *s = diag_format("an invoice of %zu periods, total %s", periods ? periods->u.list.n : 0, t ? t : "?");
+        size_t np = periods ? periods->u.list.n : 0;
+        char *s = diag_format("an invoice of %zu period%s, total %s", np, np == 1 ? "" : "s", t ? t : "?");
         free(t);
         return s;
     }
@@ -100,7 +101,7 @@ static int explain_seen(explain_state_t *x, const char *name)
 }
 
 static void explain_name(eval_t *e, explain_state_t *x, const char *name, int depth);
-static void explain_field(eval_t *e, explain_state_t *x, const node_t *access, int depth);
+static int explain_field(eval_t *e, explain_state_t *x, const char *record, const char *name, int depth);
 
 /* A number with units (730 hour, 2.10 USD/(gpu*hour)): its value says nothing new. */
 static int is_literal(eval_t *e, const node_t *n, int depth)
@@ -122,7 +123,7 @@ static void explain_refs(eval_t *e, explain_state_t *x, const node_t *n, int dep
     if (!n || ++x->walk > 2000) { if (n) x->walk--; return; }
     if ((n->kind == E_IDENT || n->kind == E_CALL) && eval_global_find(e, n->text)) explain_name(e, x, n->text, depth);
     if (n->kind == E_FIELD && n->a->kind == E_IDENT) {   /* H100_SXM.bf16_dense: the field, not the whole record */
-        explain_field(e, x, n, depth);
+        if (!explain_field(e, x, n->a->text, n->text, depth)) explain_refs(e, x, n->a, depth);
         x->walk--;
         return;
     }
@@ -183,7 +184,7 @@ static void explain_name(eval_t *e, explain_state_t *x, const char *name, int de
             size_t lead = strspn(t, " \t");
             if (lead < strip) strip = lead;
         }
-        for (const node_t *it = items; it; it = it->next)
+        for (const node_t *it = items; it; it = it->next) {
             for (int line = it->span.first_line; it->span.src && line <= it->span.last_line; line++) {
                 size_t len;
                 const char *t = source_line(it->span.src, line, &len);
@@ -192,6 +193,14 @@ static void explain_name(eval_t *e, explain_state_t *x, const char *name, int de
                 if (cut > len) cut = len;
                 fprintf(out, "%*s  %.*s\n", ind, "", (int)(len - cut), t + cut);
             }
+            const override_t *o = (it->kind == C_FIELD || it->kind == S_DEF) ? scenario_override_for(e, it->text) : NULL;
+            if (o) {   /* a field --set, a scenario or a sweep replaced */
+                loc_t now = o->expr ? ast_span(o->expr) : it->span;
+                char *text = o->expr ? span_text(&now) : o->value ? explain_summary(e, o->value) : NULL;
+                fprintf(out, "%*s    [overridden: %s]\n", ind, "", text ? text : "?");
+                free(text);
+            }
+        }
         if (b->def->kind == S_FN) explain_refs(e, x, b->def->a, depth + 1);
         for (const node_t *it = items; it; it = it->next) explain_refs(e, x, it, depth + 1);
         break;
@@ -200,22 +209,23 @@ static void explain_name(eval_t *e, explain_state_t *x, const char *name, int de
     }
 }
 
-/* NAME.FIELD of a record written out in the program: the field's line, value and notes. */
-static void explain_field(eval_t *e, explain_state_t *x, const node_t *access, int depth)
+/* RECORD.NAME of a record written out in the program: the field's line, value and notes;
+ * 0 when RECORD is not such a record or has no such field. */
+static int explain_field(eval_t *e, explain_state_t *x, const char *record, const char *name, int depth)
 {
-    binding_t *b = eval_global_find(e, access->a->text);
+    binding_t *b = eval_global_find(e, record);
     const node_t *field = NULL;
     if (b && b->expr && b->expr->kind == E_RECORD && !b->overridden)
-        for (const node_t *f = b->expr->list; f && !field; f = f->next) if (!strcmp(f->text, access->text)) field = f;
-    if (!field) { explain_refs(e, x, access->a, depth); return; }
-    char *path = diag_format("%s.%s", access->a->text, access->text);
-    if (!path || depth > 12 || explain_seen(x, path)) { free(path); return; }
+        for (const node_t *f = b->expr->list; f && !field; f = f->next) if (!strcmp(f->text, name)) field = f;
+    if (!field) return 0;
+    char *path = diag_format("%s.%s", record, name);
+    if (!path || depth > 12 || explain_seen(x, path)) { free(path); return 1; }
     char **owned = realloc(x->owned, (x->nowned + 1) * sizeof *owned);   /* seen holds path from now on */
     if (owned) { x->owned = owned; x->owned[x->nowned++] = path; }
     int ind = depth * 2;
     loc_t span = ast_span(field->a);
     char *text = span_text(&span);
-    const value_t *v = value_record_get(b->value, access->text);
+    const value_t *v = value_record_get(b->value, name);
     char *val = v ? explain_summary(e, v) : NULL;
     fprintf(x->out, "%*s%s = %s\n", ind, "", path, text ? text : "?");
     if (!is_literal(e, field->a, 0)) fprintf(x->out, "%*s%*s= %s\n", ind, "", (int)strlen(path) + 1, "", val ? val : "?");
@@ -224,11 +234,24 @@ static void explain_field(eval_t *e, explain_state_t *x, const node_t *access, i
     free(text);
     free(val);
     explain_refs(e, x, field->a, depth + 1);
+    return 1;
 }
 
 int explain_print(eval_t *e, const char *name, FILE *out, diag_t **err)
 {
     *err = NULL;
+    const char *dot = strchr(name, '.');
+    if (dot) {   /* H100_SXM.bf16_dense */
+        char *record = strndup(name, (size_t)(dot - name));
+        explain_state_t x = { out, NULL, 0, 0, 0, NULL, 0 };
+        int ok = record && explain_field(e, &x, record, dot + 1, 0);
+        for (size_t i = 0; i < x.nowned; i++) free(x.owned[i]);
+        free(x.owned);
+        free(x.seen);
+        if (!ok) eval_fail(e, NULL, DIAG_NAME, "no record field written as `%s`", name);
+        free(record);
+        return ok || eval_take_error(e, err);
+    }
     if (!eval_global_find(e, name)) {
         eval_fail(e, NULL, DIAG_NAME, "no definition named `%s`", name);
         eval_suggest(e, name);
