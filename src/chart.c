@@ -39,25 +39,27 @@ static char *ypx(mpq_srcptr v, mpq_srcptr lo, mpq_srcptr hi)
     return s;
 }
 
-/* Axis labels: 1.25B, 920M, 15K (up to two decimals, trailing zeros dropped). */
+/* Axis labels: 1.25B, 920M, 15K between a thousand and a quadrillion, the readable
+ * number otherwise (0.002, 3.7908e25). */
 static char *compact(const mpq_t v)
 {
-    static const struct { int exp10; const char *suffix; } steps[] = { {12, "T"}, {9, "B"}, {6, "M"}, {3, "K"}, {0, ""} };
+    static const struct { int exp10; const char *suffix; } steps[] = { {12, "T"}, {9, "B"}, {6, "M"}, {3, "K"} };
     mpq_t a, unit, x;
     mpq_inits(a, unit, x, NULL);
     mpq_abs(a, v);
-    size_t i = 0;
-    for (; i < 4; i++) {
-        mpz_ui_pow_ui(mpq_numref(unit), 10, (unsigned long)steps[i].exp10);
-        mpz_set_ui(mpq_denref(unit), 1);
-        if (mpq_cmp(a, unit) >= 0) break;
-    }
-    mpz_ui_pow_ui(mpq_numref(unit), 10, (unsigned long)steps[i].exp10);
-    mpz_set_ui(mpq_denref(unit), 1);
-    mpq_div(x, v, unit);
-    char *n = report_fixed(x, 2, 0, 0);   /* 1.25B, 250M */
-    char *s = n ? diag_format("%s%s", n, steps[i].suffix) : NULL;
-    free(n);
+    char *s = NULL;
+    mpz_ui_pow_ui(mpq_numref(unit), 10, 15);
+    if (mpq_cmp(a, unit) < 0)
+        for (size_t i = 0; i < 4 && !s; i++) {
+            mpz_ui_pow_ui(mpq_numref(unit), 10, (unsigned long)steps[i].exp10);
+            mpz_set_ui(mpq_denref(unit), 1);
+            if (mpq_cmp(a, unit) < 0) continue;
+            mpq_div(x, v, unit);
+            char *n = report_fixed(x, 2, 0, 0);
+            s = n ? diag_format("%s%s", n, steps[i].suffix) : NULL;
+            free(n);
+        }
+    if (!s) s = report_number(v, 0, 1);
     mpq_clears(a, unit, x, NULL);
     return s;
 }
@@ -195,16 +197,27 @@ static void draw_invoice(FILE *out, eval_t *e, const value_t *inv, const char *l
     char *title = diag_format("%s: invoice per period, in %s", label, get(inv, "currency")->u.s);
     header(out, title);
     free(title);
-    /* the axis spans the tallest stack of charges and the deepest stack of credits */
+    /* the axis spans every point the stacks and totals reach (charges may be negative) */
     mpq_t lo, hi, a, b, v;
     mpq_inits(lo, hi, a, b, v, NULL);
     for (size_t p = 0; p < np; p++) {
         const value_t *per = periods->u.list.items[p];
-        mpq_add(a, get(per, "gross")->u.num.q, get(per, "shortfall")->u.num.q);
-        if (mpq_cmp(a, hi) > 0) mpq_set(hi, a);
-        mpq_sub(b, get(per, "discounts")->u.num.q, get(per, "sla_credit")->u.num.q);
-        mpq_sub(b, b, get(per, "pool_draw")->u.num.q);
-        if (mpq_cmp(b, lo) < 0) mpq_set(lo, b);
+        const char *up[] = { "fees", "shortfall" }, *down[] = { "discounts", "sla_credit", "pool_draw" };
+        mpq_set_ui(a, 0, 1);
+        for (size_t s = 0; s < ns + 2; s++) {
+            const value_t *c = s < ns ? get(get(per, "charges"), skus->u.list.items[s]->u.s) : get(per, up[s - ns]);
+            if (c) mpq_add(a, a, c->u.num.q);
+            if (mpq_cmp(a, hi) > 0) mpq_set(hi, a);
+            if (mpq_cmp(a, lo) < 0) mpq_set(lo, a);
+        }
+        mpq_set_ui(b, 0, 1);
+        for (int k = 0; k < 3; k++) {
+            if (k) mpq_sub(b, b, get(per, down[k])->u.num.q); else mpq_add(b, b, get(per, down[k])->u.num.q);
+            if (mpq_cmp(b, lo) < 0) mpq_set(lo, b);
+        }
+        const mpq_t *t = &get(per, "total")->u.num.q;
+        if (mpq_cmp(*t, hi) > 0) mpq_set(hi, *t);
+        if (mpq_cmp(*t, lo) < 0) mpq_set(lo, *t);
     }
     if (mpq_equal(lo, hi)) mpq_set_ui(hi, 1, 1);
     axis(out, lo, hi, get(inv, "currency")->u.s);
@@ -243,10 +256,9 @@ static void draw_invoice(FILE *out, eval_t *e, const value_t *inv, const char *l
         }
         char *yt = ypx(get(per, "total")->u.num.q, lo, hi), *x2 = slot_x(p, np, 85, 100);
         fprintf(out, "<line class=\"total\" x1=\"%s\" x2=\"%s\" y1=\"%s\" y2=\"%s\" stroke=\"black\" stroke-width=\"2\"/>\n", x, x2, yt, yt);
-        char date[16];
-        dates_format(get(per, "start")->u.date, date);
-        date[7] = '\0';
-        fprintf(out, "<text x=\"%s\" y=\"%d\" transform=\"rotate(45 %s %d)\" font-size=\"10\">%s</text>\n", x, H - BOTTOM + 14, x, H - BOTTOM + 14, date);
+        char *date = report_period_label(per);
+        fprintf(out, "<text x=\"%s\" y=\"%d\" transform=\"rotate(45 %s %d)\" font-size=\"10\">%s</text>\n", x, H - BOTTOM + 14, x, H - BOTTOM + 14, date ? date : "");
+        free(date);
         free(yt);
         free(x);
         free(x2);
@@ -350,14 +362,16 @@ static void draw_sweep(FILE *out, eval_t *e, const value_t *table, const char *l
     mpq_clears(lo, hi, v, y, NULL);
 }
 
-/* The first invoice or sweep shown, or NULL. */
+/* The first invoice, or sweep with a column of numbers, shown; or NULL. */
 static const shown_t *drawable(eval_t *e)
 {
     for (size_t i = 0; i < eval_shown_count(e); i++) {
         const value_t *v = eval_shown(e, i)->value;
         if (v->kind != V_RECORD || !v->u.rec.tag) continue;
         if (!strcmp(v->u.rec.tag, "invoice")) return eval_shown(e, i);
-        if (!strcmp(v->u.rec.tag, "table") && !strncmp(eval_shown(e, i)->label, "sweep", 5)) return eval_shown(e, i);
+        if (!strcmp(v->u.rec.tag, "table") && !strncmp(eval_shown(e, i)->label, "sweep", 5) &&
+            report_chart_column(eval_units(e), v))
+            return eval_shown(e, i);
     }
     return NULL;
 }

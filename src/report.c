@@ -490,6 +490,17 @@ static int is_tagged(const value_t *v, const char *tag)
 static void bar_chart(sbuf_t *b, const units_t *u, const char *title, const char *const *labels,
                       const value_t *const *amounts, size_t n);
 
+char *report_period_label(const value_t *period)
+{
+    /* a whole calendar month by its name, a part of one by its first and last days */
+    date_t start = get(period, "start")->u.date, last = get(period, "end")->u.date - 1;
+    int y, m, d, ly, lm, ld;
+    dates_to_ymd(start, &y, &m, &d);
+    dates_to_ymd(last, &ly, &lm, &ld);
+    if (d == 1 && ld == dates_days_in_month(ly, lm)) return diag_format("%04d-%02d", y, m);
+    return diag_format("%04d-%02d-%02d..%02d", y, m, d, ld);
+}
+
 static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int exact, int chart)
 {
     const value_t *periods = get(inv, "periods");
@@ -526,17 +537,7 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
     for (size_t c = 1; c < cols; c++) t.right[c] = 1;
     for (size_t p = 0; p <= periods->u.list.n; p++) {
         const value_t *per = p < periods->u.list.n ? periods->u.list.items[p] : inv;
-        char label[32];
-        if (p < periods->u.list.n) {
-            /* a whole calendar month by its name, a part of one by its first and last days */
-            date_t start = get(per, "start")->u.date, last = get(per, "end")->u.date - 1;
-            int y, m, d, ly, lm, ld;
-            dates_to_ymd(start, &y, &m, &d);
-            dates_to_ymd(last, &ly, &lm, &ld);
-            if (d == 1 && ld == dates_days_in_month(ly, lm)) snprintf(label, sizeof label, "%04d-%02d", y, m);
-            else snprintf(label, sizeof label, "%04d-%02d-%02d..%02d", y, m, d, ld);
-        } else snprintf(label, sizeof label, "Term");
-        table_set(&t, p + 1, 0, strdup(label));
+        table_set(&t, p + 1, 0, p < periods->u.list.n ? report_period_label(per) : strdup("Term"));
         const value_t *charges = get(per, "charges");
         for (size_t s = 0; s < ns; s++) {
             const value_t *c = get(charges, skus->u.list.items[s]->u.s);
@@ -592,12 +593,14 @@ size_t report_chart_column(const units_t *u, const value_t *table)
 {
     const value_t *rows = get(table, "rows");
     const value_t *first = rows && rows->u.list.n ? rows->u.list.items[0] : NULL;
+    size_t numeric = 0;
     for (size_t c = 1; first && c < first->u.list.n; c++) {
         const value_t *cell = report_chart_cell(first, c);
+        if (cell && !numeric) numeric = c;
         for (int d = 0; cell && d < units_dimension_count(u); d++)
             if (cell->u.num.dim.e[d] > 0 && units_is_currency(u, d)) return c;   /* USD, USD/Mtoken */
     }
-    return 1;
+    return numeric;   /* 0: nothing to draw */
 }
 
 /* A bar per row, scaled to the largest amount, each row with its label and its value
@@ -674,7 +677,7 @@ static void write_table(sbuf_t *b, const units_t *u, const value_t *tv, int exac
     }
     table_write(b, &t);
     table_free(&t);
-    if (chart && header->u.list.n > 1) table_chart(b, u, tv);
+    if (chart && report_chart_column(u, tv)) table_chart(b, u, tv);
 }
 
 

@@ -37,10 +37,13 @@ typedef void (*report_leaf_fn)(void *ctx, const char *path, const value_t *leaf)
 int report_each_leaf(const units_t *u, const char *label, const value_t *v, report_leaf_fn fn, void *ctx);
 
 /* Which result column of a compare or sweep table a chart draws: the first that is a cost
- * (money, or money per something; an invoice counts by its total), else the first; and
- * the number it draws for a row. */
+ * (money, or money per something; an invoice counts by its total), else the first number,
+ * 0 when none is; and the number it draws for a row. */
 size_t report_chart_column(const units_t *u, const value_t *table);
 const value_t *report_chart_cell(const value_t *row, size_t col);
+
+/* An invoice period as tables and charts label it: 2027-03, or 2026-12-16..31 for part of a month. */
+char *report_period_label(const value_t *period);
 
 /* CSV lists invoice lines when any invoice was shown: how many other results that
  * leaves out (0 when none are). */
