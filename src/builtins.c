@@ -179,6 +179,11 @@ static value_t *b_add_months(units_t *u, value_t **a, size_t n, char **err)
 {
     (void)u; (void)n;
     long k;
+    if (a[0]->kind == V_DATE && a[1]->kind == V_NUM && dim_is_zero(&a[1]->u.num.dim) &&
+        mpz_cmp_ui(mpq_denref(a[1]->u.num.q), 1) == 0 && !mpz_fits_slong_p(mpq_numref(a[1]->u.num.q))) {
+        *err = diag_format(DATES_RANGE_ERROR);   /* whole, but years beyond any date */
+        return NULL;
+    }
     if (a[0]->kind != V_DATE || !whole(a[1], LONG_MIN, LONG_MAX, &k)) {
         *err = diag_format("add_months(date, n) needs a date and a whole number of months");
         return NULL;

@@ -47,6 +47,10 @@ value_t *eval_fail_with(eval_t *e, const loc_t *loc, char *msg)
 int eval_charge(eval_t *e, long steps, const loc_t *loc)
 {
     e->sh->steps += steps;
+    if (value_live_count() > VALUE_MAX_SIZE) {
+        eval_fail(e, loc, DIAG_LIMIT, "the program holds more than 5 million values at once");
+        return 0;
+    }
     if (e->sh->steps <= MAX_STEPS) return 1;
     eval_fail(e, loc, DIAG_LIMIT, "the program takes too many steps (more than 20 million)");
     if (e->err) diag_set_hint(e->err, e->calls ? "is a function calling itself more than it needs to?"

@@ -386,7 +386,14 @@ static int run_main(options_t *o)
             eval_load_source(e, src, &err, NULL);
             o->report.labels = 1;
         } else {
+            if (o->out || o->svg) {   /* they name files for a program read from standard input */
+                fprintf(stderr, "outlay: %s applies when a program is read from standard input, not to an interactive session\n",
+                        o->out ? "--out" : "--svg");
+                eval_free(e);
+                return EXIT_ERROR;
+            }
             for (size_t i = 0; i < o->ninputs && !err; i++) eval_load_file(e, o->inputs[i], &err);
+            if (!err && o->scenario) eval_use_scenario(e, o->scenario, &err);
             if (!err) eval_run(e, &err);
             if (err) { print_diag(err); err = NULL; }
             report_opts_t ro = o->report;

@@ -224,14 +224,14 @@ static void command(eval_t *e, char *line, const report_opts_t *opts, int *quit)
     }
     if (!strcmp(line, ":units")) {
         units_t *u = eval_units(e);
-        int want = *arg ? units_find_dimension(u, arg) : -2;
-        if (want == -1) { printf("no dimension named %s\n", arg); return; }
+        int listed = 0;
         /* each unit with what it is worth in its dimension's base units */
         for (size_t i = 0; i < units_count(u); i++) {
             const unit_def_t *d = units_get(u, (int)i);
             if (d->from_prefix) continue;
             char *dim = units_format_dim(u, &d->dim);
-            if (dim && (want == -2 || !strcmp(dim, arg))) {
+            if (dim && (!*arg || !strcmp(dim, arg))) {   /* a base dimension or one like energy/time */
+                listed++;
                 uterm_t base;
                 uterm_for_dim(u, &d->dim, &base);
                 char *bu = uterm_format(u, &base), *f = report_number(d->factor, 0, 1);
@@ -244,6 +244,7 @@ static void command(eval_t *e, char *line, const report_opts_t *opts, int *quit)
             }
             free(dim);
         }
+        if (!listed) printf("no units of dimension %s (:units lists them all)\n", arg);
         return;
     }
     printf("unknown command %s (try :help)\n", line);

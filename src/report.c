@@ -847,6 +847,12 @@ static void csv_num(sbuf_t *b, const units_t *u, const value_t *v)
     value_magnitude(u, v, m);
     char *s = report_number(m, 1, 0);
     if (s && strchr(s, '(')) { free(s); s = report_fraction(m); }
+    if (v->u.num.approx) {   /* its digits are not exact: the readable value, marked */
+        free(s);
+        char *r = report_number(m, 0, 0);
+        s = r ? diag_format("~%s", r) : NULL;
+        free(r);
+    }
     csv_field(b, s ? s : "");
     free(s);
     mpq_clear(m);

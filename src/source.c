@@ -41,7 +41,9 @@ source_t *source_from_file(const char *path, const char **why)
     if (!buf) return NULL;
     if (failed) { free(buf); *why = "read error"; return NULL; }
     if (memchr(buf, '\0', len)) { free(buf); *why = "binary file (contains a NUL byte)"; return NULL; }
-    source_t *s = source_from_string(path, buf, len);
+    /* a byte-order mark, as some Windows editors write, is not part of the program */
+    size_t bom = len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
+    source_t *s = source_from_string(path, buf + bom, len - bom);
     free(buf);
     if (!s) { *why = "out of memory"; return NULL; }
     s->path = strdup(path);

@@ -6,10 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Values alive at once, so that a program building unshared lists is stopped well before
+ * the machine's memory is (each value costs a hundred bytes or more). */
+static size_t live_values;
+size_t value_live_count(void) { return live_values; }
+
 static value_t *alloc_value(value_kind kind)
 {
     value_t *v = calloc(1, sizeof *v);
-    if (v) { v->kind = kind; v->refs = 1; v->size = 1; }
+    if (v) { v->kind = kind; v->refs = 1; v->size = 1; live_values++; }
     return v;
 }
 
@@ -37,6 +42,7 @@ void value_free(value_t *v)
     default: break;
     }
     free(v);
+    live_values--;
 }
 
 value_t *value_quantity(const mpq_t q, const dim_t *dim, const uterm_t *disp)

@@ -61,6 +61,8 @@ void value_mark_approx(value_t *v);
 int value_is_approx(const value_t *v);
 /* Whether v nests lists and records deeper than VALUE_MAX_DEPTH. */
 int value_too_deep(const value_t *v);
+/* How many values are alive (made and not yet freed). */
+size_t value_live_count(void);
 /* Whether v holds more than VALUE_MAX_SIZE values (a list of lists shared many times over). */
 int value_too_large(const value_t *v);
 /* Roughly what an operation on v costs, in evaluation steps beyond the first: the values
