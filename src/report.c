@@ -288,9 +288,15 @@ static void write_number_min(sbuf_t *b, const mpq_t q, int exact, int grouped, l
             break;
         frac--;
     }
+    /* a value just under 10^18 that rounds up to it reads as 10^18 does: 1e18 */
+    mpz_ui_pow_ui(whole, 10, 18);
+    int carried = !exact && mpz_cmp(shown_whole, whole) >= 0;
     mpz_clears(whole, shown_whole, NULL);
-    if (mpz_sgn(n) < 0) sb_add(b, "-", 1);
-    write_fixed(b, n, frac, grouped, rounded ? (min_frac < frac ? min_frac : frac) : frac);
+    if (carried) write_scientific(b, q, 18);
+    else {
+        if (mpz_sgn(n) < 0) sb_add(b, "-", 1);
+        write_fixed(b, n, frac, grouped, rounded ? (min_frac < frac ? min_frac : frac) : frac);
+    }
     mpz_clears(p10, n, NULL);
     mpq_clear(scaled);
 }

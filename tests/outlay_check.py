@@ -135,6 +135,8 @@ def readable(q, unit=''):
     if places != 0 and frac < min_frac:
         frac = min_frac                                  # money: at least cents unless whole
     n = round(q * 10 ** frac)                            # half-even
+    if abs(n) // 10 ** frac >= 10 ** 18:                 # rounded up to 10^18: as 10^18 reads
+        return scientific(q, 18)
     return _fixed(n, frac, True, min_frac if rounded else None)
 
 
