@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -731,26 +732,49 @@ static char *resolve_import(eval_t *e, const char *name)
     return NULL;
 }
 
-/* Parses a file once per process (scenario re-runs reuse the AST). key is its real
- * path; name is how diagnostics call it. *ast may be NULL for a file of comments. */
+/* Parses a file once while it stays as it was (scenario re-runs reuse the AST; the REPL's
+ * :load of an edited file parses it again). key is its real path; name is how
+ * diagnostics call it. *ast may be NULL for a file of comments. */
 static int parse_file(eval_t *e, const char *key, const char *name, const loc_t *from, node_t **ast)
 {
-    for (loaded_t *l = e->sh->files; l; l = l->next)
-        if (!strcmp(l->path, key)) { *ast = l->ast; return 1; }
+    struct stat st;
+    int known = stat(key, &st) == 0;
+    for (loaded_t *l = e->sh->files; known && l; l = l->next)
+        if (!strcmp(l->path, key) && l->size == (long long)st.st_size && l->inode == (long long)st.st_ino &&
+            l->mtime_s == (long long)st.st_mtim.tv_sec && l->mtime_ns == (long long)st.st_mtim.tv_nsec) {
+            *ast = l->ast;
+            return 1;
+        }
     const char *why = NULL;
     source_t *src = source_from_file(name, &why);
-    if (!src) return !eval_fail(e, from, DIAG_IO, "cannot read %s: %s", name, why);
-    if (src->len == 0 && !from) return !eval_fail(e, NULL, DIAG_IO, "%s is empty", name);
-    loaded_t *l = calloc(1, sizeof *l);
-    if (!l || !(l->arena = arena_new()) || !(l->path = strdup(key))) {
-        if (l) { arena_free(l->arena); free(l); }
-        return !eval_fail(e, from, DIAG_LIMIT, "out of memory");
-    }
+    if (!src) { eval_fail(e, from, DIAG_IO, "cannot read %s: %s", name, why); return 0; }
+    if (src->len == 0 && !from) { eval_fail(e, NULL, DIAG_IO, "%s is empty", name); return 0; }
     diag_t *err = NULL;
-    l->ast = syntax_parse(l->arena, src, &err, NULL);
-    l->next = e->sh->files;
+    arena_t *arena = arena_new();
+    node_t *parsed = arena ? syntax_parse(arena, src, &err, NULL) : NULL;
+    if (err || !arena) {   /* nothing of a file that does not parse is kept */
+        arena_free(arena);
+        if (!err) err = diag_new(DIAG_LIMIT, from, "out of memory");
+        if (!e->err) e->err = err; else diag_free(err);
+        return 0;
+    }
+    loaded_t *l = calloc(1, sizeof *l);
+    if (!l || !(l->path = strdup(key))) {
+        free(l);
+        arena_free(arena);
+        eval_fail(e, from, DIAG_LIMIT, "out of memory");
+        return 0;
+    }
+    l->arena = arena;
+    l->ast = parsed;
+    if (known) {
+        l->size = (long long)st.st_size;
+        l->inode = (long long)st.st_ino;
+        l->mtime_s = (long long)st.st_mtim.tv_sec;
+        l->mtime_ns = (long long)st.st_mtim.tv_nsec;
+    }
+    l->next = e->sh->files;   /* an older parse stays: the program may still hold its AST */
     e->sh->files = l;
-    if (err) { if (!e->err) e->err = err; else diag_free(err); return 0; }
     *ast = l->ast;
     return 1;
 }
@@ -815,8 +839,12 @@ static int import_file(eval_t *e, const node_t *n)
         return 0;
     }
     node_t *ast = NULL;
-    int ok = !mark_imported(e, real) ? !e->err
-             : parse_file(e, e->imported[e->nimported - 1], name, &n->loc, &ast) && eval_run_in_dir(e, ast, name);
+    int ok;
+    if (!mark_imported(e, real)) ok = !e->err;
+    else if (!parse_file(e, e->imported[e->nimported - 1], name, &n->loc, &ast)) {
+        free(e->imported[--e->nimported]);   /* not imported after all: a fixed file may be, later */
+        ok = 0;
+    } else ok = eval_run_in_dir(e, ast, name);
     free(name);
     return ok;
 }

@@ -13,7 +13,12 @@ enum { NBUCKETS = 1024 };
 typedef struct binding { char *name; value_t *value; loc_t loc; const node_t *def, *expr; int overridden; struct binding *next; } binding_t;
 typedef struct scope { const char *name; value_t *value; struct scope *up; } scope_t;
 typedef struct override { char *name; const node_t *expr; value_t *value; loc_t loc; int used; int from_set; struct override *next; } override_t;
-typedef struct loaded { char *path; node_t *ast; arena_t *arena; struct loaded *next; } loaded_t;
+/* A parsed file, with what its file looked like then (an edited file is parsed again) */
+typedef struct loaded {
+    char *path; node_t *ast; arena_t *arena;
+    long long size, mtime_s, mtime_ns, inode;
+    struct loaded *next;
+} loaded_t;
 
 /* What a run and its scenario re-runs share: the units, the search path, parsed files. */
 typedef struct shared {

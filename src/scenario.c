@@ -112,14 +112,17 @@ static int apply_scenario(eval_t *e, const char *name, const loc_t *loc)
             return 0;
         }
         for (size_t i = 0; i < n; i++)
-            if (chain[i] == s) return !eval_fail(e, &s->loc, DIAG_RUNTIME, "scenario `%s` extends itself (through `%s`)", s->text, chain[n - 1]->text);
-        if (n == 64) return !eval_fail(e, &s->loc, DIAG_LIMIT, "scenarios extend one another more than 64 deep");
+            if (chain[i] == s) {
+                eval_fail(e, &s->loc, DIAG_RUNTIME, "scenario `%s` extends itself (through `%s`)", s->text, chain[n - 1]->text);
+                return 0;
+            }
+        if (n == 64) { eval_fail(e, &s->loc, DIAG_LIMIT, "scenarios extend one another more than 64 deep"); return 0; }
         chain[n++] = s;
         if (!s->b || !strcmp(s->b->text, "base")) break;
     }
     for (size_t i = n; i-- > 0;)
         for (const node_t *d = chain[i]->list; d; d = d->next)
-            if (!add_override(e, d->text, d->a, NULL, 0, &d->loc)) return !eval_fail(e, &d->loc, DIAG_LIMIT, "out of memory");
+            if (!add_override(e, d->text, d->a, NULL, 0, &d->loc)) { eval_fail(e, &d->loc, DIAG_LIMIT, "out of memory"); return 0; }
     return 1;
 }
 
@@ -156,7 +159,7 @@ static int rerun(eval_t *e, const char *scenario, const char *param, value_t *pa
                  const node_t *exprs, value_t **out, const loc_t *loc)
 {
     eval_t *c = eval_child(e);
-    if (!c) return !eval_fail(e, loc, DIAG_LIMIT, "out of memory");
+    if (!c) { eval_fail(e, loc, DIAG_LIMIT, "out of memory"); return 0; }
     /* a re-run keeps the command line's --set, not the scenario the run was started with */
     for (override_t *o = e->overrides; o; o = o->next)
         if (o->from_set && !o->value) add_override(c, o->name, o->expr, NULL, 1, &o->loc);

@@ -106,6 +106,23 @@ def main():
     check("a sweep after a partly failed :load still runs", "10 USD" in out and "5 USD" in out and "error" not in out, repr(out))
     r.line("k = 1/0")
     check("a failed redefinition keeps the old value", "2" in r.line("k") and "unknown" not in r.line("k"))
+    edited = os.path.join(state, "edited.outlay")
+    with open(edited, "w") as f:
+        f.write("edited_x = 1\n")
+    r.line(":load " + edited)
+    with open(edited, "w") as f:   # the same size: only the contents and the time change
+        f.write("edited_x = 7\n")
+    os.utime(edited, ns=(os.stat(edited).st_atime_ns, os.stat(edited).st_mtime_ns + 1000000))
+    r.line(":load " + edited)
+    check(":load of an edited file reads it again", "7" in r.line("edited_x"))
+    broken = os.path.join(state, "broken.outlay")
+    with open(broken, "w") as f:
+        f.write("fixed_y = (\n")
+    out = r.line('import "%s"' % broken)
+    with open(broken, "w") as f:
+        f.write("fixed_y = 9\n")
+    r.line('import "%s"' % broken)
+    check("an import that failed to parse can be made again once fixed", "9" in r.line("fixed_y"))
     out = r.line(":scenario chaep")
     check("an unknown scenario is refused", "unknown scenario" in out and "cheap" in out, repr(out))
     out = r.line(":load " + deal)
