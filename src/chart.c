@@ -190,6 +190,9 @@ static char *slot_x(size_t i, size_t n, unsigned long frac_num, unsigned long fr
     return s;
 }
 
+/* The deductions of a period, as the invoice record keeps them: discounts negative, credits positive. */
+static const char *const credits[] = { "discounts", "sla_credit", "pool_draw" };
+
 static void draw_invoice(FILE *out, eval_t *e, const value_t *inv, const char *label)
 {
     const value_t *periods = get(inv, "periods"), *skus = get(inv, "skus");
@@ -202,7 +205,7 @@ static void draw_invoice(FILE *out, eval_t *e, const value_t *inv, const char *l
     mpq_inits(lo, hi, a, b, v, NULL);
     for (size_t p = 0; p < np; p++) {
         const value_t *per = periods->u.list.items[p];
-        const char *up[] = { "fees", "shortfall" }, *down[] = { "discounts", "sla_credit", "pool_draw" };
+        const char *up[] = { "fees", "shortfall" };
         mpq_set_ui(a, 0, 1);
         for (size_t s = 0; s < ns + 2; s++) {
             const value_t *c = s < ns ? get(get(per, "charges"), skus->u.list.items[s]->u.s) : get(per, up[s - ns]);
@@ -212,7 +215,7 @@ static void draw_invoice(FILE *out, eval_t *e, const value_t *inv, const char *l
         }
         mpq_set_ui(b, 0, 1);
         for (int k = 0; k < 3; k++) {
-            if (k) mpq_sub(b, b, get(per, down[k])->u.num.q); else mpq_add(b, b, get(per, down[k])->u.num.q);
+            if (k) mpq_sub(b, b, get(per, credits[k])->u.num.q); else mpq_add(b, b, get(per, credits[k])->u.num.q);
             if (mpq_cmp(b, lo) < 0) mpq_set(lo, b);
         }
         const mpq_t *t = &get(per, "total")->u.num.q;
@@ -229,7 +232,6 @@ static void draw_invoice(FILE *out, eval_t *e, const value_t *inv, const char *l
     mpq_set_si(v, W - LEFT - RIGHT, 1);
     mpq_mul(w0, w0, v);
     char *width = px(w0);
-    static const char *credits[] = { "discounts", "sla_credit", "pool_draw" };
     for (size_t p = 0; p < np; p++) {
         const value_t *per = periods->u.list.items[p];
         char *x = slot_x(p, np, 15, 100);
@@ -283,30 +285,36 @@ static void draw_invoice(FILE *out, eval_t *e, const value_t *inv, const char *l
     mpq_clears(lo, hi, a, b, v, NULL);
 }
 
-/* Where row r of n sits across the plot: by its value when every row is a number of one
- * dimension (a sweep over 5%, 10%, 20%, 50% is spaced as the numbers are), else in even
- * slots. */
-static char *row_x(const units_t *u, const value_t *rows, size_t r)
+/* Whether the rows of a sweep are numbers of one dimension, and then their range: such
+ * rows are placed by value (5%, 10%, 20%, 50% spaced as the numbers are), others evenly. */
+static int rows_numeric(const units_t *u, const value_t *rows, mpq_t lo, mpq_t hi)
 {
     size_t n = rows->u.list.n;
     const value_t *first = rows->u.list.items[0]->u.list.items[0];
+    mpq_t v;
+    mpq_init(v);
     int numeric = n > 1;
     for (size_t i = 0; numeric && i < n; i++) {
         const value_t *k = rows->u.list.items[i]->u.list.items[0];
         numeric = k->kind == V_NUM && first->kind == V_NUM && dim_eq(&k->u.num.dim, &first->u.num.dim);
-    }
-    if (!numeric) return slot_x(r, n, 50, 100);
-    mpq_t lo, hi, v, x;
-    mpq_inits(lo, hi, v, x, NULL);
-    for (size_t i = 0; i < n; i++) {
-        value_magnitude(u, rows->u.list.items[i]->u.list.items[0], v);
+        if (!numeric) break;
+        value_magnitude(u, k, v);
         if (!i || mpq_cmp(v, lo) < 0) mpq_set(lo, v);
         if (!i || mpq_cmp(v, hi) > 0) mpq_set(hi, v);
     }
+    mpq_clear(v);
+    return numeric;
+}
+
+static char *row_x(const units_t *u, const value_t *rows, size_t r, int numeric, mpq_srcptr lo, mpq_srcptr hi)
+{
+    if (!numeric) return slot_x(r, rows->u.list.n, 50, 100);
+    mpq_t v, x;
+    mpq_inits(v, x, NULL);
     value_magnitude(u, rows->u.list.items[r]->u.list.items[0], v);
     map(x, v, lo, hi, LEFT + 30, W - RIGHT - 30);
     char *s = px(x);
-    mpq_clears(lo, hi, v, x, NULL);
+    mpq_clears(v, x, NULL);
     return s;
 }
 
@@ -318,8 +326,9 @@ static void draw_sweep(FILE *out, eval_t *e, const value_t *table, const char *l
     char *title = diag_format("%s: %s", label, col < head->u.list.n ? head->u.list.items[col]->u.s : "");
     header(out, title);
     free(title);
-    mpq_t lo, hi, v, y;
-    mpq_inits(lo, hi, v, y, NULL);
+    mpq_t lo, hi, v, xlo, xhi;
+    mpq_inits(lo, hi, v, xlo, xhi, NULL);
+    int numeric = rows_numeric(u, rows, xlo, xhi);
     const value_t *sample = NULL;
     for (size_t r = 0; r < n; r++) {
         const value_t *cell = report_chart_cell(rows->u.list.items[r], col);
@@ -341,7 +350,7 @@ static void draw_sweep(FILE *out, eval_t *e, const value_t *table, const char *l
         const value_t *cell = report_chart_cell(rows->u.list.items[r], col);
         if (!cell) continue;
         value_magnitude(u, cell, v);
-        char *x = row_x(u, rows, r), *ys = ypx(v, lo, hi);
+        char *x = row_x(u, rows, r, numeric, xlo, xhi), *ys = ypx(v, lo, hi);
         fprintf(out, "%s%s,%s", first ? "" : " ", x, ys);
         first = 0;
         free(x);
@@ -349,7 +358,7 @@ static void draw_sweep(FILE *out, eval_t *e, const value_t *table, const char *l
     }
     fputs("\"/>\n", out);
     for (size_t r = 0; r < n; r++) {
-        char *t = report_value_text(u, rows->u.list.items[r]->u.list.items[0], 0), *x = row_x(u, rows, r);
+        char *t = report_value_text(u, rows->u.list.items[r]->u.list.items[0], 0), *x = row_x(u, rows, r, numeric, xlo, xhi);
         fprintf(out, "<text x=\"%s\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">", x, H - BOTTOM + 16);
         xml_text(out, t);
         fputs("</text>\n", out);
@@ -359,7 +368,7 @@ static void draw_sweep(FILE *out, eval_t *e, const value_t *table, const char *l
     fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", LEFT + (W - LEFT - RIGHT) / 2, H - 24);
     xml_text(out, head->u.list.items[0]->u.s);
     fputs("</text>\n</svg>\n", out);
-    mpq_clears(lo, hi, v, y, NULL);
+    mpq_clears(lo, hi, v, xlo, xhi, NULL);
 }
 
 /* The first invoice, or sweep with a column of numbers, shown; or NULL. */
