@@ -40,4 +40,3 @@ char *arena_strndup(arena_t *a, const char *s, size_t n)
     return p;
 }
 
-char *arena_strdup(arena_t *a, const char *s) { return arena_strndup(a, s, strlen(s)); }

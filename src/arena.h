@@ -11,5 +11,4 @@ void arena_free(arena_t *a);
 /* Zeroed memory; NULL only when the system is out of memory. */
 void *arena_alloc(arena_t *a, size_t size);
 char *arena_strndup(arena_t *a, const char *s, size_t n);
-char *arena_strdup(arena_t *a, const char *s);
 #endif

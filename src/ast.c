@@ -10,15 +10,6 @@ node_t *ast_new(arena_t *arena, node_kind kind, const loc_t *loc)
     return n;
 }
 
-node_t *ast_append(node_t *head, node_t *item)
-{
-    if (!head) return item;
-    node_t *t = head;
-    while (t->next) t = t->next;
-    t->next = item;
-    return head;
-}
-
 size_t ast_count(const node_t *head)
 {
     size_t n = 0;

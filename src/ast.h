@@ -41,8 +41,6 @@ struct node {
 };
 
 node_t *ast_new(arena_t *arena, node_kind kind, const loc_t *loc);
-/* Appends item to a sibling chain and returns the chain's head. */
-node_t *ast_append(node_t *head, node_t *item);
 size_t ast_count(const node_t *head);
 const char *ast_kind_name(node_kind kind);
 /* The whole source span of an expression (operators are located at the operator). */

@@ -485,9 +485,9 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
     mpq_t esc, q, amount, rate, x, r2, rq;
     mpq_inits(esc, q, amount, rate, x, r2, rq, NULL);
     escalation(c, p, esc);
-    int ok = charges_rec != NULL;
     mpq_t *sku_charge = calloc(c->nskus + 1, sizeof *sku_charge);
-    for (size_t s = 0; s < c->nskus; s++) mpq_init(sku_charge[s]);
+    int ok = charges_rec != NULL && sku_charge != NULL;
+    for (size_t s = 0; sku_charge && s < c->nskus; s++) mpq_init(sku_charge[s]);
 
     /* 1. usage charges */
     for (size_t s = 0; ok && s < c->nskus; s++) {
@@ -496,7 +496,12 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
         const value_t *lr = sku_rate(sk);
         if (!use && !sk->reserved) continue;
         value_t *zero = NULL;
-        if (!use) { zero = value_quantity(sk->reserved->u.num.q, &sk->reserved->u.num.dim, &sk->reserved->u.num.disp); mpq_set_ui(zero->u.num.q, 0, 1); use = zero; }
+        if (!use) {   /* a reservation without use: no usage of the reserved kind */
+            zero = value_quantity(sk->reserved->u.num.q, &sk->reserved->u.num.dim, &sk->reserved->u.num.disp);
+            if (!zero) { ok = 0; break; }
+            mpq_set_ui(zero->u.num.q, 0, 1);
+            use = zero;
+        }
         if (!amount_for(pr, s, usage[s] ? FAULT_USAGE : FAULT_RESERVE, use, lr, p, q)) { value_free(zero); ok = 0; break; }
         /* the quantity as reported: in the rate's unit of measure */
         dim_t qdim;
@@ -682,7 +687,7 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
     }
     for (size_t i = 0; lines && i < nlines; i++) value_free(lines[i]);
     free(lines);
-    for (size_t s = 0; s < c->nskus; s++) mpq_clear(sku_charge[s]);
+    for (size_t s = 0; sku_charge && s < c->nskus; s++) mpq_clear(sku_charge[s]);
     free(sku_charge);
     value_free(charges_rec);
     mpq_clears(esc, q, amount, rate, x, r2, rq, NULL);

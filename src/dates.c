@@ -63,12 +63,3 @@ date_t dates_add_months(date_t day, long n)
     int dim = dates_days_in_month(ny, nm);
     return dates_from_ymd(ny, nm, d > dim ? dim : d);
 }
-
-long dates_months_between(date_t a, date_t b)
-{
-    int ya, ma, da, yb, mb, db;
-    dates_to_ymd(a, &ya, &ma, &da);
-    dates_to_ymd(b, &yb, &mb, &db);
-    if (da != db || b < a) return -1;
-    return ((long)yb - ya) * 12 + (mb - ma);
-}

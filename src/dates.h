@@ -20,6 +20,4 @@ void dates_format(date_t day, char out[16]);
 int dates_days_in_month(int y, int m);
 /* The same day n calendar months later, clamped to the month's last day. */
 date_t dates_add_months(date_t day, long n);
-/* Whole calendar months from a to b when both fall on the same day of month, else -1. */
-long dates_months_between(date_t a, date_t b);
 #endif

@@ -149,12 +149,6 @@ void eval_suggest(eval_t *e, const char *name)
     if (s.best && (s.dist <= limit || !strcasecmp(s.best, name)) && e->err) diag_set_hint(e->err, "did you mean `%s`?", s.best);
 }
 
-int eval_lookup_kind(eval_t *e, const char *name)
-{
-    if (eval_global_find(e, name)) return 1;
-    return units_find(e->sh->units, name) >= 0 ? 2 : 0;
-}
-
 /* ---------- source text for labels ---------- */
 
 char *eval_loc_text(const loc_t *l)
@@ -565,10 +559,9 @@ static int record_show(eval_t *e, const char *label, value_t *v, const loc_t *lo
         if (!s) { value_free(v); eval_fail(e, loc, DIAG_LIMIT, "out of memory"); return 0; }
         e->shown = s; e->capshown = cap;
     }
-    shown_t *s = &e->shown[e->nshown++];
-    s->label = strdup(label ? label : "");
-    s->value = v;
-    s->loc = *loc;
+    char *copy = strdup(label ? label : "");
+    if (!copy) { value_free(v); eval_fail(e, loc, DIAG_LIMIT, "out of memory"); return 0; }
+    e->shown[e->nshown++] = (shown_t){ copy, v };
     return 1;
 }
 
@@ -1056,4 +1049,3 @@ void eval_clear_shown(eval_t *e)
 size_t eval_assertion_count(const eval_t *e) { return e->nasserts; }
 const assertion_t *eval_assertion(const eval_t *e, size_t i) { return &e->asserts[i]; }
 units_t *eval_units(eval_t *e) { return e->sh->units; }
-value_t *eval_last(eval_t *e) { return e->last; }

@@ -12,7 +12,6 @@ typedef struct eval eval_t;
 typedef struct shown {
     char *label;
     value_t *value;
-    loc_t loc;
 } shown_t;
 
 typedef struct assertion {
@@ -56,8 +55,6 @@ units_t *eval_units(eval_t *e);
 /* Lets a definition (and a scenario) replace an earlier one of the same name, as an
  * analyst re-typing a line or re-loading an edited file expects. */
 void eval_allow_redefinition(eval_t *e);
-value_t *eval_last(eval_t *e);                       /* borrowed; NULL if none */
-int eval_lookup_kind(eval_t *e, const char *name);   /* 0 unknown, 1 name, 2 unit */
 /* Calls fn for every defined name, unit and builtin (for completion). */
 void eval_each_name(eval_t *e, void (*fn)(const char *name, void *ctx), void *ctx);
 #endif

@@ -13,7 +13,6 @@ const value_object_type_t terms_workload_type = { "workload", NULL };
 /* A contract with the clauses its terms came from, to point errors at them. */
 typedef struct contract_obj {
     contract_t *c;
-    const node_t *node;
     value_t *fields;             /* start, end, term and the informational fields */
     const node_t **sla_conds;    /* one condition per SLA band, evaluated per period */
     const node_t **rate_nodes, **reserve_nodes;   /* per SKU */
@@ -76,7 +75,7 @@ static sku_terms_t *sku_slot(eval_t *e, contract_t *c, const char *sku, const lo
     c->skus = s;
     s = &c->skus[c->nskus++];
     memset(s, 0, sizeof *s);
-    s->sku = strdup(sku);
+    if (!(s->sku = strdup(sku))) { c->nskus--; eval_fail(e, loc, DIAG_LIMIT, "out of memory"); return NULL; }
     return s;
 }
 
@@ -237,7 +236,7 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
             eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "a discount must be between 0%% and 100%%");
             return 0;
         }
-        if (cl->text) d->sku = strdup(cl->text);
+        if (cl->text && !(d->sku = strdup(cl->text))) { eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
         if (!cl->b) return 1;
         if (!(d->above = expect_num(e, cl->b, "a spend threshold"))) return 0;
         if (mpq_sgn(d->above->u.num.q) < 0) { eval_fail(e, &cl->b->loc, DIAG_RUNTIME, "a spend threshold cannot be negative"); return 0; }
@@ -314,8 +313,7 @@ value_t *terms_contract(eval_t *e, const node_t *n)
     if (o) o->c = calloc(1, sizeof *o->c);
     if (o && o->c) o->fields = value_record("contract");
     if (!o || !o->c || !o->fields) { if (o) { free(o->c); free(o); } return eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"); }
-    o->node = n;
-    o->c->name = strdup(n->text);
+    if (!(o->c->name = strdup(n->text))) { free(o->c); value_free(o->fields); free(o); return eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"); }
     o->c->rounding = ROUND_INVOICE;
     o->c->mode = RM_HALF_EVEN;
     int has_start = 0, has_end = 0;

@@ -160,21 +160,3 @@ UTEST(dates, add_months_clamps)
     cr_expect(y == -1 && m == 12 && dd == 15, "got %d-%d-%d", y, m, dd);
 }
 
-UTEST(dates, months_between)
-{
-    date_t a, b;
-    cr_assert(dates_parse("2026-01-15", &a));
-    cr_assert(dates_parse("2027-03-15", &b));
-    cr_expect_eq(dates_months_between(a, b), 14);
-    cr_expect_eq(dates_months_between(a, a), 0);
-    cr_expect_eq(dates_months_between(b, a), -1);   /* backwards */
-    cr_assert(dates_parse("2026-02-16", &b));
-    cr_expect_eq(dates_months_between(a, b), -1);   /* different day of month */
-    /* a clamped end is not a whole number of months by this rule */
-    cr_assert(dates_parse("2026-01-31", &a));
-    cr_assert(dates_parse("2026-02-28", &b));
-    cr_expect_eq(dates_months_between(a, b), -1);
-    cr_assert(dates_parse("2026-12-01", &a));
-    cr_assert(dates_parse("2029-12-01", &b));
-    cr_expect_eq(dates_months_between(a, b), 36);
-}
