@@ -324,14 +324,14 @@ static value_t *b_exp(units_t *u, value_t **a, size_t n, char **err)
 }
 
 static const builtin_t table[] = {
-    {"round", 1, 3, b_round, "round(x, quantum[, mode]): x to a multiple of quantum; modes half_even (default), half_up, half_down, up, down, ceiling, floor"},
+    {"round", 1, 3, b_round, "round(x[, quantum[, mode]]): x to a multiple of quantum (a whole number without one); modes half_even (default), half_up, half_down, up, down, ceiling, floor"},
     {"floor", 1, 2, b_floor, "floor(x[, quantum])"},
     {"ceil", 1, 2, b_ceil, "ceil(x[, quantum])"},
     {"abs", 1, 1, b_abs, "abs(x)"},
     {"min", 1, 1000, b_min, "min(a, b, ...) or min(list)"},
     {"max", 1, 1000, b_max, "max(a, b, ...) or max(list)"},
     {"sum", 1, 1, b_sum, "sum(list)"},
-    {"len", 1, 1, b_len, "len(list)"},
+    {"len", 1, 1, b_len, "len(x): the items of a list, fields of a record or characters of a string"},
     {"range", 2, 3, b_range, "range(from, to[, step]): a list from..to inclusive"},
     {"add_months", 2, 2, b_add_months, "add_months(date, n): the same day n calendar months later"},
     {"days_in_month", 1, 1, b_days_in_month, "days_in_month(date)"},

@@ -1,5 +1,5 @@
 /* builtins: the functions every program has (round, floor, min, sum, len, ...). They
- * take evaluated arguments; price() and the other evaluator-aware ones live in eval. */
+ * take evaluated arguments; price(), which needs the evaluator, lives in terms.c. */
 #ifndef OUTLAY_BUILTINS_H
 #define OUTLAY_BUILTINS_H
 #include "value.h"

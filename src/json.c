@@ -17,7 +17,8 @@ static int error(reader_t *r, const char *what)
     return 0;
 }
 
-static void ws(reader_t *r) { while (r->p < r->end && strchr(" \t\r\n", *r->p)) r->p++; }
+/* (strchr would also match the NUL at the end of its set) */
+static void ws(reader_t *r) { while (r->p < r->end && *r->p && strchr(" \t\r\n", *r->p)) r->p++; }
 
 static json_t *node(json_kind k)
 {
@@ -143,7 +144,7 @@ static json_t *value(reader_t *r)
         }
     }
     const char *s = r->p;
-    while (r->p < r->end && strchr("+-0123456789.eE", *r->p)) r->p++;
+    while (r->p < r->end && *r->p && strchr("+-0123456789.eE", *r->p)) r->p++;
     if (r->p == s) { error(r, "unexpected character"); return NULL; }
     json_t *j = node(JSON_NUM);
     if (j && !(j->text = strndup(s, (size_t)(r->p - s)))) { free(j); j = NULL; }

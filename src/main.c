@@ -310,10 +310,14 @@ static int diff_side(const options_t *o, const char *path, diff_side_t *side)
     return ok;
 }
 
-/* Units of one dimension compare across a diff: 100 GB before, 0.1 TB now is no change. */
+/* Units of one dimension compare across a diff: 100 GB before, 0.1 TB now is no change.
+ * A unit as reports write it is names, digits, * / ^ ( ) and spaces, nothing else: text
+ * from a report is evaluated only when it is one. */
 static int unit_ratio(void *ctx, const char *from, const char *to, mpq_t factor)
 {
     eval_t *e = ctx;
+    static const char unit_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_*/^()- ";
+    if (from[strspn(from, unit_chars)] || to[strspn(to, unit_chars)] || strlen(from) > 200 || strlen(to) > 200) return 0;
     char *text = malloc(strlen(from) + strlen(to) + 16);
     if (!text) return 0;
     sprintf(text, "(1 %s) / (1 %s)", from, to);   /* "(1 )" for a plain number */

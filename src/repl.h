@@ -4,6 +4,7 @@
 #include "eval.h"
 #include "report.h"
 
-/* Runs until :quit or end of input. Returns the process exit code. */
+/* Runs until :quit or end of input; returns 0 (errors in the session are reported, not
+ * carried out as an exit code). */
 int repl_run(eval_t *e, const report_opts_t *opts);
 #endif

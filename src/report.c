@@ -72,8 +72,8 @@ static void group_digits(sbuf_t *b, const char *digits, int grouped)
     }
 }
 
-/* Writes |q| scaled: the integer part and `frac` fraction digits of an already rounded value. */
-/* keep: how many fraction digits trailing-zero trimming must leave (frac: trim nothing) */
+/* Writes |scaled| / 10^frac, an already rounded value, grouped when asked; keep is how many
+ * fraction digits trailing-zero trimming must leave (frac: trim nothing). */
 static void write_fixed(sbuf_t *b, const mpz_t scaled, long frac, int grouped, long keep)
 {
     char *digits = mpz_get_str(NULL, 10, scaled);
@@ -105,8 +105,6 @@ static void write_fixed(sbuf_t *b, const mpz_t scaled, long frac, int grouped, l
     free(digits);
 }
 
-/* Repeating decimal for a non-terminating fraction, with the period in parentheses;
- * falls back to p/q when the period is long. */
 /* den = 2^a 5^b rest: returns max(a, b), the digits before a decimal repeats (or ends,
  * when rest is 1), and sets rest. */
 static unsigned long split_2_5(mpz_t rest, const mpz_t den)
@@ -121,6 +119,8 @@ static unsigned long split_2_5(mpz_t rest, const mpz_t den)
     return p2 > p5 ? p2 : p5;
 }
 
+/* Repeating decimal for a non-terminating fraction, with the period in parentheses;
+ * falls back to p/q when the period is long. */
 static void write_repeating(sbuf_t *b, const mpq_t q)
 {
     enum { MAX_PERIOD = 60 };
@@ -202,7 +202,6 @@ static long leading_zeros(const mpq_t q)
     return z;
 }
 
-/* 1.23457e-20: six significant digits */
 /* q as m x 10^e with 1 <= |m| < 10 (six significant digits): 1.42857e-16, 3.7908e25 */
 static void write_scientific(sbuf_t *b, const mpq_t q, long e)
 {

@@ -84,7 +84,7 @@ value_t *value_date(date_t d) { value_t *v = alloc_value(V_DATE); if (v) v->u.da
 value_t *value_str(const char *s)
 {
     value_t *v = alloc_value(V_STR);
-    if (v && !(v->u.s = strdup(s))) { free(v); return NULL; }
+    if (v && !(v->u.s = strdup(s))) { value_free(v); return NULL; }
     return v;
 }
 
@@ -132,7 +132,7 @@ int value_is_approx(const value_t *v)
 value_t *value_record(const char *tag)
 {
     value_t *v = alloc_value(V_RECORD);
-    if (v && tag && !(v->u.rec.tag = strdup(tag))) { free(v); return NULL; }
+    if (v && tag && !(v->u.rec.tag = strdup(tag))) { value_free(v); return NULL; }
     return v;
 }
 
