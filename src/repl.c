@@ -250,21 +250,33 @@ static void command(eval_t *e, char *line, const report_opts_t *opts, int *quit)
     printf("unknown command %s (try :help)\n", line);
 }
 
+/* Ctrl-C drops the line being typed and any open multi-line input (pending). The handler
+ * only notes it; with readline, the event hook readline calls after the interrupted read
+ * clears the line outside the handler, and the same readline call goes on. */
 static volatile sig_atomic_t interrupted;
+static char *pending;
 static void on_sigint(int sig)
 {
     (void)sig;
     interrupted = 1;
-#ifdef HAVE_READLINE
-    /* Ctrl-C drops the line being typed (and any open multi-line input) */
-    if (isatty(STDIN_FILENO)) {
-        write(STDOUT_FILENO, "^C\n", 3);
-        rl_on_new_line();
-        rl_replace_line("", 0);
-        rl_redisplay();
-    }
-#endif
 }
+
+#ifdef HAVE_READLINE
+static int on_signal_event(void)
+{
+    if (!interrupted) return 0;
+    interrupted = 0;
+    free(pending);
+    pending = NULL;
+    fputs("^C\n", stdout);
+    fflush(stdout);
+    rl_set_prompt("outlay> ");
+    rl_replace_line("", 0);
+    rl_on_new_line();
+    rl_redisplay();
+    return 0;
+}
+#endif
 
 int repl_run(eval_t *e, const report_opts_t *opts)
 {
@@ -287,17 +299,20 @@ int repl_run(eval_t *e, const report_opts_t *opts)
     sigaction(SIGINT, &sa, NULL);
 #ifdef HAVE_READLINE
     rl_catch_signals = 0;
+    rl_signal_event_hook = on_signal_event;
 #endif
-    char *pending = NULL;
+    pending = NULL;
     int quit = 0;
     while (!quit) {
         char *line = read_line(pending ? "...> " : "outlay> ");
         if (interrupted) {
-            /* the interrupted line is gone (readline cleared it); so is open input */
+            /* without readline: the interrupted line is gone, and so is open input */
             interrupted = 0;
             free(pending);
             pending = NULL;
-            if (!line) { clearerr(stdin); continue; }
+            free(line);
+            clearerr(stdin);
+            continue;
         }
         if (!line) { if (tty) putchar('\n'); break; }
 #ifdef HAVE_READLINE
