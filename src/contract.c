@@ -16,7 +16,6 @@
  *   5. credit-pool draw = min(remaining pool, net + shortfall - SLA credit)
  *   6. invoice = net + shortfall - SLA credit - pool draw, rounded per the policy */
 #include "contract.h"
-#include "ast.h"
 #include "diag.h"
 #include <stdlib.h>
 #include <string.h>
@@ -350,7 +349,7 @@ static value_t *line(pricer_t *pr, const char *sku, const char *category, const 
 static void round_money_as(pricer_t *pr, mpq_t x, int is_line, round_mode mode)
 {
     const contract_t *c = pr->c;
-    if (c->rounding == ROUND_NONE || (c->rounding == ROUND_LINES) != is_line) return;
+    if (c->rounding == CONTRACT_ROUND_NONE || (c->rounding == CONTRACT_ROUND_LINES) != is_line) return;
     mpq_t quantum, r;
     mpq_inits(quantum, r, NULL);
     if (c->quantum) mpq_set(quantum, c->quantum->u.num.q);

@@ -27,6 +27,9 @@ typedef struct sku_terms {
 typedef struct commit_step { value_t *amount; date_t from, until; int has_from, has_until; } commit_step_t;
 typedef struct discount { value_t *pct; char *sku; value_t *above; } discount_t;
 
+/* Where money is rounded: each period's invoice total (the default), every line, nowhere. */
+typedef enum { CONTRACT_ROUND_INVOICE, CONTRACT_ROUND_LINES, CONTRACT_ROUND_NONE } contract_rounding;
+
 typedef struct contract {
     char *name;
     date_t start, end;        /* end is exclusive */
@@ -42,7 +45,7 @@ typedef struct contract {
     value_t **sla_pcts;       /* one per SLA band; conditions are the caller's */
     size_t nsla;
     value_t *pool;            /* prepaid / promotional credit, or NULL */
-    int rounding;             /* ROUND_INVOICE, ROUND_LINES, ROUND_NONE (ast.h) */
+    contract_rounding rounding;
     int commit_on_gross;      /* the minimum is measured against spend before discounts */
     int sla_on_invoice;       /* the SLA credit is a share of net + shortfall, not of net */
     value_t *quantum;         /* NULL: 0.01 of the currency */

@@ -273,7 +273,8 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
     case C_ROUND:
         if (o->round_node) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "only one rounding rule per contract"); return 0; }
         o->round_node = cl;
-        c->rounding = cl->op;
+        c->rounding = cl->op == ROUND_LINES ? CONTRACT_ROUND_LINES : cl->op == ROUND_NONE ? CONTRACT_ROUND_NONE
+                                                                                      : CONTRACT_ROUND_INVOICE;
         if (cl->a && !(c->quantum = expect_num(e, cl->a, "a rounding quantum"))) return 0;
         if (c->quantum && mpq_sgn(c->quantum->u.num.q) <= 0) { eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "the rounding quantum must be positive"); return 0; }
         if (cl->b && !value_round_mode_parse(cl->b->text, &c->mode)) {
@@ -314,7 +315,7 @@ value_t *terms_contract(eval_t *e, const node_t *n)
     if (o && o->c) o->fields = value_record("contract");
     if (!o || !o->c || !o->fields) { if (o) { free(o->c); free(o); } return eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"); }
     if (!(o->c->name = strdup(n->text))) { free(o->c); value_free(o->fields); free(o); return eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"); }
-    o->c->rounding = ROUND_INVOICE;
+    o->c->rounding = CONTRACT_ROUND_INVOICE;
     o->c->mode = RM_HALF_EVEN;
     int has_start = 0, has_end = 0;
     value_t *term = NULL;
