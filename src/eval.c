@@ -140,13 +140,19 @@ void eval_suggest_one(const char *name, void *ctx)
     if (d < s->dist) { s->dist = d; s->best = name; }
 }
 
+void eval_hint_closest(eval_t *e, const struct eval_suggest *s)
+{
+    size_t len = strlen(s->target), limit = len <= 2 ? 0 : len <= 4 ? 1 : len <= 8 ? 2 : 3;
+    if (e->err && s->best && (s->dist <= limit || !strcasecmp(s->best, s->target)))
+        diag_set_hint(e->err, "did you mean `%s`?", s->best);
+}
+
 void eval_suggest(eval_t *e, const char *name)
 {
     struct eval_suggest s = { name, NULL, (size_t)-1 };
     for (scope_t *sc = e->scope; sc; sc = sc->up) eval_suggest_one(sc->name, &s);
     eval_each_name(e, eval_suggest_one, &s);
-    size_t len = strlen(name), limit = len <= 2 ? 0 : len <= 4 ? 1 : len <= 8 ? 2 : 3;
-    if (s.best && (s.dist <= limit || !strcasecmp(s.best, name)) && e->err) diag_set_hint(e->err, "did you mean `%s`?", s.best);
+    eval_hint_closest(e, &s);
 }
 
 /* ---------- source text for labels ---------- */
@@ -318,7 +324,7 @@ static value_t *field(eval_t *e, const node_t *n)
             eval_fail(e, &n->loc, DIAG_NAME, "no field `%s` in this %s", n->text, value_kind_name(base));
             struct eval_suggest s = { n->text, NULL, (size_t)-1 };
             for (size_t i = 0; i < base->u.rec.n; i++) eval_suggest_one(base->u.rec.keys[i], &s);
-            if (s.best && s.dist <= 3) diag_set_hint(e->err, "did you mean `%s`?", s.best);
+            eval_hint_closest(e, &s);
         }
     } else if (base->kind == V_OBJECT && base->u.obj.type == &terms_workload_type) {
         r = terms_workload_field(e, base->u.obj.p, n->text, &n->loc);

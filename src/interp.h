@@ -71,6 +71,8 @@ void eval_scope_pop_to(eval_t *e, scope_t *mark);
 struct eval_suggest { const char *target; const char *best; size_t dist; };
 void eval_suggest_one(const char *name, void *ctx);
 void eval_suggest(eval_t *e, const char *name);                    /* hints e->err */
+/* Hints e->err with the closest name offered, when it is close enough for its length to be a typo. */
+void eval_hint_closest(eval_t *e, const struct eval_suggest *s);
 char *eval_loc_text(const loc_t *l);
 char *eval_describe(eval_t *e, const value_t *v);
 int eval_take_error(eval_t *e, diag_t **err);

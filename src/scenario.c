@@ -108,7 +108,7 @@ static int apply_scenario(eval_t *e, const char *name, const loc_t *loc)
             eval_fail(e, n ? &chain[n - 1]->b->loc : loc, DIAG_NAME, "unknown scenario `%s`", n ? chain[n - 1]->b->text : name);
             struct eval_suggest sg = { name, NULL, (size_t)-1 };
             for (size_t i = 0; i < e->sh->nscenarios; i++) eval_suggest_one(e->sh->scenarios[i]->text, &sg);
-            if (sg.best && sg.dist <= 2 && sg.dist < strlen(sg.target)) diag_set_hint(e->err, "did you mean `%s`?", sg.best);
+            eval_hint_closest(e, &sg);
             return 0;
         }
         for (size_t i = 0; i < n; i++)

@@ -332,7 +332,7 @@ value_t *terms_contract(eval_t *e, const node_t *n)
         eval_fail(e, &o->discount_nodes[i]->loc, DIAG_NAME, "discount on `%s`: the contract has no such rate", sku);
         struct eval_suggest sg = { sku, NULL, (size_t)-1 };
         for (size_t j = 0; j < o->c->nskus; j++) eval_suggest_one(o->c->skus[j].sku, &sg);
-        if (sg.best && sg.dist <= 3) diag_set_hint(e->err, "did you mean `%s`?", sg.best);
+        eval_hint_closest(e, &sg);
     }
     if (!e->err && !has_start) eval_fail(e, &n->loc, DIAG_RUNTIME, "contract %s needs a start date (start = 2026-12-01)", n->text);
     if (!e->err && has_end && term) eval_fail(e, &term_node->loc, DIAG_RUNTIME, "give either a term or an end date, not both");
@@ -412,7 +412,7 @@ static int workload_period(eval_t *e, const node_t *wl, const contract_obj_t *co
                 eval_fail(e, &it->loc, DIAG_NAME, "contract %s has no rate `%s`", co->c->name, it->text);
                 struct eval_suggest sg = { it->text, NULL, (size_t)-1 };
                 for (size_t k = 0; k < co->c->nskus; k++) eval_suggest_one(co->c->skus[k].sku, &sg);
-                if (sg.best && sg.dist <= 3) diag_set_hint(e->err, "did you mean `%s`?", sg.best);
+                eval_hint_closest(e, &sg);
                 break;
             }
             if (usage[s]) { value_free(v); eval_fail(e, &it->loc, DIAG_NAME, "`use %s` appears twice", it->text); break; }
