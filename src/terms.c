@@ -63,9 +63,29 @@ static int expect_date(eval_t *e, const node_t *n, const char *what, date_t *out
     return ok;
 }
 
+/* A share of something (a discount, an SLA credit): a percentage from 0% to 100%. */
+static int check_share(eval_t *e, const value_t *v, const loc_t *loc, const char *what, const char *example)
+{
+    if (!value_is_dimensionless(v)) { eval_fail(e, loc, DIAG_UNIT, "%s is a percentage such as %s", what, example); return 0; }
+    if (mpq_sgn(v->u.num.q) < 0 || mpq_cmp_ui(v->u.num.q, 1, 1) > 0) {
+        eval_fail(e, loc, DIAG_RUNTIME, "%s must be between 0%% and 100%%", what);
+        return 0;
+    }
+    return 1;
+}
+
+/* The index of a contract's SKU, or nskus when it has none of that name. */
+static size_t sku_index(const contract_t *c, const char *sku)
+{
+    size_t i = 0;
+    while (i < c->nskus && strcmp(c->skus[i].sku, sku)) i++;
+    return i;
+}
+
 static sku_terms_t *sku_slot(eval_t *e, contract_t *c, const char *sku, const loc_t *loc, int create)
 {
-    for (size_t i = 0; i < c->nskus; i++) if (!strcmp(c->skus[i].sku, sku)) {
+    size_t i = sku_index(c, sku);
+    if (i < c->nskus) {
         if (create) { eval_fail(e, loc, DIAG_NAME, "rate `%s` is already defined in this contract", sku); return NULL; }
         return &c->skus[i];
     }
@@ -231,11 +251,7 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         memset(d, 0, sizeof *d);
         if (!(d->pct = expect_num(e, cl->a, "a discount"))) return 0;
         c->ndiscounts++;
-        if (!value_is_dimensionless(d->pct)) { eval_fail(e, &cl->a->loc, DIAG_UNIT, "a discount is a percentage such as 5%%"); return 0; }
-        if (mpq_sgn(d->pct->u.num.q) < 0 || mpq_cmp_ui(d->pct->u.num.q, 1, 1) > 0) {
-            eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "a discount must be between 0%% and 100%%");
-            return 0;
-        }
+        if (!check_share(e, d->pct, &cl->a->loc, "a discount", "5%")) return 0;
         if (cl->text && !(d->sku = strdup(cl->text))) { eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
         if (!cl->b) return 1;
         if (!(d->above = expect_num(e, cl->b, "a spend threshold"))) return 0;
@@ -257,12 +273,7 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         if (!(c->sla_pcts[c->nsla] = expect_num(e, cl->a, "an SLA credit"))) return 0;
         o->sla_conds[c->nsla++] = cl->b;
         const value_t *pct = c->sla_pcts[c->nsla - 1];
-        if (!value_is_dimensionless(pct)) { eval_fail(e, &cl->a->loc, DIAG_UNIT, "an SLA credit is a percentage such as 10%%"); return 0; }
-        if (mpq_sgn(pct->u.num.q) < 0 || mpq_cmp_ui(pct->u.num.q, 1, 1) > 0) {
-            eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "an SLA credit must be between 0%% and 100%%");
-            return 0;
-        }
-        return 1;
+        return check_share(e, pct, &cl->a->loc, "an SLA credit", "10%");
     }
     case C_POOL:
         if (c->pool) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "only one credit pool per contract"); return 0; }
@@ -326,9 +337,7 @@ value_t *terms_contract(eval_t *e, const node_t *n)
     }
     for (size_t i = 0; !e->err && i < o->c->ndiscounts; i++) {
         const char *sku = o->c->discounts[i].sku;
-        size_t k = 0;
-        while (sku && k < o->c->nskus && strcmp(o->c->skus[k].sku, sku)) k++;
-        if (!sku || k < o->c->nskus) continue;
+        if (!sku || sku_index(o->c, sku) < o->c->nskus) continue;
         eval_fail(e, &o->discount_nodes[i]->loc, DIAG_NAME, "discount on `%s`: the contract has no such rate", sku);
         struct eval_suggest sg = { sku, NULL, (size_t)-1 };
         for (size_t j = 0; j < o->c->nskus; j++) eval_suggest_one(o->c->skus[j].sku, &sg);
@@ -405,8 +414,7 @@ static int workload_period(eval_t *e, const node_t *wl, const contract_obj_t *co
         value_t *v = it->kind == S_DEF ? scenario_value(e, it->text, it->a) : eval_expr(e, it->a);
         if (!v) break;
         if (it->kind == W_USE) {
-            size_t s = 0;
-            while (s < co->c->nskus && strcmp(co->c->skus[s].sku, it->text)) s++;
+            size_t s = sku_index(co->c, it->text);
             if (s == co->c->nskus) {
                 value_free(v);
                 eval_fail(e, &it->loc, DIAG_NAME, "contract %s has no rate `%s`", co->c->name, it->text);
