@@ -377,16 +377,9 @@ static int run_main(options_t *o)
         if (err) { print_diag(err); eval_free(e); return EXIT_ERROR; }
         if (!isatty(STDIN_FILENO) && o->ninputs == 0) {
             /* a program on standard input */
-            size_t cap = 4096, len = 0, n;
-            char *buf = malloc(cap);
-            while (buf && (n = fread(buf + len, 1, cap - len, stdin)) > 0) {
-                len += n;
-                if (len == cap) { char *nb = realloc(buf, cap *= 2); if (!nb) { free(buf); buf = NULL; } else buf = nb; }
-            }
-            source_t *src = buf ? source_from_string("<stdin>", buf, len) : NULL;
-            free(buf);
-            if (!src) { fprintf(stderr, "outlay: out of memory\n"); eval_free(e); return EXIT_ERROR; }
-            if (memchr(src->text, '\0', src->len)) { fprintf(stderr, "outlay: error: standard input is binary (contains a NUL byte)\n"); eval_free(e); return EXIT_ERROR; }
+            const char *why = NULL;
+            source_t *src = source_from_stream(stdin, "<stdin>", &why);
+            if (!src) { fprintf(stderr, "outlay: error: cannot read standard input: %s\n", why); eval_free(e); return EXIT_ERROR; }
             eval_load_source(e, src, &err, NULL);
             o->report.labels = 1;
         } else {

@@ -28,25 +28,32 @@ source_t *source_from_file(const char *path, const char **why)
 {
     FILE *f = fopen(path, "rb");
     if (!f) { *why = strerror(errno); return NULL; }
+    source_t *s = source_from_stream(f, path, why);
+    fclose(f);
+    if (s && !(s->path = strdup(path))) { *why = "out of memory"; return NULL; }
+    return s;
+}
+
+source_t *source_from_stream(FILE *f, const char *name, const char **why)
+{
+    *why = NULL;
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap);
     size_t n;
     while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
         len += n;
-        if (len > MAX_SOURCE_BYTES) { free(buf); buf = NULL; *why = "file is larger than 64 MiB"; break; }
+        if (len > MAX_SOURCE_BYTES) { free(buf); buf = NULL; *why = "larger than 64 MiB"; break; }
         if (len == cap) { char *nb = realloc(buf, cap *= 2); if (!nb) { free(buf); buf = NULL; *why = "out of memory"; } buf = nb; }
     }
     int failed = buf && ferror(f);
-    fclose(f);
-    if (!buf) return NULL;
+    if (!buf) { if (!*why) *why = "out of memory"; return NULL; }
     if (failed) { free(buf); *why = "read error"; return NULL; }
-    if (memchr(buf, '\0', len)) { free(buf); *why = "binary file (contains a NUL byte)"; return NULL; }
+    if (memchr(buf, '\0', len)) { free(buf); *why = "binary data (it contains a NUL byte)"; return NULL; }
     /* a byte-order mark, as some Windows editors write, is not part of the program */
     size_t bom = len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
-    source_t *s = source_from_string(path, buf + bom, len - bom);
+    source_t *s = source_from_string(name, buf + bom, len - bom);
     free(buf);
-    if (!s) { *why = "out of memory"; return NULL; }
-    s->path = strdup(path);
+    if (!s) *why = "out of memory";
     return s;
 }
 

@@ -3,6 +3,7 @@
 #ifndef OUTLAY_SOURCE_H
 #define OUTLAY_SOURCE_H
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct source {
     char *name;        /* shown in diagnostics: a path, "<eval>", "<repl>" ... */
@@ -23,6 +24,8 @@ typedef struct loc {
 source_t *source_from_string(const char *name, const char *text, size_t len);
 /* Reads a file; returns NULL and sets *why (static text) when it cannot. */
 source_t *source_from_file(const char *path, const char **why);
+/* The same for an open stream (standard input), called name in diagnostics. */
+source_t *source_from_stream(FILE *f, const char *name, const char **why);
 void source_free_all(void);
 /* Where the text stops being UTF-8 (an offset), or (size_t)-1 when it all is; with
  * *line and *col (1-based, in bytes) of that place. */
