@@ -1024,17 +1024,24 @@ int eval_run(eval_t *e, diag_t **err)
     return eval_take_error(e, err);
 }
 
-value_t *eval_expression(eval_t *e, const char *name, const char *text, diag_t **err)
+node_t *eval_parse_one(eval_t *e, const char *name, const char *text, node_kind kind, const char *expected, diag_t **err)
 {
     source_t *src = source_from_string(name, text, strlen(text));
     if (!src) { *err = diag_new(DIAG_LIMIT, NULL, "out of memory"); return NULL; }
     node_t *ast = syntax_parse(e->sh->arena, src, err, NULL);
     if (*err) return NULL;
-    if (!ast || ast->kind != S_EXPR || ast->next) {
+    if (!ast || ast->kind != kind || ast->next) {
         loc_t l = { 1, 1, 1, (int)strlen(text) > 0 ? (int)strlen(text) : 1, src };
-        *err = diag_new(DIAG_SYNTAX, &l, "expected one expression");
+        *err = diag_new(DIAG_SYNTAX, &l, "%s", expected);
         return NULL;
     }
+    return ast;
+}
+
+value_t *eval_expression(eval_t *e, const char *name, const char *text, diag_t **err)
+{
+    node_t *ast = eval_parse_one(e, name, text, S_EXPR, "expected one expression", err);
+    if (!ast) return NULL;
     value_t *v = eval_ensure_prelude(e) ? eval_expr(e, ast->a) : NULL;
     if (!eval_take_error(e, err)) { value_free(v); return NULL; }
     return v;

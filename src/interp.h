@@ -79,6 +79,9 @@ int eval_take_error(eval_t *e, diag_t **err);
 /* Counts work against the run's step limit (expressions, and pricing in proportion). */
 int eval_charge(eval_t *e, long steps, const loc_t *loc);
 int eval_run_in_dir(eval_t *e, const node_t *ast, const char *path);
+/* Parses text (--set NAME=EXPR, a REPL :type) as exactly one statement of the given kind,
+ * in the run's arena; NULL and *err (saying what was expected) otherwise. */
+node_t *eval_parse_one(eval_t *e, const char *name, const char *text, node_kind kind, const char *expected, diag_t **err);
 int eval_ensure_prelude(eval_t *e);
 eval_t *eval_child(eval_t *parent);
 

@@ -77,15 +77,8 @@ static override_t *add_override(eval_t *e, const char *name, const node_t *expr,
 
 int eval_set_override(eval_t *e, const char *assignment, diag_t **err)
 {
-    source_t *src = source_from_string("<--set>", assignment, strlen(assignment));
-    if (!src) { *err = diag_new(DIAG_LIMIT, NULL, "out of memory"); return 0; }
-    node_t *ast = syntax_parse(e->sh->arena, src, err, NULL);
-    if (*err) return 0;
-    if (!ast || ast->kind != S_DEF || ast->next) {
-        loc_t l = { 1, 1, 1, (int)strlen(assignment), src };
-        *err = diag_new(DIAG_SYNTAX, &l, "--set takes NAME=EXPR");
-        return 0;
-    }
+    node_t *ast = eval_parse_one(e, "<--set>", assignment, S_DEF, "--set takes NAME=EXPR", err);
+    if (!ast) return 0;
     if (!add_override(e, ast->text, ast->a, NULL, 1, &ast->loc)) { *err = diag_new(DIAG_LIMIT, NULL, "out of memory"); return 0; }
     return 1;
 }
