@@ -115,10 +115,10 @@ static node_list_t list_add(node_list_t l, node_t *n)
 %token NONE "none" TO "to" FROM "from" UNTIL "until" GRADUATED "graduated" VOLUME "volume"
 %token CUMULATIVE "cumulative" FIRST "first" NEXT "next" UP "up" AT "at" USE "use"
 
-%type <node> stmt expr expr_inner postfix primary number exponent clause clause_inner tier witem witem_inner field def
+%type <node> stmt expr expr_inner postfix primary number exponent clause clause_inner tier witem witem_inner def
 %type <node> opt_mode opt_overage opt_extends opt_from opt_until
-%type <list> stmts args opt_args params opt_params clauses tiers witems fields defs names
-%type <list> clause_list tier_list witem_list field_list def_list
+%type <list> stmts args opt_args opt_params clauses tiers witems defs names
+%type <list> clause_list tier_list witem_list def_list
 %type <num> tier_mode opt_cumulative
 
 %precedence ELSE
@@ -191,11 +191,7 @@ names
     | names ',' IDENT   { node_t *n; OOM_CHECK(n = NEW(E_IDENT, @3)); n->text = $3; $$ = list_add($1, n); }
     ;
 
-opt_params: %empty { $$ = list1(NULL); } | params ;
-params
-    : IDENT             { node_t *n; OOM_CHECK(n = NEW(E_IDENT, @1)); n->text = $1; $$ = list1(n); }
-    | params ',' IDENT  { node_t *n; OOM_CHECK(n = NEW(E_IDENT, @3)); n->text = $3; $$ = list_add($1, n); }
-    ;
+opt_params: %empty { $$ = list1(NULL); } | names ;
 
 /* ---- blocks: items separated by newlines or commas ---- */
 clauses: %empty { $$ = list1(NULL); } | clause_list opt_sep ;
@@ -206,13 +202,10 @@ witem_list: witem { $$ = list1($1); } | witem_list sep witem { $$ = list_add($1,
 witem: witem_inner { $$ = $1; $$->span = @$; } ;
 defs: %empty { $$ = list1(NULL); } | def_list opt_sep ;
 def_list: def { $$ = list1($1); } | def_list sep def { $$ = list_add($1, $3); } ;
-fields: %empty { $$ = list1(NULL); } | field_list opt_sep ;
-field_list: field { $$ = list1($1); } | field_list sep field { $$ = list_add($1, $3); } ;
 tiers: %empty { $$ = list1(NULL); } | tier_list opt_sep ;
 tier_list: tier { $$ = list1($1); } | tier_list sep tier { $$ = list_add($1, $3); } ;
 opt_sep: %empty | sep ;
 
-field: IDENT '=' expr   { OOM_CHECK($$ = NEW(S_DEF, @1)); $$->text = $1; $$->a = $3; } ;
 
 witem_inner
     : def
@@ -322,7 +315,7 @@ primary
     | '(' expr ')' IDENT '^' exponent
                         { OOM_CHECK($$ = juxtapose(st, $2, $4, &@4, $6, &@5, &@$)); }
     | '[' opt_args ']'  { OOM_CHECK($$ = NEW(E_LIST, @$)); $$->list = $2.head; }
-    | '{' fields '}'    { OOM_CHECK($$ = NEW(E_RECORD, @$)); $$->list = $2.head; }
+    | '{' defs '}'      { OOM_CHECK($$ = NEW(E_RECORD, @$)); $$->list = $2.head; }
     ;
 
 exponent
