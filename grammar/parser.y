@@ -119,7 +119,7 @@ static node_list_t list_add(node_list_t l, node_t *n)
 %type <node> opt_mode opt_overage opt_extends opt_from opt_until
 %type <list> stmts args opt_args opt_params clauses tiers witems defs names
 %type <list> clause_list tier_list witem_list def_list
-%type <num> tier_mode opt_cumulative
+%type <num> tier_mode opt_cumulative opt_prefixed
 
 %precedence ELSE
 %left OR
@@ -159,12 +159,12 @@ stmt
     | ASSERT expr ',' expr
                         { OOM_CHECK($$ = NEW(S_ASSERT, @2)); $$->a = $2; $$->b = $4; }
     | UNIT IDENT opt_prefixed
-                        { OOM_CHECK($$ = NEW(S_UNIT, @2)); $$->text = $2; $$->flag = st->last_prefixed; }
+                        { OOM_CHECK($$ = NEW(S_UNIT, @2)); $$->text = $2; $$->flag = $3; }
     | UNIT IDENT ':' IDENT opt_prefixed
-                        { OOM_CHECK($$ = NEW(S_UNIT, @2)); $$->text = $2; $$->flag = st->last_prefixed;
+                        { OOM_CHECK($$ = NEW(S_UNIT, @2)); $$->text = $2; $$->flag = $5;
                           OOM_CHECK($$->b = NEW(E_IDENT, @4)); $$->b->text = $4; }
     | UNIT IDENT '=' expr opt_prefixed
-                        { OOM_CHECK($$ = NEW(S_UNIT, @2)); $$->text = $2; $$->a = $4; $$->flag = st->last_prefixed; }
+                        { OOM_CHECK($$ = NEW(S_UNIT, @2)); $$->text = $2; $$->a = $4; $$->flag = $5; }
     | DIMENSION IDENT   { OOM_CHECK($$ = NEW(S_DIMENSION, @2)); $$->text = $2; }
     | PREFIX IDENT '=' expr
                         { OOM_CHECK($$ = NEW(S_PREFIX, @2)); $$->text = $2; $$->a = $4; }
@@ -183,7 +183,7 @@ stmt
 
 def : IDENT '=' expr    { OOM_CHECK($$ = NEW(S_DEF, @1)); $$->text = $1; $$->a = $3; } ;
 
-opt_prefixed: %empty { st->last_prefixed = 0; } | PREFIXED { st->last_prefixed = 1; } ;
+opt_prefixed: %empty { $$ = 0; } | PREFIXED { $$ = 1; } ;
 opt_extends: %empty { $$ = NULL; } | EXTENDS IDENT { OOM_CHECK($$ = NEW(E_IDENT, @2)); $$->text = $2; } ;
 
 names

@@ -31,7 +31,6 @@ typedef struct lex_state {
     loc_t open_at[64];                 /* where the innermost 64 of them opened */
     int at_line_start;
     int clause_line;                   /* this contract line began with a clause word */
-    int last_prefixed;                 /* parser scratch: the last unit said "prefixed" */
     int eof_seen;
     diag_t *err;
     node_t *program;
