@@ -296,6 +296,12 @@ static const tier_t *volume_tier(const sku_terms_t *s, mpq_t *bounds, const mpq_
 /* The list (unescalated) rate of a SKU for checking dimensions and reporting. */
 static const value_t *sku_rate(const sku_terms_t *s) { return s->kind == PRICE_FLAT ? s->rate : s->tiers[0].rate; }
 
+static void free_bounds(mpq_t *bounds, size_t n)
+{
+    for (size_t i = 0; bounds && i < n; i++) mpq_clear(bounds[i]);
+    free(bounds);
+}
+
 /* Tier bounds in the usage's terms. A bound may be given as a level (5 PB) for usage that
  * is a level over time (PB-month): it then counts per pricing month. */
 static int tier_bounds(pricer_t *pr, const sku_terms_t *s, const dim_t *qdim, mpq_t *out)
@@ -511,10 +517,9 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
             for (size_t i = 0; bounds && i < sk->ntiers; i++) mpq_init(bounds[i]);
             if (!bounds || !tier_bounds(pr, sk, &qdim, bounds)) {
                 fail_at(pr, FAULT_RATE, s, NULL);
-                for (size_t i = 0; bounds && i < sk->ntiers; i++) mpq_clear(bounds[i]);
-                free(bounds);
-                value_free(zero);
                 ok = bounds ? 0 : fail(pr, diag_format("out of memory"));
+                free_bounds(bounds, sk->ntiers);
+                value_free(zero);
                 break;
             }
         }
@@ -526,8 +531,7 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
         if (!st[s].qty_unit) st[s].qty_unit = value_ref(qv);
         if (sk->reserved) {
             if (sk->kind != PRICE_FLAT) {
-                for (size_t i = 0; bounds && i < sk->ntiers; i++) mpq_clear(bounds[i]);
-                free(bounds);
+                free_bounds(bounds, sk->ntiers);
                 value_free(qv);
                 value_free(zero);
                 ok = fail_at(pr, FAULT_RESERVE, s, diag_format("a reservation needs a flat rate for %s", sk->sku));
@@ -574,8 +578,7 @@ static value_t *price_period(pricer_t *pr, const period_t *p, value_t *const *us
         mpq_add(st[s].charge, st[s].charge, sku_charge[s]);
         mpq_add(t->charges, t->charges, sku_charge[s]);
         if (ok) ok = value_record_set(charges_rec, sk->sku, money_value(pr, sku_charge[s]));
-        for (size_t i = 0; bounds && i < sk->ntiers; i++) mpq_clear(bounds[i]);
-        free(bounds);
+        free_bounds(bounds, sk->ntiers);
         value_free(qv);
         value_free(zero);
     }

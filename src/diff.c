@@ -157,15 +157,9 @@ static const diff_entry_t *find(const diff_side_t *s, const char *label, size_t 
     return NULL;
 }
 
-/* Money (a three-letter currency code) keeps its minor unit, as everywhere else. */
-static int money_unit(const char *u)
-{
-    return strlen(u) == 3 && u[0] >= 'A' && u[0] <= 'Z' && u[1] >= 'A' && u[1] <= 'Z' && u[2] >= 'A' && u[2] <= 'Z';
-}
-
 static char *with_unit(const mpq_t q, const char *unit, int sign, int approx)
 {
-    int d = money_unit(unit) ? units_currency_decimals(unit) : 0;
+    int d = units_is_currency_code(unit) ? units_currency_decimals(unit) : 0;   /* money keeps its minor unit */
     char *n = d && mpz_cmp_ui(mpq_denref(q), 1) != 0 ? report_fixed(q, d, 1, d) : report_number(q, 0, 1);
     int percent = !strcmp(unit, "percent");   /* 40%, as everywhere else */
     char *s = n ? diag_format("%s%s%s%s%s", approx ? "~" : "", sign && mpq_sgn(q) > 0 ? "+" : "", n,

@@ -377,12 +377,13 @@ static const char *term_name_at(const void *ctx, int i)
     return c->u->defs[c->t->t[i].unit].name;
 }
 
-int units_is_currency(const units_t *u, int d)
+int units_is_currency_code(const char *name)
 {
-    const char *name = units_dimension_name(u, d);
     return name && strlen(name) == 3 && isupper((unsigned char)name[0]) && isupper((unsigned char)name[1]) &&
            isupper((unsigned char)name[2]);
 }
+
+int units_is_currency(const units_t *u, int d) { return units_is_currency_code(units_dimension_name(u, d)); }
 
 int units_currency_decimals(const char *code)
 {

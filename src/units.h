@@ -56,6 +56,7 @@ int units_base_of(const units_t *u, int d);
 const char *units_dimension_name(const units_t *u, int d);
 /* A currency is a dimension named by a three-letter upper-case code (ISO 4217: USD, EUR). */
 int units_is_currency(const units_t *u, int d);
+int units_is_currency_code(const char *name);
 /* Decimals of a currency's minor unit (ISO 4217): 2 for USD, 0 for JPY, 3 for KWD. */
 int units_currency_decimals(const char *code);
 int units_dimension_count(const units_t *u);
