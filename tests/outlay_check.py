@@ -57,14 +57,20 @@ CURRENCIES = ('USD', 'EUR', 'GBP', 'CNY', 'JPY')
 def decimal_places(q):
     """The decimal places of q written as a finite decimal (0 for a whole number), or None
     when q is not a finite decimal."""
-    t, p2, p5 = F(q).denominator, 0, 0
+    pre, rest = split_2_5(F(q).denominator)
+    return pre if rest == 1 else None
+
+
+def split_2_5(den):
+    """den = 2^a 5^b rest: (max(a, b), rest), the digits before a decimal repeats or ends."""
+    t, p2, p5 = den, 0, 0
     while t % 2 == 0:
         t //= 2
         p2 += 1
     while t % 5 == 0:
         t //= 5
         p5 += 1
-    return max(p2, p5) if t == 1 else None
+    return max(p2, p5), t
 
 
 # Decimals of each prelude currency's minor unit (ISO 4217): the yen has none.
@@ -152,14 +158,8 @@ def exact_text(q):
     if places is not None:
         return _fixed(q.numerator * 10 ** places // q.denominator, places, False, None)
     den = q.denominator
-    t, p2, p5 = den, 0, 0
-    while t % 2 == 0:
-        t //= 2
-        p2 += 1
-    while t % 5 == 0:
-        t //= 5
-        p5 += 1
-    pre, period, r = max(p2, p5), 1, 10 % t
+    pre, t = split_2_5(den)
+    period, r = 1, 10 % t
     while period <= 60 and r != 1:                     # the period: the order of 10 modulo t
         r = r * 10 % t
         period += 1
@@ -479,6 +479,17 @@ class Checker:
                 self.failed += 1
                 print('FAIL %s: %s is shown but not checked' % (self.name, label))
 
+    def invoice(self, rows, rates):
+        """The case's first invoice table shows these rows (amounts as the record keeps
+        them; see invoice_display) and these effective and all-in rates."""
+        rows = invoice_display(rows)
+        got_rows, got_rates = read_invoice(self.name)
+        for label, cols in rows.items():
+            for col, v in cols.items():
+                self.eq('%s %s' % (label, col), got_rows.get(label, {}).get(col), v)
+        self.eq('table rows', sorted(got_rows), sorted(rows))
+        self.eq('effective and all-in rates', got_rates, rates)
+
     def done(self):
         print('%s: %s' % (self.name, 'FAILED (%d)' % self.failed if self.failed else 'ok'))
         return 1 if self.failed else 0
@@ -498,6 +509,20 @@ def expect(label, exact, unit, lines):
     elif not any(shows(s, exact, unit) for s in found):
         failures.append("%s: shown %s, exact value %s (~%r), expected %s"
                         % (label, found, F(exact), float(F(exact)), display(exact, unit)))
+
+
+def table_rows(lines, title, n):
+    """The n rows (split into cells) of the compare or sweep table printed under the line
+    `title` (after its header); a missing table or a short one is a failure."""
+    try:
+        i = lines.index(title)
+    except ValueError:
+        failures.append("table %r missing" % title)
+        return []
+    body = [re.split(r"\s{2,}", l.strip()) for l in lines[i + 2:i + 2 + n]]
+    if len(body) != n:
+        failures.append("table %r has %d rows, expected %d" % (title, len(body), n))
+    return body
 
 
 def expect_cell(where, cell, exact, unit):

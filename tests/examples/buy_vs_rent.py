@@ -13,7 +13,7 @@ import sys
 from fractions import Fraction as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from outlay_check import check, display, expect, expect_cell, failures, finish  # noqa: E402
+from outlay_check import check, display, expect, expect_cell, failures, finish, table_rows  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "golden", "example_buy-vs-rent.out")
@@ -50,21 +50,12 @@ check(own / rent["aws"] < F(25, 100), "break-even against AWS below 25%")
 check(own / rent["lambda"] < F(50, 100), "break-even against Lambda below 50%")
 
 # ---- the sweep: owning cost per used GPU-hour vs the AWS rate ----
-try:
-    i = lines.index("sweep utilisation:")
-    body = lines[i + 2:i + 8]
-except ValueError:
-    body = []
-    failures.append("sweep table missing")
-for u, line in zip((10, 20, 30, 50, 75, 100), body):
-    cells = re.split(r"\s{2,}", line.strip())
+for u, cells in zip((10, 20, 30, 50, 75, 100), table_rows(lines, "sweep utilisation:", 6)):
     if len(cells) != 3 or cells[0] != display(u, "percent"):
-        failures.append("sweep row for %d%%: %r" % (u, line))
+        failures.append("sweep row for %d%%: %r" % (u, cells))
         continue
     expect_cell("sweep %d%% own_per_used_hour" % u, cells[1], own / F(u, 100), "USD/(gpu*hour)")
     expect_cell("sweep %d%% aws_h100_gpu_hour" % u, cells[2], rent["aws"], "USD/(gpu*hour)")
-if len(body) != 6:
-    failures.append("sweep has %d rows, expected 6" % len(body))
 
 finish("buy-vs-rent", "owning %.4f USD per GPU-hour; break-even %.1f%% vs AWS, %.1f%% vs Lambda"
        % (float(own), float(own / rent["aws"] * 100), float(own / rent["lambda"] * 100)))

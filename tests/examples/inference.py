@@ -15,7 +15,7 @@ import sys
 from fractions import Fraction as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from outlay_check import check, display, expect, expect_cell, failures, finish  # noqa: E402
+from outlay_check import check, display, expect, expect_cell, failures, finish, table_rows  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "golden", "example_inference.out")
@@ -51,21 +51,12 @@ expect("tokens_served", tokens, "token", lines)
 expect("cost_per_million", per_million, "USD/Mtoken", lines)
 
 # ---- the sweep ----
-try:
-    i = lines.index("sweep utilisation:")
-    body = lines[i + 2:i + 8]
-except ValueError:
-    body = []
-    failures.append("sweep table missing")
-for u, line in zip((5, 10, 20, 30, 40, 50), body):
-    cells = re.split(r"\s{2,}", line.strip())
+for u, cells in zip((5, 10, 20, 30, 40, 50), table_rows(lines, "sweep utilisation:", 6)):
     t, _, _, pm = serve(F(u, 100))
     if len(cells) != 3 or cells[0] != display(u, "percent"):
-        failures.append("sweep row for %d%%: %r" % (u, line))
+        failures.append("sweep row for %d%%: %r" % (u, cells))
         continue
     expect_cell("sweep %d%% tokens_per_second" % u, cells[1], t, "token/s")
     expect_cell("sweep %d%% cost_per_million" % u, cells[2], pm, "USD/Mtoken")
-if len(body) != 6:
-    failures.append("sweep has %d rows, expected 6" % len(body))
 
 finish("inference", "%.0f tokens/s, %.4f USD per million tokens at 30%%" % (float(tps), float(per_million)))

@@ -11,7 +11,7 @@ import sys
 from fractions import Fraction as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from outlay_check import Checker, D, add_months, periods, invoice_display, read_invoice, read_shown, round_to, usd  # noqa: E402
+from outlay_check import Checker, D, add_months, periods, read_shown, round_to, usd  # noqa: E402
 
 
 COMMITS = [  # (USD per month, from, until) in contract order
@@ -52,12 +52,6 @@ def expected():
 
 c = Checker('pricing_commit_ramp')
 rows, rates, shown = expected()
-rows = invoice_display(rows)
-got_rows, got_rates = read_invoice('pricing_commit_ramp')
-for label, cols in rows.items():
-    for col, v in cols.items():
-        c.eq('%s %s' % (label, col), got_rows.get(label, {}).get(col), v)
-c.eq('table rows', sorted(got_rows), sorted(rows))
-c.eq('effective and all-in rates', got_rates, rates)
+c.invoice(rows, rates)
 c.shown(read_shown('pricing_commit_ramp'), shown)
 sys.exit(c.done())
