@@ -8,7 +8,6 @@ CoreWeave, AWS and Oracle H100 list prices, and the sweep of owning cost per use
 verifies that tests/golden/example_buy-vs-rent.out shows each number. Exits 1 on any mismatch.
 """
 import os
-import re
 import sys
 from fractions import Fraction as F
 

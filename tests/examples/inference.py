@@ -10,7 +10,6 @@ tests/golden/example_inference.out shows each number. Exits 1 on any mismatch.
 """
 import math
 import os
-import re
 import sys
 from fractions import Fraction as F
 
