@@ -384,6 +384,28 @@ def round_to(x, q, mode='half_even'):
     return r * q
 
 
+def graduated(tiers, lo_q, hi_q):
+    """The graduated charge for the usage slice [lo_q, hi_q) over tiers [(upper bound or
+    None, rate)], each tier's part at its own rate."""
+    total, lo = F(0), 0
+    for hi, rate in tiers:
+        a = max(lo, lo_q)
+        b = hi_q if hi is None else min(hi, hi_q)
+        if b > a:
+            total += (b - a) * rate
+        if hi is None:
+            break
+        lo = hi
+    return total
+
+
+def tier_rate(tiers, q):
+    """The rate of the tier a quantity falls in (volume pricing: every unit at that rate)."""
+    for hi, rate in tiers:
+        if hi is None or q < hi:
+            return rate
+
+
 def D(text):
     return datetime.date.fromisoformat(text)
 

@@ -15,29 +15,10 @@ import sys
 from fractions import Fraction as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from outlay_check import Checker, read_shown, round_to, usd  # noqa: E402
+from outlay_check import Checker, graduated, read_shown, round_to, tier_rate, usd  # noqa: E402
 
 
 TIERS = [(100, F('0.10')), (300, F('0.05')), (None, F('0.02'))]
-
-
-def graduated(lo_q, hi_q):
-    total, lo = F(0), 0
-    for hi, rate in TIERS:
-        a = max(lo, lo_q)
-        b = hi_q if hi is None else min(hi, hi_q)
-        if b > a:
-            total += (b - a) * rate
-        if hi is None:
-            break
-        lo = hi
-    return total
-
-
-def tier_rate(q):
-    for hi, rate in TIERS:
-        if hi is None or q < hi:
-            return rate
 
 
 def expected():
@@ -45,10 +26,10 @@ def expected():
     g, gc, v, vc = [], [], [], []
     before = 0
     for q in use:
-        g.append(graduated(0, q))
-        gc.append(graduated(before, before + q))
-        v.append(q * tier_rate(q))
-        vc.append(q * tier_rate(before + q))
+        g.append(graduated(TIERS, 0, q))
+        gc.append(graduated(TIERS, before, before + q))
+        v.append(q * tier_rate(TIERS, q))
+        vc.append(q * tier_rate(TIERS, before + q))
         before += q
     want = {}
     for name, xs in (('g', g), ('gc', gc), ('v', v), ('vc', vc)):

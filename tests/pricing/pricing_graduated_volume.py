@@ -12,35 +12,17 @@ import sys
 from fractions import Fraction as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from outlay_check import Checker, read_shown, round_to, usd  # noqa: E402
+from outlay_check import Checker, graduated, read_shown, round_to, tier_rate, usd  # noqa: E402
 
 
 TB = 1000  # GB
 TIERS = [(100, F(0)), (10 * TB, F('0.09')), (50 * TB, F('0.085')), (150 * TB, F('0.07')), (None, F('0.05'))]
 
 
-def graduated(q):
-    total, lo = F(0), 0
-    for hi, rate in TIERS:
-        top = q if hi is None else min(q, hi)
-        if top > lo:
-            total += (top - lo) * rate
-        if hi is None:
-            break
-        lo = hi
-    return total
-
-
-def volume(q):
-    for hi, rate in TIERS:
-        if hi is None or q < hi:
-            return q * rate
-
-
 def expected():
     usage = [200 * TB, 120]
-    g = [round_to(graduated(q), F(1, 100)) for q in usage]
-    v = [round_to(volume(q), F(1, 100)) for q in usage]
+    g = [round_to(graduated(TIERS, 0, q), F(1, 100)) for q in usage]
+    v = [round_to(q * tier_rate(TIERS, q), F(1, 100)) for q in usage]
     assert g[0] == 13791 and v[0] == 10000      # the figures from the lead's brief
     return {
         'g.periods[0].total': usd(g[0]), 'v.periods[0].total': usd(v[0]),
