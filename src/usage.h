@@ -1,0 +1,102 @@
+/* usage: a provider's usage export (FOCUS or any CSV, a gzip file, a database) streamed
+ * into an exact per-SKU, per-hour table. Sources (usage_csv.c for files, usage_pg.c for
+ * PostgreSQL) read rows through one spec — which column holds what, which rows count,
+ * what the contract calls each SKU — and add them to a usage_table_t, which the pricing
+ * engine and reconciliation read. Memory grows with SKUs x hours, never with rows.
+ * This module sees no syntax and no evaluator: the caller turns a program's mapping
+ * record into a usage_spec_t. */
+#ifndef OUTLAY_USAGE_H
+#define OUTLAY_USAGE_H
+#include <gmp.h>
+#include <stddef.h>
+#include "diag.h"
+#include "units.h"
+#include "value.h"
+
+/* Hours since 1970-01-01T00:00Z; the hour h covers [h, h + 1). */
+typedef long long usage_hour_t;
+
+/* The money columns a row may carry beside its quantity (FOCUS names). */
+typedef enum {
+    USAGE_COST_BILLED,        /* BilledCost */
+    USAGE_COST_EFFECTIVE,     /* EffectiveCost */
+    USAGE_COST_LIST,          /* ListCost */
+    USAGE_COST_CONTRACTED,    /* ContractedCost */
+    USAGE_NCOSTS
+} usage_cost_col;
+
+/* Keep a row only when column (or, for Tags, the tag key) has one of values. */
+typedef struct usage_filter {
+    char *column;             /* "ChargeCategory", "ServiceName", "RegionId", "Tags" */
+    char *tag_key;            /* with column "Tags": the key inside the JSON object */
+    char **values;
+    size_t nvalues;
+} usage_filter_t;
+
+/* A usage SKU priced under another name (SkuId "NVIDIA-H100-80GB" -> gpu_hour). */
+typedef struct usage_skumap { char *from, *to; } usage_skumap_t;
+
+/* How rows are read. NULL columns take the FOCUS defaults (usage_spec_focus). */
+typedef struct usage_spec {
+    char *sku_col;            /* SkuId */
+    char *quantity_col;       /* PricingQuantity */
+    char *unit_col;           /* PricingUnit; unused when unit is set */
+    value_t *unit;            /* 1 of the quantity's unit (1 gpu*hour), or NULL */
+    char *start_col;          /* ChargePeriodStart */
+    char *end_col;            /* ChargePeriodEnd; NULL: a row is the hour that holds start */
+    char *currency_col;       /* BillingCurrency */
+    char *cost_cols[USAGE_NCOSTS];
+    usage_filter_t *filters;
+    size_t nfilters;
+    usage_skumap_t *map;
+    size_t nmap;
+    int skip_bad_rows;        /* a bad row is counted and reported, not fatal */
+} usage_spec_t;
+
+/* The FOCUS column names, and no filter or map. */
+void usage_spec_focus(usage_spec_t *s);
+void usage_spec_free(usage_spec_t *s);   /* frees the fields, not s */
+
+typedef struct usage_table usage_table_t;
+
+usage_table_t *usage_table_new(units_t *u);
+void usage_table_free(usage_table_t *t);
+
+/* What a reader knows of one row, as text cells (not NUL-terminated). A cell with
+ * p == NULL is absent; an empty or NULL cell is n == 0. */
+typedef struct usage_cell { const char *p; size_t n; } usage_cell_t;
+typedef struct usage_row {
+    usage_cell_t sku, quantity, unit, start, end, currency;
+    usage_cell_t cost[USAGE_NCOSTS];
+} usage_row_t;
+
+/* Adds one row (already filtered): parses its numbers exactly and its times as UTC,
+ * maps its SKU and unit, and spreads its quantity and costs evenly over the hours it
+ * covers. 0 and *err (the message, and which cell is bad) on a bad row. */
+typedef struct usage_fault { char *msg; char *hint; int cell; /* index into usage_row_t's cells, -1: the row */ } usage_fault_t;
+int usage_table_add(usage_table_t *t, const usage_spec_t *spec, const usage_row_t *row, usage_fault_t *err);
+void usage_fault_clear(usage_fault_t *f);
+
+/* What the table holds. */
+size_t usage_table_nskus(const usage_table_t *t);
+const char *usage_table_sku(const usage_table_t *t, size_t i);
+/* 1 of the unit the SKU's quantities are in (borrowed). */
+const value_t *usage_table_unit(const usage_table_t *t, size_t i);
+/* Rows that went into SKU i, and rows skipped as bad (with skip_bad_rows). */
+long long usage_table_rows(const usage_table_t *t, size_t i);
+long long usage_table_bad_rows(const usage_table_t *t);
+/* The hours with usage: [first, end); first == end when the table is empty. */
+usage_hour_t usage_table_first_hour(const usage_table_t *t);
+usage_hour_t usage_table_end_hour(const usage_table_t *t);
+/* Sums over hours [from, to): SKU i's quantity (a magnitude in its unit), or a cost
+ * column (in the table's currency). */
+void usage_table_quantity(const usage_table_t *t, size_t i, usage_hour_t from, usage_hour_t to, mpq_t out);
+int usage_table_has_cost(const usage_table_t *t, usage_cost_col c);
+void usage_table_cost(const usage_table_t *t, size_t i, usage_cost_col c, usage_hour_t from, usage_hour_t to, mpq_t out);
+/* The billing currency ("USD"), or NULL when the rows named none. */
+const char *usage_table_currency(const usage_table_t *t);
+
+/* Reads a CSV or gzip-compressed CSV file (usage_csv.c). path has passed the file-access
+ * policy. On a bad row the diag points at file:line:column with the row and a caret. */
+int usage_read_file(usage_table_t *t, const usage_spec_t *spec, const char *path, diag_t **err);
+#endif
