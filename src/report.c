@@ -844,23 +844,32 @@ static void csv_field(sbuf_t *b, const char *s)
     } else sb_puts(b, s);
 }
 
-static void csv_num(sbuf_t *b, const units_t *u, const value_t *v)
+/* A number as CSV writes it, a decimal a spreadsheet reads: every digit when the value
+ * terminates, else rounded half-even to CSV_DECIMALS places (more below 1, to keep
+ * CSV_DECIMALS significant digits). Returns whether the digits are the exact value. */
+enum { CSV_DECIMALS = 12 };
+static int csv_decimal(sbuf_t *b, const mpq_t q, int approx)
 {
-    if (!v || v->kind != V_NUM) return;
+    long places = decimal_places(mpq_denref(q));
+    if (places >= 0 && !approx) { write_number_min(b, q, 1, 0, 0); return 1; }
+    long frac = CSV_DECIMALS;
+    if (mpz_cmpabs(mpq_numref(q), mpq_denref(q)) < 0 && mpq_sgn(q)) frac = leading_zeros(q) + CSV_DECIMALS;
+    char *s = report_fixed(q, frac, 0, 0);
+    if (s) sb_puts(b, s); else b->oom = 1;
+    free(s);
+    return 0;
+}
+
+/* An invoice line's number (nothing for a missing one); 0 when it is not written exactly. */
+static int csv_num(sbuf_t *b, const units_t *u, const value_t *v)
+{
+    if (!v || v->kind != V_NUM) return 1;
     mpq_t m;
     mpq_init(m);
     value_magnitude(u, v, m);
-    char *s = report_number(m, 1, 0);
-    if (s && strchr(s, '(')) { free(s); s = report_fraction(m); }
-    if (v->u.num.approx) {   /* its digits are not exact: the readable value, marked */
-        free(s);
-        char *r = report_number(m, 0, 0);
-        s = r ? diag_format("~%s", r) : NULL;
-        free(r);
-    }
-    csv_field(b, s ? s : "");
-    free(s);
+    int exact = csv_decimal(b, m, v->u.num.approx);
     mpq_clear(m);
+    return exact;
 }
 
 static void csv_unit(sbuf_t *b, const units_t *u, const value_t *v)
@@ -877,6 +886,7 @@ static void write_csv_invoice(sbuf_t *b, const units_t *u, const char *label, co
 {
     const value_t *periods = get(inv, "periods");
     const value_t *cur = get(inv, "currency");
+    static const char *const numbers[] = { "quantity", "list_rate", "rate", "amount" };
     for (size_t p = 0; periods && p < periods->u.list.n; p++) {
         const value_t *per = periods->u.list.items[p];
         char ps[16], pe[16];
@@ -890,19 +900,15 @@ static void write_csv_invoice(sbuf_t *b, const units_t *u, const char *label, co
             csv_field(b, get(l, "sku")->u.s);
             sb_add(b, ",", 1);
             csv_field(b, get(l, "category")->u.s);
-            sb_add(b, ",", 1);
-            csv_num(b, u, get(l, "quantity"));
-            sb_add(b, ",", 1);
-            csv_unit(b, u, get(l, "quantity"));
-            sb_add(b, ",", 1);
-            csv_num(b, u, get(l, "list_rate"));
-            sb_add(b, ",", 1);
-            csv_num(b, u, get(l, "rate"));
-            sb_add(b, ",", 1);
-            csv_num(b, u, get(l, "amount"));
+            int exact = 1;
+            for (size_t k = 0; k < 4; k++) {
+                sb_add(b, ",", 1);
+                exact &= csv_num(b, u, get(l, numbers[k]));
+                if (k == 0) { sb_add(b, ",", 1); csv_unit(b, u, get(l, "quantity")); }
+            }
             sb_add(b, ",", 1);
             csv_field(b, cur ? cur->u.s : "");
-            sb_add(b, "\n", 1);
+            sb_puts(b, exact ? ",true\n" : ",false\n");
         }
     }
 }
@@ -912,11 +918,12 @@ char *report_row_key(const units_t *u, const value_t *row)
     return row->kind == V_LIST && row->u.list.n ? report_value_text(u, row->u.list.items[0], 0) : strdup("");
 }
 
-int report_each_leaf(const units_t *u, const char *label, const value_t *v, report_leaf_fn fn, void *ctx)
+/* whole_invoices: an invoice is a leaf itself rather than its total. */
+static int each_leaf(const units_t *u, const char *label, const value_t *v, report_leaf_fn fn, void *ctx, int whole_invoices)
 {
-    if (is_tagged(v, "invoice")) {   /* an invoice inside a table or record: its total */
+    if (is_tagged(v, "invoice") && !whole_invoices) {   /* an invoice inside a table or record: its total */
         char *path = diag_format("%s.total", label);
-        int ok = path && get(v, "total") && report_each_leaf(u, path, get(v, "total"), fn, ctx);
+        int ok = path && get(v, "total") && each_leaf(u, path, get(v, "total"), fn, ctx, 0);
         free(path);
         return ok;
     }
@@ -927,7 +934,7 @@ int report_each_leaf(const units_t *u, const char *label, const value_t *v, repo
             char *key = report_row_key(u, row);
             for (size_t c = 1; key && c < row->u.list.n && c < header->u.list.n; c++) {
                 char *path = diag_format("%s[%s].%s", label, key, header->u.list.items[c]->u.s);
-                int ok = path && report_each_leaf(u, path, row->u.list.items[c], fn, ctx);
+                int ok = path && each_leaf(u, path, row->u.list.items[c], fn, ctx, whole_invoices);
                 free(path);
                 if (!ok) { free(key); return 0; }
             }
@@ -936,11 +943,11 @@ int report_each_leaf(const units_t *u, const char *label, const value_t *v, repo
         }
         return 1;
     }
-    if (v->kind == V_RECORD || v->kind == V_LIST) {
+    if ((v->kind == V_RECORD && !is_tagged(v, "invoice")) || v->kind == V_LIST) {
         size_t count = v->kind == V_RECORD ? v->u.rec.n : v->u.list.n;
         for (size_t i = 0; i < count; i++) {
             char *path = v->kind == V_RECORD ? diag_format("%s.%s", label, v->u.rec.keys[i]) : diag_format("%s[%zu]", label, i);
-            int ok = path && report_each_leaf(u, path, v->kind == V_RECORD ? v->u.rec.vals[i] : v->u.list.items[i], fn, ctx);
+            int ok = path && each_leaf(u, path, v->kind == V_RECORD ? v->u.rec.vals[i] : v->u.list.items[i], fn, ctx, whole_invoices);
             free(path);
             if (!ok) return 0;
         }
@@ -950,7 +957,12 @@ int report_each_leaf(const units_t *u, const char *label, const value_t *v, repo
     return 1;
 }
 
-struct csv_ctx { sbuf_t *b; const units_t *u; };
+int report_each_leaf(const units_t *u, const char *label, const value_t *v, report_leaf_fn fn, void *ctx)
+{
+    return each_leaf(u, label, v, fn, ctx, 0);
+}
+
+struct csv_ctx { sbuf_t *b; const units_t *u; size_t left_out; };
 
 /* One row per number, so a spreadsheet gets a cell for each. */
 static void csv_row(void *ctx, const char *label, const value_t *v)
@@ -966,50 +978,53 @@ static void csv_row(void *ctx, const char *label, const value_t *v)
         free(t);
         return;
     }
-    mpq_t m;
-    mpq_init(m);
-    value_magnitude(c->u, v, m);
-    sbuf_t rb = {0};
-    /* an approximate number has no exact value to give: "~" marks it, as in text */
-    if (v->u.num.approx) sb_add(&rb, "~", 1);
-    write_number_min(&rb, m, 0, 0, min_decimals(c->u, v));
-    char *r = sb_take(&rb), *x = v->u.num.approx ? strdup("") : report_fraction(m);
-    csv_field(b, r ? r : "");
-    sb_add(b, ",", 1);
-    csv_field(b, x ? x : "");
-    sb_add(b, ",", 1);
-    free(r); free(x);
-    mpq_clear(m);
+    sb_puts(b, csv_num(b, c->u, v) ? ",true," : ",false,");
     csv_unit(b, c->u, v);
     sb_add(b, "\n", 1);
 }
 
+/* With an invoice shown, the invoice-line layout: each invoice (shown, or in a compare or
+ * sweep table, a record or a list) by its path; other values are counted as left out. */
+static void csv_invoice_leaf(void *ctx, const char *label, const value_t *v)
+{
+    struct csv_ctx *c = ctx;
+    if (is_tagged(v, "invoice")) { if (c->b) write_csv_invoice(c->b, c->u, label, v); }
+    else c->left_out++;
+}
+
+static int any_invoice(eval_t *e)
+{
+    for (size_t i = 0; i < eval_shown_count(e); i++)
+        if (is_tagged(eval_shown(e, i)->value, "invoice")) return 1;
+    return 0;
+}
+
+/* Writes the invoice layout to b (or only counts, b NULL); returns how many values it leaves out. */
+static size_t csv_invoices(sbuf_t *b, eval_t *e)
+{
+    struct csv_ctx c = { b, eval_units(e), 0 };
+    for (size_t i = 0; i < eval_shown_count(e); i++)
+        if (!each_leaf(c.u, eval_shown(e, i)->label, eval_shown(e, i)->value, csv_invoice_leaf, &c, 1) && b) b->oom = 1;
+    return c.left_out;
+}
+
 size_t report_csv_left_out(eval_t *e)
 {
-    size_t n = eval_shown_count(e), invoices = 0;
-    for (size_t i = 0; i < n; i++) invoices += is_tagged(eval_shown(e, i)->value, "invoice");
-    return invoices ? n - invoices : 0;
+    return any_invoice(e) ? csv_invoices(NULL, e) : 0;
 }
 
 static void write_csv(sbuf_t *b, eval_t *e)
 {
-    const units_t *u = eval_units(e);
-    size_t n = eval_shown_count(e);
-    int any_invoice = 0;
-    for (size_t i = 0; i < n; i++) any_invoice |= is_tagged(eval_shown(e, i)->value, "invoice");
-    if (any_invoice) {
+    if (any_invoice(e)) {
         sb_puts(b, "Result,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,SkuId,"
-                   "ChargeCategory,PricingQuantity,PricingUnit,ListUnitPrice,ContractedUnitPrice,BilledCost,BillingCurrency\n");
-        for (size_t i = 0; i < n; i++) {
-            const shown_t *s = eval_shown(e, i);
-            if (is_tagged(s->value, "invoice")) write_csv_invoice(b, u, s->label, s->value);
-        }
+                   "ChargeCategory,PricingQuantity,PricingUnit,ListUnitPrice,ContractedUnitPrice,BilledCost,BillingCurrency,x_Exact\n");
+        csv_invoices(b, e);
         return;
     }
     sb_puts(b, "label,value,exact,unit\n");
-    struct csv_ctx c = { b, u };
-    for (size_t i = 0; i < n; i++)
-        if (!report_each_leaf(u, eval_shown(e, i)->label, eval_shown(e, i)->value, csv_row, &c)) b->oom = 1;
+    struct csv_ctx c = { b, eval_units(e), 0 };
+    for (size_t i = 0; i < eval_shown_count(e); i++)
+        if (!report_each_leaf(c.u, eval_shown(e, i)->label, eval_shown(e, i)->value, csv_row, &c)) b->oom = 1;
 }
 
 /* ---------- text ---------- */
