@@ -786,14 +786,70 @@ static void json_value(sbuf_t *b, const units_t *u, const value_t *v, int depth)
     }
 }
 
+/* A label that is a name or a path from one (`bill`, `bill.total`, `a.periods[0].total`)
+ * is its own key. */
+static int is_name_path(const char *s)
+{
+    for (;;) {
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_')) return 0;
+        while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_') s++;
+        while (*s == '[') {
+            const char *d = ++s;
+            while (*s >= '0' && *s <= '9') s++;
+            if (s == d || *s++ != ']') return 0;
+        }
+        if (!*s) return 1;
+        if (*s++ != '.') return 0;
+    }
+}
+
+/* The key of each shown value, for a pipeline to find it by: its name when it has one
+ * (`bill`, `bill.total`, `xs[0]`), `compare`, `sweep_NAME`, else the label's words joined by `_`
+ * (`price_w_c`), at most 64 characters; a key already taken gets `_2`, `_3`. NULL when
+ * out of memory. */
+static char **result_keys(eval_t *e)
+{
+    size_t n = eval_shown_count(e);
+    char **keys = calloc(n + 1, sizeof *keys);
+    for (size_t i = 0; keys && i < n; i++) {
+        const char *label = eval_shown(e, i)->label;
+        sbuf_t k = {0};
+        if (is_name_path(label)) sb_puts(&k, label);
+        else
+            for (const char *c = label; *c && k.n < 64; c++) {
+                int word = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_';
+                if (word) sb_add(&k, c, 1);
+                else if (k.n && k.s[k.n - 1] != '_') sb_add(&k, "_", 1);
+            }
+        while (k.n && k.s[k.n - 1] == '_') k.s[--k.n] = '\0';
+        if (!k.n) sb_puts(&k, "result");
+        size_t base = k.n;
+        for (unsigned long dup = 2;; dup++) {
+            size_t j = 0;
+            while (j < i && strcmp(keys[j], k.s ? k.s : "")) j++;
+            if (j == i || k.oom) break;
+            k.n = base;
+            sb_printf(&k, "_%lu", dup);
+        }
+        keys[i] = sb_take(&k);
+        if (!keys[i]) { for (size_t j = 0; j < i; j++) free(keys[j]); free(keys); return NULL; }
+    }
+    return keys;
+}
+
 static void write_json(sbuf_t *b, eval_t *e, const struct diag *error)
 {
     const units_t *u = eval_units(e);
     sb_puts(b, "{\n  \"version\": \"" REPORT_VERSION "\",\n  \"results\": [");
     size_t n = eval_shown_count(e);
-    for (size_t i = 0; i < n; i++) {
+    char **keys = result_keys(e);
+    if (!keys) b->oom = 1;
+    for (size_t i = 0; keys && i < n; i++) {
         const shown_t *s = eval_shown(e, i);
-        sb_puts(b, i ? ",\n    {\"label\": " : "\n    {\"label\": ");
+        sb_puts(b, i ? ",\n    {\"key\": " : "\n    {\"key\": ");
+        json_string(b, keys[i]);
+        free(keys[i]);
+        sb_puts(b, ", \"label\": ");
         json_string(b, s->label);
         sb_puts(b, ", \"type\": ");
         json_string(b, value_kind_name(s->value));
@@ -806,6 +862,7 @@ static void write_json(sbuf_t *b, eval_t *e, const struct diag *error)
         free(q.s);
         sb_puts(b, "}");
     }
+    free(keys);
     sb_puts(b, n ? "\n  ],\n  \"assertions\": [" : "],\n  \"assertions\": [");
     size_t na = eval_assertion_count(e);
     for (size_t i = 0; i < na; i++) {
