@@ -22,6 +22,8 @@ typedef struct sku_terms {
     size_t ntiers;
     value_t *reserved;        /* reserved quantity per period, or NULL */
     value_t *overage;         /* rate above the reservation (NULL: the SKU's rate) */
+    long windows_per_hour;    /* 0: the reservation covers the period; 1, 60, 3600: it is
+                                 reserved in each hour, minute or second (use it or lose it) */
 } sku_terms_t;
 
 typedef struct commit_step { value_t *amount; date_t from, until; int has_from, has_until; } commit_step_t;
@@ -62,7 +64,22 @@ typedef struct period {
 /* Which part of the terms or usage an error is about, so the caller can point at it. */
 typedef enum { FAULT_NONE, FAULT_USAGE, FAULT_RATE, FAULT_RESERVE, FAULT_COMMIT, FAULT_FEE, FAULT_DISCOUNT,
                FAULT_POOL, FAULT_ROUND } fault_kind;
-typedef struct fault { fault_kind kind; size_t index; } fault_t;
+/* Why: FAULT_UNFIT when a quantity's dimensions don't meet its rate's, so the caller can
+ * say how usage meets a rate; FAULT_OTHER for everything else. */
+typedef enum { FAULT_OTHER, FAULT_UNFIT } fault_code;
+typedef struct fault { fault_kind kind; fault_code code; size_t index; } fault_t;
+
+/* Usage hour by hour from the contract's start, fed by a workload evaluated over hours
+ * or by a usage table: q[s * nhours + h] is SKU s's quantity in hour h, in base units of
+ * dim[s] (a quantity such as gpu*hour or GB, not a level). Built once per price(). */
+typedef struct contract_hours {
+    size_t nskus, nhours;
+    mpq_t *q;
+    dim_t *dim;
+    unsigned char *has;       /* per SKU: whether its usage is given hourly */
+} contract_hours_t;
+contract_hours_t *contract_hours_new(size_t nskus, size_t nhours);
+void contract_hours_free(contract_hours_t *h);
 
 void contract_free(contract_t *c);
 /* Whether any of the terms is an approximate quantity. */
@@ -75,9 +92,16 @@ size_t contract_words(const contract_t *c);
 int contract_periods(const contract_t *c, period_t **out, size_t *n, char **err);
 void contract_periods_free(period_t *p, size_t n);
 
+/* Whether any reservation applies hour by hour. */
+int contract_is_hourly(const contract_t *c);
+
 /* Prices usage[p * nskus + s] (NULL where a SKU is unused) for each period, with the SLA
  * bands that hold in each period in sla_hit[p * nsla + b]. Returns the invoice record. */
 value_t *contract_price(const contract_t *c, units_t *u, const char *workload,
                         const period_t *periods, size_t nperiods,
                         value_t *const *usage, const int *sla_hit, char **err, fault_t *fault);
+/* The same, where hours (or NULL) gives some SKUs' usage hour by hour instead. */
+value_t *contract_price_hours(const contract_t *c, units_t *u, const char *workload,
+                              const period_t *periods, size_t nperiods, value_t *const *usage,
+                              const contract_hours_t *hours, const int *sla_hit, char **err, fault_t *fault);
 #endif

@@ -508,7 +508,7 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
         if (r && (approx || contract_is_approx(co->c))) value_mark_approx(r);
         if (!r) {
             eval_fail_with(e, fault_loc(co, wl, &fault, &call->loc), err);
-            if ((fault.kind == FAULT_USAGE || fault.kind == FAULT_RESERVE) && e->err && strstr(e->err->msg, "cannot price"))
+            if (fault.code == FAULT_UNFIT && e->err)
                 diag_set_hint(e->err, "usage is priced as it is (200 TB at USD/GB), or as a level that runs all period (16384 gpu at USD/(gpu*hour))");
         }
     }

@@ -1,0 +1,297 @@
+/* engine: the helpers every clause module of the pricing engine shares — errors with
+ * their fault, money and line records, rounding per the contract's policy, quantities in
+ * a rate's terms, and amounts given per month prorated over a period. */
+#include "engine.h"
+#include "diag.h"
+#include <stdlib.h>
+#include <string.h>
+
+void engine_totals_init(totals_t *t) { mpq_inits(t->fees, t->charges, t->discounts, t->net, t->shortfall, t->sla, t->pool, t->total, NULL); }
+void engine_totals_clear(totals_t *t) { mpq_clears(t->fees, t->charges, t->discounts, t->net, t->shortfall, t->sla, t->pool, t->total, NULL); }
+void engine_totals_add(totals_t *a, const totals_t *b)
+{
+    mpq_add(a->fees, a->fees, b->fees);
+    mpq_add(a->charges, a->charges, b->charges); mpq_add(a->discounts, a->discounts, b->discounts);
+    mpq_add(a->net, a->net, b->net); mpq_add(a->shortfall, a->shortfall, b->shortfall);
+    mpq_add(a->sla, a->sla, b->sla); mpq_add(a->pool, a->pool, b->pool); mpq_add(a->total, a->total, b->total);
+}
+
+int engine_totals_record(engine_t *en, value_t *rec, const totals_t *t)
+{
+    return value_record_set(rec, "fees", engine_money(en, t->fees)) &&
+           value_record_set(rec, "gross", engine_money(en, t->charges)) &&
+           value_record_set(rec, "discounts", engine_money(en, t->discounts)) &&
+           value_record_set(rec, "net", engine_money(en, t->net)) &&
+           value_record_set(rec, "shortfall", engine_money(en, t->shortfall)) &&
+           value_record_set(rec, "sla_credit", engine_money(en, t->sla)) &&
+           value_record_set(rec, "pool_draw", engine_money(en, t->pool)) &&
+           value_record_set(rec, "total", engine_money(en, t->total));
+}
+
+int engine_fail(engine_t *en, char *msg) { if (!*en->err) *en->err = msg ? msg : diag_format("out of memory"); else free(msg); return 0; }
+
+int engine_fail_at(engine_t *en, fault_kind kind, fault_code code, size_t index, char *msg)
+{
+    if (en->fault && en->fault->kind == FAULT_NONE) { en->fault->kind = kind; en->fault->code = code; en->fault->index = index; }
+    if (msg) engine_fail(en, msg);
+    return 0;
+}
+
+char *engine_dims_text(engine_t *en, const dim_t *d) { return units_format_dim(en->u, d); }
+
+int engine_single_dim(const dim_t *d)
+{
+    int found = -1;
+    for (int i = 0; i < DIM_MAX; i++) {
+        if (!d->e[i]) continue;
+        if (d->e[i] != 1 || found >= 0) return -1;
+        found = i;
+    }
+    return found;
+}
+
+/* How a usage quantity meets its rate: 1 as it is, 2 times the period's hours, 0 neither. */
+static int usage_fit(engine_t *en, const dim_t *usage, const dim_t *rate, int *money)
+{
+    dim_t prod, with_time;
+    if (!dim_combine(&prod, usage, rate, 1)) return 0;
+    if ((*money = engine_single_dim(&prod)) >= 0) return 1;
+    if (!dim_combine(&with_time, &prod, &en->time, 1)) return 0;
+    if ((*money = engine_single_dim(&with_time)) >= 0) return 2;
+    return 0;
+}
+
+int engine_set_money(engine_t *en, int money, const char *what)
+{
+    if (!units_is_currency(en->u, money))
+        return engine_fail(en, diag_format("%s is priced in %s, not in money: a rate is a currency per unit (2.10 USD/(gpu*hour))",
+                                           what, units_dimension_name(en->u, money)));
+    if (en->currency < 0) {
+        en->currency = money;
+        memset(&en->money, 0, sizeof en->money);
+        en->money.e[money] = 1;
+        int base = units_base_of(en->u, money);
+        if (base < 0) return engine_fail(en, diag_format("the currency has no base unit"));
+        uterm_single(&en->money_unit, base);
+        return 1;
+    }
+    if (en->currency == money) return 1;
+    return engine_fail(en, diag_format("%s is priced in %s but the contract is in %s; convert with an exchange rate",
+                                       what, units_dimension_name(en->u, money), units_dimension_name(en->u, en->currency)));
+}
+
+int engine_amount_for(engine_t *en, size_t s, fault_kind kind, const value_t *usage, const value_t *rate,
+                      const period_t *p, mpq_t out)
+{
+    const char *sku = en->c->skus[s].sku, *what = kind == FAULT_RESERVE ? "the reservation" : "usage";
+    int money;
+    if (usage->kind != V_NUM)
+        return engine_fail_at(en, kind, FAULT_OTHER, s, diag_format("%s of %s must be a quantity, not a %s", what, sku, value_kind_name(usage)));
+    int fit = usage_fit(en, &usage->u.num.dim, &rate->u.num.dim, &money);
+    if (!fit) {
+        uterm_t tu, tr;
+        value_display_unit(en->u, usage, &tu);
+        value_display_unit(en->u, rate, &tr);
+        char *du = engine_dims_text(en, &usage->u.num.dim), *dr = engine_dims_text(en, &rate->u.num.dim);
+        char *uu = uterm_format(en->u, &tu), *ur = uterm_format(en->u, &tr);
+        int r = engine_fail_at(en, kind, FAULT_UNFIT, s, diag_format("%s of %s is in %s (%s), which its rate in %s (%s) cannot price",
+                                                                  what, sku, uu ? uu : "?", du ? du : "?", ur ? ur : "?", dr ? dr : "?"));
+        free(du); free(dr); free(uu); free(ur);
+        return r;
+    }
+    if (mpq_sgn(usage->u.num.q) < 0) return engine_fail_at(en, kind, FAULT_OTHER, s, diag_format("%s of %s is negative", what, sku));
+    if (!engine_set_money(en, money, sku)) return engine_fail_at(en, FAULT_RATE, FAULT_OTHER, s, NULL);
+    mpq_set(out, usage->u.num.q);
+    if (fit == 2) {
+        mpq_t h;
+        mpq_init(h);
+        mpq_mul(h, p->hours, units_get(en->u, en->hour)->factor);
+        mpq_mul(out, out, h);
+        mpq_clear(h);
+    }
+    return 1;
+}
+
+const value_t *engine_sku_rate(const sku_terms_t *s) { return s->kind == PRICE_FLAT ? s->rate : s->tiers[0].rate; }
+
+/* ---------- records ---------- */
+
+value_t *engine_money(engine_t *en, const mpq_t q) { return value_quantity(q, &en->money, &en->money_unit); }
+
+static value_t *line(engine_t *en, const char *sku, const char *category, const value_t *qty,
+                     const value_t *list_rate, const mpq_t rate, const mpq_t amount)
+{
+    value_t *l = value_record("line");
+    if (!l) return NULL;
+    int ok = value_record_set(l, "sku", value_str(sku)) && value_record_set(l, "category", value_str(category));
+    if (ok && qty) ok = value_record_set(l, "quantity", value_ref((value_t *)qty));
+    if (ok && list_rate) ok = value_record_set(l, "list_rate", value_ref((value_t *)list_rate));
+    if (ok && qty && rate) {
+        /* the rate's unit: money per unit of the quantity */
+        dim_t d;
+        uterm_t t;
+        dim_combine(&d, &en->money, &qty->u.num.dim, -1);
+        uterm_combine(en->u, &t, &en->money_unit, &qty->u.num.disp, -1);
+        ok = value_record_set(l, "rate", value_quantity(rate, &d, &t));
+    }
+    if (ok) ok = value_record_set(l, "amount", engine_money(en, amount));
+    if (!ok) { value_free(l); return NULL; }
+    return l;
+}
+
+int engine_line(engine_t *en, engine_period_t *ep, const char *sku, const char *category, const value_t *qty,
+                const value_t *list_rate, const mpq_t rate, const mpq_t amount)
+{
+    value_t *l = line(en, sku, category, qty, list_rate, rate, amount);
+    if (!l) return engine_fail(en, NULL);
+    value_t **nl = realloc(ep->lines, (ep->nlines + 1) * sizeof *nl);
+    if (!nl) { value_free(l); return engine_fail(en, NULL); }
+    ep->lines = nl;
+    nl[ep->nlines++] = l;
+    return 1;
+}
+
+int engine_flat_line(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t qty,
+                     const dim_t *qdim, const uterm_t *qdisp, const value_t *list_rate)
+{
+    mpq_t rate, amount;
+    mpq_inits(rate, amount, NULL);
+    mpq_mul(rate, list_rate->u.num.q, ep->esc);
+    mpq_mul(amount, qty, rate);
+    engine_round(en, amount, 1);
+    value_t *qv = value_quantity(qty, qdim, qdisp);
+    int ok = qv ? engine_line(en, ep, en->c->skus[s].sku, category, qv, list_rate, rate, amount) : engine_fail(en, NULL);
+    value_free(qv);
+    mpq_add(ep->sku_charge[s], ep->sku_charge[s], amount);
+    mpq_clears(rate, amount, NULL);
+    return ok;
+}
+
+/* ---------- rounding ---------- */
+
+void engine_round_as(engine_t *en, mpq_t x, int is_line, round_mode mode)
+{
+    const contract_t *c = en->c;
+    if (c->rounding == CONTRACT_ROUND_NONE || (c->rounding == CONTRACT_ROUND_LINES) != is_line) return;
+    mpq_t quantum, r;
+    mpq_inits(quantum, r, NULL);
+    if (c->quantum) mpq_set(quantum, c->quantum->u.num.q);
+    else {   /* the currency's minor unit: 0.01 USD, 1 JPY (cents until a rate has set the currency) */
+        int decimals = en->currency >= 0 ? units_currency_decimals(units_dimension_name(en->u, en->currency)) : 2;
+        mpz_ui_pow_ui(mpq_denref(quantum), 10, (unsigned long)decimals);
+        mpz_set_ui(mpq_numref(quantum), 1);
+    }
+    mpq_div(r, x, quantum);
+    mpz_t n;
+    mpz_init(n);
+    value_round_q(n, r, mode);
+    mpq_set_z(r, n);
+    mpq_mul(x, r, quantum);
+    mpz_clear(n);
+    mpq_clears(quantum, r, NULL);
+}
+
+void engine_round(engine_t *en, mpq_t x, int is_line) { engine_round_as(en, x, is_line, en->c->mode); }
+
+/* ---------- amounts per month ---------- */
+
+int engine_per_period(engine_t *en, const value_t *v, const mpq_t share, const char *what, mpq_t out)
+{
+    dim_t per_time;
+    dim_combine(&per_time, &en->money, &en->time, -1);
+    if (dim_eq(&v->u.num.dim, &per_time)) {
+        mpq_mul(out, v->u.num.q, units_get(en->u, en->month)->factor);
+    } else if (dim_eq(&v->u.num.dim, &en->money)) {
+        mpq_set(out, v->u.num.q);
+    } else {
+        char *d = engine_dims_text(en, &v->u.num.dim), *m = engine_dims_text(en, &per_time);
+        int r = engine_fail(en, diag_format("%s is %s; expected money per month (%s)", what, d ? d : "?", m ? m : "?"));
+        free(d); free(m);
+        return r;
+    }
+    mpq_mul(out, out, share);
+    return 1;
+}
+
+/* Whether line s is in force on day d. */
+static int in_force(const commit_step_t *s, date_t d)
+{
+    return !(s->has_from && d < s->from) && !(s->has_until && d >= s->until);
+}
+
+/* The first day after d, before end, where the lines in force may change: a line's from
+ * or until, or the first of the next month. */
+static date_t segment_end(const commit_step_t *steps, size_t n, date_t d, date_t end)
+{
+    int y, m, dd;
+    dates_to_ymd(d, &y, &m, &dd);
+    date_t next = dates_add_months(dates_from_ymd(y, m, 1), 1);
+    if (next < end) end = next;
+    for (size_t i = 0; i < n; i++) {
+        if (steps[i].has_from && steps[i].from > d && steps[i].from < end) end = steps[i].from;
+        if (steps[i].has_until && steps[i].until > d && steps[i].until < end) end = steps[i].until;
+    }
+    return end;
+}
+
+int engine_dated_amount(engine_t *en, const commit_step_t *steps, size_t n, int last_wins, fault_kind kind,
+                        const char *what, const period_t *p, mpq_t out)
+{
+    mpq_t part, share;
+    mpq_inits(part, share, NULL);
+    mpq_set_ui(out, 0, 1);
+    int ok = 1;
+    for (date_t d = p->start; ok && d < p->end;) {
+        date_t to = segment_end(steps, n, d, p->end);
+        int y, m, dd;
+        dates_to_ymd(d, &y, &m, &dd);
+        mpq_set_ui(share, (unsigned long)(to - d), (unsigned long)dates_days_in_month(y, m));
+        mpq_canonicalize(share);
+        size_t last = n;
+        for (size_t i = 0; ok && i < n; i++) {
+            if (!in_force(&steps[i], d)) continue;
+            if (last_wins) { last = i; continue; }
+            if (!engine_per_period(en, steps[i].amount, share, what, part)) ok = engine_fail_at(en, kind, FAULT_OTHER, i, NULL);
+            else mpq_add(out, out, part);
+        }
+        if (ok && last_wins && last < n) {
+            if (!engine_per_period(en, steps[last].amount, share, what, part)) ok = engine_fail_at(en, kind, FAULT_OTHER, last, NULL);
+            else mpq_add(out, out, part);
+        }
+        d = to;
+    }
+    mpq_clears(part, share, NULL);
+    return ok;
+}
+
+/* ---------- hourly usage ---------- */
+
+void engine_period_hours(const engine_t *en, const period_t *p, size_t *from, size_t *to)
+{
+    size_t n = en->hours ? en->hours->nhours : 0;
+    *from = (size_t)(p->start - en->c->start) * 24;
+    *to = (size_t)(p->end - en->c->start) * 24;
+    if (*to > n) *to = n;
+    if (*from > *to) *from = *to;
+}
+
+int engine_hours_quantity(engine_t *en, const period_t *p, size_t s, mpq_t out)
+{
+    const contract_hours_t *h = en->hours;
+    const value_t *rate = engine_sku_rate(&en->c->skus[s]);
+    dim_t prod;
+    int money = dim_combine(&prod, &h->dim[s], &rate->u.num.dim, 1) ? engine_single_dim(&prod) : -1;
+    if (money < 0) {
+        char *du = engine_dims_text(en, &h->dim[s]), *dr = engine_dims_text(en, &rate->u.num.dim);
+        int r = engine_fail_at(en, FAULT_USAGE, FAULT_UNFIT, s, diag_format("hourly usage of %s is in %s, which its rate in %s cannot price",
+                                                                         en->c->skus[s].sku, du ? du : "?", dr ? dr : "?"));
+        free(du); free(dr);
+        return r;
+    }
+    if (!engine_set_money(en, money, en->c->skus[s].sku)) return engine_fail_at(en, FAULT_RATE, FAULT_OTHER, s, NULL);
+    size_t from, to;
+    engine_period_hours(en, p, &from, &to);
+    mpq_set_ui(out, 0, 1);
+    for (size_t i = from; i < to; i++) mpq_add(out, out, h->q[s * h->nhours + i]);
+    return 1;
+}

@@ -1,0 +1,102 @@
+/* engine: what the pricing engine's clause modules share. contract.c orchestrates a
+ * period; each kind of clause (engine_tiers.c, engine_reserve.c, engine_fees.c,
+ * engine_discounts.c, engine_cycles.c) prices its part through one interface,
+ * engine_clause_fn, adding lines and totals to the period. Nothing here sees syntax or
+ * the evaluator: terms.c turns clauses into a contract_t and reads faults back. */
+#ifndef OUTLAY_ENGINE_H
+#define OUTLAY_ENGINE_H
+#include "contract.h"
+
+typedef struct totals { mpq_t fees, charges, discounts, net, shortfall, sla, pool, total; } totals_t;
+void engine_totals_init(totals_t *t);
+void engine_totals_clear(totals_t *t);
+void engine_totals_add(totals_t *a, const totals_t *b);
+
+/* What the engine keeps per SKU across periods. */
+typedef struct sku_state { mpq_t cumulative, quantity, charge; value_t *qty_unit; } sku_state_t;
+
+/* The pricing state of one price() call. */
+typedef struct engine {
+    const contract_t *c;
+    units_t *u;
+    char **err;
+    fault_t *fault;
+    int currency;             /* base dimension index of the money, -1 until a rate sets it */
+    int hour, month;          /* unit ids */
+    dim_t money, time;
+    uterm_t money_unit;
+    const contract_hours_t *hours;   /* hourly usage, or NULL */
+    sku_state_t *st;
+    mpq_t pool_left;
+} engine_t;
+
+/* One billing period being priced. */
+typedef struct engine_period {
+    const period_t *p;
+    value_t *const *usage;    /* per SKU, NULL where unused */
+    const int *sla_hit;
+    mpq_t esc;                /* the period's escalation factor */
+    mpq_t *sku_charge;        /* per SKU */
+    value_t **lines;
+    size_t nlines;
+    totals_t t;
+} engine_period_t;
+
+/* A clause's part of a period: 0 (with *en->err set) on error. */
+typedef int (*engine_clause_fn)(engine_t *en, engine_period_t *ep);
+
+/* Errors: fail keeps the first message; fail_at also names the part at fault and why. */
+int engine_fail(engine_t *en, char *msg);
+int engine_fail_at(engine_t *en, fault_kind kind, fault_code code, size_t index, char *msg);
+char *engine_dims_text(engine_t *en, const dim_t *d);
+int engine_single_dim(const dim_t *d);
+int engine_set_money(engine_t *en, int money, const char *what);
+
+/* The hours [from, to) of period p, counted from the contract's start. */
+void engine_period_hours(const engine_t *en, const period_t *p, size_t *from, size_t *to);
+/* SKU s's usage over period p from the hourly input, in its rate's terms. */
+int engine_hours_quantity(engine_t *en, const period_t *p, size_t s, mpq_t out);
+/* A usage (or reserved) quantity for the period in the rate's terms: the quantity as it
+ * is, or a level (gpu) times the period's hours. */
+int engine_amount_for(engine_t *en, size_t s, fault_kind kind, const value_t *usage, const value_t *rate,
+                      const period_t *p, mpq_t out);
+/* The list (unescalated) rate of a SKU, for dimensions and reports. */
+const value_t *engine_sku_rate(const sku_terms_t *s);
+
+/* Records and lines. */
+value_t *engine_money(engine_t *en, const mpq_t q);
+int engine_line(engine_t *en, engine_period_t *ep, const char *sku, const char *category, const value_t *qty,
+                const value_t *list_rate, const mpq_t rate, const mpq_t amount);
+/* A line at a flat rate (escalated): quantity x rate, added to the SKU's charge. */
+int engine_flat_line(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t qty,
+                     const dim_t *qdim, const uterm_t *qdisp, const value_t *list_rate);
+int engine_totals_record(engine_t *en, value_t *rec, const totals_t *t);
+
+/* Rounds x per the contract's policy; is_line: a line rather than the invoice total. */
+void engine_round(engine_t *en, mpq_t x, int is_line);
+void engine_round_as(engine_t *en, mpq_t x, int is_line, round_mode mode);
+
+/* A threshold or minimum given per month (or per period), times share. */
+int engine_per_period(engine_t *en, const value_t *v, const mpq_t share, const char *what, mpq_t out);
+/* A monthly amount in force by date, prorated over the period segment by segment: each
+ * stretch of days in one calendar month with the same lines in force counts those lines
+ * (the last only, with last_wins) x days / days of that month. */
+int engine_dated_amount(engine_t *en, const commit_step_t *steps, size_t n, int last_wins, fault_kind kind,
+                        const char *what, const period_t *p, mpq_t out);
+
+/* engine_cycles.c: the escalation factor of a period. */
+void engine_escalation(const contract_t *c, const period_t *p, mpq_t out);
+
+/* The clauses, in the order contract.c applies them. */
+/* engine_tiers.c: SKU s's usage q (of dimension qdim, shown as qv) at its rate card; the
+ * check that its tiers fit usage of dimension qdim. */
+int engine_tiers_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t q, const dim_t *qdim, const value_t *qv);
+int engine_tiers_check(engine_t *en, size_t s, const dim_t *qdim);
+int engine_reserve_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t q, const dim_t *qdim,
+                          const uterm_t *qdisp);                  /* engine_reserve.c */
+int engine_fees(engine_t *en, engine_period_t *ep);              /* engine_fees.c */
+int engine_discounts(engine_t *en, engine_period_t *ep);         /* engine_discounts.c */
+int engine_commitment(engine_t *en, engine_period_t *ep);        /* engine_reserve.c */
+int engine_sla_credit(engine_t *en, engine_period_t *ep);        /* engine_discounts.c */
+int engine_pool_draw(engine_t *en, engine_period_t *ep);         /* engine_discounts.c */
+#endif

@@ -1,0 +1,35 @@
+/* engine_fees: fixed charges billed whatever the usage — monthly fees in force by date,
+ * prorated over a period's days. */
+#include "engine.h"
+#include "diag.h"
+
+/* A contract of fees alone is priced in the currency of its first fee. */
+static int fee_currency(engine_t *en)
+{
+    const contract_t *c = en->c;
+    if (en->currency >= 0 || !c->nfees || c->fees[0].amount->kind != V_NUM) return 1;
+    dim_t d = c->fees[0].amount->u.num.dim, with_time;
+    dim_combine(&with_time, &d, &en->time, 1);
+    int money = engine_single_dim(&d) >= 0 ? engine_single_dim(&d) : engine_single_dim(&with_time);
+    if (money >= 0 && !engine_set_money(en, money, "the fee")) return engine_fail_at(en, FAULT_FEE, FAULT_OTHER, 0, NULL);
+    return 1;
+}
+
+int engine_fees(engine_t *en, engine_period_t *ep)
+{
+    const contract_t *c = en->c;
+    if (!fee_currency(en)) return 0;
+    if (en->currency < 0) return engine_fail(en, diag_format("the workload uses none of the contract's rates"));
+    if (!c->nfees) return 1;
+    mpq_t amount;
+    mpq_init(amount);
+    int ok = engine_dated_amount(en, c->fees, c->nfees, 0, FAULT_FEE, "a fee", ep->p, amount);
+    if (ok) {
+        engine_round(en, amount, 1);
+        if (mpq_sgn(amount)) ok = engine_line(en, ep, "fee", "fee", NULL, NULL, NULL, amount);
+        mpq_set(ep->t.fees, amount);
+        mpq_add(ep->t.charges, ep->t.charges, amount);
+    }
+    mpq_clear(amount);
+    return ok;
+}

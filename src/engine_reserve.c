@@ -1,0 +1,98 @@
+/* engine_reserve: reservations and commitments. A reservation is paid in full whether
+ * used or not, with usage above it at the overage rate — over the whole period, or hour
+ * by hour when it is reserved per hour, minute or second (each window's unused part is
+ * lost and billed on its own line). A commitment is a minimum spend per month: the
+ * shortfall below it is billed. */
+#include "engine.h"
+#include "diag.h"
+
+/* The reservation's quantity in one hour, in the rate's terms: a level (4 vm) for the
+ * hour, or a quantity per window (10 GB per minute) times the windows in an hour. */
+static int hourly_cap(engine_t *en, size_t s, mpq_t out)
+{
+    const sku_terms_t *sk = &en->c->skus[s];
+    period_t window;
+    mpq_init(window.hours);
+    mpq_init(window.month_share);
+    mpq_set_ui(window.hours, 1, (unsigned long)sk->windows_per_hour);
+    int ok = engine_amount_for(en, s, FAULT_RESERVE, sk->reserved, engine_sku_rate(sk), &window, out);
+    mpq_clear(window.hours);
+    mpq_clear(window.month_share);
+    if (ok) {
+        mpq_t k;
+        mpq_init(k);
+        mpq_set_ui(k, (unsigned long)sk->windows_per_hour, 1);
+        mpq_mul(out, out, k);
+        mpq_clear(k);
+    }
+    return ok;
+}
+
+/* Splits the period's usage q into what the hourly reservation covers and the excess. */
+static void apply_hourly(engine_t *en, const engine_period_t *ep, size_t s, const mpq_t q, const mpq_t cap,
+                         mpq_t used, mpq_t over)
+{
+    const contract_hours_t *h = en->hours;
+    mpq_set_ui(used, 0, 1);
+    if (h && h->has[s]) {
+        size_t from, to;
+        engine_period_hours(en, ep->p, &from, &to);
+        const mpq_t *u = h->q + s * h->nhours;
+        for (size_t i = from; i < to; i++) mpq_add(used, used, mpq_cmp(u[i], cap) < 0 ? u[i] : cap);
+    } else {
+        /* usage given for the period runs evenly over its hours */
+        mpq_mul(used, cap, ep->p->hours);
+        if (mpq_cmp(q, used) < 0) mpq_set(used, q);
+    }
+    mpq_sub(over, q, used);
+}
+
+int engine_reserve_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t q, const dim_t *qdim,
+                          const uterm_t *qdisp)
+{
+    const sku_terms_t *sk = &en->c->skus[s];
+    if (!engine_tiers_check(en, s, qdim)) return 0;
+    if (sk->kind != PRICE_FLAT)
+        return engine_fail_at(en, FAULT_RESERVE, FAULT_OTHER, s, diag_format("a reservation needs a flat rate for %s", sk->sku));
+    const value_t *lr = engine_sku_rate(sk);
+    const value_t *ov = sk->overage ? sk->overage : sk->rate;
+    mpq_t res, x, used;
+    mpq_inits(res, x, used, NULL);
+    int ok = sk->windows_per_hour ? hourly_cap(en, s, res) : engine_amount_for(en, s, FAULT_RESERVE, sk->reserved, lr, ep->p, res);
+    if (ok && !dim_eq(&ov->u.num.dim, &lr->u.num.dim))
+        ok = engine_fail_at(en, FAULT_RESERVE, FAULT_OTHER, s, diag_format("the overage rate of %s must be in the same units as its rate", sk->sku));
+    if (ok && sk->windows_per_hour) {
+        apply_hourly(en, ep, s, q, res, used, x);
+        ok = engine_flat_line(en, ep, s, "committed_use", used, qdim, qdisp, lr);
+        mpq_mul(res, res, ep->p->hours);
+        mpq_sub(res, res, used);
+        ok = ok && engine_flat_line(en, ep, s, "unused_commitment", res, qdim, qdisp, lr);
+        ok = ok && engine_flat_line(en, ep, s, "on_demand", x, qdim, qdisp, ov);
+    } else if (ok) {
+        /* the reservation is paid in full; usage above it at the overage rate */
+        ok = engine_flat_line(en, ep, s, "reserved", res, qdim, qdisp, lr);
+        mpq_sub(x, q, res);
+        if (ok && mpq_sgn(x) > 0) ok = engine_flat_line(en, ep, s, "overage", x, qdim, qdisp, ov);
+    }
+    mpq_clears(res, x, used, NULL);
+    return ok;
+}
+
+int engine_commitment(engine_t *en, engine_period_t *ep)
+{
+    const contract_t *c = en->c;
+    if (!c->ncommits) return 1;
+    mpq_t x;
+    mpq_init(x);
+    int ok = engine_dated_amount(en, c->commits, c->ncommits, 1, FAULT_COMMIT, "the commitment", ep->p, x);
+    if (ok) {
+        mpq_sub(x, x, c->commit_on_gross ? ep->t.charges : ep->t.net);
+        if (mpq_sgn(x) > 0) {
+            engine_round(en, x, 1);
+            mpq_set(ep->t.shortfall, x);
+            ok = engine_line(en, ep, "commitment", "shortfall", NULL, NULL, NULL, x);
+        }
+    }
+    mpq_clear(x);
+    return ok;
+}
