@@ -19,7 +19,7 @@ _outlay_program_file()
         case $w in
             run|check|repl|diff|explain) [[ $i -eq 1 ]] && continue ;;
             eval) return 1 ;;
-            --set|--scenario|--format|--out|--svg|--compare-to) skip=1; continue ;;
+            --set|--scenario|--format|--out|--svg|--compare-to|--tolerance) skip=1; continue ;;
             =) continue ;;
             -*) continue ;;
         esac
@@ -66,7 +66,7 @@ _outlay()
         cur=${cur#*=}
     else
         case $prev in
-            --set|--scenario|--format|--out|--svg|--compare-to) opt=$prev ;;
+            --set|--scenario|--format|--out|--svg|--compare-to|--tolerance) opt=$prev ;;
         esac
     fi
 
@@ -79,6 +79,7 @@ _outlay()
     esac
 
     case $opt in
+        --tolerance) return 0 ;;   # an amount or a percent: nothing to offer
         --format)
             COMPREPLY=($(compgen -W 'text json csv' -- "$cur"))
             return 0
@@ -110,7 +111,7 @@ _outlay()
     esac
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '--set --scenario --format --exact --chart --out --svg --compare-to --help -h --version' -- "$cur"))
+        COMPREPLY=($(compgen -W '--set --scenario --format --exact --chart --out --svg --compare-to --exit-code --changed-only --tolerance --help -h --version' -- "$cur"))
         return 0
     fi
 

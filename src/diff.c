@@ -157,13 +157,15 @@ static const diff_entry_t *find(const diff_side_t *s, const char *label, size_t 
     return NULL;
 }
 
+/* A value or (sign set) a change; the change of a percentage is in percentage points,
+ * +0.69 pp, so it is not read as a relative change. */
 static char *with_unit(const mpq_t q, const char *unit, int sign, int approx)
 {
     int d = units_is_currency_code(unit) ? units_currency_decimals(unit) : 0;   /* money keeps its minor unit */
     char *n = d && mpz_cmp_ui(mpq_denref(q), 1) != 0 ? report_fixed(q, d, 1, d) : report_number(q, 0, 1);
     int percent = !strcmp(unit, "percent");   /* 40%, as everywhere else */
     char *s = n ? diag_format("%s%s%s%s%s", approx ? "~" : "", sign && mpq_sgn(q) > 0 ? "+" : "", n,
-                              percent ? "%" : *unit ? " " : "", percent ? "" : unit) : NULL;
+                              percent ? (sign ? " pp" : "%") : *unit ? " " : "", percent ? "" : unit) : NULL;
     free(n);
     return s;
 }
@@ -171,6 +173,7 @@ static char *with_unit(const mpq_t q, const char *unit, int sign, int approx)
 /* One pair: the old value in the new one's unit, the change and the change in percent. */
 typedef struct row {
     const char *label;
+    char *numbered;          /* the label with (2), (3) when it is shown again */
     const diff_entry_t *old, *new_;
     int comparable;          /* both sides, in units of one dimension */
     mpq_t change, pct;       /* in the new unit; pct only when the old value is not zero */
@@ -208,7 +211,7 @@ static void compare_row(row_t *r, diff_convert_fn convert, void *ctx)
 static void row_cells(const row_t *r, char **c)
 {
     const diff_entry_t *o = r->old, *w = r->new_;
-    c[0] = strdup(r->label);
+    c[0] = strdup(r->numbered ? r->numbered : r->label);
     c[1] = o ? with_unit(o->q, o->unit, 0, o->approx) : strdup("-");
     c[2] = w ? with_unit(w->q, w->unit, 0, w->approx) : strdup("-");
     if (!o || !w) { c[3] = strdup(o ? "removed" : "added"); c[4] = strdup("-"); return; }
@@ -239,11 +242,13 @@ static void write_json_rows(FILE *out, const row_t *rows, char **cells, size_t n
     for (size_t r = 0; r < n; r++) {
         const row_t *w = &rows[r];
         fprintf(out, "%s\n    {\"label\": ", r ? "," : "");
-        report_json_escape(out, w->label);
+        report_json_escape(out, w->numbered ? w->numbered : w->label);
         json_exact(out, "old", w->old ? w->old->q : w->change, w->old != NULL);
         fputs(", \"old_unit\": ", out);
         report_json_escape(out, w->old ? w->old->unit : "");
         json_exact(out, "new", w->new_ ? w->new_->q : w->change, w->new_ != NULL);
+        fputs(", \"new_unit\": ", out);
+        report_json_escape(out, w->new_ ? w->new_->unit : "");
         fputs(", \"unit\": ", out);
         report_json_escape(out, w->new_ ? w->new_->unit : w->old->unit);
         json_exact(out, "change_exact", w->change, w->comparable);
@@ -278,7 +283,7 @@ static void write_csv_rows(FILE *out, const row_t *rows, size_t n)
     fputs("label,old,old_unit,new,unit,change,percent\n", out);
     for (size_t r = 0; r < n; r++) {
         const row_t *w = &rows[r];
-        csv_cell(out, w->label);
+        csv_cell(out, w->numbered ? w->numbered : w->label);
         csv_exact(out, w->old ? w->old->q : w->change, w->old != NULL);
         fputc(',', out);
         csv_cell(out, w->old ? w->old->unit : "");
@@ -291,9 +296,9 @@ static void write_csv_rows(FILE *out, const row_t *rows, size_t n)
     }
 }
 
-static void write_text_rows(FILE *out, char **cells, size_t n)
+static void write_text_rows(FILE *out, char **cells, size_t n, int changed_only)
 {
-    if (!n) { fputs("no results to compare\n", out); return; }
+    if (!n) { fputs(changed_only ? "no changes\n" : "no results to compare\n", out); return; }
     static const char *head[] = { "Result", "Old", "New", "Change", "Change %" };
     size_t w[5];
     for (int c = 0; c < 5; c++) w[c] = strlen(head[c]);
@@ -310,8 +315,28 @@ static void write_text_rows(FILE *out, char **cells, size_t n)
     }
 }
 
-int diff_write(FILE *out, const diff_side_t *old, const diff_side_t *new_, report_format format,
-               diff_convert_fn convert, void *ctx, int *changed)
+/* Whether a row counts as changed: added, removed, in another dimension, or moved by more
+ * than the tolerance. */
+static int row_changed(const row_t *r, const diff_opts_t *o)
+{
+    if (!r->comparable) return 1;
+    if (!mpq_sgn(r->change)) return 0;
+    if (!o->has_tolerance) return 1;
+    mpq_t limit, change;
+    mpq_inits(limit, change, NULL);
+    mpq_abs(change, r->change);
+    int within = 0;
+    if (!o->tolerance_unit) {   /* a percent of the old value */
+        if (r->has_pct) { mpq_abs(limit, r->pct); within = mpq_cmp(limit, o->tolerance) <= 0; }
+    } else if (o->convert && o->convert(o->ctx, o->tolerance_unit, r->new_->unit, limit)) {
+        mpq_mul(limit, limit, o->tolerance);
+        within = mpq_cmp(change, limit) <= 0;
+    }
+    mpq_clears(limit, change, NULL);
+    return !within;
+}
+
+int diff_write(FILE *out, const diff_side_t *old, const diff_side_t *new_, const diff_opts_t *opts, int *changed)
 {
     size_t cap = old->n + new_->n, n = 0;
     row_t *rows = calloc(cap + 1, sizeof *rows);
@@ -323,17 +348,30 @@ int diff_write(FILE *out, const diff_side_t *old, const diff_side_t *new_, repor
         if (!find(old, new_->items[i].label, occurrence(new_, i)))
             rows[n++] = (row_t){ .label = new_->items[i].label, .new_ = &new_->items[i] };
     *changed = 0;
+    size_t shown = 0;
+    int ok = 1;
     for (size_t r = 0; r < n; r++) {
-        compare_row(&rows[r], convert, ctx);
-        row_cells(&rows[r], &cells[r * 5]);
-        if (!rows[r].comparable || mpq_sgn(rows[r].change)) *changed = 1;
+        /* `bill` (an invoice, by its total) and `bill.total` both shown: bill.total (2) */
+        size_t again = 0;
+        for (size_t k = 0; k < r; k++) again += !strcmp(rows[k].label, rows[r].label);
+        if (again && !(rows[r].numbered = diag_format("%s (%zu)", rows[r].label, again + 1))) ok = 0;
     }
-    if (format == REPORT_JSON) write_json_rows(out, rows, cells, n);
-    else if (format == REPORT_CSV) write_csv_rows(out, rows, n);
-    else write_text_rows(out, cells, n);
-    for (size_t r = 0; r < n; r++) mpq_clears(rows[r].change, rows[r].pct, NULL);
-    for (size_t i = 0; i < n * 5; i++) free(cells[i]);
+    for (size_t r = 0; r < n; r++) {
+        row_t *w = &rows[r];
+        compare_row(w, opts->convert, opts->ctx);
+        int moved = row_changed(w, opts);
+        *changed |= moved;
+        if (opts->changed_only && !moved) { mpq_clears(w->change, w->pct, NULL); free(w->numbered); continue; }
+        rows[shown] = *w;
+        row_cells(&rows[shown], &cells[shown * 5]);
+        shown++;
+    }
+    if (opts->format == REPORT_JSON) write_json_rows(out, rows, cells, shown);
+    else if (opts->format == REPORT_CSV) write_csv_rows(out, rows, shown);
+    else write_text_rows(out, cells, shown, opts->changed_only);
+    for (size_t r = 0; r < shown; r++) { mpq_clears(rows[r].change, rows[r].pct, NULL); free(rows[r].numbered); }
+    for (size_t i = 0; i < shown * 5; i++) free(cells[i]);
     free(cells);
     free(rows);
-    return !ferror(out);
+    return ok && !ferror(out);
 }

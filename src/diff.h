@@ -21,7 +21,19 @@ void diff_side_free(diff_side_t *s);
 /* How to compare values shown in different units: sets factor so that a value in `from`
  * times factor is the same value in `to`; 0 when the units measure different things. */
 typedef int (*diff_convert_fn)(void *ctx, const char *from, const char *to, mpq_t factor);
-/* The table (or JSON, or CSV) of changes; *changed says whether anything differs. */
-int diff_write(FILE *out, const diff_side_t *old, const diff_side_t *new_, report_format format,
-               diff_convert_fn convert, void *ctx, int *changed);
+/* How diff_write reports: a change within the tolerance is no change (for --exit-code and
+ * --changed-only). The tolerance is an amount (q in unit; it applies to results of its
+ * dimension, through convert), a percent of the old value (q, unit NULL), or none. */
+typedef struct diff_opts {
+    report_format format;
+    int changed_only;          /* list only the results that changed */
+    int has_tolerance;
+    mpq_t tolerance;
+    const char *tolerance_unit;
+    diff_convert_fn convert;
+    void *ctx;
+} diff_opts_t;
+/* The table (or JSON, or CSV) of changes; *changed says whether anything differs by more
+ * than the tolerance. */
+int diff_write(FILE *out, const diff_side_t *old, const diff_side_t *new_, const diff_opts_t *opts, int *changed);
 #endif

@@ -40,6 +40,9 @@ static const char usage_text[] =
 "  --svg FILE           also draw the first invoice or sweep as an SVG chart\n"
 "  --compare-to JSON    with diff: compare FILE against a saved JSON report\n"
 "  --exit-code          with diff: exit 1 when anything changed\n"
+"  --changed-only       with diff: list only the results that changed\n"
+"  --tolerance AMOUNT   with diff: a change of at most AMOUNT (0.01 USD) or PERCENT (0.5%)\n"
+"                       of the old value is no change\n"
 "  -h, --help           show this help\n"
 "  --version            show the version\n"
 "\n"
@@ -58,6 +61,8 @@ typedef struct options {
     const char *compare_to;
     const char *svg;
     int exit_code;          /* diff: exit 1 on a change */
+    int changed_only;       /* diff: only the rows that changed */
+    const char *tolerance;  /* diff: a change this small is none */
     const char *given[16];  /* the options used, to check they apply to the command */
     size_t ngiven;
     report_opts_t report;
@@ -84,7 +89,7 @@ static const char *misplaced_option(const options_t *o)
         { "run", " --set --scenario --format --exact --chart --out --svg " },
         { "eval", " --set --format --exact --chart --out " },
         { "check", " --set --scenario " },
-        { "diff", " --set --scenario --format --compare-to --exit-code " },
+        { "diff", " --set --scenario --format --compare-to --exit-code --changed-only --tolerance " },
         { "explain", " --set --scenario " },
         { "repl", " --set --scenario --format --exact --chart --out --svg " },   /* a program on stdin is run */
     };
@@ -121,10 +126,12 @@ static int parse_args(int argc, char **argv, options_t *o)
         if (!strcmp(a, "--exact") && given(o, a)) { o->report.exact = 1; continue; }
         if (!strcmp(a, "--chart") && given(o, a)) { o->report.chart = 1; continue; }
         if (!strcmp(a, "--exit-code") && given(o, a)) { o->exit_code = 1; continue; }
+        if (!strcmp(a, "--changed-only") && given(o, a)) { o->changed_only = 1; continue; }
         if (TAKE("--set")) { if (!val) return usage_error("%s needs NAME=EXPR", "--set"); o->sets[o->nsets++] = val; continue; }
         if (TAKE("--scenario")) { if (!val) return usage_error("%s needs a name", "--scenario"); o->scenario = val; continue; }
         if (TAKE("--svg")) { if (!val) return usage_error("%s needs a file name", "--svg"); o->svg = val; continue; }
         if (TAKE("--compare-to")) { if (!val) return usage_error("%s needs a JSON report", "--compare-to"); o->compare_to = val; continue; }
+        if (TAKE("--tolerance")) { if (!val) return usage_error("%s needs an amount or a percent", "--tolerance"); o->tolerance = val; continue; }
         if (TAKE("--out")) { if (!val) return usage_error("%s needs a file name", "--out"); o->out = val; continue; }
         if (TAKE("--format")) {
             if (!val) return usage_error("%s needs text, json or csv", "--format");
@@ -136,7 +143,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         }
         #undef TAKE
         if (a[0] == '-' && a[1] && !(o->command && !strcmp(o->command, "eval") && o->ninputs == 0)) {
-            static const char *known[] = { "--help", "--version", "--exact", "--chart", "--exit-code", "--set", "--scenario",
+            static const char *known[] = { "--help", "--version", "--exact", "--chart", "--exit-code", "--changed-only", "--tolerance", "--set", "--scenario",
                                            "--svg", "--compare-to", "--out", "--format" };
             const char *best = NULL;
             size_t best_d = 3, len = strcspn(a, "=");
@@ -331,6 +338,28 @@ static int unit_ratio(void *ctx, const char *from, const char *to, mpq_t factor)
     return ok;
 }
 
+/* --tolerance: an amount (0.01 USD) or a percent of the old value (0.5%), not negative. */
+static int diff_tolerance(const options_t *o, eval_t *units, diff_opts_t *d, char **unit)
+{
+    diag_t *err = NULL;
+    value_t *v = eval_expression(units, "--tolerance", o->tolerance, &err);
+    int ok = v && v->kind == V_NUM && !value_is_approx(v) && mpq_sgn(v->u.num.q) >= 0;
+    if (ok) {
+        uterm_t t;
+        value_display_unit(eval_units(units), v, &t);
+        *unit = uterm_format(eval_units(units), &t);
+        value_magnitude(eval_units(units), v, d->tolerance);
+        ok = *unit != NULL;
+        if (ok && !strcmp(*unit, "percent")) d->tolerance_unit = NULL;   /* relative to the old value */
+        else d->tolerance_unit = *unit;
+        d->has_tolerance = ok;
+    }
+    if (err) print_diag(err);
+    else if (!ok) fprintf(stderr, "outlay: --tolerance needs an amount (0.01 USD) or a percent (0.5%%) that is not negative, not '%s'\n", o->tolerance);
+    value_free(v);
+    return ok;
+}
+
 static int run_diff(const options_t *o)
 {
     diff_side_t old = {0}, new_ = {0};
@@ -340,9 +369,14 @@ static int run_diff(const options_t *o)
     eval_t *units = eval_new(&err);   /* the prelude's units, to read the unit names of both sides */
     if (units) eval_default_search_path(units);
     int changed = 0;
-    int ok = units && !err && diff_side(o, a, &old) && diff_side(o, b, &new_) &&
-             diff_write(stdout, &old, &new_, o->report.format, unit_ratio, units, &changed);
+    char *tolerance_unit = NULL;
+    diff_opts_t d = { .format = o->report.format, .changed_only = o->changed_only, .convert = unit_ratio, .ctx = units };
+    mpq_init(d.tolerance);
+    int ok = units && !err && (!o->tolerance || diff_tolerance(o, units, &d, &tolerance_unit)) &&
+             diff_side(o, a, &old) && diff_side(o, b, &new_) && diff_write(stdout, &old, &new_, &d, &changed);
     if (err) print_diag(err);
+    mpq_clear(d.tolerance);
+    free(tolerance_unit);
     eval_free(units);
     diff_side_free(&old);
     diff_side_free(&new_);
