@@ -14,10 +14,13 @@
 #include <string.h>
 #include <unistd.h>
 
-/* MAX_STEPS bounds a whole run, scenario re-runs included: a function that calls
- * itself twice per level would otherwise run for ages inside the depth limit. */
+/* MAX_STEPS bounds one run of the program: a function that calls itself twice per level
+ * would otherwise run for ages inside the depth limit. A sweep or compare re-runs the
+ * program, and each re-run has a budget of its own, so the limit grows with the number
+ * of runs asked for; MAX_TOTAL_STEPS still bounds them all together (minutes, not days). */
 enum { MAX_DEPTH = 2000, MAX_CALL_DEPTH = 200 };
 #define MAX_STEPS 20000000L
+#define MAX_TOTAL_STEPS (25 * MAX_STEPS)
 
 /* ---------- errors ---------- */
 
@@ -47,13 +50,15 @@ value_t *eval_fail_with(eval_t *e, const loc_t *loc, char *msg)
 
 int eval_charge(eval_t *e, long steps, const loc_t *loc)
 {
+    e->steps += steps;
     e->sh->steps += steps;
     if (value_live_count() > VALUE_MAX_SIZE) {
         eval_fail(e, loc, DIAG_LIMIT, "the program holds more than 5 million values at once");
         return 0;
     }
-    if (e->sh->steps <= MAX_STEPS) return 1;
-    eval_fail(e, loc, DIAG_LIMIT, "the program takes too many steps (more than 20 million)");
+    if (e->steps <= MAX_STEPS && e->sh->steps <= MAX_TOTAL_STEPS) return 1;
+    if (e->steps > MAX_STEPS) eval_fail(e, loc, DIAG_LIMIT, "the program takes too many steps (more than 20 million)");
+    else eval_fail(e, loc, DIAG_LIMIT, "the program and its re-runs take too many steps (more than 500 million)");
     if (e->err) diag_set_hint(e->err, e->calls ? "is a function calling itself more than it needs to?"
                                                : "a sweep or compare runs the whole program again for each value");
     return 0;
@@ -72,6 +77,15 @@ binding_t *eval_global_find(const eval_t *e, const char *name)
 {
     for (binding_t *b = e->globals[hash(name)]; b; b = b->next)
         if (!strcmp(b->name, name)) return b;
+    return NULL;
+}
+
+binding_t *eval_global_visible(const eval_t *e, const char *name)
+{
+    for (; e; e = e->parent) {
+        binding_t *b = eval_global_find(e, name);
+        if (b) return b;
+    }
     return NULL;
 }
 
@@ -122,8 +136,9 @@ void eval_scope_pop_to(eval_t *e, scope_t *mark)
 
 void eval_each_name(eval_t *e, void (*fn)(const char *name, void *ctx), void *ctx)
 {
-    for (int i = 0; i < NBUCKETS; i++)
-        for (binding_t *b = e->globals[i]; b; b = b->next) fn(b->name, ctx);
+    for (const eval_t *g = e; g; g = g->parent)
+        for (int i = 0; i < NBUCKETS; i++)
+            for (binding_t *b = g->globals[i]; b; b = b->next) fn(b->name, ctx);
     for (size_t i = 0; i < units_count(e->sh->units); i++) fn(units_get(e->sh->units, (int)i)->name, ctx);
     size_t n;
     const builtin_t *bs = builtins_all(&n);
@@ -187,7 +202,7 @@ static value_t *lookup(eval_t *e, const node_t *n)
 {
     value_t *v = eval_scope_find(e, n->text);
     if (v) return value_ref(v);
-    binding_t *b = eval_global_find(e, n->text);
+    binding_t *b = eval_global_visible(e, n->text);
     if (b) return value_ref(b->value);
     if (!strcmp(n->text, "_")) {
         if (e->last) return value_ref(e->last);
@@ -278,13 +293,13 @@ static value_t *call(eval_t *e, const node_t *n)
     for (const node_t *a = n->list; a; a = a->next, i++) {
         /* round(x, q, half_up): the mode may be written as a bare word */
         int mode_word = i == 2 && !strcmp(n->text, "round") && a->kind == E_IDENT &&
-                        value_round_mode_parse(a->text, &(round_mode){0}) && !eval_global_find(e, a->text) && !eval_scope_find(e, a->text);
+                        value_round_mode_parse(a->text, &(round_mode){0}) && !eval_global_visible(e, a->text) && !eval_scope_find(e, a->text);
         args[i] = mode_word ? value_str(a->text) : eval_expr(e, a);
         if (!args[i]) { for (size_t k = 0; k < i; k++) value_free(args[k]); free(args); return NULL; }
     }
     value_t *r = NULL;
     value_t *fv = eval_scope_find(e, n->text);
-    binding_t *b = fv ? NULL : eval_global_find(e, n->text);
+    binding_t *b = fv ? NULL : eval_global_visible(e, n->text);
     if (b) fv = b->value;
     if (fv && fv->kind == V_OBJECT && fv->u.obj.type == &function_type) {
         r = call_user(e, n, fv->u.obj.p, args, nargs);
@@ -696,11 +711,14 @@ static int exec_stmt(eval_t *e, const node_t *n)
 
 static int run_statements(eval_t *e, const node_t *stmts)
 {
-    for (const node_t *s = stmts; s; s = s->next)
+    for (const node_t *s = stmts; s; s = s->next) {
+        if (e->touched && deps_set_has(e->sh->done, s) && !deps_stmt_touched(e->touched, s)) continue;
         if (!exec_stmt(e, s) || e->err) {
             e->failed_stmt = s;   /* the outermost call sets it last: a statement of the main program */
             return 0;
         }
+        if (!e->rerun) deps_set_add(e->sh->done, s);   /* when out of memory, re-runs do it again */
+    }
     return 1;
 }
 
@@ -875,8 +893,8 @@ eval_t *eval_new(diag_t **err)
     *err = NULL;
     eval_t *e = calloc(1, sizeof *e);
     shared_t *sh = e ? calloc(1, sizeof *sh) : NULL;
-    if (!sh || !(sh->units = units_new()) || !(sh->arena = arena_new())) {
-        if (sh) { units_free(sh->units); free(sh); }
+    if (!sh || !(sh->units = units_new()) || !(sh->arena = arena_new()) || !(sh->done = deps_set_new())) {
+        if (sh) { units_free(sh->units); arena_free(sh->arena); free(sh); }
         free(e);
         *err = diag_new(DIAG_LIMIT, NULL, "out of memory");
         return NULL;
@@ -945,6 +963,7 @@ void eval_free(eval_t *e)
     free(e->scenario);
     eval_scope_pop_to(e, NULL);
     diag_free(e->err);
+    deps_touched_free(e->touched);
     if (e->is_root) {
         shared_t *sh = e->sh;
         for (loaded_t *l = sh->files, *n; l; l = n) { n = l->next; free(l->path); arena_free(l->arena); free(l); }
@@ -952,6 +971,7 @@ void eval_free(eval_t *e)
         free(sh->dirs);
         free(sh->main);
         arena_free(sh->arena);
+        deps_set_free(sh->done);
         units_free(sh->units);
         free(sh);
     }

@@ -6,6 +6,7 @@
 #define OUTLAY_INTERP_H
 #include <stdio.h>
 #include "eval.h"
+#include "deps.h"
 
 enum { NBUCKETS = 1024 };
 
@@ -31,8 +32,9 @@ typedef struct shared {
     size_t nmain, capmain;
     node_t *scenarios[256];
     size_t nscenarios;
-    long steps;             /* expressions evaluated, against MAX_STEPS */
+    long steps;             /* expressions evaluated by every run together, against MAX_TOTAL_STEPS */
     int redefine;           /* the REPL: a new definition replaces the old one */
+    deps_set_t *done;       /* statements the program's own run has done (not re-runs) */
 } shared_t;
 
 struct eval {
@@ -51,11 +53,16 @@ struct eval {
     char *scenario;         /* the scenario this run uses (sweeps keep it; compare sets its own) */
     int prelude_loaded;
     int depth, calls;
+    long steps;             /* expressions evaluated by this run, against MAX_STEPS */
     diag_t *err;
     value_t *last;
     scope_t *scope;
     const char *current_dir;
     const node_t *failed_stmt;  /* the statement the last failed run stopped at */
+    /* A re-run looks up in its parent what it did not define itself, and skips the
+     * statements its parent has done that the change does not touch. */
+    const eval_t *parent;
+    deps_touched_t *touched;
 };
 
 /* eval.c */
@@ -64,6 +71,8 @@ value_t *eval_fail(eval_t *e, const loc_t *loc, diag_kind kind, const char *fmt,
 value_t *eval_fail_with(eval_t *e, const loc_t *loc, char *msg);   /* takes msg */
 value_t *eval_expr(eval_t *e, const node_t *n);
 binding_t *eval_global_find(const eval_t *e, const char *name);
+/* A global as an expression sees it: a re-run's own, or else its parent's. */
+binding_t *eval_global_visible(const eval_t *e, const char *name);
 value_t *eval_scope_find(const eval_t *e, const char *name);
 int eval_scope_push(eval_t *e, const char *name, value_t *v);      /* takes v */
 void eval_scope_pop_to(eval_t *e, scope_t *mark);

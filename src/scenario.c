@@ -147,8 +147,39 @@ int scenario_check_used(eval_t *e)
 
 /* ---------- compare and sweep ---------- */
 
-/* Runs the whole program again with some overrides and evaluates exprs in the result. */
-static int rerun(eval_t *e, const char *scenario, const char *param, value_t *param_value,
+/* The graph of the program's definitions, the values its overrides set included. */
+static deps_t *program_deps(eval_t *e)
+{
+    deps_t *g = deps_new();
+    if (!g) return NULL;
+    for (loaded_t *l = e->sh->files; l; l = l->next) deps_add_program(g, l->ast);
+    for (size_t i = 0; i < e->sh->nmain; i++) deps_add_program(g, e->sh->main[i]);
+    for (override_t *o = e->overrides; o; o = o->next) deps_add_definition(g, o->name, o->expr);
+    if (deps_failed(g)) { deps_free(g); return NULL; }
+    return g;
+}
+
+/* What a re-run must evaluate again: the names that its overrides or its parent's set,
+ * and what reads them. NULL (everything) when out of memory. */
+static deps_touched_t *rerun_touches(const deps_t *g, const eval_t *parent, const eval_t *c)
+{
+    if (!g) return NULL;
+    size_t n = 0;
+    for (const eval_t *x = parent; x; x = x == parent ? c : NULL)
+        for (override_t *o = x->overrides; o; o = o->next) n++;
+    const char **names = malloc((n + 1) * sizeof *names);
+    if (!names) return NULL;
+    n = 0;
+    for (const eval_t *x = parent; x; x = x == parent ? c : NULL)
+        for (override_t *o = x->overrides; o; o = o->next) names[n++] = o->name;
+    deps_touched_t *t = deps_touch(g, names, n);
+    free(names);
+    return t;
+}
+
+/* Runs the program again with some overrides and evaluates exprs in the result. What the
+ * overrides do not touch keeps the value the program's own run gave it. */
+static int rerun(eval_t *e, const deps_t *g, const char *scenario, const char *param, value_t *param_value,
                  const node_t *exprs, value_t **out, const loc_t *loc)
 {
     eval_t *c = eval_child(e);
@@ -159,6 +190,7 @@ static int rerun(eval_t *e, const char *scenario, const char *param, value_t *pa
     if (!scenario && param) scenario = e->scenario;
     if (scenario) { apply_scenario(c, scenario, loc); c->scenario = strdup(scenario); }
     if (param) add_override(c, param, NULL, param_value, 1, loc);
+    if ((c->touched = rerun_touches(g, e, c))) c->parent = e;
     if (!c->err) {
         eval_ensure_prelude(c);
         c->current_dir = e->current_dir;
@@ -250,6 +282,7 @@ value_t *scenario_table(eval_t *e, const node_t *n)
     value_t **cells = calloc(nrows * ncols + 1, sizeof *cells);
     value_t **run = calloc(nexpr + 1, sizeof *run);
     value_t *table = NULL;
+    deps_t *g = program_deps(e);
     if (!labels || !header || !row_labels || !cells || !run) { eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"); goto out; }
     size_t k = 0;
     for (const node_t *x = n->list2; x; x = x->next) { loc_t span = ast_span(x); labels[k++] = eval_loc_text(&span); }
@@ -258,7 +291,7 @@ value_t *scenario_table(eval_t *e, const node_t *n)
         size_t c = 0;
         for (const node_t *s = n->list; s && !e->err; s = s->next, c++) {
             header[c + 1] = s->text;
-            if (!rerun(e, s->text, NULL, NULL, n->list2, run, &s->loc)) break;
+            if (!rerun(e, g, s->text, NULL, NULL, n->list2, run, &s->loc)) break;
             for (size_t r = 0; r < nrows; r++) cells[r * ncols + c] = run[r];
         }
         for (size_t r = 0; r < nrows && !e->err; r++) row_labels[r] = value_str(labels[r]);
@@ -266,7 +299,7 @@ value_t *scenario_table(eval_t *e, const node_t *n)
         header[0] = n->text;
         for (size_t c = 0; c < ncols; c++) header[c + 1] = labels[c];
         for (size_t r = 0; r < nrows && !e->err; r++) {
-            if (!rerun(e, NULL, n->text, params->u.list.items[r], n->list2, cells + r * ncols, &n->loc)) break;
+            if (!rerun(e, g, NULL, n->text, params->u.list.items[r], n->list2, cells + r * ncols, &n->loc)) break;
             row_labels[r] = value_ref(params->u.list.items[r]);
         }
     }
@@ -278,6 +311,7 @@ value_t *scenario_table(eval_t *e, const node_t *n)
         for (size_t r = 0; r < nrows; r++) value_free(row_labels[r]);
     }
 out:
+    deps_free(g);
     for (size_t i = 0; labels && i < nexpr; i++) free(labels[i]);
     free(labels);
     free(header);
