@@ -724,48 +724,60 @@ static int run_statements(eval_t *e, const node_t *stmts)
 
 /* ---------- files and imports ---------- */
 
-static int file_exists(const char *p) { return access(p, R_OK) == 0; }
-
 static char *dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
 }
 
-static char *resolve_import(eval_t *e, const char *name)
+/* Opens an import under the file-access policy: beside the importing file (a program
+ * from the command line or the REPL imports from the working directory) when beside is
+ * set, then in each search directory. The first place that has the name decides: a file
+ * there that is refused or unreadable is an error, never a reason to look further. */
+static policy_result find_import(eval_t *e, const char *name, int beside, policy_file_t *f, char **why)
 {
-    char buf[PATH_MAX];
-    const char *ext = strlen(name) > 7 && !strcmp(name + strlen(name) - 7, ".outlay") ? "" : ".outlay";
-    if (name[0] == '/') { snprintf(buf, sizeof buf, "%s%s", name, ext); return file_exists(buf) ? strdup(buf) : NULL; }
-    /* beside the importing file; a program from the command line or the REPL imports
-     * from the working directory */
-    if (e->current_dir && strcmp(e->current_dir, ".")) snprintf(buf, sizeof buf, "%s/%s%s", e->current_dir, name, ext);
-    else snprintf(buf, sizeof buf, "%s%s", name, ext);
-    if (file_exists(buf)) return strdup(buf);
-    for (size_t i = 0; i < e->sh->ndirs; i++) {
-        snprintf(buf, sizeof buf, "%s/%s%s", e->sh->dirs[i], name, ext);
-        if (file_exists(buf)) return strdup(buf);
-    }
-    return NULL;
+    size_t len = strlen(name);
+    char *file = diag_format("%s%s", name, len > 7 && !strcmp(name + len - 7, ".outlay") ? "" : ".outlay");
+    *why = NULL;
+    if (!file) return POLICY_REFUSED;
+    policy_result r = POLICY_NOT_FOUND;
+    if (beside || name[0] == '/') r = policy_open(e->sh->policy, e->current_dir, file, SOURCE_MAX_BYTES, f, why);
+    for (size_t i = 0; name[0] != '/' && r == POLICY_NOT_FOUND && i < e->sh->ndirs; i++)
+        r = policy_open(e->sh->policy, e->sh->dirs[i], file, SOURCE_MAX_BYTES, f, why);
+    free(file);
+    return r;
 }
 
-/* Parses a file once while it stays as it was (scenario re-runs reuse the AST; the REPL's
- * :load of an edited file parses it again). key is its real path; name is how
- * diagnostics call it. *ast may be NULL for a file of comments. */
-static int parse_file(eval_t *e, const char *key, const char *name, const loc_t *from, node_t **ast)
+static int import_failed(eval_t *e, const loc_t *loc, const char *name, policy_result r, char *why)
 {
-    struct stat st;
-    int known = stat(key, &st) == 0;
-    for (loaded_t *l = e->sh->files; known && l; l = l->next)
-        if (!strcmp(l->path, key) && l->size == (long long)st.st_size && l->inode == (long long)st.st_ino &&
-            l->mtime_s == (long long)st.st_mtim.tv_sec && l->mtime_ns == (long long)st.st_mtim.tv_nsec) {
-            *ast = l->ast;
-            return 1;
-        }
+    if (r == POLICY_NOT_FOUND) {
+        eval_fail(e, loc, DIAG_IO, "cannot find \"%s\" to import", name);
+        diag_set_hint(e->err, "imports are looked up beside the importing file, in OUTLAY_PATH and in the stdlib");
+    } else eval_fail(e, loc, DIAG_IO, "cannot import \"%s\": %s", name, why ? why : "out of memory");
+    free(why);
+    return 0;
+}
+
+/* Parses an opened file once while it stays as it was (scenario re-runs reuse the AST;
+ * the REPL's :load of an edited file parses it again); reads and closes f's descriptor. Files are
+ * known by real path; diagnostics call them by f->path. *ast may be NULL for a file of
+ * comments. */
+static int parse_file(eval_t *e, policy_file_t *f, const loc_t *from, node_t **ast)
+{
+    const struct stat *st = &f->st;
+    loaded_t *l = strmap_get(e->sh->parsed, f->real);
+    if (l && l->size == (long long)st->st_size && l->inode == (long long)st->st_ino &&
+        l->mtime_s == (long long)st->st_mtim.tv_sec && l->mtime_ns == (long long)st->st_mtim.tv_nsec) {
+        close(f->fd);   /* an import chain must not hold a descriptor per file */
+        f->fd = -1;
+        *ast = l->ast;
+        return 1;
+    }
     const char *why = NULL;
-    source_t *src = source_from_file(name, &why);
-    if (!src) { eval_fail(e, from, DIAG_IO, "cannot read %s: %s", name, why); return 0; }
-    if (src->len == 0 && !from) { eval_fail(e, NULL, DIAG_IO, "%s is empty", name); return 0; }
+    source_t *src = source_from_fd(f->fd, f->path, f->path, &why);
+    f->fd = -1;
+    if (!src) { eval_fail(e, from, DIAG_IO, "cannot read %s: %s", f->path, why); return 0; }
+    if (src->len == 0 && !from) { eval_fail(e, NULL, DIAG_IO, "%s is empty", f->path); return 0; }
     diag_t *err = NULL;
     arena_t *arena = arena_new();
     node_t *parsed = arena ? syntax_parse(arena, src, &err, NULL) : NULL;
@@ -775,8 +787,8 @@ static int parse_file(eval_t *e, const char *key, const char *name, const loc_t 
         if (!e->err) e->err = err; else diag_free(err);
         return 0;
     }
-    loaded_t *l = calloc(1, sizeof *l);
-    if (!l || !(l->path = strdup(key))) {
+    if (!(l = calloc(1, sizeof *l)) || !(l->path = strdup(f->real)) || !strmap_put(e->sh->parsed, l->path, l)) {
+        if (l) free(l->path);
         free(l);
         arena_free(arena);
         eval_fail(e, from, DIAG_LIMIT, "out of memory");
@@ -784,12 +796,10 @@ static int parse_file(eval_t *e, const char *key, const char *name, const loc_t 
     }
     l->arena = arena;
     l->ast = parsed;
-    if (known) {
-        l->size = (long long)st.st_size;
-        l->inode = (long long)st.st_ino;
-        l->mtime_s = (long long)st.st_mtim.tv_sec;
-        l->mtime_ns = (long long)st.st_mtim.tv_nsec;
-    }
+    l->size = (long long)st->st_size;
+    l->inode = (long long)st->st_ino;
+    l->mtime_s = (long long)st->st_mtim.tv_sec;
+    l->mtime_ns = (long long)st->st_mtim.tv_nsec;
     l->next = e->sh->files;   /* an older parse stays: the program may still hold its AST */
     e->sh->files = l;
     *ast = l->ast;
@@ -807,15 +817,14 @@ static int scan_imports(eval_t *e, node_t *ast, const char *path)
     int ok = 1;
     for (node_t *s = ast; s && ok; s = s->next) {
         if (s->kind != S_IMPORT) continue;
-        char *name = resolve_import(e, s->text);
-        char *real = name ? realpath(name, NULL) : NULL;
-        int seen = 0;
-        for (loaded_t *l = e->sh->files; real && l; l = l->next) seen |= !strcmp(l->path, real);
+        policy_file_t f;
+        char *why = NULL;
         node_t *imported = NULL;
-        if (real && !seen) ok = parse_file(e, real, name, &s->loc, &imported) && scenario_register(e, imported) &&
-                                scan_imports(e, imported, name);
-        free(name);
-        free(real);
+        /* an import that cannot be opened is reported when it runs */
+        if (find_import(e, s->text, 1, &f, &why) != POLICY_OK) { free(why); continue; }
+        if (!strmap_get(e->sh->parsed, f.real))
+            ok = parse_file(e, &f, &s->loc, &imported) && scenario_register(e, imported) && scan_imports(e, imported, f.path);
+        policy_file_close(&f);
     }
     e->current_dir = saved;
     free(dir);
@@ -834,35 +843,28 @@ int eval_run_in_dir(eval_t *e, const node_t *ast, const char *path)
 }
 
 /* Records that a file (by real path) is imported in this run; 0 if it already was. */
-static int mark_imported(eval_t *e, char *real)
+static int mark_imported(eval_t *e, const char *real)
 {
-    for (size_t i = 0; i < e->nimported; i++)
-        if (!strcmp(e->imported[i], real)) { free(real); return 0; }
-    char **im = realloc(e->imported, (e->nimported + 1) * sizeof *im);
-    if (!im) { free(real); eval_fail(e, NULL, DIAG_LIMIT, "out of memory"); return 0; }
-    e->imported = im;
-    e->imported[e->nimported++] = real;
+    if (!e->imported && !(e->imported = strmap_new())) return eval_fail(e, NULL, DIAG_LIMIT, "out of memory"), 0;
+    if (strmap_get(e->imported, real)) return 0;
+    if (!strmap_put(e->imported, real, e)) return eval_fail(e, NULL, DIAG_LIMIT, "out of memory"), 0;
     return 1;
 }
 
 static int import_file(eval_t *e, const node_t *n)
 {
-    char *name = resolve_import(e, n->text);
-    char *real = name ? realpath(name, NULL) : NULL;
-    if (!real) {
-        free(name);
-        eval_fail(e, &n->loc, DIAG_IO, "cannot find \"%s\" to import", n->text);
-        diag_set_hint(e->err, "imports are looked up beside the importing file, in OUTLAY_PATH and in the stdlib");
-        return 0;
-    }
+    policy_file_t f;
+    char *why = NULL;
+    policy_result r = find_import(e, n->text, 1, &f, &why);
+    if (r != POLICY_OK) return import_failed(e, &n->loc, n->text, r, why);
     node_t *ast = NULL;
     int ok;
-    if (!mark_imported(e, real)) ok = !e->err;
-    else if (!parse_file(e, e->imported[e->nimported - 1], name, &n->loc, &ast)) {
-        free(e->imported[--e->nimported]);   /* not imported after all: a fixed file may be, later */
+    if (!mark_imported(e, f.real)) ok = !e->err;
+    else if (!parse_file(e, &f, &n->loc, &ast)) {
+        strmap_remove(e->imported, f.real);   /* not imported after all: a fixed file may be, later */
         ok = 0;
-    } else ok = eval_run_in_dir(e, ast, name);
-    free(name);
+    } else ok = eval_run_in_dir(e, ast, f.path);
+    policy_file_close(&f);
     return ok;
 }
 
@@ -877,14 +879,20 @@ eval_t *eval_child(eval_t *parent)
     return e;
 }
 
+/* The prelude comes from the search path only, never from beside the program. */
 static int load_prelude(eval_t *e)
 {
-    char *name = resolve_import(e, "prelude");
-    char *real = name ? realpath(name, NULL) : NULL;
+    policy_file_t f;
+    char *why = NULL;
     node_t *ast = NULL;
-    int ok = real && mark_imported(e, real) && parse_file(e, real, name, NULL, &ast) && eval_run_in_dir(e, ast, name);
-    if (!real) eval_fail(e, NULL, DIAG_IO, "cannot find the stdlib prelude (set OUTLAY_PATH to the stdlib directory)");
-    free(name);
+    policy_result r = find_import(e, "prelude", 0, &f, &why);
+    if (r == POLICY_NOT_FOUND) {
+        eval_fail(e, NULL, DIAG_IO, "cannot find the stdlib prelude (set OUTLAY_PATH to the stdlib directory)");
+        return 0;
+    }
+    if (r != POLICY_OK) return import_failed(e, NULL, "prelude", r, why);
+    int ok = mark_imported(e, f.real) && parse_file(e, &f, NULL, &ast) && eval_run_in_dir(e, ast, f.path);
+    policy_file_close(&f);
     return ok;
 }
 
@@ -893,8 +901,9 @@ eval_t *eval_new(diag_t **err)
     *err = NULL;
     eval_t *e = calloc(1, sizeof *e);
     shared_t *sh = e ? calloc(1, sizeof *sh) : NULL;
-    if (!sh || !(sh->units = units_new()) || !(sh->arena = arena_new()) || !(sh->done = deps_set_new())) {
-        if (sh) { units_free(sh->units); arena_free(sh->arena); free(sh); }
+    if (!sh || !(sh->units = units_new()) || !(sh->arena = arena_new()) || !(sh->done = deps_set_new()) ||
+        !(sh->parsed = strmap_new()) || !(sh->policy = policy_new())) {
+        if (sh) { units_free(sh->units); arena_free(sh->arena); deps_set_free(sh->done); strmap_free(sh->parsed); free(sh); }
         free(e);
         *err = diag_new(DIAG_LIMIT, NULL, "out of memory");
         return NULL;
@@ -917,6 +926,18 @@ void eval_add_search_dir(eval_t *e, const char *dir)
     if (!d) return;
     e->sh->dirs = d;
     if ((d[e->sh->ndirs] = strdup(dir))) e->sh->ndirs++;
+    char *why = NULL;
+    policy_allow(e->sh->policy, dir, &why);   /* a directory that does not exist has nothing to read */
+    free(why);
+}
+
+int eval_allow_path(eval_t *e, const char *dir, diag_t **err)
+{
+    char *why = NULL;
+    if (policy_allow(e->sh->policy, dir, &why)) return 1;
+    *err = diag_new(DIAG_IO, NULL, "--allow-path %s", why ? why : "out of memory");
+    free(why);
+    return 0;
 }
 
 void eval_default_search_path(eval_t *e)
@@ -955,8 +976,7 @@ void eval_free(eval_t *e)
     if (!e) return;
     for (int i = 0; i < NBUCKETS; i++)
         for (binding_t *b = e->globals[i], *n; b; b = n) { n = b->next; free(b->name); value_free(b->value); free(b); }
-    for (size_t i = 0; i < e->nimported; i++) free(e->imported[i]);
-    free(e->imported);
+    strmap_free(e->imported);
     for (override_t *o = e->overrides, *n; o; o = n) { n = o->next; free(o->name); value_free(o->value); free(o); }
     free_results(e);
     value_free(e->last);
@@ -967,6 +987,8 @@ void eval_free(eval_t *e)
     if (e->is_root) {
         shared_t *sh = e->sh;
         for (loaded_t *l = sh->files, *n; l; l = n) { n = l->next; free(l->path); arena_free(l->arena); free(l); }
+        strmap_free(sh->parsed);
+        policy_free(sh->policy);
         for (size_t i = 0; i < sh->ndirs; i++) free(sh->dirs[i]);
         free(sh->dirs);
         free(sh->main);
@@ -1002,17 +1024,34 @@ int eval_take_error(eval_t *e, diag_t **err)
     return *err == NULL;
 }
 
+/* The file the user named is read wherever it is, and its directory tree becomes one the
+ * program may read; a program from standard input or the REPL has the working directory's. */
+static int allow_tree(eval_t *e, const char *dir)
+{
+    char *why = NULL;
+    int ok = policy_allow(e->sh->policy, dir, &why);
+    if (!ok) eval_fail(e, NULL, DIAG_IO, "%s", why ? why : "out of memory");
+    free(why);
+    return ok;
+}
+
 int eval_load_file(eval_t *e, const char *path, diag_t **err)
 {
+    policy_file_t f;
+    char *why = NULL;
+    policy_result r = policy_open_user(path, SOURCE_MAX_BYTES, &f, &why);
+    if (r != POLICY_OK) eval_fail(e, NULL, DIAG_IO, "%s", why ? why : "out of memory");
+    free(why);
+    if (r != POLICY_OK) return eval_take_error(e, err);
+    char *dir = dir_of(path);
     node_t *ast = NULL;
-    char *real = realpath(path, NULL);
     /* the file counts as imported, so an import cycle back to it stops there */
-    if (parse_file(e, real ? real : path, path, NULL, &ast) && add_main(e, ast)) {
+    if (dir && allow_tree(e, dir) && parse_file(e, &f, NULL, &ast) && add_main(e, ast)) {
         scan_imports(e, ast, path);
-        if (real) mark_imported(e, real);   /* takes real */
-        real = NULL;
+        mark_imported(e, f.real);
     }
-    free(real);
+    free(dir);
+    policy_file_close(&f);
     return eval_take_error(e, err);
 }
 
@@ -1021,6 +1060,7 @@ int eval_load_source(eval_t *e, source_t *src, diag_t **err, int *incomplete)
     diag_t *perr = NULL;
     node_t *ast = syntax_parse(e->sh->arena, src, &perr, incomplete);
     if (perr) { *err = perr; return 0; }
+    if (!src->path && !allow_tree(e, ".")) return eval_take_error(e, err);
     if (ast && add_main(e, ast)) scan_imports(e, ast, NULL);
     return eval_take_error(e, err);
 }

@@ -28,6 +28,8 @@ void eval_free(eval_t *e);
 void eval_add_search_dir(eval_t *e, const char *dir);
 /* The stdlib directory to use: OUTLAY_PATH entries, then the installed or source stdlib. */
 void eval_default_search_path(eval_t *e);
+/* --allow-path DIR: the program may also read files under DIR (see policy.h). */
+int eval_allow_path(eval_t *e, const char *dir, diag_t **err);
 
 /* --set NAME=EXPR: replaces the definition NAME wherever it is made. */
 int eval_set_override(eval_t *e, const char *assignment, diag_t **err);

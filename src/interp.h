@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include "eval.h"
 #include "deps.h"
+#include "policy.h"
+#include "strmap.h"
 
 enum { NBUCKETS = 1024 };
 
@@ -27,6 +29,8 @@ typedef struct shared {
     char **dirs;
     size_t ndirs;
     loaded_t *files;
+    strmap_t *parsed;       /* real path -> its newest loaded_t */
+    policy_t *policy;       /* what the program may read */
     arena_t *arena;         /* --set expressions, REPL lines */
     node_t **main;          /* the loaded program, one AST per source, in order */
     size_t nmain, capmain;
@@ -41,8 +45,7 @@ struct eval {
     shared_t *sh;
     int is_root;
     binding_t *globals[NBUCKETS];
-    char **imported;
-    size_t nimported;
+    strmap_t *imported;     /* real paths of the files this run imported */
     override_t *overrides;
     size_t ran;             /* main ASTs already run */
     shown_t *shown;

@@ -8,6 +8,7 @@
 #include "eval.h"
 #include "explain.h"
 #include "json.h"
+#include "policy.h"
 #include "repl.h"
 #include "report.h"
 #include <errno.h>
@@ -37,6 +38,8 @@ static const char usage_text[] =
 "  --exact              print exact values (fractions or repeating decimals)\n"
 "  --chart              draw invoices and sweeps as bar charts in the terminal\n"
 "  --out FILE           write the result to FILE (atomically) instead of standard output\n"
+"  --allow-path DIR     let the program read files under DIR too (repeatable); by default\n"
+"                       it reads only its own directory tree, the stdlib and OUTLAY_PATH\n"
 "  --svg FILE           also draw the first invoice or sweep as an SVG chart\n"
 "  --compare-to JSON    with diff: compare FILE against a saved JSON report\n"
 "  --exit-code          with diff: exit 1 when anything changed\n"
@@ -56,6 +59,8 @@ typedef struct options {
     size_t ninputs;
     const char **sets;
     size_t nsets;
+    const char **allow;     /* --allow-path */
+    size_t nallow;
     const char *scenario;
     const char *out;
     const char *compare_to;
@@ -86,12 +91,12 @@ static int given(options_t *o, const char *flag)
 static const char *misplaced_option(const options_t *o)
 {
     static const struct { const char *command, *takes; } use[] = {
-        { "run", " --set --scenario --format --exact --chart --out --svg " },
-        { "eval", " --set --format --exact --chart --out " },
-        { "check", " --set --scenario " },
-        { "diff", " --set --scenario --format --compare-to --exit-code --changed-only --tolerance " },
-        { "explain", " --set --scenario " },
-        { "repl", " --set --scenario --format --exact --chart --out --svg " },   /* a program on stdin is run */
+        { "run", " --set --scenario --format --exact --chart --out --svg --allow-path " },
+        { "eval", " --set --format --exact --chart --out --allow-path " },
+        { "check", " --set --scenario --allow-path " },
+        { "diff", " --set --scenario --format --compare-to --exit-code --changed-only --tolerance --allow-path " },
+        { "explain", " --set --scenario --allow-path " },
+        { "repl", " --set --scenario --format --exact --chart --out --svg --allow-path " },   /* a program on stdin is run */
     };
     for (size_t c = 0; c < sizeof use / sizeof use[0]; c++) {
         if (strcmp(use[c].command, o->command)) continue;
@@ -108,7 +113,8 @@ static int parse_args(int argc, char **argv, options_t *o)
 {
     o->inputs = calloc((size_t)argc + 1, sizeof *o->inputs);
     o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
-    if (!o->inputs || !o->sets) return usage_error("%s", "out of memory");
+    o->allow = calloc((size_t)argc + 1, sizeof *o->allow);
+    if (!o->inputs || !o->sets || !o->allow) return usage_error("%s", "out of memory");
     int i = 1;
     if (i < argc && (!strcmp(argv[i], "run") || !strcmp(argv[i], "eval") || !strcmp(argv[i], "check") ||
                      !strcmp(argv[i], "repl") || !strcmp(argv[i], "diff") || !strcmp(argv[i], "explain")))
@@ -132,6 +138,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         if (TAKE("--svg")) { if (!val) return usage_error("%s needs a file name", "--svg"); o->svg = val; continue; }
         if (TAKE("--compare-to")) { if (!val) return usage_error("%s needs a JSON report", "--compare-to"); o->compare_to = val; continue; }
         if (TAKE("--tolerance")) { if (!val) return usage_error("%s needs an amount or a percent", "--tolerance"); o->tolerance = val; continue; }
+        if (TAKE("--allow-path")) { if (!val) return usage_error("%s needs a directory", "--allow-path"); o->allow[o->nallow++] = val; continue; }
         if (TAKE("--out")) { if (!val) return usage_error("%s needs a file name", "--out"); o->out = val; continue; }
         if (TAKE("--format")) {
             if (!val) return usage_error("%s needs text, json or csv", "--format");
@@ -144,7 +151,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         #undef TAKE
         if (a[0] == '-' && a[1] && !(o->command && !strcmp(o->command, "eval") && o->ninputs == 0)) {
             static const char *known[] = { "--help", "--version", "--exact", "--chart", "--exit-code", "--changed-only", "--tolerance", "--set", "--scenario",
-                                           "--svg", "--compare-to", "--out", "--format" };
+                                           "--svg", "--compare-to", "--out", "--format", "--allow-path" };
             const char *best = NULL;
             size_t best_d = 3, len = strcspn(a, "=");
             char name[64];
@@ -267,6 +274,7 @@ static eval_t *new_eval(const options_t *o, diag_t **err)
     eval_t *e = eval_new(err);
     if (!e) return NULL;
     eval_default_search_path(e);
+    for (size_t i = 0; i < o->nallow && !*err; i++) eval_allow_path(e, o->allow[i], err);
     for (size_t i = 0; i < o->nsets && !*err; i++) eval_set_override(e, o->sets[i], err);
     return e;
 }
@@ -294,9 +302,19 @@ static int diff_side(const options_t *o, const char *path, diff_side_t *side)
 {
     diag_t *err = NULL;
     if (is_json_report(path)) {
-        const char *why = NULL;
-        source_t *src = source_from_file(path, &why);
-        if (!src) { fprintf(stderr, "outlay: error: cannot read %s: %s\n", path, why); return 0; }
+        policy_file_t f;
+        char *why = NULL;
+        const char *swhy = "out of memory";
+        source_t *src = NULL;
+        if (policy_open_user(path, SOURCE_MAX_BYTES, &f, &why) == POLICY_OK) {
+            src = source_from_fd(f.fd, path, path, &swhy);
+            f.fd = -1;
+            policy_file_close(&f);
+        }
+        if (!src && why) fprintf(stderr, "outlay: error: %s\n", why);
+        else if (!src) fprintf(stderr, "outlay: error: cannot read %s: %s\n", path, swhy);
+        free(why);
+        if (!src) return 0;
         char *jerr = NULL;
         int line, col, complete = 1;
         if (source_invalid_utf8(src, &line, &col) != (size_t)-1) jerr = diag_format("not UTF-8 text at line %d, column %d", line, col);
@@ -479,6 +497,7 @@ int main(int argc, char **argv)
     else if (rc < 0) rc = EXIT_OK;
     free(o.inputs);
     free(o.sets);
+    free(o.allow);
     source_free_all();
     return rc;
 }

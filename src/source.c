@@ -4,10 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static source_t *all_sources;
-
-enum { MAX_SOURCE_BYTES = 64 * 1024 * 1024 };
 
 source_t *source_from_string(const char *name, const char *text, size_t len)
 {
@@ -24,13 +23,13 @@ source_t *source_from_string(const char *name, const char *text, size_t len)
     return s;
 }
 
-source_t *source_from_file(const char *path, const char **why)
+source_t *source_from_fd(int fd, const char *name, const char *path, const char **why)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) { *why = strerror(errno); return NULL; }
-    source_t *s = source_from_stream(f, path, why);
+    FILE *f = fdopen(fd, "rb");
+    if (!f) { close(fd); *why = strerror(errno); return NULL; }
+    source_t *s = source_from_stream(f, name, why);
     fclose(f);
-    if (s && !(s->path = strdup(path))) { *why = "out of memory"; return NULL; }
+    if (s && path && !(s->path = strdup(path))) { *why = "out of memory"; return NULL; }
     return s;
 }
 
@@ -42,7 +41,7 @@ source_t *source_from_stream(FILE *f, const char *name, const char **why)
     size_t n;
     while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
         len += n;
-        if (len > MAX_SOURCE_BYTES) { free(buf); buf = NULL; *why = "larger than 64 MiB"; break; }
+        if (len > SOURCE_MAX_BYTES) { free(buf); buf = NULL; *why = "larger than 64 MiB"; break; }
         if (len == cap) { char *nb = realloc(buf, cap *= 2); if (!nb) { free(buf); buf = NULL; *why = "out of memory"; } buf = nb; }
     }
     int failed = buf && ferror(f);

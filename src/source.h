@@ -20,10 +20,15 @@ typedef struct loc {
     const source_t *src;
 } loc_t;
 
+/* A program file is read whole; a larger one is refused. */
+enum { SOURCE_MAX_BYTES = 64 * 1024 * 1024 };
+
 /* Sources live until the program ends so every location stays valid. */
 source_t *source_from_string(const char *name, const char *text, size_t len);
-/* Reads a file; returns NULL and sets *why (static text) when it cannot. */
-source_t *source_from_file(const char *path, const char **why);
+/* Reads an open file (the file-access policy opened it) to its end and closes it; path,
+ * when not NULL, is kept for resolving relative imports. NULL and *why (static text) when
+ * it cannot. */
+source_t *source_from_fd(int fd, const char *name, const char *path, const char **why);
 /* The same for an open stream (standard input), called name in diagnostics. */
 source_t *source_from_stream(FILE *f, const char *name, const char **why);
 void source_free_all(void);
