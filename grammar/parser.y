@@ -114,11 +114,12 @@ static node_list_t list_add(node_list_t l, node_t *n)
 %token CREDIT "credit" WHEN "when" POOL "pool" ROUND "round" LINES "lines" INVOICE "invoice"
 %token NONE "none" TO "to" FROM "from" UNTIL "until" GRADUATED "graduated" VOLUME "volume"
 %token CUMULATIVE "cumulative" FIRST "first" NEXT "next" UP "up" AT "at" USE "use"
+%token USAGE "usage" FX "fx"
 
 %type <node> stmt expr expr_inner postfix primary number exponent clause clause_inner tier witem witem_inner def
-%type <node> opt_mode opt_overage opt_extends opt_from opt_until
+%type <node> opt_mode opt_overage opt_extends opt_from opt_until fx_rate
 %type <list> stmts args opt_args opt_params clauses tiers witems defs names
-%type <list> clause_list tier_list witem_list def_list
+%type <list> clause_list tier_list witem_list def_list fx_rates fx_rate_list
 %type <num> tier_mode opt_cumulative opt_prefixed
 
 %precedence ELSE
@@ -142,7 +143,7 @@ program
     | stmts opt_nl      { st->program = $1.head; }
     ;
 opt_nl: %empty | NL ;
-sep: NL | ',' ;
+sep: NL | ',' | ';' ;
 
 stmts
     : stmt              { $$ = list1($1); }
@@ -178,6 +179,10 @@ stmt
                         { OOM_CHECK($$ = NEW(S_COMPARE, @1)); $$->list = $2.head; $$->list2 = $4.head; }
     | SWEEP IDENT OVER expr '{' args opt_nl '}'
                         { OOM_CHECK($$ = NEW(S_SWEEP, @2)); $$->text = $2; $$->a = $4; $$->list2 = $6.head; }
+    | USAGE def         { $$ = $2; $$->flag = 1; /* must be a usage source */ }
+    | FX IDENT IN IDENT '{' fx_rates '}'
+                        { OOM_CHECK($$ = NEW(S_FX, @2)); $$->text = $2; OOM_CHECK($$->a = NEW(E_IDENT, @4)); $$->a->text = $4;
+                          $$->list = $6.head; }
     | expr              { OOM_CHECK($$ = NEW(S_EXPR, @1)); $$->a = $1; }
     ;
 
@@ -204,6 +209,12 @@ defs: %empty { $$ = list1(NULL); } | def_list opt_sep ;
 def_list: def { $$ = list1($1); } | def_list sep def { $$ = list_add($1, $3); } ;
 tiers: %empty { $$ = list1(NULL); } | tier_list opt_sep ;
 tier_list: tier { $$ = list1($1); } | tier_list sep tier { $$ = list_add($1, $3); } ;
+fx_rates: %empty { $$ = list1(NULL); } | fx_rate_list opt_sep ;
+fx_rate_list: fx_rate { $$ = list1($1); } | fx_rate_list sep fx_rate { $$ = list_add($1, $3); } ;
+fx_rate
+    : FROM expr '=' expr { OOM_CHECK($$ = NEW(FX_RATE, @1)); $$->a = $2; $$->b = $4; }
+    | UNTIL expr        { OOM_CHECK($$ = NEW(FX_RATE, @1)); $$->a = $2; $$->flag = 1; /* the table's end */ }
+    ;
 opt_sep: %empty | sep ;
 
 

@@ -16,7 +16,9 @@ typedef enum {
     C_FIELD, C_RATE, C_TIERS, C_COMMIT /* flag: a fixed fee */, C_RESERVE, C_DISCOUNT, C_ESCALATE, C_CREDIT,
     C_POOL, C_ROUND, T_TIER,
     /* workload items */
-    W_USE
+    W_USE,
+    /* exchange-rate tables (fx EUR in USD { from DATE = RATE }) and their lines */
+    S_FX, FX_RATE
 } node_kind;
 
 /* Binary and unary operators beyond the single characters + - * / ^ */

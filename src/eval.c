@@ -4,6 +4,7 @@
  * Errors are recorded as diagnostics and returned. */
 #include "interp.h"
 #include "builtins.h"
+#include "fx.h"
 #include "report.h"
 #include "syntax.h"
 #include <limits.h>
@@ -134,6 +135,17 @@ void eval_scope_pop_to(eval_t *e, scope_t *mark)
     }
 }
 
+static const struct { const char *name; eval_call_fn fn; } eval_calls[] = {
+    { "price", terms_price }, { "convert", fx_eval_convert },
+};
+
+eval_call_fn eval_call_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof eval_calls / sizeof eval_calls[0]; i++)
+        if (!strcmp(eval_calls[i].name, name)) return eval_calls[i].fn;
+    return NULL;
+}
+
 void eval_each_name(eval_t *e, void (*fn)(const char *name, void *ctx), void *ctx)
 {
     for (const eval_t *g = e; g; g = g->parent)
@@ -143,7 +155,7 @@ void eval_each_name(eval_t *e, void (*fn)(const char *name, void *ctx), void *ct
     size_t n;
     const builtin_t *bs = builtins_all(&n);
     for (size_t i = 0; i < n; i++) fn(bs[i].name, ctx);
-    fn("price", ctx);
+    for (size_t i = 0; i < sizeof eval_calls / sizeof eval_calls[0]; i++) fn(eval_calls[i].name, ctx);
 }
 
 void eval_suggest_one(const char *name, void *ctx)
@@ -212,7 +224,7 @@ static value_t *lookup(eval_t *e, const node_t *n)
     if (unit >= 0) return value_unit(e->sh->units, unit);
     if (!strcmp(n->text, "period"))
         return eval_fail(e, &n->loc, DIAG_NAME, "`period` is only defined inside a workload while it is priced");
-    if (builtins_find(n->text) || !strcmp(n->text, "price"))
+    if (builtins_find(n->text) || eval_call_find(n->text))
         return eval_fail(e, &n->loc, DIAG_NAME, "`%s` is a function: call it with ( )", n->text);
     eval_fail(e, &n->loc, DIAG_NAME, "unknown name `%s`", n->text);
     eval_suggest(e, n->text);
@@ -305,8 +317,8 @@ static value_t *call(eval_t *e, const node_t *n)
         r = call_user(e, n, fv->u.obj.p, args, nargs);
     } else if (fv) {
         eval_fail(e, &n->loc, DIAG_RUNTIME, "`%s` is a %s, not a function", n->text, value_kind_name(fv));
-    } else if (!strcmp(n->text, "price")) {
-        r = terms_price(e, n, args, nargs);
+    } else if (eval_call_find(n->text)) {
+        r = eval_call_find(n->text)(e, n, args, nargs);
     } else {
         const builtin_t *bi = builtins_find(n->text);
         if (!bi) {
@@ -500,7 +512,7 @@ static int check_new_name(eval_t *e, const char *name, const loc_t *loc)
         return 0;
     }
     if (units_is_declared(e->sh->units, name)) { eval_fail(e, loc, DIAG_NAME, "`%s` is already a unit", name); return 0; }
-    if (builtins_find(name) || !strcmp(name, "price") || !strcmp(name, "period")) { eval_fail(e, loc, DIAG_NAME, "`%s` is a builtin name", name); return 0; }
+    if (builtins_find(name) || eval_call_find(name) || !strcmp(name, "period")) { eval_fail(e, loc, DIAG_NAME, "`%s` is a builtin name", name); return 0; }
     return 1;
 }
 
@@ -692,6 +704,7 @@ static int exec_stmt(eval_t *e, const node_t *n)
         return ok;
     }
     case S_ASSERT: return exec_assert(e, n);
+    case S_FX: return fx_eval_statement(e, n);
     case S_UNIT: case S_DIMENSION: case S_PREFIX: return unit_statement(e, n);
     case S_SCENARIO: return 1;   /* collected when the file was loaded */
     case S_COMPARE: case S_SWEEP: {
@@ -980,6 +993,7 @@ void eval_free(eval_t *e)
     for (override_t *o = e->overrides, *n; o; o = n) { n = o->next; free(o->name); value_free(o->value); free(o); }
     free_results(e);
     value_free(e->last);
+    fx_table_free(e->fx);
     free(e->scenario);
     eval_scope_pop_to(e, NULL);
     diag_free(e->err);

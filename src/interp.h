@@ -66,6 +66,7 @@ struct eval {
      * statements its parent has done that the change does not touch. */
     const eval_t *parent;
     deps_touched_t *touched;
+    struct fx_table *fx;        /* the exchange-rate tables this run declared */
 };
 
 /* eval.c */
@@ -97,12 +98,21 @@ node_t *eval_parse_one(eval_t *e, const char *name, const char *text, node_kind 
 int eval_ensure_prelude(eval_t *e);
 eval_t *eval_child(eval_t *parent);
 
+/* The functions that need the evaluator itself (price, read_usage, ...), by name; NULL
+ * for any other name. */
+typedef value_t *(*eval_call_fn)(eval_t *e, const node_t *call, value_t **args, size_t nargs);
+eval_call_fn eval_call_find(const char *name);
+
 /* terms.c */
 extern const value_object_type_t terms_workload_type, terms_contract_type;
 value_t *terms_contract(eval_t *e, const node_t *n);
 value_t *terms_contract_field(eval_t *e, const value_t *contract, const char *name, const loc_t *loc);
 value_t *terms_workload_field(eval_t *e, const node_t *wl, const char *name, const loc_t *loc);
 value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs);
+
+/* fx_eval.c */
+int fx_eval_statement(eval_t *e, const node_t *n);
+value_t *fx_eval_convert(eval_t *e, const node_t *call, value_t **args, size_t nargs);
 
 /* scenario.c */
 const override_t *scenario_override_for(eval_t *e, const char *name);

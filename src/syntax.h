@@ -15,7 +15,7 @@
 typedef struct node_list { node_t *head, *tail; } node_list_t;
 
 enum { LEX_MAX_BRACES = 256, LEX_MAX_LITERAL = 1000 };
-enum { FRAME_PLAIN, FRAME_CONTRACT, FRAME_WORKLOAD, FRAME_TIERS };
+enum { FRAME_PLAIN, FRAME_CONTRACT, FRAME_WORKLOAD, FRAME_TIERS, FRAME_FX };
 
 typedef struct lex_state {
     const source_t *src;
