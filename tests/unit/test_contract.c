@@ -32,7 +32,7 @@ static contract_t *new_contract(const char *start, const char *end)
     c->name = h_strdup("c");
     c->start = day(start);
     c->end = day(end);
-    c->rounding = ROUND_NONE;
+    c->rounding = CONTRACT_ROUND_NONE;
     c->mode = RM_HALF_EVEN;
     return c;
 }
@@ -503,7 +503,7 @@ UTEST(contract, commitment_steps)
 }
 
 /* 1/8 USD on each of two lines: where rounding happens changes the invoice. */
-static priced_t eighths(contract_t **out, int rounding, round_mode mode, int nskus)
+static priced_t eighths(contract_t **out, contract_rounding rounding, round_mode mode, int nskus)
 {
     contract_t *c = new_contract("2026-01-01", "2026-02-01");
     add_sku(c, "a", PRICE_FLAT, h_qty(U, "0.125", "USD", 1, "GB", -1, NULL));
@@ -524,37 +524,37 @@ UTEST(contract, rounding_policies)
 {
     contract_t *c;
     /* per line, half_even: 0.125 -> 0.12 twice = 0.24 */
-    priced_t r = eighths(&c, ROUND_LINES, RM_HALF_EVEN, 2);
+    priced_t r = eighths(&c, CONTRACT_ROUND_LINES, RM_HALF_EVEN, 2);
     expect_money(r.inv, "total", "6/25");
     expect_money(h_index(h_field(period_rec(r.inv, 0), "lines"), 0), "amount", "3/25");
     priced_free(&r);
     contract_free(c);
     /* per line, half_up: 0.13 twice = 0.26 */
-    r = eighths(&c, ROUND_LINES, RM_HALF_UP, 2);
+    r = eighths(&c, CONTRACT_ROUND_LINES, RM_HALF_UP, 2);
     expect_money(r.inv, "total", "13/50");
     priced_free(&r);
     contract_free(c);
     /* per invoice: 0.25 exactly, nothing to round; lines keep 1/8 */
-    r = eighths(&c, ROUND_INVOICE, RM_HALF_EVEN, 2);
+    r = eighths(&c, CONTRACT_ROUND_INVOICE, RM_HALF_EVEN, 2);
     expect_money(r.inv, "total", "1/4");
     expect_money(h_index(h_field(period_rec(r.inv, 0), "lines"), 0), "amount", "1/8");
     priced_free(&r);
     contract_free(c);
     /* per invoice with one line: 0.125 -> 0.12 (half_even), 0.13 (half_up), 0.12 (down) */
-    r = eighths(&c, ROUND_INVOICE, RM_HALF_EVEN, 1);
+    r = eighths(&c, CONTRACT_ROUND_INVOICE, RM_HALF_EVEN, 1);
     expect_money(r.inv, "total", "3/25");
     priced_free(&r);
     contract_free(c);
-    r = eighths(&c, ROUND_INVOICE, RM_HALF_UP, 1);
+    r = eighths(&c, CONTRACT_ROUND_INVOICE, RM_HALF_UP, 1);
     expect_money(r.inv, "total", "13/100");
     priced_free(&r);
     contract_free(c);
-    r = eighths(&c, ROUND_INVOICE, RM_DOWN, 1);
+    r = eighths(&c, CONTRACT_ROUND_INVOICE, RM_DOWN, 1);
     expect_money(r.inv, "total", "3/25");
     priced_free(&r);
     contract_free(c);
     /* none: exact */
-    r = eighths(&c, ROUND_NONE, RM_HALF_EVEN, 1);
+    r = eighths(&c, CONTRACT_ROUND_NONE, RM_HALF_EVEN, 1);
     expect_money(r.inv, "total", "1/8");
     priced_free(&r);
     contract_free(c);
@@ -565,7 +565,7 @@ UTEST(contract, rounding_quantum)
     /* 0.125 USD rounded per invoice to 0.05 USD: 2.5 quanta -> 2 (half_even) = 0.10 */
     contract_t *c = new_contract("2026-01-01", "2026-02-01");
     add_sku(c, "a", PRICE_FLAT, h_qty(U, "0.125", "USD", 1, "GB", -1, NULL));
-    c->rounding = ROUND_INVOICE;
+    c->rounding = CONTRACT_ROUND_INVOICE;
     c->quantum = h_qty(U, "0.05", "USD", 1, NULL);
     value_t *usage[1] = { h_qty(U, "1", "GB", 1, NULL) };
     priced_t r = price(c, usage, NULL);
