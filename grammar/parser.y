@@ -371,4 +371,10 @@ static void yyerror(YYLTYPE *loc, void *scanner, lex_state *st, const char *msg)
     if (st->err && line && at > 0 && at + 3 < len && line[at] == ',' && isdigit((unsigned char)line[at - 1]) &&
         isdigit((unsigned char)line[at + 1]) && isdigit((unsigned char)line[at + 2]) && isdigit((unsigned char)line[at + 3]))
         diag_set_hint(st->err, "to group digits, write 1_000 (a comma separates items)");
+    /* a line that starts with an operator continued the line before, which cannot take it */
+    size_t lead = 0;
+    while (line && lead < at && (line[lead] == ' ' || line[lead] == '\t')) lead++;
+    if (st->err && !st->err->hint && line && lead == at && at < len && strchr("+-*/^<>=!", line[at]))
+        diag_set_hint(st->err, "a line that starts with `%c` continues the line before it; "
+                      "join the lines or start the statement with a name", line[at]);
 }

@@ -3,6 +3,7 @@
  * Contracts and workloads are in terms.c, scenarios in scenario.c, explain in explain.c.
  * Errors are recorded as diagnostics and returned. */
 #include "interp.h"
+#include "guards.h"
 #include "builtins.h"
 #include "fx.h"
 #include "report.h"
@@ -255,6 +256,7 @@ static value_t *binop(eval_t *e, const node_t *n)
     int c;
     size_t work = value_work(a) + value_work(b);
     if (work && !eval_charge(e, work > (size_t)MAX_STEPS ? MAX_STEPS + 1L : (long)work, &n->loc)) { value_free(a); value_free(b); return NULL; }
+    if (n->op != '*' && n->op != '/' && n->op != '^' && !guards_percent_mix(e, n->op, a, b, n)) { value_free(a); value_free(b); return NULL; }
     switch (n->op) {
     case '+': r = value_add(u, a, b, &err); break;
     case '-': r = value_sub(u, a, b, &err); break;

@@ -2,6 +2,7 @@
  * per-period usage, calls the engine, and points its errors back at the clause or use
  * line at fault. The engine (contract.c) itself never sees syntax. */
 #include "interp.h"
+#include "guards.h"
 #include "contract.h"
 #include <limits.h>
 #include <stdlib.h>
@@ -67,6 +68,7 @@ static int expect_date(eval_t *e, const node_t *n, const char *what, date_t *out
 static int check_share(eval_t *e, const value_t *v, const loc_t *loc, const char *what, const char *example)
 {
     if (!value_is_dimensionless(v)) { eval_fail(e, loc, DIAG_UNIT, "%s is a percentage such as %s", what, example); return 0; }
+    if (!guards_ratio(e, v, loc, what)) return 0;
     if (mpq_sgn(v->u.num.q) < 0 || mpq_cmp_ui(v->u.num.q, 1, 1) > 0) {
         eval_fail(e, loc, DIAG_RUNTIME, "%s must be between 0%% and 100%%", what);
         return 0;
@@ -227,6 +229,7 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         memset(cs, 0, sizeof *cs);
         if (!(cs->amount = expect_num(e, cl->a, cl->flag ? "a fee" : "a commitment"))) return 0;
         (*n)++;
+        if (!cl->flag && !guards_commit(e, cs->amount, cl->a)) return 0;
         if (cl->b && !(cs->has_from = expect_date(e, cl->b, "`from`", &cs->from))) return 0;
         if (cl->c && !(cs->has_until = expect_date(e, cl->c, "`until`", &cs->until))) return 0;
         if (cs->has_from && cs->has_until && cs->until <= cs->from) {
@@ -263,7 +266,7 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         o->escalate_node = cl;
         if (!(c->escalate = expect_num(e, cl->a, "an escalator"))) return 0;
         if (!value_is_dimensionless(c->escalate)) { eval_fail(e, &cl->a->loc, DIAG_UNIT, "an escalator is a percentage such as 3%%"); return 0; }
-        return 1;
+        return guards_ratio(e, c->escalate, &cl->a->loc, "an escalator");
     case C_CREDIT: {
         value_t **p = realloc(c->sla_pcts, (c->nsla + 1) * sizeof *p);
         const node_t **conds = p ? realloc(o->sla_conds, (c->nsla + 1) * sizeof *conds) : NULL;

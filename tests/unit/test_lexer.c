@@ -137,9 +137,19 @@ UTEST(lexer, comments_and_blank_lines)
 UTEST(lexer, newline_ends_a_statement)
 {
     parses_as("x = 1\ny = 2", "(= x 1); (= y 2)");
-    /* a line starting with an operator is a new statement: +2 is shown */
-    parses_as("x = 1\n+ 2", "(= x 1); 2");
+    /* a top-level line starting with `-` at its first column is a new statement */
     parses_as("x = 1\n- 2", "(= x 1); (- 2)");
+}
+
+UTEST(lexer, newline_continues_before_an_operator)
+{
+    parses_as("x = 1\n+ 2", "(= x (+ 1 2))");
+    parses_as("x = 1\n  - 2", "(= x (- 1 2))");
+    parses_as("x = 1\n\n  # note\n  * 2\n  / 3", "(= x (/ (* 1 2) 3))");
+    parses_as("x = a\n  == b", "(= x (== a b))");
+    parses_as("x = a\n  per b", "(= x (/ a b))");
+    /* inside a block no item starts with `-` */
+    parses_as("r = {\n a = 1\n- 2\n}", "(= r {record (= a (- 1 2))})");
 }
 
 UTEST(lexer, newline_continues_after_an_operator)

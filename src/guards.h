@@ -1,0 +1,14 @@
+/* guards: checks that turn a likely one-character slip into an error with a fix. Part
+ * of the evaluator (see interp.h). Each returns 1 when the value is fine, 0 with the
+ * run's error set to the likely slip. */
+#ifndef OUTLAY_GUARDS_H
+#define OUTLAY_GUARDS_H
+#include "interp.h"
+
+/* a percentage against a plain number beyond 1 (uptime < 99.5), for + - and comparisons */
+int guards_percent_mix(eval_t *e, int op, const value_t *a, const value_t *b, const node_t *n);
+/* an escalator, discount or credit written without % must be a ratio between -1 and 1 */
+int guards_ratio(eval_t *e, const value_t *v, const loc_t *loc, const char *what);
+/* a commitment must not be usage times a rate (a flat amount) */
+int guards_commit(eval_t *e, const value_t *amount, const node_t *n);
+#endif
