@@ -81,7 +81,7 @@ _outlay()
     case $opt in
         --tolerance) return 0 ;;   # an amount or a percent: nothing to offer
         --format)
-            COMPREPLY=($(compgen -W 'text json csv' -- "$cur"))
+            COMPREPLY=($(compgen -W 'text json csv focus' -- "$cur"))
             return 0
             ;;
         --out|--svg)

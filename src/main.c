@@ -7,6 +7,7 @@
 #include "diff.h"
 #include "eval.h"
 #include "explain.h"
+#include "focus.h"
 #include "json.h"
 #include "policy.h"
 #include "repl.h"
@@ -34,7 +35,7 @@ static const char usage_text[] =
 "Options:\n"
 "  --set NAME=EXPR      replace the definition NAME (repeatable)\n"
 "  --scenario NAME      run with a scenario's overrides\n"
-"  --format FORMAT      text (default), json or csv\n"
+"  --format FORMAT      text (default), json, csv or focus (FOCUS 1.2 rows of each invoice)\n"
 "  --exact              print exact values (fractions or repeating decimals)\n"
 "  --chart              draw invoices and sweeps as bar charts in the terminal\n"
 "  --out FILE           write the result to FILE (atomically) instead of standard output\n"
@@ -141,11 +142,12 @@ static int parse_args(int argc, char **argv, options_t *o)
         if (TAKE("--allow-path")) { if (!val) return usage_error("%s needs a directory", "--allow-path"); o->allow[o->nallow++] = val; continue; }
         if (TAKE("--out")) { if (!val) return usage_error("%s needs a file name", "--out"); o->out = val; continue; }
         if (TAKE("--format")) {
-            if (!val) return usage_error("%s needs text, json or csv", "--format");
+            if (!val) return usage_error("%s needs text, json, csv or focus", "--format");
             if (!strcmp(val, "text")) o->report.format = REPORT_TEXT;
             else if (!strcmp(val, "json")) o->report.format = REPORT_JSON;
             else if (!strcmp(val, "csv")) o->report.format = REPORT_CSV;
-            else return usage_error("unknown format '%s' (use text, json or csv)", val);
+            else if (!strcmp(val, "focus")) o->report.format = REPORT_FOCUS;
+            else return usage_error("unknown format '%s' (use text, json, csv or focus)", val);
             continue;
         }
         #undef TAKE
@@ -243,10 +245,10 @@ static int write_report(eval_t *e, const options_t *o, const diag_t *error)
     ro.error = error;
     if (!o->out) { ok = report_write(stdout, e, &ro); ok = fflush(stdout) == 0 && ok; }
     else if (!failed) ok = write_atomically(o->out, write_text_report, e, o);
-    size_t left_out = o->report.format == REPORT_CSV ? report_csv_left_out(e) : 0;
+    size_t left_out = o->report.format == REPORT_CSV ? report_csv_left_out(e) : o->report.format == REPORT_FOCUS ? focus_left_out(e) : 0;
     if (left_out)
-        fprintf(stderr, "outlay: note: the CSV lists invoice lines only; %zu other result%s left out (--format json has everything)\n",
-                left_out, left_out == 1 ? " is" : "s are");
+        fprintf(stderr, "outlay: note: the %s lists invoice lines only; %zu other result%s left out (--format json has everything)\n",
+                o->report.format == REPORT_CSV ? "CSV" : "FOCUS file", left_out, left_out == 1 ? " is" : "s are");
     if (o->svg && !failed) ok = write_atomically(o->svg, write_svg, e, o) && ok;
     return ok;
 }

@@ -1,5 +1,6 @@
 /* report: text, JSON and CSV renderings of shown values, invoices and tables. */
 #include "report.h"
+#include "focus.h"
 #include "diag.h"
 #include <stdarg.h>
 #include <stdlib.h>
@@ -1111,6 +1112,7 @@ int report_write(FILE *out, eval_t *e, const report_opts_t *opts)
     case REPORT_TEXT: write_text(&b, e, opts); break;
     case REPORT_JSON: write_json(&b, e, opts->error); break;
     case REPORT_CSV: write_csv(&b, e); break;
+    case REPORT_FOCUS: return focus_write(out, e);
     }
     char *s = sb_take(&b);
     if (!s) return 0;

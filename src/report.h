@@ -6,7 +6,7 @@
 #include "eval.h"
 #include "value.h"
 
-typedef enum { REPORT_TEXT, REPORT_JSON, REPORT_CSV } report_format;
+typedef enum { REPORT_TEXT, REPORT_JSON, REPORT_CSV, REPORT_FOCUS } report_format;
 
 typedef struct report_opts {
     report_format format;

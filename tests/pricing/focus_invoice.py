@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""FOCUS rows of an invoice (--format focus), read with Python's csv and recomputed with
+fractions. Checks tests/golden/focus_invoice.out.
+
+The case: 10 gpu all month at 2.10 USD/(gpu*hour); (1000/3) GB*month at 0.02 USD/(GB*month);
+a 100 USD fee per month; 5% off spend above 1000 USD per month; lines rounded to 0.01 USD
+(half-even). January 2027 has 744 hours, February 672. The list price of gpu_hour is the
+stdlib's aws_h100_8x_hourly / 8 gpu (read from stdlib/providers/aws.outlay).
+
+Format rules checked: the 21 mandatory FOCUS 1.2 columns are present (and, when the shared
+reference is there, they are exactly the Mandatory rows of focus_1.2_columns.tsv);
+ChargeCategory takes FOCUS values; timestamps are YYYY-MM-DDTHH:mm:ssZ; numbers are
+decimals, never fractions; every number column sums to its exact total (PricingQuantity to
+12 places, as its cells do not end); rows end in CRLF; a control character in a name is
+written as a space and a comma makes the cell quoted."""
+import csv
+import io
+import os
+import re
+import sys
+from fractions import Fraction as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, '..', '..')
+sys.path.insert(0, os.path.join(HERE, '..'))
+from outlay_check import D, add_months, hours, periods, round_to  # noqa: E402
+
+MANDATORY = ['BilledCost', 'BillingAccountId', 'BillingAccountName', 'BillingCurrency', 'BillingPeriodEnd',
+             'BillingPeriodStart', 'ChargeCategory', 'ChargeClass', 'ChargeDescription', 'ChargePeriodEnd',
+             'ChargePeriodStart', 'ContractedCost', 'EffectiveCost', 'InvoiceIssuerName', 'ListCost',
+             'PricingQuantity', 'PricingUnit', 'ProviderName', 'PublisherName', 'ServiceCategory', 'ServiceName']
+NUMBER_COLS = ['PricingQuantity', 'ListUnitPrice', 'ListCost', 'ContractedUnitPrice', 'ContractedCost',
+               'EffectiveCost', 'BilledCost']
+failures = []
+
+
+def check(what, got, want):
+    if got != want:
+        failures.append(f'{what}: got {got!r}, want {want!r}')
+    else:
+        print(f'ok {what}')
+
+
+def half_even(x, q):
+    return round_to(x, q)
+
+
+def expected_rows():
+    text = open(os.path.join(ROOT, 'stdlib', 'providers', 'aws.outlay')).read()
+    list_8x = F(re.search(r'^aws_h100_8x_hourly = ([0-9.]+) USD/hour', text, re.M).group(1))
+    list_gpu = list_8x / 8
+    cent = F(1, 100)
+    rows = []
+    start = D('2027-01-01')
+    for a, b in periods(start, add_months(start, 2)):
+        h = hours(a, b)
+        gpu_q = 10 * h
+        gpu = half_even(gpu_q * F('2.10'), cent)
+        sto_q = F(1000, 3)
+        sto = half_even(sto_q * F('0.02'), cent)
+        fee = F(100)
+        gross = gpu + sto + fee
+        disc = -half_even((gross - 1000) * F(5, 100), cent)
+        ts = (f'{a}T00:00:00Z', f'{b}T00:00:00Z')
+        rows.append(dict(cat='Usage', sku='gpu_hour', q=gpu_q, unit='GPU-Hours', cost=gpu, list_unit=list_gpu,
+                         list_cost=gpu_q * list_gpu, ts=ts, service='Compute'))
+        rows.append(dict(cat='Usage', sku='storage', q=sto_q, unit='GB-Months', cost=sto, ts=ts, service='Storage'))
+        rows.append(dict(cat='Purchase', sku='', q=F(1), unit='Units', cost=fee, ts=ts, service='Other'))
+        rows.append(dict(cat='Credit', sku='', q=None, unit='', cost=disc, ts=ts, service='Other'))
+    return rows
+
+
+def main():
+    raw = open(os.path.join(ROOT, 'tests', 'golden', 'focus_invoice.out'), 'rb').read()
+    check('every row ends in CRLF', raw.count(b'\r\n'), raw.count(b'\n'))
+    table = list(csv.DictReader(io.StringIO(raw.decode('utf-8'), newline='')))
+    header = list(csv.reader(io.StringIO(raw.decode('utf-8'), newline='')))[0]
+    tsv = os.path.join(ROOT, '..', 'shared', 'reference', 'focus', 'focus_1.2_columns.tsv')
+    mandatory = MANDATORY
+    if os.path.exists(tsv):
+        mandatory = [line.split('\t')[0] for line in open(tsv).read().splitlines()[1:] if line.split('\t')[1] == 'Mandatory']
+        check('the mandatory columns are those of the FOCUS 1.2 reference', sorted(mandatory), sorted(MANDATORY))
+    check('every mandatory column is present', [c for c in mandatory if c not in header], [])
+    want = expected_rows()
+    check('one row per invoice line', len(table), len(want))
+    for i, (r, w) in enumerate(zip(table, want)):
+        check(f'row {i} ChargeCategory', r['ChargeCategory'], w['cat'])
+        check(f'row {i} ChargeClass (no corrections)', r['ChargeClass'], '')
+        check(f'row {i} SkuId', r['SkuId'], w['sku'])
+        check(f'row {i} PricingUnit', r['PricingUnit'], w['unit'])
+        check(f'row {i} ServiceCategory', r['ServiceCategory'], w['service'])
+        check(f'row {i} charge period', (r['ChargePeriodStart'], r['ChargePeriodEnd']), w['ts'])
+        check(f'row {i} billing period', (r['BillingPeriodStart'], r['BillingPeriodEnd']), w['ts'])
+        for col in ('BilledCost', 'EffectiveCost', 'ContractedCost'):
+            check(f'row {i} {col}', F(r[col]), w['cost'])
+        if 'list_unit' in w:
+            check(f'row {i} ListUnitPrice', F(r['ListUnitPrice']), w['list_unit'])
+            check(f'row {i} ListCost', F(r['ListCost']), w['list_cost'])
+        else:
+            check(f'row {i} no list price', (r['ListUnitPrice'], r['ListCost']), ('', ''))
+        if w['q'] is None:
+            check(f'row {i} no quantity', r['PricingQuantity'], '')
+        elif w['q'].denominator == 3:
+            check(f'row {i} PricingQuantity to 12 places', abs(F(r['PricingQuantity']) - w['q']) <= F(1, 10**12), True)
+        else:
+            check(f'row {i} PricingQuantity', F(r['PricingQuantity']), w['q'])
+        check(f'row {i} names', (r['BillingAccountId'], r['BillingAccountName'], r['ProviderName'], r['InvoiceIssuerName'],
+                                 r['PublisherName'], r['BillingCurrency']),
+              ('deal', 'ACME', 'Example Cloud, Inc. ', 'Example Cloud, Inc. ', 'Example Cloud, Inc. ', 'USD'))
+    for r in table:
+        for col in ('ChargePeriodStart', 'ChargePeriodEnd', 'BillingPeriodStart', 'BillingPeriodEnd'):
+            if not re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ', r[col]):
+                failures.append(f'{col} {r[col]!r} is not YYYY-MM-DDTHH:mm:ssZ')
+        for col in NUMBER_COLS:
+            if r[col] and not re.fullmatch(r'-?\d+(\.\d+)?', r[col]):
+                failures.append(f'{col} {r[col]!r} is not a decimal')
+        if r['ChargeCategory'] not in ('Usage', 'Purchase', 'Credit', 'Adjustment', 'Tax'):
+            failures.append(f'ChargeCategory {r["ChargeCategory"]!r} is not a FOCUS value')
+    # every column sums to its exact total: the invoice total for the costs
+    total = sum(w['cost'] for w in want)
+    for col in ('BilledCost', 'EffectiveCost', 'ContractedCost'):
+        check(f'{col} sums to the invoice total', sum(F(r[col]) for r in table), total)
+    q_total = sum(w['q'] for w in want if w['q'] is not None)
+    check('PricingQuantity sums to its exact total, to 12 places', sum(F(r['PricingQuantity']) for r in table if r['PricingQuantity']),
+          round_to(q_total, F(1, 10**12)))
+    for f in failures:
+        print('FAIL', f)
+    return 1 if failures else 0
+
+
+sys.exit(main())
