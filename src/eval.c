@@ -946,6 +946,8 @@ void eval_add_search_dir(eval_t *e, const char *dir)
     free(why);
 }
 
+policy_t *eval_policy(eval_t *e) { return e->sh->policy; }
+
 int eval_allow_path(eval_t *e, const char *dir, diag_t **err)
 {
     char *why = NULL;
@@ -1055,7 +1057,7 @@ int eval_load_file(eval_t *e, const char *path, diag_t **err)
 {
     policy_file_t f;
     char *why = NULL;
-    policy_result r = policy_open_user(path, SOURCE_MAX_BYTES, &f, &why);
+    policy_result r = policy_open_user(e->sh->policy, path, SOURCE_MAX_BYTES, &f, &why);
     if (r != POLICY_OK) eval_fail(e, NULL, DIAG_IO, "%s", why ? why : "out of memory");
     free(why);
     if (r != POLICY_OK) return eval_take_error(e, err);

@@ -30,6 +30,8 @@ void eval_add_search_dir(eval_t *e, const char *dir);
 void eval_default_search_path(eval_t *e);
 /* --allow-path DIR: the program may also read files under DIR (see policy.h). */
 int eval_allow_path(eval_t *e, const char *dir, diag_t **err);
+/* The file-access policy: what the program may read, and what it has read. */
+struct policy *eval_policy(eval_t *e);
 
 /* --set NAME=EXPR: replaces the definition NAME wherever it is made. */
 int eval_set_override(eval_t *e, const char *assignment, diag_t **err);

@@ -9,6 +9,7 @@
 #include "explain.h"
 #include "focus.h"
 #include "json.h"
+#include "outfile.h"
 #include "policy.h"
 #include "repl.h"
 #include "report.h"
@@ -191,48 +192,33 @@ static void print_diag(diag_t *d)
     diag_free(d);
 }
 
-typedef int (*writer_fn)(FILE *out, eval_t *e, const options_t *o);
+/* What a result file's writer needs */
+typedef struct writing { eval_t *e; const options_t *o; } writing_t;
 
-/* mkstemp makes its file private; the result should have the mode a plain write would
- * give it: the replaced file's, or the usual 0666 less the umask. */
-static mode_t file_mode_for(const char *path)
+static int write_text_report(FILE *out, void *ctx)
 {
-    struct stat st;
-    if (stat(path, &st) == 0) return st.st_mode & 07777;
-    mode_t mask = umask(0);
-    umask(mask);
-    return 0666 & ~mask;
+    writing_t *w = ctx;
+    return report_write(out, w->e, &w->o->report);
 }
 
-/* Writes to path atomically: a temporary file beside it, renamed over it only when
- * everything was written, so an error leaves the old file intact. */
-static int write_atomically(const char *path, writer_fn write, eval_t *e, const options_t *o)
+static int write_svg(FILE *out, void *ctx)
 {
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp) return 0;
-    snprintf(tmp, n, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd >= 0) fchmod(fd, file_mode_for(path));
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (fd >= 0 && !f) close(fd);
-    int ok = f && write(f, e, o);
-    if (f && fclose(f) != 0) ok = 0;
-    if (ok && rename(tmp, path) != 0) ok = 0;
-    if (!ok) { fprintf(stderr, "outlay: error: cannot write %s%s%s\n", path, errno ? ": " : "", errno ? strerror(errno) : ""); if (fd >= 0) unlink(tmp); }
-    free(tmp);
+    writing_t *w = ctx;
+    char *err = NULL;
+    int ok = chart_svg(out, w->e, &err);
+    if (!ok) { fprintf(stderr, "outlay: error: %s\n", err ? err : "out of memory"); errno = 0; }
+    free(err);
     return ok;
 }
 
-static int write_text_report(FILE *out, eval_t *e, const options_t *o) { return report_write(out, e, &o->report); }
-
-static int write_svg(FILE *out, eval_t *e, const options_t *o)
+/* --out and --svg (see outfile.h): never a file the run read */
+static int write_file(const char *path, outfile_fn fn, eval_t *e, const options_t *o)
 {
-    (void)o;
-    char *err = NULL;
-    int ok = chart_svg(out, e, &err);
-    if (!ok) { fprintf(stderr, "outlay: error: %s\n", err ? err : "out of memory"); errno = 0; }
-    free(err);
+    writing_t w = { e, o };
+    char *why = NULL;
+    int ok = outfile_write(path, eval_policy(e), fn, &w, &why);
+    if (!ok) fprintf(stderr, "outlay: error: %s\n", why ? why : "out of memory");
+    free(why);
     return ok;
 }
 
@@ -244,12 +230,12 @@ static int write_report(eval_t *e, const options_t *o, const diag_t *error)
     report_opts_t ro = o->report;
     ro.error = error;
     if (!o->out) { ok = report_write(stdout, e, &ro); ok = fflush(stdout) == 0 && ok; }
-    else if (!failed) ok = write_atomically(o->out, write_text_report, e, o);
+    else if (!failed) ok = write_file(o->out, write_text_report, e, o);
     size_t left_out = o->report.format == REPORT_CSV ? report_csv_left_out(e) : o->report.format == REPORT_FOCUS ? focus_left_out(e) : 0;
     if (left_out)
         fprintf(stderr, "outlay: note: the %s lists invoice lines only; %zu other result%s left out (--format json has everything)\n",
                 o->report.format == REPORT_CSV ? "CSV" : "FOCUS file", left_out, left_out == 1 ? " is" : "s are");
-    if (o->svg && !failed) ok = write_atomically(o->svg, write_svg, e, o) && ok;
+    if (o->svg && !failed) ok = write_file(o->svg, write_svg, e, o) && ok;
     return ok;
 }
 
@@ -308,7 +294,7 @@ static int diff_side(const options_t *o, const char *path, diff_side_t *side)
         char *why = NULL;
         const char *swhy = "out of memory";
         source_t *src = NULL;
-        if (policy_open_user(path, SOURCE_MAX_BYTES, &f, &why) == POLICY_OK) {
+        if (policy_open_user(NULL, path, SOURCE_MAX_BYTES, &f, &why) == POLICY_OK) {
             src = source_from_fd(f.fd, path, path, &swhy);
             f.fd = -1;
             policy_file_close(&f);

@@ -15,6 +15,8 @@
 struct policy {
     char **roots;           /* real paths */
     size_t nroots;
+    struct { dev_t dev; ino_t ino; } *read;   /* every file opened, for policy_was_read */
+    size_t nread, capread;
 };
 
 policy_t *policy_new(void) { return calloc(1, sizeof(policy_t)); }
@@ -24,6 +26,7 @@ void policy_free(policy_t *p)
     if (!p) return;
     for (size_t i = 0; i < p->nroots; i++) free(p->roots[i]);
     free(p->roots);
+    free(p->read);
     free(p);
 }
 
@@ -81,10 +84,38 @@ static policy_result size_checked(const struct stat *st, const char *path, long 
     return POLICY_OK;
 }
 
-/* The descriptor blocks from here on (it was opened non-blocking so that opening it could
- * not wait), and f takes the names. */
-static policy_result opened(int fd, const struct stat *st, char *path, char *real, policy_file_t *f, char **why)
+static int remember(policy_t *p, const struct stat *st)
 {
+    if (!p || policy_was_read(p, st->st_dev, st->st_ino)) return 1;
+    if (p->nread == p->capread) {
+        size_t cap = p->capread ? p->capread * 2 : 16;
+        void *r = realloc(p->read, cap * sizeof *p->read);
+        if (!r) return 0;
+        p->read = r;
+        p->capread = cap;
+    }
+    p->read[p->nread].dev = st->st_dev;
+    p->read[p->nread++].ino = st->st_ino;
+    return 1;
+}
+
+int policy_was_read(const policy_t *p, dev_t dev, ino_t ino)
+{
+    for (size_t i = 0; i < p->nread; i++)
+        if (p->read[i].dev == dev && p->read[i].ino == ino) return 1;
+    return 0;
+}
+
+/* The descriptor blocks from here on (it was opened non-blocking so that opening it could
+ * not wait), the policy remembers the file, and f takes the names. */
+static policy_result opened(policy_t *p, int fd, const struct stat *st, char *path, char *real, policy_file_t *f, char **why)
+{
+    if (!remember(p, st)) {
+        close(fd);
+        free(path); free(real);
+        *why = NULL;
+        return POLICY_REFUSED;
+    }
     int fl = S_ISREG(st->st_mode) ? 0 : fcntl(fd, F_GETFL);   /* O_NONBLOCK means nothing to a regular file */
     if (fl < 0 || (!S_ISREG(st->st_mode) && fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)) {
         close(fd);
@@ -105,7 +136,7 @@ static char *joined(const char *base, const char *name)
     return diag_format("%s%s%s", base, base[strlen(base) - 1] == '/' ? "" : "/", name);
 }
 
-policy_result policy_open(const policy_t *p, const char *base, const char *name, long long max_bytes,
+policy_result policy_open(policy_t *p, const char *base, const char *name, long long max_bytes,
                           policy_file_t *f, char **why)
 {
     *why = NULL;
@@ -145,10 +176,10 @@ policy_result policy_open(const policy_t *p, const char *base, const char *name,
         free(path); free(real);
         return r;
     }
-    return opened(fd, &ost, path, real, f, why);
+    return opened(p, fd, &ost, path, real, f, why);
 }
 
-policy_result policy_open_user(const char *name, long long max_bytes, policy_file_t *f, char **why)
+policy_result policy_open_user(policy_t *p, const char *name, long long max_bytes, policy_file_t *f, char **why)
 {
     *why = NULL;
     f->fd = -1;
@@ -168,7 +199,7 @@ policy_result policy_open_user(const char *name, long long max_bytes, policy_fil
     if (path && !real) real = strdup(name);   /* a pipe from <(...) has no path of its own */
     if (r == POLICY_OK && (!path || !real)) r = POLICY_REFUSED;
     if (r != POLICY_OK) { close(fd); free(path); free(real); return r; }
-    return opened(fd, &st, path, real, f, why);
+    return opened(p, fd, &st, path, real, f, why);
 }
 
 void policy_file_close(policy_file_t *f)

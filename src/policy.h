@@ -41,11 +41,16 @@ int policy_allows(const policy_t *p, const char *real);
 /* Opens name for reading under the policy. A relative name resolves against base (a
  * directory; NULL or "" is the working directory). max_bytes > 0 limits the size. On
  * POLICY_OK *f is filled; otherwise *why says why (NULL for out of memory). */
-policy_result policy_open(const policy_t *p, const char *base, const char *name, long long max_bytes,
+policy_result policy_open(policy_t *p, const char *base, const char *name, long long max_bytes,
                           policy_file_t *f, char **why);
 /* Opens a file the user named on the command line: any place, and a FIFO or device too
  * (the user chose it: `outlay run <(gen)` reads a pipe); never a directory or a socket.
- * There is no search, so a missing file is POLICY_REFUSED with *why saying so. */
-policy_result policy_open_user(const char *name, long long max_bytes, policy_file_t *f, char **why);
+ * There is no search, so a missing file is POLICY_REFUSED with *why saying so. p may be
+ * NULL (then the file is not remembered as read). */
+policy_result policy_open_user(policy_t *p, const char *name, long long max_bytes, policy_file_t *f, char **why);
 void policy_file_close(policy_file_t *f);
+
+/* 1 when a file with this device and inode was opened through p: an input that an output
+ * (--out) must not replace. */
+int policy_was_read(const policy_t *p, dev_t dev, ino_t ino);
 #endif
