@@ -125,6 +125,18 @@ static value_t *b_len(units_t *u, value_t **a, size_t n, char **err)
     return NULL;
 }
 
+/* Whether a record has a field: records in the stdlib leave out figures with no source. */
+static value_t *b_has(units_t *u, value_t **a, size_t n, char **err)
+{
+    (void)u; (void)n;
+    if (a[0]->kind != V_RECORD || a[1]->kind != V_STR) {
+        *err = diag_format("has() needs a record and a field name in quotes, has(H100_SXM, \"power\"), not a %s and a %s",
+                           value_kind_name(a[0]), value_kind_name(a[1]));
+        return NULL;
+    }
+    return value_bool(value_record_get(a[0], a[1]->u.s) != NULL);
+}
+
 static int whole(const value_t *v, long lo, long hi, long *out)
 {
     if (v->kind != V_NUM || !dim_is_zero(&v->u.num.dim) || mpz_cmp_ui(mpq_denref(v->u.num.q), 1) != 0 ||
@@ -332,6 +344,7 @@ static const builtin_t table[] = {
     {"max", 1, 1000, b_max, "max(a, b, ...) or max(list)"},
     {"sum", 1, 1, b_sum, "sum(list)"},
     {"len", 1, 1, b_len, "len(x): the items of a list, fields of a record or characters of a string"},
+    {"has", 2, 2, b_has, "has(record, \"field\"): whether the record has that field"},
     {"range", 2, 3, b_range, "range(from, to[, step]): a list from..to inclusive"},
     {"add_months", 2, 2, b_add_months, "add_months(date, n): the same day n calendar months later"},
     {"days_in_month", 1, 1, b_days_in_month, "days_in_month(date)"},
