@@ -9,6 +9,7 @@
 #include "explain.h"
 #include "focus.h"
 #include "json.h"
+#include "mpmem.h"
 #include "outfile.h"
 #include "policy.h"
 #include "repl.h"
@@ -478,6 +479,7 @@ static int run_main(options_t *o)
 
 int main(int argc, char **argv)
 {
+    mpmem_install();
     options_t o;
     memset(&o, 0, sizeof o);
     int rc = parse_args(argc, argv, &o);

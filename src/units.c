@@ -13,6 +13,8 @@ struct units {
     int ndims;
     unit_def_t *defs;
     size_t n, cap;
+    unsigned *slots;        /* unit names hashed: id + 1 by open addressing, 0 is empty */
+    size_t nslots;
     prefix_def_t *prefixes;
     size_t nprefixes, pcap;
 };
@@ -26,6 +28,7 @@ void units_free(units_t *u)
     for (size_t i = 0; i < u->n; i++) { free(u->defs[i].name); mpq_clear(u->defs[i].factor); }
     for (size_t i = 0; i < u->nprefixes; i++) { free(u->prefixes[i].name); mpq_clear(u->prefixes[i].factor); }
     free(u->defs);
+    free(u->slots);
     free(u->prefixes);
     free(u);
 }
@@ -60,10 +63,35 @@ int units_add_dimension(units_t *u, const char *name, const char **err)
     return u->ndims++;
 }
 
+static size_t name_slot(const units_t *u, const char *name)
+{
+    size_t h = 2166136261u;
+    for (const char *s = name; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    size_t i = h & (u->nslots - 1);
+    while (u->slots[i] && strcmp(u->defs[u->slots[i] - 1].name, name)) i = (i + 1) & (u->nslots - 1);
+    return i;
+}
+
 static int exact_index(const units_t *u, const char *name)
 {
-    for (size_t i = 0; i < u->n; i++) if (!strcmp(u->defs[i].name, name)) return (int)i;
-    return -1;
+    if (!u->nslots) return -1;
+    unsigned id = u->slots[name_slot(u, name)];
+    return id ? (int)id - 1 : -1;
+}
+
+/* Indexes the unit just pushed, growing the index at half full. */
+static int index_last(units_t *u)
+{
+    if (u->n * 2 > u->nslots) {
+        size_t n = u->nslots ? u->nslots * 2 : 256;
+        unsigned *s = calloc(n, sizeof *s), *old = u->slots;
+        if (!s) return 0;
+        u->slots = s; u->nslots = n;
+        free(old);
+        for (size_t i = 0; i + 1 < u->n; i++) u->slots[name_slot(u, u->defs[i].name)] = (unsigned)i + 1;
+    }
+    u->slots[name_slot(u, u->defs[u->n - 1].name)] = (unsigned)u->n;
+    return 1;
 }
 
 int units_is_declared(const units_t *u, const char *name) { return exact_index(u, name) >= 0; }
@@ -85,7 +113,9 @@ static int push(units_t *u, const char *name, const mpq_t factor, const dim_t *d
     mpq_set(d->factor, factor);
     d->dim = *dim;
     d->prefixed = prefixed;
-    return (int)u->n++;
+    u->n++;
+    if (!index_last(u)) { u->n--; free(d->name); mpq_clear(d->factor); *err = "out of memory"; return -1; }
+    return (int)u->n - 1;
 }
 
 int units_add_base(units_t *u, const char *name, int dim, int prefixed, const char **err)
@@ -187,13 +217,14 @@ int dim_eq(const dim_t *a, const dim_t *b) { return memcmp(a, b, sizeof *a) == 0
 int dim_combine(dim_t *out, const dim_t *a, const dim_t *b, int sign)
 {
     dim_t r;
-    for (int i = 0; i < DIM_MAX; i++) {
+    int ok = 1;
+    for (int i = 0; i < DIM_MAX; i++) {   /* no early exit: the loop vectorises */
         int e = a->e[i] + sign * b->e[i];
-        if (e > DIM_EXP_MAX || e < -DIM_EXP_MAX) return 0;
+        ok &= e <= DIM_EXP_MAX && e >= -DIM_EXP_MAX;
         r.e[i] = (signed char)e;
     }
-    *out = r;
-    return 1;
+    if (ok) *out = r;
+    return ok;
 }
 
 int dim_scale(dim_t *out, const dim_t *a, long n)

@@ -1,6 +1,7 @@
 /* value: constructors, reference counting and exact arithmetic on Outlay values. */
 #include "value.h"
 #include "diag.h"
+#include "mpmem.h"
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,11 +12,30 @@
 static size_t live_values;
 size_t value_live_count(void) { return live_values; }
 
+/* Freed values are kept for reuse (a quantity with its rational and its limbs), so an
+ * evaluation does not go to malloc for each result. */
+enum { POOL_KEEP = 4096, POOL_LIMBS = 4 };
+static value_t *pool_num[POOL_KEEP], *pool_other[POOL_KEEP];
+static size_t npool_num, npool_other;
+
 static value_t *alloc_value(value_kind kind)
 {
-    value_t *v = calloc(1, sizeof *v);
-    if (v) { v->kind = kind; v->refs = 1; v->size = 1; live_values++; }
+    value_t *v;
+    if (npool_other) { v = pool_other[--npool_other]; memset(v, 0, sizeof *v); }
+    else if (!(v = calloc(1, sizeof *v))) return NULL;
+    v->kind = kind; v->refs = 1; v->size = 1; live_values++;
     return v;
+}
+
+static void release(value_t *v)
+{
+    live_values--;
+    if (v->kind == V_NUM) {
+        if (MPMEM_RECYCLE && npool_num < POOL_KEEP && mpq_numref(v->u.num.q)->_mp_alloc <= POOL_LIMBS &&
+            mpq_denref(v->u.num.q)->_mp_alloc <= POOL_LIMBS) { pool_num[npool_num++] = v; return; }
+        mpq_clear(v->u.num.q);
+    } else if (MPMEM_RECYCLE && npool_other < POOL_KEEP) { pool_other[npool_other++] = v; return; }
+    free(v);
 }
 
 static size_t size_add(size_t a, size_t b) { return a > SIZE_MAX / 2 - b ? SIZE_MAX / 2 : a + b; }
@@ -26,30 +46,37 @@ void value_free(value_t *v)
 {
     if (!v || --v->refs > 0) return;
     switch (v->kind) {
-    case V_NUM: mpq_clear(v->u.num.q); break;
     case V_STR: free(v->u.s); break;
     case V_LIST:
         for (size_t i = 0; i < v->u.list.n; i++) value_free(v->u.list.items[i]);
         free(v->u.list.items);
         break;
     case V_RECORD:
-        for (size_t i = 0; i < v->u.rec.n; i++) { free(v->u.rec.keys[i]); value_free(v->u.rec.vals[i]); }
-        free(v->u.rec.keys); free(v->u.rec.vals); free(v->u.rec.tag);
+        for (size_t i = 0; i < v->u.rec.n; i++) value_free(v->u.rec.vals[i]);
+        free(v->u.rec.keys); free(v->u.rec.vals);
         break;
     case V_OBJECT:
         if (v->u.obj.type->free) v->u.obj.type->free(v->u.obj.p);
         break;
     default: break;
     }
-    free(v);
-    live_values--;
+    release(v);
 }
 
 value_t *value_quantity(const mpq_t q, const dim_t *dim, const uterm_t *disp)
 {
-    value_t *v = alloc_value(V_NUM);
-    if (!v) return NULL;
-    mpq_init(v->u.num.q);
+    value_t *v;
+    if (npool_num) {
+        v = pool_num[--npool_num];
+        v->depth = 0;
+        memset(&v->u.num.dim, 0, sizeof v->u.num.dim);
+        memset(&v->u.num.disp, 0, sizeof v->u.num.disp);
+        v->u.num.approx = 0;
+    } else {
+        if (!(v = calloc(1, sizeof *v))) return NULL;
+        mpq_init(v->u.num.q);
+    }
+    v->kind = V_NUM; v->refs = 1; v->size = 1; live_values++;
     mpq_set(v->u.num.q, q);
     if (dim) v->u.num.dim = *dim;
     if (disp) v->u.num.disp = *disp;
@@ -129,18 +156,51 @@ int value_is_approx(const value_t *v)
     return 0;
 }
 
+/* Record keys and tags, one copy of each: a program has few distinct field names, and
+ * its records (invoice lines among them) share them without a copy per field. */
+static char **keys;
+static size_t nkeys, capkeys;
+
+static size_t key_slot(const char *key)
+{
+    size_t h = 2166136261u;
+    for (const char *s = key; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    size_t i = h & (capkeys - 1);
+    while (keys[i] && strcmp(keys[i], key)) i = (i + 1) & (capkeys - 1);
+    return i;
+}
+
+static char *intern_key(const char *key)
+{
+    if ((nkeys + 1) * 2 > capkeys) {
+        size_t cap = capkeys ? capkeys * 2 : 256;
+        char **k = calloc(cap, sizeof *k), **old = keys;
+        if (!k) return NULL;
+        size_t oldcap = capkeys;
+        keys = k; capkeys = cap;
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i]) keys[key_slot(old[i])] = old[i];
+        free(old);
+    }
+    size_t i = key_slot(key);
+    if (!keys[i] && (keys[i] = strdup(key))) nkeys++;
+    return keys[i];
+}
+
 value_t *value_record(const char *tag)
 {
     value_t *v = alloc_value(V_RECORD);
-    if (v && tag && !(v->u.rec.tag = strdup(tag))) { value_free(v); return NULL; }
+    if (v && tag && !(v->u.rec.tag = intern_key(tag))) { value_free(v); return NULL; }
     return v;
 }
 
 int value_record_set(value_t *rec, const char *key, value_t *val)
 {
     if (!val) return 0;
+    char *interned = intern_key(key);
+    if (!interned) { value_free(val); return 0; }
     for (size_t i = 0; i < rec->u.rec.n; i++)
-        if (!strcmp(rec->u.rec.keys[i], key)) {
+        if (rec->u.rec.keys[i] == interned) {
             rec->size = size_add(rec->size - rec->u.rec.vals[i]->size, val->size);
             value_free(rec->u.rec.vals[i]);
             rec->u.rec.vals[i] = val;
@@ -148,13 +208,16 @@ int value_record_set(value_t *rec, const char *key, value_t *val)
             return 1;
         }
     size_t n = rec->u.rec.n + 1;
-    char **k = realloc(rec->u.rec.keys, n * sizeof *k);
-    if (k) rec->u.rec.keys = k;
-    value_t **vs = k ? realloc(rec->u.rec.vals, n * sizeof *vs) : NULL;
-    if (vs) rec->u.rec.vals = vs;
-    char *dup = vs ? strdup(key) : NULL;
-    if (!dup) { value_free(val); return 0; }
-    rec->u.rec.keys[n - 1] = dup;
+    if (n > rec->u.rec.cap) {
+        size_t cap = rec->u.rec.cap ? rec->u.rec.cap * 2 : 8;
+        char **k = realloc(rec->u.rec.keys, cap * sizeof *k);
+        if (k) rec->u.rec.keys = k;
+        value_t **vs = k ? realloc(rec->u.rec.vals, cap * sizeof *vs) : NULL;
+        if (vs) rec->u.rec.vals = vs;
+        if (!vs) { value_free(val); return 0; }
+        rec->u.rec.cap = cap;
+    }
+    rec->u.rec.keys[n - 1] = interned;
     rec->u.rec.vals[n - 1] = val;
     rec->u.rec.n = n;
     rec->size = size_add(rec->size, val->size);
@@ -165,7 +228,7 @@ int value_record_set(value_t *rec, const char *key, value_t *val)
 value_t *value_record_get(const value_t *rec, const char *key)
 {
     for (size_t i = 0; i < rec->u.rec.n; i++)
-        if (!strcmp(rec->u.rec.keys[i], key)) return rec->u.rec.vals[i];
+        if (rec->u.rec.keys[i] == key || !strcmp(rec->u.rec.keys[i], key)) return rec->u.rec.vals[i];
     return NULL;
 }
 

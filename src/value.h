@@ -35,7 +35,7 @@ struct value {
         char *s;
         date_t date;
         struct { size_t n; value_t **items; } list;
-        struct { size_t n; char **keys; value_t **vals; char *tag; } rec;
+        struct { size_t n, cap; char **keys; value_t **vals; char *tag; } rec;   /* keys and tag are interned */
         struct { const value_object_type_t *type; void *p; } obj;
     } u;
 };

@@ -1,0 +1,19 @@
+/* mpmem: GMP's memory, recycled (see mpmem.c). */
+#ifndef OUTLAY_MPMEM_H
+#define OUTLAY_MPMEM_H
+/* Whether freed memory is kept for reuse: not under AddressSanitizer, so that it still
+ * sees every use after free. */
+#if defined(__SANITIZE_ADDRESS__)
+#define MPMEM_RECYCLE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MPMEM_RECYCLE 0
+#endif
+#endif
+#ifndef MPMEM_RECYCLE
+#define MPMEM_RECYCLE 1
+#endif
+
+/* Call before any GMP number is made. */
+void mpmem_install(void);
+#endif
