@@ -662,8 +662,16 @@ static int exec_assert(eval_t *e, const node_t *n)
 
 static int import_file(eval_t *e, const node_t *n);
 
+/* An imported file is a module: it brings its definitions, units and scenarios; what it
+ * shows, asserts, compares or sweeps belongs to it being run on its own. */
+static int module_skips(const node_t *n)
+{
+    return n->kind == S_SHOW || n->kind == S_EXPR || n->kind == S_ASSERT || n->kind == S_COMPARE || n->kind == S_SWEEP;
+}
+
 static int exec_stmt(eval_t *e, const node_t *n)
 {
+    if (e->importing && module_skips(n)) return 1;
     switch (n->kind) {
     case S_IMPORT: return import_file(e, n);
     case S_DEF: {
@@ -878,7 +886,11 @@ static int import_file(eval_t *e, const node_t *n)
     else if (!parse_file(e, &f, &n->loc, &ast)) {
         strmap_remove(e->imported, f.real);   /* not imported after all: a fixed file may be, later */
         ok = 0;
-    } else ok = eval_run_in_dir(e, ast, f.path);
+    } else {
+        e->importing++;
+        ok = eval_run_in_dir(e, ast, f.path);
+        e->importing--;
+    }
     policy_file_close(&f);
     return ok;
 }

@@ -62,6 +62,7 @@ struct eval {
     scope_t *scope;
     const char *current_dir;
     const node_t *failed_stmt;  /* the statement the last failed run stopped at */
+    int importing;              /* inside an imported file: definitions only, nothing shown */
     /* A re-run looks up in its parent what it did not define itself, and skips the
      * statements its parent has done that the change does not touch. */
     const eval_t *parent;
