@@ -232,6 +232,28 @@ static value_t *b_month_of(units_t *u, value_t **a, size_t n, char **err)
     return value_num_si(m);
 }
 
+/* The hour of the day (0..23) of a time since a midnight, such as a workload's t. */
+static value_t *b_hour_of_day(units_t *u, value_t **a, size_t n, char **err)
+{
+    (void)n;
+    int hour = units_find(u, "hour");
+    if (hour < 0 || a[0]->kind != V_NUM || !dim_eq(&a[0]->u.num.dim, &units_get(u, hour)->dim)) {
+        *err = diag_format("hour_of_day() needs a time, such as a workload's t");
+        return NULL;
+    }
+    mpq_t h;
+    mpz_t z;
+    mpq_init(h);
+    mpz_init(z);
+    mpq_div(h, a[0]->u.num.q, units_get(u, hour)->factor);
+    mpz_fdiv_q(z, mpq_numref(h), mpq_denref(h));
+    mpz_fdiv_r_ui(z, z, 24);
+    value_t *r = value_num_si((long)mpz_get_ui(z));
+    mpz_clear(z);
+    mpq_clear(h);
+    return r;
+}
+
 /* Approximate functions: 128-bit MPFR, converted back to a rational marked approximate.
  * Units: sqrt halves the dimension exponents (all must be even); exp and ln need plain numbers. */
 enum { APPROX_BITS = 128 };
@@ -350,6 +372,7 @@ static const builtin_t table[] = {
     {"days_in_month", 1, 1, b_days_in_month, "days_in_month(date)"},
     {"year_of", 1, 1, b_year_of, "year_of(date)"},
     {"month_of", 1, 1, b_month_of, "month_of(date): 1..12"},
+    {"hour_of_day", 1, 1, b_hour_of_day, "hour_of_day(t): 0..23, the hour of the day of a time since midnight (a workload's t)"},
     {"sqrt", 1, 1, b_sqrt, "sqrt(x): exact for exact squares, else approximate (marked ~)"},
     {"ln", 1, 1, b_ln, "ln(x): approximate (marked ~)"},
     {"exp", 1, 1, b_exp, "exp(x): approximate (marked ~)"},

@@ -39,25 +39,14 @@ int engine_fail_at(engine_t *en, fault_kind kind, fault_code code, size_t index,
 
 char *engine_dims_text(engine_t *en, const dim_t *d) { return units_format_dim(en->u, d); }
 
-int engine_single_dim(const dim_t *d)
-{
-    int found = -1;
-    for (int i = 0; i < DIM_MAX; i++) {
-        if (!d->e[i]) continue;
-        if (d->e[i] != 1 || found >= 0) return -1;
-        found = i;
-    }
-    return found;
-}
-
 /* How a usage quantity meets its rate: 1 as it is, 2 times the period's hours, 0 neither. */
 static int usage_fit(engine_t *en, const dim_t *usage, const dim_t *rate, int *money)
 {
     dim_t prod, with_time;
     if (!dim_combine(&prod, usage, rate, 1)) return 0;
-    if ((*money = engine_single_dim(&prod)) >= 0) return 1;
+    if ((*money = dim_single(&prod)) >= 0) return 1;
     if (!dim_combine(&with_time, &prod, &en->time, 1)) return 0;
-    if ((*money = engine_single_dim(&with_time)) >= 0) return 2;
+    if ((*money = dim_single(&with_time)) >= 0) return 2;
     return 0;
 }
 
@@ -280,7 +269,7 @@ int engine_hours_quantity(engine_t *en, const period_t *p, size_t s, mpq_t out)
     const contract_hours_t *h = en->hours;
     const value_t *rate = engine_sku_rate(&en->c->skus[s]);
     dim_t prod;
-    int money = dim_combine(&prod, &h->dim[s], &rate->u.num.dim, 1) ? engine_single_dim(&prod) : -1;
+    int money = dim_combine(&prod, &h->dim[s], &rate->u.num.dim, 1) ? dim_single(&prod) : -1;
     if (money < 0) {
         char *du = engine_dims_text(en, &h->dim[s]), *dr = engine_dims_text(en, &rate->u.num.dim);
         int r = engine_fail_at(en, FAULT_USAGE, FAULT_UNFIT, s, diag_format("hourly usage of %s is in %s, which its rate in %s cannot price",

@@ -49,7 +49,6 @@ typedef int (*engine_clause_fn)(engine_t *en, engine_period_t *ep);
 int engine_fail(engine_t *en, char *msg);
 int engine_fail_at(engine_t *en, fault_kind kind, fault_code code, size_t index, char *msg);
 char *engine_dims_text(engine_t *en, const dim_t *d);
-int engine_single_dim(const dim_t *d);
 int engine_set_money(engine_t *en, int money, const char *what);
 
 /* The hours [from, to) of period p, counted from the contract's start. */

@@ -10,7 +10,7 @@ static int fee_currency(engine_t *en)
     if (en->currency >= 0 || !c->nfees || c->fees[0].amount->kind != V_NUM) return 1;
     dim_t d = c->fees[0].amount->u.num.dim, with_time;
     dim_combine(&with_time, &d, &en->time, 1);
-    int money = engine_single_dim(&d) >= 0 ? engine_single_dim(&d) : engine_single_dim(&with_time);
+    int money = dim_single(&d) >= 0 ? dim_single(&d) : dim_single(&with_time);
     if (money >= 0 && !engine_set_money(en, money, "the fee")) return engine_fail_at(en, FAULT_FEE, FAULT_OTHER, 0, NULL);
     return 1;
 }

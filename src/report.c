@@ -507,6 +507,47 @@ char *report_period_label(const value_t *period)
     return diag_format("%04d-%02d-%02d..%02d", y, m, d, ld);
 }
 
+/* The lines of commitments applied hour by hour (committed use, unused commitment, on
+ * demand), which the per-SKU table would sum into one figure. */
+static void write_hourly_lines(sbuf_t *b, const units_t *u, const value_t *periods, int exact)
+{
+    static const char *const kinds[] = { "committed_use", "unused_commitment", "on_demand" };
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        table_t t;
+        if (pass && !n) return;
+        if (pass && !table_init(&t, n + 1, 5)) { b->oom = 1; table_free(&t); return; }
+        size_t r = 0;
+        if (pass) {
+            const char *head[] = { "Period", "SKU", "Line", "Quantity", "Amount" };
+            for (size_t c = 0; c < 5; c++) table_set(&t, 0, c, strdup(head[c]));
+            t.right[3] = t.right[4] = 1;
+        }
+        for (size_t p = 0; p < periods->u.list.n; p++) {
+            const value_t *lines = get(periods->u.list.items[p], "lines");
+            for (size_t i = 0; lines && i < lines->u.list.n; i++) {
+                const value_t *l = lines->u.list.items[i];
+                const char *cat = get(l, "category")->u.s;
+                int hourly = 0;
+                for (size_t k = 0; k < 3; k++) hourly |= !strcmp(cat, kinds[k]);
+                if (!hourly) continue;
+                if (!pass) { n++; continue; }
+                r++;
+                table_set(&t, r, 0, report_period_label(periods->u.list.items[p]));
+                table_set(&t, r, 1, strdup(get(l, "sku")->u.s));
+                table_set(&t, r, 2, strdup(cat));
+                table_set(&t, r, 3, report_value_text(u, get(l, "quantity"), exact));
+                table_set(&t, r, 4, cell_money(u, get(l, "amount"), exact));
+            }
+        }
+        if (pass) {
+            sb_puts(b, "Commitments applied hour by hour:\n");
+            table_write(b, &t);
+            table_free(&t);
+        }
+    }
+}
+
 static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int exact, int chart)
 {
     const value_t *periods = get(inv, "periods");
@@ -553,6 +594,7 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
             table_set(&t, p + 1, 1 + ns + k, cell_amount(u, get(per, tail_all[tail[k]].field), exact, tail_all[tail[k]].negate));
     }
     table_write(b, &t);
+    write_hourly_lines(b, u, periods, exact);
     /* average rates per SKU; the all-in rate (the whole invoice per unit) only for the SKU
      * with the largest charges, where it means something */
     const value_t *eff = get(inv, "effective"), *all_in = get(inv, "all_in"), *charges = get(inv, "charges");

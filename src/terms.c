@@ -156,6 +156,17 @@ static int add_tiers(eval_t *e, sku_terms_t *s, const node_t *n)
     return 1;
 }
 
+/* `reserve gpu_hour = 1024 gpu per hour` (or per minute, per second) reserves the amount
+ * in each such window: the windows in an hour, or 0 for a reservation over the period. */
+static long reserve_window(const node_t *n)
+{
+    static const struct { const char *unit; long per_hour; } windows[] = { { "hour", 1 }, { "minute", 60 }, { "second", 3600 } };
+    if (n->kind != E_BINOP || n->op != '/' || n->b->kind != E_IDENT) return 0;
+    for (size_t i = 0; i < sizeof windows / sizeof windows[0]; i++)
+        if (!strcmp(n->b->text, windows[i].unit)) return windows[i].per_hour;
+    return 0;
+}
+
 /* Fields whose value is a word: billing = monthly, commitment_basis = gross. */
 static const struct { const char *field, *words[3]; } word_fields[] = {
     { "billing", { "monthly", NULL } },
@@ -243,7 +254,9 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         if (!s) return 0;
         if (s->reserved) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "`%s` is reserved twice", cl->text); return 0; }
         o->reserve_nodes[s - c->skus] = cl;
-        if (!(s->reserved = expect_num(e, cl->a, "a reserved quantity"))) return 0;
+        const node_t *amount = cl->a;
+        if ((s->windows_per_hour = reserve_window(amount))) amount = amount->a;
+        if (!(s->reserved = expect_num(e, amount, "a reserved quantity"))) return 0;
         return !cl->b || (s->overage = expect_num(e, cl->b, "an overage rate")) != NULL;
     }
     case C_DISCOUNT: {
@@ -406,13 +419,10 @@ static value_t *period_record(const period_t *p, units_t *u)
     return r;
 }
 
-/* Evaluates the workload for one period: usage per SKU and which SLA bands hold. */
-static int workload_period(eval_t *e, const node_t *wl, const contract_obj_t *co, const period_t *p,
-                           value_t **usage, int *sla_hit)
+/* Evaluates the workload's items for one period (or one hour of it): usage per SKU. The
+ * items stay bound for what follows (the SLA conditions); the caller pops them. */
+static int workload_items(eval_t *e, const node_t *wl, const contract_obj_t *co, const period_t *p, value_t **usage)
 {
-    scope_t *mark = e->scope;
-    value_t *pr = period_record(p, e->sh->units);
-    if (!pr || !eval_scope_push(e, "period", pr)) { eval_fail(e, &wl->loc, DIAG_LIMIT, "out of memory"); return 0; }
     for (const node_t *it = wl->list; it && !e->err; it = it->next) {
         value_t *v = it->kind == S_DEF ? scenario_value(e, it->text, it->a) : eval_expr(e, it->a);
         if (!v) break;
@@ -442,6 +452,44 @@ static int workload_period(eval_t *e, const node_t *wl, const contract_obj_t *co
         }
         if (!eval_scope_push(e, it->text, v)) { eval_fail(e, &it->loc, DIAG_LIMIT, "out of memory"); break; }
     }
+    return !e->err;
+}
+
+/* The time since the contract's start of hour h, a workload's t. */
+static value_t *hour_value(units_t *u, size_t h)
+{
+    int hour = units_find(u, "hour");
+    value_t *v = hour >= 0 ? value_unit(u, hour) : NULL;
+    if (v) {
+        mpq_t k;
+        mpq_init(k);
+        mpq_set_ui(k, (unsigned long)h, 1);
+        mpq_mul(v->u.num.q, v->u.num.q, k);
+        mpq_clear(k);
+    }
+    return v;
+}
+
+/* Binds period (and t, at hour t_hour, for a workload over hours) for what follows. */
+static int bind_period(eval_t *e, const node_t *wl, const period_t *p, int over_hours, size_t t_hour)
+{
+    value_t *pr = period_record(p, e->sh->units);
+    if (!pr || !eval_scope_push(e, "period", pr) ||
+        (over_hours && !eval_scope_push(e, "t", hour_value(e->sh->units, t_hour)))) {
+        eval_fail(e, &wl->loc, DIAG_LIMIT, "out of memory");
+        return 0;
+    }
+    return 1;
+}
+
+/* Evaluates the workload for one period: usage per SKU and which SLA bands hold. A
+ * workload over hours sees t at the period's start. */
+static int workload_period(eval_t *e, const node_t *wl, const contract_obj_t *co, const period_t *p, int over_hours,
+                           size_t first_hour, value_t **usage, int *sla_hit)
+{
+    scope_t *mark = e->scope;
+    if (!bind_period(e, wl, p, over_hours, first_hour)) return 0;
+    workload_items(e, wl, co, p, usage);
     for (size_t b = 0; b < co->c->nsla && !e->err; b++) {
         value_t *c = eval_expr(e, co->sla_conds[b]);
         if (!c) break;
@@ -451,6 +499,89 @@ static int workload_period(eval_t *e, const node_t *wl, const contract_obj_t *co
     }
     eval_scope_pop_to(e, mark);
     return !e->err;
+}
+
+/* Whether an expression (or any in its chains) names `name`. */
+static int mentions(const node_t *n, const char *name)
+{
+    for (; n; n = n->next) {
+        if (n->kind == E_IDENT && !strcmp(n->text, name)) return 1;
+        if (mentions(n->a, name) || mentions(n->b, name) || mentions(n->c, name) || mentions(n->list, name) ||
+            mentions(n->list2, name))
+            return 1;
+    }
+    return 0;
+}
+
+static const node_t *use_node(const node_t *wl, const char *sku)
+{
+    for (const node_t *it = wl->list; it; it = it->next)
+        if (it->kind == W_USE && !strcmp(it->text, sku)) return it->a;
+    return wl;
+}
+
+/* One hour's usage of SKU s into the hourly table: a quantity as it is, a level (8 vm)
+ * for the whole hour. Every hour's usage must have the same dimensions. */
+static int store_hour(eval_t *e, const node_t *wl, const contract_obj_t *co, size_t s, size_t h, const value_t *v,
+                      contract_hours_t *hours)
+{
+    const sku_terms_t *sk = &co->c->skus[s];
+    const value_t *rate = sk->kind == PRICE_FLAT ? sk->rate : sk->tiers[0].rate;
+    const node_t *at = use_node(wl, sk->sku);
+    if (v->kind != V_NUM) { eval_fail(e, &at->loc, DIAG_RUNTIME, "usage of %s must be a quantity, not a %s", sk->sku, value_kind_name(v)); return 0; }
+    if (mpq_sgn(v->u.num.q) < 0) { eval_fail(e, &at->loc, DIAG_RUNTIME, "usage of %s is negative in hour %zu", sk->sku, h); return 0; }
+    units_t *u = e->sh->units;
+    int hour = units_find(u, "hour");
+    dim_t d = v->u.num.dim, per_time, level;
+    mpq_t *q = &hours->q[s * hours->nhours + h];
+    mpq_set(*q, v->u.num.q);
+    if (hour >= 0 && dim_combine(&per_time, &d, &rate->u.num.dim, 1) && dim_single(&per_time) < 0 &&
+        dim_combine(&level, &d, &units_get(u, hour)->dim, 1) && dim_combine(&per_time, &level, &rate->u.num.dim, 1) &&
+        dim_single(&per_time) >= 0) {
+        d = level;   /* a level, run for the hour */
+        mpq_mul(*q, *q, units_get(u, hour)->factor);
+    }
+    if (!hours->has[s]) { hours->has[s] = 1; hours->dim[s] = d; }
+    else if (!dim_eq(&hours->dim[s], &d)) {
+        eval_fail(e, &at->loc, DIAG_UNIT, "usage of %s changes dimensions in hour %zu", sk->sku, h);
+        diag_set_hint(e->err, "a zero needs its unit too: 0 gpu, not 0");
+        return 0;
+    }
+    return 1;
+}
+
+enum { MAX_HOUR_CELLS = 4000000 };
+
+/* A workload over hours (one that names t): evaluated once per hour of the term into
+ * the hourly table, built once per price() call. */
+static contract_hours_t *workload_hours(eval_t *e, const node_t *wl, const contract_obj_t *co, const period_t *periods,
+                                        size_t np, const loc_t *at)
+{
+    size_t ns = co->c->nskus, nh = (size_t)(co->c->end - co->c->start) * 24;
+    if (ns && nh > MAX_HOUR_CELLS / ns) {
+        eval_fail(e, at, DIAG_LIMIT, "a workload over hours can cover at most %d SKU-hours (this one %zu x %zu)", MAX_HOUR_CELLS, nh, ns);
+        return NULL;
+    }
+    contract_hours_t *hours = contract_hours_new(ns, nh);
+    value_t **usage = calloc(ns + 1, sizeof *usage);
+    if (!hours || !usage) { free(usage); contract_hours_free(hours); eval_fail(e, at, DIAG_LIMIT, "out of memory"); return NULL; }
+    size_t h = 0;
+    for (size_t p = 0; p < np && !e->err; p++) {
+        size_t end = (size_t)(periods[p].end - co->c->start) * 24;
+        for (; h < end && !e->err; h++) {
+            scope_t *mark = e->scope;
+            if (bind_period(e, wl, &periods[p], 1, h)) workload_items(e, wl, co, &periods[p], usage);
+            eval_scope_pop_to(e, mark);
+            for (size_t s = 0; s < ns; s++) {
+                if (usage[s] && !e->err) store_hour(e, wl, co, s, h, usage[s], hours);
+                value_free(usage[s]);
+                usage[s] = NULL;
+            }
+        }
+    }
+    free(usage);
+    if (e->err) { contract_hours_free(hours); return NULL; }
+    return hours;
 }
 
 /* Where a pricing error belongs: the use line, the clause, or else the price() call. */
@@ -499,12 +630,18 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
     value_t **usage = calloc(np * ns + 1, sizeof *usage);
     int *sla = calloc(np * co->c->nsla + 1, sizeof *sla);
     value_t *r = NULL;
+    int over_hours = mentions(wl->list, "t");
+    contract_hours_t *hours = NULL;
     if (!usage || !sla) eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory");
-    for (size_t p = 0; p < np && !e->err; p++)
-        workload_period(e, wl, co, &periods[p], usage + p * ns, sla + p * co->c->nsla);
+    if (!e->err && over_hours) hours = workload_hours(e, wl, co, periods, np, &call->loc);
+    for (size_t p = 0; p < np && !e->err && (!over_hours || co->c->nsla); p++) {
+        value_t **up = usage + p * ns;
+        workload_period(e, wl, co, &periods[p], over_hours, (size_t)(periods[p].start - co->c->start) * 24, up, sla + p * co->c->nsla);
+        for (size_t s = 0; over_hours && s < ns; s++) { value_free(up[s]); up[s] = NULL; }   /* the hours give usage */
+    }
     if (!e->err) {
         fault_t fault;
-        r = contract_price(co->c, e->sh->units, wl->text, periods, np, usage, sla, &err, &fault);
+        r = contract_price_hours(co->c, e->sh->units, wl->text, periods, np, usage, hours, sla, &err, &fault);
         /* an invoice priced from an approximate rate or usage is approximate throughout */
         int approx = 0;
         for (size_t i = 0; r && !approx && i < np * ns; i++) approx = value_is_approx(usage[i]);
@@ -518,6 +655,7 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
     for (size_t i = 0; usage && i < np * ns; i++) value_free(usage[i]);
     free(usage);
     free(sla);
+    contract_hours_free(hours);
     contract_periods_free(periods, np);
     return r;
 }

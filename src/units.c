@@ -214,6 +214,17 @@ int dim_is_zero(const dim_t *d)
 
 int dim_eq(const dim_t *a, const dim_t *b) { return memcmp(a, b, sizeof *a) == 0; }
 
+int dim_single(const dim_t *d)
+{
+    int found = -1;
+    for (int i = 0; i < DIM_MAX; i++) {
+        if (!d->e[i]) continue;
+        if (d->e[i] != 1 || found >= 0) return -1;
+        found = i;
+    }
+    return found;
+}
+
 int dim_combine(dim_t *out, const dim_t *a, const dim_t *b, int sign)
 {
     dim_t r;

@@ -64,6 +64,8 @@ int units_dimension_count(const units_t *u);
 /* Dimension vectors */
 int dim_is_zero(const dim_t *d);
 int dim_eq(const dim_t *a, const dim_t *b);
+/* The one base dimension d is (money in USD: the USD dimension), or -1. */
+int dim_single(const dim_t *d);
 /* a + sign*b into out; 0 when an exponent would leave [-DIM_EXP_MAX, DIM_EXP_MAX]. */
 int dim_combine(dim_t *out, const dim_t *a, const dim_t *b, int sign);
 int dim_scale(dim_t *out, const dim_t *a, long n);
