@@ -505,6 +505,20 @@ static void global_remove(eval_t *e, const char *name)
 
 void eval_allow_redefinition(eval_t *e) { e->sh->redefine = 1; }
 
+/* A definition, parameter or workload field may not take a unit's name (plurals aside, which
+ * the unit lookup gives way to): `kW = 5` would make `3 kW` 15, not 3 kilowatts. */
+static int check_not_unit(eval_t *e, const char *name, const loc_t *loc)
+{
+    int unit = units_find_as_written(e->sh->units, name);
+    if (unit < 0) return 1;
+    char *dim = units_format_dim(e->sh->units, &units_get(e->sh->units, unit)->dim);
+    eval_fail(e, loc, DIAG_NAME, "`%s` is a unit (of %s), so it cannot also be a name: `2 %s` would mean either", name,
+              dim && *dim ? dim : "its own dimension", name);
+    diag_set_hint(e->err, "give it another name, such as `%s_1` or `my_%s`", name, name);
+    free(dim);
+    return 0;
+}
+
 static int check_new_name(eval_t *e, const char *name, const loc_t *loc)
 {
     binding_t *b = eval_global_find(e, name);
@@ -513,7 +527,7 @@ static int check_new_name(eval_t *e, const char *name, const loc_t *loc)
         if (b->loc.src) diag_set_hint(e->err, "the first definition is at %s:%d:%d", b->loc.src->name, b->loc.first_line, b->loc.first_column);
         return 0;
     }
-    if (units_is_declared(e->sh->units, name)) { eval_fail(e, loc, DIAG_NAME, "`%s` is already a unit", name); return 0; }
+    if (!check_not_unit(e, name, loc)) return 0;
     if (builtins_find(name) || eval_call_find(name) || !strcmp(name, "period")) { eval_fail(e, loc, DIAG_NAME, "`%s` is a builtin name", name); return 0; }
     return 1;
 }
@@ -686,6 +700,8 @@ static int exec_stmt(eval_t *e, const node_t *n)
     case S_FN: {
         if (!check_new_name(e, n->text, &n->loc)) return 0;
         for (const node_t *p = n->list; p; p = p->next)
+            if (!check_not_unit(e, p->text, &p->loc)) return 0;
+        for (const node_t *p = n->list; p; p = p->next)
             for (const node_t *before = n->list; before != p; before = before->next)
                 if (!strcmp(before->text, p->text)) {
                     eval_fail(e, &p->loc, DIAG_NAME, "%s() has two parameters named `%s`", n->text, p->text);
@@ -701,6 +717,8 @@ static int exec_stmt(eval_t *e, const node_t *n)
     }
     case S_WORKLOAD: {
         if (!check_new_name(e, n->text, &n->loc)) return 0;
+        for (const node_t *it = n->list; it; it = it->next)
+            if (it->kind == S_DEF && !check_not_unit(e, it->text, &it->loc)) return 0;
         value_t *v = value_object(&terms_workload_type, (void *)n);
         return v && global_define(e, n, v);
     }

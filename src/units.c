@@ -161,7 +161,7 @@ int units_add_prefix(units_t *u, const char *name, const mpq_t factor, const cha
     return (int)u->nprefixes++;
 }
 
-int units_find(units_t *u, const char *name)
+int units_find_as_written(units_t *u, const char *name)
 {
     int id = exact_index(u, name);
     if (id >= 0) return id;
@@ -176,18 +176,7 @@ int units_find(units_t *u, const char *name)
         int b = exact_index(u, name + pl);
         if (b >= 0 && u->defs[b].prefixed) { best = &u->prefixes[i]; best_len = pl; base = b; }
     }
-    if (!best) {
-        /* a plural reads as its singular: 36 months, 8 gpus; a definition of the same
-         * name takes precedence, so `hours = ...` stays a usable variable name */
-        size_t len = strlen(name);
-        if (len > 1 && len < 256 && name[len - 1] == 's') {
-            char singular[256];
-            memcpy(singular, name, len - 1);
-            singular[len - 1] = '\0';
-            return units_find(u, singular);
-        }
-        return -1;
-    }
+    if (!best) return -1;
     mpq_t f;
     mpq_init(f);
     mpq_mul(f, best->factor, u->defs[base].factor);
@@ -197,6 +186,21 @@ int units_find(units_t *u, const char *name)
     id = push(u, name, f, &d, 0, &err);
     if (id >= 0) { u->defs[id].approx = approx; u->defs[id].from_prefix = 1; }
     mpq_clear(f);
+    return id;
+}
+
+int units_find(units_t *u, const char *name)
+{
+    int id = units_find_as_written(u, name);
+    /* a plural reads as its singular: 36 months, 8 gpus; a definition of the same
+     * name takes precedence, so `hours = ...` stays a usable variable name */
+    size_t len = strlen(name);
+    if (id < 0 && len > 1 && len < 256 && name[len - 1] == 's') {
+        char singular[256];
+        memcpy(singular, name, len - 1);
+        singular[len - 1] = '\0';
+        return units_find(u, singular);
+    }
     return id;
 }
 

@@ -46,8 +46,11 @@ int units_is_base_of(const units_t *u, int unit, const char *dim);
 void units_set_approx(units_t *u, int unit);
 int units_find_dimension(const units_t *u, const char *name);
 
-/* A unit by name, including a prefix + prefixed unit ("GB", "kWh"); -1 when unknown. */
+/* A unit by name, including a prefix + prefixed unit ("GB", "kWh") and a plural ("gpus");
+ * -1 when unknown. */
 int units_find(units_t *u, const char *name);
+/* The same without plurals: the unit a name is as written (a definition may not take it). */
+int units_find_as_written(units_t *u, const char *name);
 int units_is_declared(const units_t *u, const char *name);
 const unit_def_t *units_get(const units_t *u, int id);
 size_t units_count(const units_t *u);
