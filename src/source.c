@@ -23,6 +23,13 @@ source_t *source_from_string(const char *name, const char *text, size_t len)
     return s;
 }
 
+source_t *source_excerpt(const char *name, const char *text, size_t len, int first_line)
+{
+    source_t *s = source_from_string(name, text, len);
+    if (s) s->line_base = first_line - 1;
+    return s;
+}
+
 source_t *source_from_fd(int fd, const char *name, const char *path, const char **why)
 {
     FILE *f = fdopen(fd, "rb");
@@ -81,6 +88,7 @@ const char *source_line(const source_t *cs, int line, size_t *len)
 {
     source_t *s = (source_t *)cs;   /* the index is a cache: the text does not change */
     const char *p = s->text, *end = s->text + s->len;
+    line -= s->line_base;
     if (!s->lines) index_lines(s);
     if (s->lines) {
         p = line >= 1 && (size_t)line <= s->nlines ? s->text + s->lines[line - 1] : end;

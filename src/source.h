@@ -12,6 +12,7 @@ typedef struct source {
     size_t len;
     size_t *lines;     /* where each line starts, built on first use */
     size_t nlines;
+    int line_base;     /* an excerpt of a larger input: its first line is line_base + 1 */
     struct source *next;
 } source_t;
 
@@ -25,6 +26,9 @@ enum { SOURCE_MAX_BYTES = 64 * 1024 * 1024 };
 
 /* Sources live until the program ends so every location stays valid. */
 source_t *source_from_string(const char *name, const char *text, size_t len);
+/* A part of a larger input (one row of a usage file) whose first line is line
+ * first_line of it, so a diagnostic quotes it at its real line number. */
+source_t *source_excerpt(const char *name, const char *text, size_t len, int first_line);
 /* Reads an open file (the file-access policy opened it) to its end and closes it; path,
  * when not NULL, is kept for resolving relative imports. NULL and *why (static text) when
  * it cannot. */
