@@ -51,6 +51,13 @@ typedef struct usage_spec {
     usage_skumap_t *map;
     size_t nmap;
     int skip_bad_rows;        /* a bad row is counted and reported, not fatal */
+    int negative_ok;          /* negative quantities are allowed (refunds, corrections) */
+    /* Costs in another currency than the table's are an error unless fx is set: it gives
+     * *rate, the value of 1 `from` in `to` at hour (a dated exchange rate); 0 and *err
+     * (malloc'd) when it has none. */
+    int (*fx)(void *ctx, const char *from, const char *to, usage_hour_t hour, mpq_t rate, char **err);
+    void *fx_ctx;
+    char *currency;           /* the table's currency; NULL: the first row's */
 } usage_spec_t;
 
 /* The FOCUS column names, and no filter or map. */
@@ -62,8 +69,13 @@ typedef struct usage_table usage_table_t;
 usage_table_t *usage_table_new(units_t *u);
 void usage_table_free(usage_table_t *t);
 
+/* Keep or drop a row by one filter: 1 keep, 0 drop, -1 the cell is malformed (Tags that
+ * are not a JSON object). Readers apply filters; the table sees only kept rows. */
+int usage_filter_match(const usage_filter_t *f, const char *p, size_t n);
+
 /* What a reader knows of one row, as text cells (not NUL-terminated). A cell with
- * p == NULL is absent; an empty or NULL cell is n == 0. */
+ * p == NULL is absent; an empty or NULL cell is n == 0. A row without a SKU (a tax or
+ * a credit) is kept under the SKU named "" so that its costs still reconcile. */
 typedef struct usage_cell { const char *p; size_t n; } usage_cell_t;
 typedef struct usage_row {
     usage_cell_t sku, quantity, unit, start, end, currency;
@@ -74,17 +86,28 @@ typedef struct usage_row {
  * maps its SKU and unit, and spreads its quantity and costs evenly over the hours it
  * covers. 0 and *err (the message, and which cell is bad) on a bad row. */
 typedef struct usage_fault { char *msg; char *hint; int cell; /* index into usage_row_t's cells, -1: the row */ } usage_fault_t;
+/* usage_fault_t.cell: the cells of usage_row_t in order. */
+enum { USAGE_CELL_ROW = -1, USAGE_CELL_SKU, USAGE_CELL_QUANTITY, USAGE_CELL_UNIT, USAGE_CELL_START,
+       USAGE_CELL_END, USAGE_CELL_CURRENCY, USAGE_CELL_COST, USAGE_NCELLS = USAGE_CELL_COST + USAGE_NCOSTS };
 int usage_table_add(usage_table_t *t, const usage_spec_t *spec, const usage_row_t *row, usage_fault_t *err);
 void usage_fault_clear(usage_fault_t *f);
 
 /* What the table holds. */
 size_t usage_table_nskus(const usage_table_t *t);
 const char *usage_table_sku(const usage_table_t *t, size_t i);
-/* 1 of the unit the SKU's quantities are in (borrowed). */
+/* 1 of the unit the SKU's quantities are in (borrowed); NULL when no row of it had one. */
 const value_t *usage_table_unit(const usage_table_t *t, size_t i);
 /* Rows that went into SKU i, and rows skipped as bad (with skip_bad_rows). */
 long long usage_table_rows(const usage_table_t *t, size_t i);
 long long usage_table_bad_rows(const usage_table_t *t);
+/* A reader skipping a bad row (skip_bad_rows) records it; the first few line numbers are
+ * kept for the warning. */
+enum { USAGE_BAD_LINES_KEPT = 5 };
+void usage_table_note_bad_row(usage_table_t *t, long long line);
+size_t usage_table_bad_lines(const usage_table_t *t, const long long **lines);
+/* Rows a reader dropped by the spec's filters (counted, so nothing goes silently). */
+void usage_table_note_filtered(usage_table_t *t);
+long long usage_table_filtered_rows(const usage_table_t *t);
 /* The hours with usage: [first, end); first == end when the table is empty. */
 usage_hour_t usage_table_first_hour(const usage_table_t *t);
 usage_hour_t usage_table_end_hour(const usage_table_t *t);
@@ -95,6 +118,15 @@ int usage_table_has_cost(const usage_table_t *t, usage_cost_col c);
 void usage_table_cost(const usage_table_t *t, size_t i, usage_cost_col c, usage_hour_t from, usage_hour_t to, mpq_t out);
 /* The billing currency ("USD"), or NULL when the rows named none. */
 const char *usage_table_currency(const usage_table_t *t);
+
+/* The cell parsers, shared with other sources. Numbers: [+-]digits[.digits][e[+-]digits],
+ * exactly. Times: ISO 8601 dates and date-times (T or space, fractional seconds, Z or
+ * +-HH:MM), as microseconds since 1970-01-01T00:00Z. Units: FOCUS unit names ("GB-Hours",
+ * "1000 Requests", "GB/Hour") as 1 of the Outlay unit (a new reference). Each returns 0
+ * and *err (malloc'd) on bad text. */
+int usage_parse_number(const char *p, size_t n, mpq_t out, char **err);
+int usage_parse_time(const char *p, size_t n, long long *usec, char **err);
+value_t *usage_parse_unit(units_t *u, const char *p, size_t n, char **err);
 
 /* Reads a CSV or gzip-compressed CSV file (usage_csv.c). path has passed the file-access
  * policy. On a bad row the diag points at file:line:column with the row and a caret. */
