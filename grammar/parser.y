@@ -109,6 +109,7 @@ static node_list_t list_add(node_list_t l, node_t *n)
 %token IF "if" THEN "then" ELSE "else" AND "and" OR "or" NOT "not" IN "in" PER "per"
 %token TRUE "true" FALSE "false"
 %token EQ "==" NE "!=" LE "<=" GE ">="
+%token PLAN "plan"
 %token RATE "rate" COMMIT "commit" FEE "fee" RESERVE "reserve" OVERAGE "overage" DISCOUNT "discount"
 %token ON "on" SPEND "spend" ABOVE "above" BELOW "below" ESCALATE "escalate" YEARLY "yearly"
 %token CREDIT "credit" WHEN "when" POOL "pool" ROUND "round" LINES "lines" INVOICE "invoice"
@@ -233,6 +234,8 @@ clause_inner
                         { OOM_CHECK($$ = NEW(C_COMMIT, @1)); $$->a = $2; $$->b = $3; $$->c = $4; }
     | FEE expr opt_from opt_until
                         { OOM_CHECK($$ = NEW(C_COMMIT, @1)); $$->flag = 1; $$->a = $2; $$->b = $3; $$->c = $4; }
+    | PLAN IDENT '=' expr '{' clauses '}'
+                        { OOM_CHECK($$ = NEW(C_PLAN, @2)); $$->text = $2; $$->a = $4; $$->list = $6.head; }
     | RESERVE IDENT '=' expr opt_overage
                         { OOM_CHECK($$ = NEW(C_RESERVE, @2)); $$->text = $2; $$->a = $4; $$->b = $5; }
     | DISCOUNT expr     { OOM_CHECK($$ = NEW(C_DISCOUNT, @1)); $$->a = $2; }

@@ -18,7 +18,9 @@ typedef enum {
     /* workload items */
     W_USE,
     /* exchange-rate tables (fx EUR in USD { from DATE = RATE }) and their lines */
-    S_FX, FX_RATE
+    S_FX, FX_RATE,
+    /* a spend-based plan: its commitment and, in list, its rates (C_RATE) */
+    C_PLAN
 } node_kind;
 
 /* Binary and unary operators beyond the single characters + - * / ^ */

@@ -30,6 +30,7 @@ void contract_free(contract_t *c)
         free(s->tiers);
         value_free(s->reserved);
         value_free(s->overage);
+        value_free(s->plan_rate);
     }
     free(c->skus);
     for (size_t i = 0; i < c->ncommits; i++) value_free(c->commits[i].amount);
@@ -38,6 +39,8 @@ void contract_free(contract_t *c)
     free(c->fees);
     for (size_t i = 0; i < c->ndiscounts; i++) { value_free(c->discounts[i].pct); free(c->discounts[i].sku); value_free(c->discounts[i].above); }
     free(c->discounts);
+    for (size_t i = 0; i < c->nplans; i++) { free(c->plans[i].name); value_free(c->plans[i].amount); }
+    free(c->plans);
     value_free(c->escalate);
     for (size_t i = 0; i < c->nsla; i++) value_free(c->sla_pcts[i]);
     free(c->sla_pcts);
@@ -54,13 +57,14 @@ static void each_figure(const contract_t *c, void (*fn)(const value_t *v, void *
     for (size_t i = 0; i < sizeof single / sizeof single[0]; i++) fn(single[i], ctx);
     for (size_t i = 0; i < c->nskus; i++) {
         const sku_terms_t *s = &c->skus[i];
-        fn(s->rate, ctx); fn(s->reserved, ctx); fn(s->overage, ctx);
+        fn(s->rate, ctx); fn(s->reserved, ctx); fn(s->overage, ctx); fn(s->plan_rate, ctx);
         for (size_t t = 0; t < s->ntiers; t++) { fn(s->tiers[t].upto, ctx); fn(s->tiers[t].rate, ctx); }
     }
     for (size_t i = 0; i < c->ncommits; i++) fn(c->commits[i].amount, ctx);
     for (size_t i = 0; i < c->nfees; i++) fn(c->fees[i].amount, ctx);
     for (size_t i = 0; i < c->ndiscounts; i++) { fn(c->discounts[i].pct, ctx); fn(c->discounts[i].above, ctx); }
     for (size_t i = 0; i < c->nsla; i++) fn(c->sla_pcts[i], ctx);
+    for (size_t i = 0; i < c->nplans; i++) fn(c->plans[i].amount, ctx);
 }
 
 static void note_approx(const value_t *v, void *ctx) { if (value_is_approx(v)) *(int *)ctx = 1; }
@@ -84,13 +88,6 @@ size_t contract_words(const contract_t *c)
     return w;
 }
 
-
-int contract_is_hourly(const contract_t *c)
-{
-    for (size_t i = 0; i < c->nskus; i++)
-        if (c->skus[i].reserved && c->skus[i].windows_per_hour) return 1;
-    return 0;
-}
 
 contract_hours_t *contract_hours_new(size_t nskus, size_t nhours)
 {
@@ -131,7 +128,6 @@ static int usage_charge(engine_t *en, engine_period_t *ep, size_t s)
     const sku_terms_t *sk = &en->c->skus[s];
     sku_state_t *st = &en->st[s];
     const value_t *use = ep->usage[s];
-    const value_t *lr = engine_sku_rate(sk);
     int hourly = en->hours && en->hours->has[s];
     if (!use && !hourly && !sk->reserved) return 1;
     value_t *zero = NULL;
@@ -148,13 +144,13 @@ static int usage_charge(engine_t *en, engine_period_t *ep, size_t s)
     if (ok) {
         /* the quantity as reported: in the rate's unit of measure */
         dim_t qdim;
-        dim_combine(&qdim, &en->money, &lr->u.num.dim, -1);
         uterm_t qdisp;
-        uterm_combine(en->u, &qdisp, &en->money_unit, &lr->u.num.disp, -1);
+        engine_quantity_unit(en, s, &qdim, &qdisp);
         qv = value_quantity(q, &qdim, &qdisp);
         mpq_add(st->quantity, st->quantity, q);
         if (!st->qty_unit) st->qty_unit = value_ref(qv);
-        ok = sk->reserved ? engine_reserve_charge(en, ep, s, q, &qdim, &qdisp) : engine_tiers_charge(en, ep, s, q, &qdim, qv);
+        if (sk->plan) mpq_set(ep->plan_q[s], q);   /* priced with its plan's other SKUs, hour by hour */
+        else ok = sk->reserved ? engine_reserve_charge(en, ep, s, q, &qdim, &qdisp) : engine_tiers_charge(en, ep, s, q, &qdim, qv);
     }
     if (ok) {
         mpq_add(st->cumulative, st->cumulative, q);
@@ -201,7 +197,7 @@ static int invoice_total(engine_t *en, engine_period_t *ep)
 }
 
 static const engine_clause_fn clauses[] = {
-    usage_charges, engine_fees, check_quantum, engine_discounts, engine_commitment, engine_sla_credit,
+    usage_charges, engine_plans, engine_fees, check_quantum, engine_discounts, engine_commitment, engine_sla_credit,
     engine_pool_draw, invoice_total,
 };
 
@@ -217,8 +213,9 @@ static value_t *price_period(engine_t *en, const period_t *p, value_t *const *us
     engine_totals_init(&ep.t);
     engine_escalation(c, p, ep.esc);
     ep.sku_charge = calloc(c->nskus + 1, sizeof *ep.sku_charge);
-    int ok = ep.sku_charge ? 1 : engine_fail(en, NULL);
-    for (size_t s = 0; ep.sku_charge && s < c->nskus; s++) mpq_init(ep.sku_charge[s]);
+    ep.plan_q = calloc(c->nskus + 1, sizeof *ep.plan_q);
+    int ok = ep.sku_charge && ep.plan_q ? 1 : engine_fail(en, NULL);
+    for (size_t s = 0; ok && s < c->nskus; s++) { mpq_init(ep.sku_charge[s]); mpq_init(ep.plan_q[s]); }
     for (size_t i = 0; ok && i < sizeof clauses / sizeof clauses[0]; i++) ok = clauses[i](en, &ep);
     value_t *rec = NULL, *charges = ok ? value_record("charges") : NULL;
     for (size_t s = 0; charges && s < c->nskus; s++)
@@ -237,8 +234,9 @@ static value_t *price_period(engine_t *en, const period_t *p, value_t *const *us
     engine_totals_add(out, &ep.t);
     for (size_t i = 0; ep.lines && i < ep.nlines; i++) value_free(ep.lines[i]);
     free(ep.lines);
-    for (size_t s = 0; ep.sku_charge && s < c->nskus; s++) mpq_clear(ep.sku_charge[s]);
+    for (size_t s = 0; ep.sku_charge && ep.plan_q && s < c->nskus; s++) { mpq_clear(ep.sku_charge[s]); mpq_clear(ep.plan_q[s]); }
     free(ep.sku_charge);
+    free(ep.plan_q);
     engine_totals_clear(&ep.t);
     mpq_clear(ep.esc);
     return rec;

@@ -24,7 +24,13 @@ typedef struct sku_terms {
     value_t *overage;         /* rate above the reservation (NULL: the SKU's rate) */
     long windows_per_hour;    /* 0: the reservation covers the period; 1, 60, 3600: it is
                                  reserved in each hour, minute or second (use it or lose it) */
+    size_t plan;              /* 1 + the index of the plan covering the SKU, 0: none */
+    value_t *plan_rate;       /* the SKU's rate under that plan */
 } sku_terms_t;
+
+/* A spend-based commitment (a savings plan): so much money per hour, spent each hour on
+ * the usage of its SKUs at their plan rates, largest percentage saving first. */
+typedef struct plan { char *name; value_t *amount; } plan_t;
 
 typedef struct commit_step { value_t *amount; date_t from, until; int has_from, has_until; } commit_step_t;
 typedef struct discount { value_t *pct; char *sku; value_t *above; } discount_t;
@@ -43,6 +49,8 @@ typedef struct contract {
     size_t nfees;
     discount_t *discounts;
     size_t ndiscounts;
+    plan_t *plans;
+    size_t nplans;
     value_t *escalate;        /* yearly rate, or NULL */
     value_t **sla_pcts;       /* one per SLA band; conditions are the caller's */
     size_t nsla;
@@ -63,7 +71,7 @@ typedef struct period {
 
 /* Which part of the terms or usage an error is about, so the caller can point at it. */
 typedef enum { FAULT_NONE, FAULT_USAGE, FAULT_RATE, FAULT_RESERVE, FAULT_COMMIT, FAULT_FEE, FAULT_DISCOUNT,
-               FAULT_POOL, FAULT_ROUND } fault_kind;
+               FAULT_POOL, FAULT_ROUND, FAULT_PLAN } fault_kind;
 /* Why: FAULT_UNFIT when a quantity's dimensions don't meet its rate's, so the caller can
  * say how usage meets a rate; FAULT_OTHER for everything else. */
 typedef enum { FAULT_OTHER, FAULT_UNFIT } fault_code;
@@ -91,9 +99,6 @@ size_t contract_words(const contract_t *c);
  * starts on the k-th anniversary of the start date. */
 int contract_periods(const contract_t *c, period_t **out, size_t *n, char **err);
 void contract_periods_free(period_t *p, size_t n);
-
-/* Whether any reservation applies hour by hour. */
-int contract_is_hourly(const contract_t *c);
 
 /* Prices usage[p * nskus + s] (NULL where a SKU is unused) for each period, with the SLA
  * bands that hold in each period in sla_hit[p * nsla + b]. Returns the invoice record. */

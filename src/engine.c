@@ -103,6 +103,13 @@ int engine_amount_for(engine_t *en, size_t s, fault_kind kind, const value_t *us
 
 const value_t *engine_sku_rate(const sku_terms_t *s) { return s->kind == PRICE_FLAT ? s->rate : s->tiers[0].rate; }
 
+void engine_quantity_unit(engine_t *en, size_t s, dim_t *qdim, uterm_t *qdisp)
+{
+    const value_t *lr = engine_sku_rate(&en->c->skus[s]);
+    dim_combine(qdim, &en->money, &lr->u.num.dim, -1);
+    uterm_combine(en->u, qdisp, &en->money_unit, &lr->u.num.disp, -1);
+}
+
 /* ---------- records ---------- */
 
 value_t *engine_money(engine_t *en, const mpq_t q) { return value_quantity(q, &en->money, &en->money_unit); }

@@ -37,6 +37,7 @@ typedef struct engine_period {
     const int *sla_hit;
     mpq_t esc;                /* the period's escalation factor */
     mpq_t *sku_charge;        /* per SKU */
+    mpq_t *plan_q;            /* per SKU under a plan: its usage in the period */
     value_t **lines;
     size_t nlines;
     totals_t t;
@@ -51,6 +52,8 @@ int engine_fail_at(engine_t *en, fault_kind kind, fault_code code, size_t index,
 char *engine_dims_text(engine_t *en, const dim_t *d);
 int engine_set_money(engine_t *en, int money, const char *what);
 
+/* The unit of SKU s's quantities: its rate's unit of measure (money / rate). */
+void engine_quantity_unit(engine_t *en, size_t s, dim_t *qdim, uterm_t *qdisp);
 /* The hours [from, to) of period p, counted from the contract's start. */
 void engine_period_hours(const engine_t *en, const period_t *p, size_t *from, size_t *to);
 /* SKU s's usage over period p from the hourly input, in its rate's terms. */
@@ -93,6 +96,7 @@ int engine_tiers_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t
 int engine_tiers_check(engine_t *en, size_t s, const dim_t *qdim);
 int engine_reserve_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t q, const dim_t *qdim,
                           const uterm_t *qdisp);                  /* engine_reserve.c */
+int engine_plans(engine_t *en, engine_period_t *ep);             /* engine_plans.c */
 int engine_fees(engine_t *en, engine_period_t *ep);              /* engine_fees.c */
 int engine_discounts(engine_t *en, engine_period_t *ep);         /* engine_discounts.c */
 int engine_commitment(engine_t *en, engine_period_t *ep);        /* engine_reserve.c */

@@ -89,7 +89,7 @@ int engine_commitment(engine_t *en, engine_period_t *ep)
         mpq_sub(x, x, c->commit_on_gross ? ep->t.charges : ep->t.net);
         if (mpq_sgn(x) > 0) {
             engine_round(en, x, 1);
-            mpq_set(ep->t.shortfall, x);
+            mpq_add(ep->t.shortfall, ep->t.shortfall, x);
             ok = engine_line(en, ep, "commitment", "shortfall", NULL, NULL, NULL, x);
         }
     }

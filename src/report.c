@@ -536,7 +536,7 @@ static void write_hourly_lines(sbuf_t *b, const units_t *u, const value_t *perio
                 table_set(&t, r, 0, report_period_label(periods->u.list.items[p]));
                 table_set(&t, r, 1, strdup(get(l, "sku")->u.s));
                 table_set(&t, r, 2, strdup(cat));
-                table_set(&t, r, 3, report_value_text(u, get(l, "quantity"), exact));
+                table_set(&t, r, 3, get(l, "quantity") ? report_value_text(u, get(l, "quantity"), exact) : strdup(""));
                 table_set(&t, r, 4, cell_money(u, get(l, "amount"), exact));
             }
         }

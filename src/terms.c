@@ -17,7 +17,7 @@ typedef struct contract_obj {
     value_t *fields;             /* start, end, term and the informational fields */
     const node_t **sla_conds;    /* one condition per SLA band, evaluated per period */
     const node_t **rate_nodes, **reserve_nodes;   /* per SKU */
-    const node_t **commit_nodes, **fee_nodes, **discount_nodes;
+    const node_t **commit_nodes, **fee_nodes, **discount_nodes, **plan_nodes;
     const node_t *pool_node, *round_node, *escalate_node;
 } contract_obj_t;
 
@@ -32,6 +32,7 @@ static void contract_obj_free(void *p)
     free(o->commit_nodes);
     free(o->fee_nodes);
     free(o->discount_nodes);
+    free(o->plan_nodes);
     free(o);
 }
 
@@ -191,6 +192,37 @@ static value_t *contract_field(eval_t *e, const node_t *cl)
     return scenario_value(e, cl->text, cl->a);
 }
 
+/* plan NAME = AMOUNT per hour { rate SKU = RATE ... }: the SKUs are the contract's flat-rate
+ * SKUs above the plan, each under one plan. */
+static int contract_plan(eval_t *e, contract_obj_t *o, const node_t *cl)
+{
+    contract_t *c = o->c;
+    for (size_t i = 0; i < c->nplans; i++)
+        if (!strcmp(c->plans[i].name, cl->text)) { eval_fail(e, &cl->loc, DIAG_NAME, "plan `%s` is already defined in this contract", cl->text); return 0; }
+    plan_t *p = realloc(c->plans, (c->nplans + 1) * sizeof *p);
+    if (p) c->plans = p;
+    if (!p || !remember(&o->plan_nodes, c->nplans, cl)) { eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    p = &c->plans[c->nplans];
+    memset(p, 0, sizeof *p);
+    if (!(p->name = strdup(cl->text))) { eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    c->nplans++;
+    if (!(p->amount = expect_num(e, cl->a, "a plan's commitment"))) return 0;
+    if (mpq_sgn(p->amount->u.num.q) < 0) { eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "a plan's commitment cannot be negative"); return 0; }
+    for (const node_t *r = cl->list; r; r = r->next) {
+        if (r->kind != C_RATE) { eval_fail(e, &r->loc, DIAG_SYNTAX, "a plan holds `rate SKU = RATE` lines only"); return 0; }
+        size_t s = sku_index(c, r->text);
+        if (s == c->nskus || c->skus[s].kind != PRICE_FLAT) {
+            eval_fail(e, &r->loc, DIAG_NAME, "the plan's rate `%s` needs a flat `rate %s` of the contract above the plan", r->text, r->text);
+            return 0;
+        }
+        sku_terms_t *sk = &c->skus[s];
+        if (sk->plan) { eval_fail(e, &r->loc, DIAG_RUNTIME, "`%s` is under a plan already", r->text); return 0; }
+        if (!(sk->plan_rate = expect_num(e, r->a, "a plan rate"))) return 0;
+        sk->plan = c->nplans;
+    }
+    return 1;
+}
+
 static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *has_start, int *has_end, value_t **term)
 {
     contract_t *c = o->c;
@@ -259,6 +291,7 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         if (!(s->reserved = expect_num(e, amount, "a reserved quantity"))) return 0;
         return !cl->b || (s->overage = expect_num(e, cl->b, "an overage rate")) != NULL;
     }
+    case C_PLAN: return contract_plan(e, o, cl);
     case C_DISCOUNT: {
         discount_t *d = realloc(c->discounts, (c->ndiscounts + 1) * sizeof *d);
         if (d) c->discounts = d;
@@ -600,6 +633,7 @@ static const loc_t *fault_loc(const contract_obj_t *co, const node_t *wl, const 
     case FAULT_DISCOUNT: n = co->discount_nodes[f->index]; break;
     case FAULT_POOL: n = co->pool_node; break;
     case FAULT_ROUND: n = co->round_node; break;
+    case FAULT_PLAN: n = co->plan_nodes[f->index]; break;
     case FAULT_NONE: break;
     }
     return n ? &n->loc : fallback;

@@ -567,3 +567,23 @@ def finish(name, summary):
             print("  " + m)
         sys.exit(1)
     print("%s: ok (%s)" % (name, summary))
+
+
+def first_invoice(example, sets):
+    """Runs examples/EXAMPLE.outlay with --set NAME=EXPR for each of sets, --format json
+    --exact, and returns the first result (checked to be `bill`), or None when it fails.
+    $OUTLAY (default src/outlay) is the program, $OUTLAY_SRCDIR the source tree."""
+    import json
+    import subprocess
+    src = os.environ.get("OUTLAY_SRCDIR", ".")
+    args = [os.environ.get("OUTLAY", os.path.join(src, "src", "outlay")), "run",
+            os.path.join(src, "examples", example + ".outlay"), "--format", "json", "--exact"]
+    for k, v in sets.items():
+        args += ["--set", "%s=%s" % (k, v)]
+    out = subprocess.run(args, capture_output=True, text=True, env=dict(os.environ, OUTLAY_PATH=os.path.join(src, "stdlib")))
+    check(out.returncode == 0, "%s exits %d: %s" % (sets, out.returncode, out.stderr.strip()))
+    if out.returncode:
+        return None
+    results = json.loads(out.stdout)["results"]
+    check(results[0]["key"] == "bill", "the first thing shown is bill, not %s" % results[0]["key"])
+    return results[0]["result"]

@@ -10,18 +10,13 @@ above it pay `on_demand_rate`. Each line is rounded to the cent (half-even).
 The stdlib figures (stdlib/providers/gcp.outlay, sourced there): a3-highgpu-8g us-central1
 on demand 88.49 USD per hour; 1-year CUD 44,810.08066464 USD per 730-hour month.
 Runs $OUTLAY (default src/outlay) with --format json --exact and compares exact amounts."""
-import json
 import os
-import subprocess
 import sys
 from fractions import Fraction as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from outlay_check import check, finish, round_to  # noqa: E402
+from outlay_check import check, finish, first_invoice, round_to  # noqa: E402
 
-SRC = os.environ.get("OUTLAY_SRCDIR", ".")
-OUTLAY = os.environ.get("OUTLAY", os.path.join(SRC, "src", "outlay"))
-EXAMPLE = os.path.join(SRC, "examples", "gcp-cud.outlay")
 
 ON_DEMAND = F("88.49")
 CUD = F("44810.08066464") / 730
@@ -42,20 +37,6 @@ def expected(vms=8, busy=372, commit=4, on_demand=ON_DEMAND, cud=CUD):
             "on_demand": (over, round_to(over * on_demand, cent))}
 
 
-def run(sets):
-    args = [OUTLAY, "run", EXAMPLE, "--format", "json", "--exact"]
-    for k, v in sets.items():
-        args += ["--set", "%s=%s" % (k, v)]
-    env = dict(os.environ, OUTLAY_PATH=os.path.join(SRC, "stdlib"))
-    out = subprocess.run(args, capture_output=True, text=True, env=env)
-    check(out.returncode == 0, "%s exits %d: %s" % (sets, out.returncode, out.stderr.strip()))
-    if out.returncode:
-        return None
-    results = json.loads(out.stdout)["results"]
-    check(results[0]["key"] == "bill", "the first thing shown is bill, not %s" % results[0]["key"])
-    return results[0]["result"]
-
-
 CASES = [
     ({}, {}),
     ({"vms": "3 vm"}, {"vms": 3}),                          # fewer VMs than the commitment
@@ -67,7 +48,7 @@ CASES = [
 ]
 
 for sets, params in CASES:
-    inv = run(sets)
+    inv = first_invoice("gcp-cud", sets)
     if inv is None:
         continue
     want = expected(**params)

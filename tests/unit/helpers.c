@@ -372,6 +372,7 @@ static void sx(sb_t *b, const node_t *n)
         put(b, ")");
         break;
     case W_USE: put(b, "(use "); put(b, n->text); put(b, " "); sx(b, n->a); put(b, ")"); break;
+    case C_PLAN: put(b, "(plan "); put(b, n->text); put(b, " "); sx(b, n->a); sx_list(b, n->list); put(b, ")"); break;
     case S_FX: put(b, "(fx "); put(b, n->text); put(b, " in "); sx(b, n->a); sx_list(b, n->list); put(b, ")"); break;
     case FX_RATE:
         if (n->flag) { put(b, "(until "); sx(b, n->a); put(b, ")"); break; }

@@ -1,0 +1,135 @@
+/* engine_plans: spend-based commitments (AWS Savings Plans, Google spend-based CUDs). A
+ * plan commits so much money per hour. In each hour it pays for its SKUs' usage at their
+ * plan rates, the SKU with the largest percentage saving over its own rate first (the
+ * published AWS rule), until the hour's commitment is spent; the rest of the usage pays
+ * the SKU's own rate (on_demand), and what the hour leaves unspent is billed all the same
+ * (the plan's unused_commitment line, counted as a shortfall). */
+#include "engine.h"
+#include "diag.h"
+#include <stdlib.h>
+
+/* The plan's commitment for one hour, in money; sets the currency when no rate has. */
+static int hourly_amount(engine_t *en, size_t p, mpq_t out)
+{
+    const value_t *a = en->c->plans[p].amount;
+    dim_t money;
+    int cur = a->kind == V_NUM && dim_combine(&money, &a->u.num.dim, &en->time, 1) ? dim_single(&money) : -1;
+    if (cur < 0 || !units_is_currency(en->u, cur)) {
+        char *d = a->kind == V_NUM ? engine_dims_text(en, &a->u.num.dim) : NULL;
+        engine_fail_at(en, FAULT_PLAN, FAULT_OTHER, p, diag_format("a plan commits money per hour (40 USD per hour), not %s", d ? d : "that"));
+        free(d);
+        return 0;
+    }
+    if (!engine_set_money(en, cur, en->c->plans[p].name)) return engine_fail_at(en, FAULT_PLAN, FAULT_OTHER, p, NULL);
+    mpq_mul(out, a->u.num.q, units_get(en->u, en->hour)->factor);
+    return 1;
+}
+
+typedef struct plan_sku { size_t s; mpq_t rate, plan_rate, covered, over, even; } plan_sku_t;
+
+/* Largest saving first: the smallest plan rate / own rate (a free SKU saves nothing). */
+static int by_saving(const void *a, const void *b)
+{
+    const plan_sku_t *x = a, *y = b;
+    int zx = !mpq_sgn(x->rate), zy = !mpq_sgn(y->rate);
+    if (zx || zy) return zx - zy ? zx - zy : (x->s > y->s) - (x->s < y->s);
+    mpq_t l, r;
+    mpq_inits(l, r, NULL);
+    mpq_mul(l, x->plan_rate, y->rate);
+    mpq_mul(r, y->plan_rate, x->rate);
+    int c = mpq_cmp(l, r);
+    mpq_clears(l, r, NULL);
+    return c ? c : (x->s > y->s) - (x->s < y->s);
+}
+
+/* Spends one hour's commitment (left) on usage u of one SKU. */
+static void cover(plan_sku_t *k, const mpq_t u, mpq_t left, mpq_t cost)
+{
+    mpq_mul(cost, u, k->plan_rate);
+    if (mpq_cmp(cost, left) <= 0) {
+        mpq_add(k->covered, k->covered, u);
+        mpq_sub(left, left, cost);
+        return;
+    }
+    mpq_div(cost, left, k->plan_rate);   /* what is left buys this much */
+    mpq_add(k->covered, k->covered, cost);
+    mpq_add(k->over, k->over, u);
+    mpq_sub(k->over, k->over, cost);
+    mpq_set_ui(left, 0, 1);
+}
+
+static int price_plan(engine_t *en, engine_period_t *ep, size_t p, plan_sku_t *ks, size_t nk)
+{
+    const contract_t *c = en->c;
+    const contract_hours_t *h = en->hours;
+    mpq_t per_hour, left, unused, cost;
+    mpq_inits(per_hour, left, unused, cost, NULL);
+    int ok = hourly_amount(en, p, per_hour);
+    for (size_t i = 0; ok && i < nk; i++) {
+        const sku_terms_t *sk = &c->skus[ks[i].s];
+        if (!dim_eq(&sk->plan_rate->u.num.dim, &sk->rate->u.num.dim))
+            ok = engine_fail_at(en, FAULT_PLAN, FAULT_OTHER, p, diag_format("the plan rate of %s must be in the units of its rate", sk->sku));
+        else if (sk->reserved)
+            ok = engine_fail_at(en, FAULT_PLAN, FAULT_OTHER, p, diag_format("%s is reserved and under a plan: choose one", sk->sku));
+        mpq_mul(ks[i].rate, sk->rate->u.num.q, ep->esc);
+        mpq_mul(ks[i].plan_rate, sk->plan_rate->u.num.q, ep->esc);
+        mpq_div(ks[i].even, ep->plan_q[ks[i].s], ep->p->hours);   /* usage given per period runs evenly */
+    }
+    qsort(ks, nk, sizeof *ks, by_saving);
+    size_t from = 0, to = 0;
+    engine_period_hours(en, ep->p, &from, &to);
+    if (!h) to = from + (size_t)mpz_get_ui(mpq_numref(ep->p->hours));
+    for (size_t hr = from; ok && hr < to; hr++) {
+        mpq_set(left, per_hour);
+        for (size_t i = 0; i < nk; i++) {
+            size_t s = ks[i].s;
+            const mpq_t *u = h && h->has[s] ? &h->q[s * h->nhours + hr] : &ks[i].even;
+            if (mpq_sgn(*u)) cover(&ks[i], *u, left, cost);
+        }
+        mpq_add(unused, unused, left);
+    }
+    for (size_t i = 0; ok && i < nk; i++) {
+        size_t s = ks[i].s;
+        const sku_terms_t *sk = &c->skus[s];
+        dim_t qdim;
+        uterm_t qdisp;
+        engine_quantity_unit(en, s, &qdim, &qdisp);
+        mpq_t before;
+        mpq_init(before);
+        mpq_set(before, ep->sku_charge[s]);
+        ok = engine_flat_line(en, ep, s, "committed_use", ks[i].covered, &qdim, &qdisp, sk->plan_rate) &&
+             engine_flat_line(en, ep, s, "on_demand", ks[i].over, &qdim, &qdisp, sk->rate);
+        mpq_sub(before, ep->sku_charge[s], before);
+        mpq_add(en->st[s].charge, en->st[s].charge, before);
+        mpq_add(ep->t.charges, ep->t.charges, before);
+        mpq_clear(before);
+    }
+    if (ok) {
+        engine_round(en, unused, 1);
+        mpq_add(ep->t.shortfall, ep->t.shortfall, unused);
+        ok = engine_line(en, ep, c->plans[p].name, "unused_commitment", NULL, NULL, NULL, unused);
+    }
+    mpq_clears(per_hour, left, unused, cost, NULL);
+    return ok;
+}
+
+int engine_plans(engine_t *en, engine_period_t *ep)
+{
+    const contract_t *c = en->c;
+    int ok = 1;
+    plan_sku_t *ks = c->nplans ? calloc(c->nskus + 1, sizeof *ks) : NULL;
+    if (c->nplans && !ks) return engine_fail(en, NULL);
+    for (size_t p = 0; ok && p < c->nplans; p++) {
+        size_t nk = 0;
+        for (size_t s = 0; s < c->nskus; s++) {
+            if (c->skus[s].plan != p + 1) continue;
+            ks[nk].s = s;
+            mpq_inits(ks[nk].rate, ks[nk].plan_rate, ks[nk].covered, ks[nk].over, ks[nk].even, NULL);
+            nk++;
+        }
+        ok = price_plan(en, ep, p, ks, nk);
+        for (size_t i = 0; i < nk; i++) mpq_clears(ks[i].rate, ks[i].plan_rate, ks[i].covered, ks[i].over, ks[i].even, NULL);
+    }
+    free(ks);
+    return ok;
+}
