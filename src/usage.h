@@ -128,7 +128,10 @@ int usage_parse_number(const char *p, size_t n, mpq_t out, char **err);
 int usage_parse_time(const char *p, size_t n, long long *usec, char **err);
 value_t *usage_parse_unit(units_t *u, const char *p, size_t n, char **err);
 
-/* Reads a CSV or gzip-compressed CSV file (usage_csv.c). path has passed the file-access
- * policy. On a bad row the diag points at file:line:column with the row and a caret. */
+/* Reads a CSV or gzip-compressed CSV file (usage_csv.c) from fd, which the file-access
+ * policy opened (policy_open); the reader owns and closes fd. name is shown in messages.
+ * On a bad row the diag points at name:line:column with the row and a caret. */
+int usage_read_fd(usage_table_t *t, const usage_spec_t *spec, int fd, const char *name, diag_t **err);
+/* The same for a file the user named on the command line (policy_open_user). */
 int usage_read_file(usage_table_t *t, const usage_spec_t *spec, const char *path, diag_t **err);
 #endif

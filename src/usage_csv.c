@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
+#include "policy.h"
 #include "usage.h"
 
 enum { CHUNK = 1 << 18, MAX_RECORD = 1 << 20, MAX_FIELDS = 10000, HEADER_SHOWN = 12 };
@@ -418,14 +420,14 @@ static int add_row(reader_t *r)
     return ok;
 }
 
-int usage_read_file(usage_table_t *t, const usage_spec_t *spec, const char *path, diag_t **err)
+int usage_read_fd(usage_table_t *t, const usage_spec_t *spec, int fd, const char *name, diag_t **err)
 {
     *err = NULL;
     reader_t r;
     memset(&r, 0, sizeof r);
     r.t = t;
     r.spec = spec;
-    r.path = path;
+    r.path = name;
     r.err = err;
     r.at_start = 1;
     int ok = 0;
@@ -433,14 +435,15 @@ int usage_read_file(usage_table_t *t, const usage_spec_t *spec, const char *path
     r.rec = malloc(MAX_RECORD + 1);
     r.rawbuf = malloc(MAX_RECORD + 1);
     r.fields = malloc(MAX_FIELDS * sizeof *r.fields);
-    if (!r.buf || !r.rec || !r.rawbuf || !r.fields) {
+    if (!r.buf || !r.rec || !r.rawbuf || !r.fields || csv_init(&r.csv, CSV_STRICT | CSV_STRICT_FINI) != 0) {
         io_error(&r, "%s: out of memory%s%s", "", "");
+        close(fd);
         goto out;
     }
-    if (csv_init(&r.csv, CSV_STRICT | CSV_STRICT_FINI) != 0) { io_error(&r, "%s: out of memory%s%s", "", ""); goto out; }
     csv_set_realloc_func(&r.csv, bounded_realloc);
-    if (!(r.gz = gzopen(path, "rb"))) {
-        io_error(&r, "%s: cannot open: %s%s", errno ? strerror(errno) : "out of memory", "");
+    if (!(r.gz = gzdopen(fd, "rb"))) {
+        io_error(&r, "%s: cannot read: %s%s", "out of memory", "");
+        close(fd);
         csv_free(&r.csv);
         goto out;
     }
@@ -462,4 +465,21 @@ out:
     free(r.rawbuf);
     free(r.fields);
     return ok;
+}
+
+int usage_read_file(usage_table_t *t, const usage_spec_t *spec, const char *path, diag_t **err)
+{
+    policy_file_t f;
+    char *why = NULL;
+    *err = NULL;
+    if (policy_open_user(NULL, path, 0, &f, &why) != POLICY_OK) {
+        int named = why && strstr(why, path);   /* the policy's sentences mostly name the file */
+        *err = diag_new(DIAG_IO, NULL, "%s%s%s", named ? "" : path, named ? "" : ": ", why ? why : "out of memory");
+        free(why);
+        return 0;
+    }
+    int fd = f.fd;
+    f.fd = -1;
+    policy_file_close(&f);
+    return usage_read_fd(t, spec, fd, path, err);
 }
