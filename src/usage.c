@@ -1006,7 +1006,27 @@ static int check_currency(usage_table_t *t, const usage_spec_t *spec, const usag
 }
 
 static const char *const unit_hint =
-    "give the quantity's unit in the usage mapping (unit = GB*hour, for instance), or declare the unit (unit request)";
+    "give the quantity's unit in the usage mapping (unit = GB*hour, for instance)";
+
+/* The hint for an unknown unit: declaring it under its singular, lower-case name (which
+ * is how the cell's name will then be read), or mapping it. */
+static char *unknown_unit_hint(const char *why)
+{
+    const char *p = why ? strstr(why, "unknown unit '") : NULL;
+    if (!p) return strdup(unit_hint);
+    p += strlen("unknown unit '");
+    const char *q = strchr(p, '\'');
+    size_t n = q ? (size_t)(q - p) : 0;
+    if (n > 1 && p[n - 1] == 's') n--;
+    char *name = strndup(p, n);
+    for (size_t i = 0; name && name[i]; i++) {
+        if (name[i] >= 'A' && name[i] <= 'Z') name[i] += 32;
+        else if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') || name[i] == '_')) { free(name); name = NULL; break; }
+    }
+    char *h = name && *name ? diag_format("declare the unit (unit %s), or %s", name, unit_hint) : strdup(unit_hint);
+    free(name);
+    return h;
+}
 
 /* The row's unit (borrowed), NULL with err set when it has none it can use. */
 static const value_t *unit_of(usage_table_t *t, const usage_spec_t *spec, const usage_row_t *row, usage_fault_t *err)
@@ -1022,7 +1042,9 @@ static const value_t *unit_of(usage_table_t *t, const usage_spec_t *spec, const 
         /* name the whole cell too when the unknown part is only a piece of it */
         char *quoted = diag_format("'%s'", text ? text : "");
         int whole = why && quoted && strstr(why, quoted);
-        fault(err, USAGE_CELL_UNIT, unit_hint, "%s in %s%s%s", why ? why : "out of memory", ucol, whole ? "" : " ", whole ? "" : quoted ? quoted : "");
+        char *hint = unknown_unit_hint(why);
+        fault(err, USAGE_CELL_UNIT, hint, "%s in %s%s%s", why ? why : "out of memory", ucol, whole ? "" : " ", whole ? "" : quoted ? quoted : "");
+        free(hint);
         free(quoted);
         free(text);
     }

@@ -231,15 +231,17 @@ static int feed_csv(reader_t *r, const char *line, size_t n, int nl)
         return io_error(r, "%s:%s: a record longer than 1 MiB or with more than 10000 fields%s", at, "") - 1;
     }
     if (used != n) {
-        /* malformed quoting: libcsv stopped at byte `used` of this line */
-        size_t at = r->rawbuf_len - n + (used < n ? used : n);
+        /* malformed quoting: libcsv stopped at byte `used` of this line; a quote left
+         * open at the end of the file is shown where it opened */
+        size_t span = 1, at = r->rawbuf_len - n + (used < n ? used : n);
+        if (used > n) at = raw_field(r, r->nfields, &span);
         char *msg = used > n ? strdup("a quoted field is not closed at the end of the file")
                              : strdup("malformed quoting (a quote inside an unquoted field, or text after a closing quote)");
         r->in_csv = 0;
         csv_free(&r->csv);
         csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI);
         csv_set_realloc_func(&r->csv, bounded_realloc);
-        row_error(r, at, 1, msg, "quote a field that holds commas, quotes or newlines, and double the quotes inside it (RFC 4180)");
+        row_error(r, at, used > n ? 1 : span, msg, "quote a field that holds commas, quotes or newlines, and double the quotes inside it (RFC 4180)");
         free(msg);
         return -1;
     }
