@@ -1,5 +1,6 @@
 /* diag: building and printing located error messages. */
 #include "diag.h"
+#include "escape.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,61 +57,62 @@ void diag_free(diag_t *d)
     free(d);
 }
 
-static int valid_utf8(const unsigned char *s, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        unsigned char c = s[i];
-        size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        if (!len || i + len > n) return 0;
-        for (size_t k = 1; k < len; k++) if ((s[i + k] & 0xC0) != 0x80) return 0;
-        i += len;
-    }
-    return 1;
-}
-
 enum { QUOTE_WIDTH = 100 };
 
 /* Quotes the source line (a window of it when long, so a megabyte line stays readable)
- * with a caret under the span; bytes that cannot be shown print as '?'. */
+ * with a caret under the span. Characters print as escape_char prints them (a control
+ * character as \x1b, a byte that is not UTF-8 as \xff), and the caret line pads each
+ * with as many spaces as it took, so the caret stays under its place. */
 static void quote_line(FILE *out, const loc_t *l)
 {
     size_t len;
-    const unsigned char *line = (const unsigned char *)source_line(l->src, l->first_line, &len);
-    int utf8 = valid_utf8(line, len);
+    const char *line = source_line(l->src, l->first_line, &len);
     size_t start = l->first_column > 0 ? (size_t)l->first_column - 1 : 0;
     size_t end = (l->last_line == l->first_line && l->last_column > l->first_column) ? (size_t)l->last_column : start + 1;
     if (start > len) start = len;
     if (end > len + 1) end = len + 1;
     size_t from = start > QUOTE_WIDTH / 2 ? start - QUOTE_WIDTH / 2 : 0;
+    while (from > 0 && from < len && ((unsigned char)line[from] & 0xC0) == 0x80) from--;   /* a whole character */
     size_t to = from + QUOTE_WIDTH < len ? from + QUOTE_WIDTH : len;
     if (end > to + 1) end = to + 1;
+    char buf[ESCAPE_MAX];
     fprintf(out, " %5d | %s", l->first_line, from ? "..." : "");
-    for (size_t i = from; i < to; i++) {
-        unsigned char c = line[i];
-        fputc(c == '\t' || (c >= 0x20 && c != 0x7f && (c < 0x80 || utf8)) ? c : '?', out);
+    for (size_t i = from; i < to; ) {
+        i += escape_char(line + i, len - i, ESCAPE_KEEP_NEWLINE, buf);
+        fputs(buf, out);
     }
     fprintf(out, "%s\n       | %s", to < len ? "..." : "", from ? "   " : "");
-    for (size_t i = from; i < start; i++) {
-        if (utf8 && (line[i] & 0xC0) == 0x80) continue;
-        fputc(line[i] == '\t' ? '\t' : ' ', out);
+    /* each character before the span as wide as it printed (a tab as a tab) */
+    size_t i = from;
+    while (i < start) {
+        size_t k = escape_char(line + i, len - i, ESCAPE_KEEP_NEWLINE, buf);
+        if (buf[0] == '\t') fputc('\t', out);
+        else for (const char *c = buf; *c; c++) if (((unsigned char)*c & 0xC0) != 0x80) fputc(' ', out);
+        i += k;
     }
     fputc('^', out);
-    for (size_t i = start + 1; i < end; i++)
-        if (!(utf8 && i < len && (line[i] & 0xC0) == 0x80)) fputc('~', out);
+    while (i < end - 1 && i < len) {
+        size_t k = escape_char(line + i, len - i, ESCAPE_KEEP_NEWLINE, buf);
+        for (const char *c = buf; *c; c++) if (((unsigned char)*c & 0xC0) != 0x80) fputc('~', out);
+        i += k;
+    }
     fputc('\n', out);
 }
 
 void diag_print(FILE *out, const diag_t *d)
 {
     const char *msg = d->msg ? d->msg : "out of memory";
-    if (!d->loc.src) {
-        fprintf(out, "outlay: error: %s\n", msg);
-    } else {
+    if (!d->loc.src) fputs("outlay: error: ", out);
+    else {
         const loc_t *l = &d->loc;
-        fprintf(out, "%s:%d:%d: error: %s\n", l->src->name, l->first_line, l->first_column, msg);
-        quote_line(out, l);
+        escape_fputs(l->src->name, 0, out);
+        fprintf(out, ":%d:%d: error: ", l->first_line, l->first_column);
     }
-    if (d->hint) fprintf(out, "hint: %s\n", d->hint);
+    /* a message quotes names, strings and paths from the input */
+    escape_fputs(msg, ESCAPE_KEEP_NEWLINE, out);
+    fputc('\n', out);
+    if (d->loc.src) quote_line(out, &d->loc);
+    if (d->hint) { fputs("hint: ", out); escape_fputs(d->hint, ESCAPE_KEEP_NEWLINE, out); fputc('\n', out); }
 }
 
 size_t diag_edit_distance(const char *a, const char *b)

@@ -1,6 +1,7 @@
 /* diff: pairs the numbers of two runs by label and reports their changes. */
 #include "diff.h"
 #include "diag.h"
+#include "escape.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,12 +263,17 @@ static void write_json_rows(FILE *out, const row_t *rows, char **cells, size_t n
     fputs(n ? "\n  ]\n}\n" : "]\n}\n", out);
 }
 
-static void csv_cell(FILE *out, const char *s)
+static void csv_cell(FILE *out, const char *text)
 {
-    if (!strpbrk(s, ",\"\n")) { fputs(s, out); return; }
-    fputc('"', out);
-    for (; *s; s++) { if (*s == '"') fputc('"', out); fputc(*s, out); }
-    fputc('"', out);
+    char *s = escape_text(text, ESCAPE_KEEP_NEWLINE);   /* labels and units of a saved report are input */
+    if (!s) return;
+    if (!strpbrk(s, ",\"\n")) fputs(s, out);
+    else {
+        fputc('"', out);
+        for (const char *c = s; *c; c++) { if (*c == '"') fputc('"', out); fputc(*c, out); }
+        fputc('"', out);
+    }
+    free(s);
 }
 
 static void csv_exact(FILE *out, const mpq_t q, int present)
@@ -300,6 +306,12 @@ static void write_text_rows(FILE *out, char **cells, size_t n, int changed_only)
 {
     if (!n) { fputs(changed_only ? "no changes\n" : "no results to compare\n", out); return; }
     static const char *head[] = { "Result", "Old", "New", "Change", "Change %" };
+    /* labels and units of a saved report are input: nothing of theirs may act on a terminal */
+    for (size_t i = 0; i < n * 5; i++) {
+        char *s = cells[i] ? escape_text(cells[i], 0) : NULL;
+        free(cells[i]);
+        cells[i] = s;
+    }
     size_t w[5];
     for (int c = 0; c < 5; c++) w[c] = strlen(head[c]);
     for (size_t r = 0; r < n; r++)

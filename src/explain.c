@@ -1,6 +1,7 @@
 /* explain: how a value was computed — its definition, the values it came from, and the
  * contract clauses and workload lines behind them, recursively. */
 #include "explain.h"
+#include "escape.h"
 #include "interp.h"
 #include <stdlib.h>
 #include <string.h>
@@ -237,7 +238,7 @@ static int explain_field(eval_t *e, explain_state_t *x, const char *record, cons
     return 1;
 }
 
-int explain_print(eval_t *e, const char *name, FILE *out, diag_t **err)
+static int explain_write(eval_t *e, const char *name, FILE *out, diag_t **err)
 {
     *err = NULL;
     const char *dot = strchr(name, '.');
@@ -263,4 +264,19 @@ int explain_print(eval_t *e, const char *name, FILE *out, diag_t **err)
     free(x.owned);
     free(x.seen);
     return 1;
+}
+
+/* The explanation quotes the program's source and values: it is written whole, then
+ * printed with nothing in it that could act on a terminal. */
+int explain_print(eval_t *e, const char *name, FILE *out, diag_t **err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) { *err = diag_new(DIAG_LIMIT, NULL, "out of memory"); return 0; }
+    int ok = explain_write(e, name, mem, err);
+    if (fclose(mem) != 0 && ok) { *err = diag_new(DIAG_LIMIT, NULL, "out of memory"); ok = 0; }
+    if (ok && text) escape_fputs(text, ESCAPE_KEEP_NEWLINE, out);
+    free(text);
+    return ok;
 }

@@ -8,6 +8,7 @@
 #include "eval.h"
 #include "explain.h"
 #include "focus.h"
+#include "escape.h"
 #include "json.h"
 #include "mpmem.h"
 #include "outfile.h"
@@ -15,6 +16,7 @@
 #include "repl.h"
 #include "report.h"
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +189,24 @@ static int parse_args(int argc, char **argv, options_t *o)
     return 0;
 }
 
+/* A message on standard error; it quotes paths, labels and report text, so nothing of
+ * those may act on a terminal. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (!s) { fputs("outlay: out of memory\n", stderr); return; }
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    escape_fputs(s, ESCAPE_KEEP_NEWLINE, stderr);
+    free(s);
+}
+
 static void print_diag(diag_t *d)
 {
     if (d) diag_print(stderr, d);
@@ -207,7 +227,7 @@ static int write_svg(FILE *out, void *ctx)
     writing_t *w = ctx;
     char *err = NULL;
     int ok = chart_svg(out, w->e, &err);
-    if (!ok) { fprintf(stderr, "outlay: error: %s\n", err ? err : "out of memory"); errno = 0; }
+    if (!ok) { say("outlay: error: %s\n", err ? err : "out of memory"); errno = 0; }
     free(err);
     return ok;
 }
@@ -218,7 +238,7 @@ static int write_file(const char *path, outfile_fn fn, eval_t *e, const options_
     writing_t w = { e, o };
     char *why = NULL;
     int ok = outfile_write(path, eval_policy(e), fn, &w, &why);
-    if (!ok) fprintf(stderr, "outlay: error: %s\n", why ? why : "out of memory");
+    if (!ok) say("outlay: error: %s\n", why ? why : "out of memory");
     free(why);
     return ok;
 }
@@ -248,11 +268,9 @@ static int report_assertions(eval_t *e)
         const assertion_t *a = eval_assertion(e, i);
         if (a->passed) continue;
         failed++;
-        fprintf(stderr, "%s:%d:%d: assertion failed: %s", a->loc.src ? a->loc.src->name : "?",
-                a->loc.first_line, a->loc.first_column, a->label);
-        if (a->message) fprintf(stderr, " (%s)", a->message);
-        fputc('\n', stderr);
-        if (a->detail) fprintf(stderr, "  %s\n", a->detail);
+        say("%s:%d:%d: assertion failed: %s%s%s%s\n", a->loc.src ? a->loc.src->name : "?", a->loc.first_line,
+            a->loc.first_column, a->label, a->message ? " (" : "", a->message ? a->message : "", a->message ? ")" : "");
+        if (a->detail) say("  %s\n", a->detail);
     }
     return failed;
 }
@@ -300,8 +318,8 @@ static int diff_side(const options_t *o, const char *path, diff_side_t *side)
             f.fd = -1;
             policy_file_close(&f);
         }
-        if (!src && why) fprintf(stderr, "outlay: error: %s\n", why);
-        else if (!src) fprintf(stderr, "outlay: error: cannot read %s: %s\n", path, swhy);
+        if (!src && why) say("outlay: error: %s\n", why);
+        else if (!src) say("outlay: error: cannot read %s: %s\n", path, swhy);
         free(why);
         if (!src) return 0;
         char *jerr = NULL;
@@ -309,9 +327,9 @@ static int diff_side(const options_t *o, const char *path, diff_side_t *side)
         if (source_invalid_utf8(src, &line, &col) != (size_t)-1) jerr = diag_format("not UTF-8 text at line %d, column %d", line, col);
         json_t *j = jerr ? NULL : json_parse(src->text, src->len, &jerr);
         int ok = j && diff_from_json(j, side, &complete, &jerr);
-        if (!ok) fprintf(stderr, "outlay: error: %s: %s\n", path, jerr ? jerr : "out of memory");
+        if (!ok) say("outlay: error: %s: %s\n", path, jerr ? jerr : "out of memory");
         else if (!complete)
-            fprintf(stderr, "outlay: warning: %s is the report of a run that stopped at an error: what it did not reach counts as added or removed\n", path);
+            say("outlay: warning: %s is the report of a run that stopped at an error: what it did not reach counts as added or removed\n", path);
         free(jerr);
         json_free(j);
         return ok;

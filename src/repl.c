@@ -4,6 +4,7 @@
  * next line; an error never ends the session. */
 #include "config.h"
 #include "builtins.h"
+#include "escape.h"
 #include "explain.h"
 #include "repl.h"
 #include <signal.h>
@@ -101,16 +102,14 @@ static char *history_path(void)
 {
     const char *state = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
-    char dir[4096];
-    if (state && *state) snprintf(dir, sizeof dir, "%s/outlay", state);
-    else if (home && *home) snprintf(dir, sizeof dir, "%s/.local/state/outlay", home);
-    else return NULL;
+    char *dir = state && *state ? diag_format("%s/outlay", state) :
+                home && *home ? diag_format("%s/.local/state/outlay", home) : NULL;
+    if (!dir) return NULL;
     /* create the directory chain quietly */
     for (char *p = dir + 1; *p; p++) if (*p == '/') { *p = '\0'; mkdir(dir, 0700); *p = '/'; }
     mkdir(dir, 0700);
-    size_t n = strlen(dir) + 16;
-    char *path = malloc(n);
-    if (path) snprintf(path, n, "%s/history", dir);
+    char *path = diag_format("%s/history", dir);
+    free(dir);
     return path;
 }
 #endif
@@ -120,7 +119,11 @@ static void print_results(eval_t *e, const report_opts_t *opts)
     report_write(stdout, e, opts);
     for (size_t i = 0; i < eval_assertion_count(e); i++) {
         const assertion_t *a = eval_assertion(e, i);
-        if (!a->passed) printf("assertion failed: %s%s%s\n", a->label, a->detail ? ": " : "", a->detail ? a->detail : "");
+        if (a->passed) continue;
+        fputs("assertion failed: ", stdout);
+        escape_fputs(a->label, 0, stdout);
+        if (a->detail) { fputs(": ", stdout); escape_fputs(a->detail, 0, stdout); }
+        putchar('\n');
     }
     eval_clear_shown(e);
     fflush(stdout);

@@ -2,6 +2,7 @@
 #include "report.h"
 #include "focus.h"
 #include "diag.h"
+#include "escape.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -734,13 +735,17 @@ static void write_table(sbuf_t *b, const units_t *u, const value_t *tv, int exac
 static void json_string(sbuf_t *b, const char *s)
 {
     sb_add(b, "\"", 1);
-    for (; *s; s++) {
+    char esc[ESCAPE_MAX];
+    for (size_t n = strlen(s); *s; ) {
         unsigned char c = (unsigned char)*s;
+        size_t k = escape_char(s, n, 0, esc);
         if (c == '"' || c == '\\') { sb_add(b, "\\", 1); sb_add(b, s, 1); }
         else if (c == '\n') sb_puts(b, "\\n");
         else if (c == '\t') sb_puts(b, "\\t");
-        else if (c < 0x20) sb_printf(b, "\\u%04x", c);
-        else sb_add(b, s, 1);
+        else if (c < 0x20 || c == 0x7f) sb_printf(b, "\\u%04x", c);
+        else if (esc[0] == '\\' && esc[1] == 'x') sb_puts(b, "\\ufffd");   /* not UTF-8 */
+        else sb_puts(b, esc);   /* C1 and bidirectional controls as \u escapes, the rest as it is */
+        s += k; n -= k;
     }
     sb_add(b, "\"", 1);
 }
@@ -935,13 +940,16 @@ static void write_json(sbuf_t *b, eval_t *e, const struct diag *error)
 
 /* ---------- CSV ---------- */
 
-static void csv_field(sbuf_t *b, const char *s)
+static void csv_field(sbuf_t *b, const char *text)
 {
+    char *s = escape_text(text, ESCAPE_KEEP_NEWLINE);
+    if (!s) { b->oom = 1; return; }
     if (strpbrk(s, ",\"\n")) {
         sb_add(b, "\"", 1);
-        for (; *s; s++) { if (*s == '"') sb_add(b, "\"", 1); sb_add(b, s, 1); }
+        for (const char *c = s; *c; c++) { if (*c == '"') sb_add(b, "\"", 1); sb_add(b, c, 1); }
         sb_add(b, "\"", 1);
     } else sb_puts(b, s);
+    free(s);
 }
 
 /* A number as CSV writes it, a decimal a spreadsheet reads: every digit when the value
@@ -1158,7 +1166,10 @@ int report_write(FILE *out, eval_t *e, const report_opts_t *opts)
     }
     char *s = sb_take(&b);
     if (!s) return 0;
-    int ok = fputs(s, out) >= 0;
+    /* text shows strings, names and labels from the program as they are, but no character
+     * of theirs may act on a terminal (JSON and CSV escaped theirs as they were written) */
+    if (opts->format == REPORT_TEXT) escape_fputs(s, ESCAPE_KEEP_NEWLINE, out);
+    else fputs(s, out);
     free(s);
-    return ok;
+    return !ferror(out);
 }
