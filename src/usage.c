@@ -74,6 +74,21 @@ static const char *cell_column(const usage_spec_t *s, int cell)
     return cell >= 0 && cell < USAGE_NCELLS ? (named[cell] ? named[cell] : focus_cols[cell]) : "row";
 }
 
+const char *usage_spec_column(const usage_spec_t *s, int cell, int *needed)
+{
+    if (cell == USAGE_CELL_UNIT && s->unit) { *needed = 0; return NULL; }
+    const char *name = cell_column(s, cell);
+    *needed = cell <= USAGE_CELL_START || strcmp(name, focus_cols[cell]) != 0;
+    return name;
+}
+
+const char *usage_cell_what(int cell)
+{
+    static const char *const what[USAGE_NCELLS] = { "SKU", "quantity", "unit", "start time", "end time",
+                                                    "currency", "cost", "cost", "cost", "cost" };
+    return cell >= 0 && cell < USAGE_NCELLS ? what[cell] : "row";
+}
+
 /* A cell's text for a message: at most 60 bytes, anything a terminal could act on
  * (control bytes, C1 controls, invalid UTF-8) shown as '?'. */
 static char *shown(const char *p, size_t n)
@@ -1054,6 +1069,12 @@ static const value_t *unit_of(usage_table_t *t, const usage_spec_t *spec, const 
 
 int usage_table_add(usage_table_t *t, const usage_spec_t *spec, const usage_row_t *row, usage_fault_t *err)
 {
+    return usage_table_add_rows(t, spec, row, 1, err);
+}
+
+int usage_table_add_rows(usage_table_t *t, const usage_spec_t *spec, const usage_row_t *row, long long rows,
+                         usage_fault_t *err)
+{
     err->msg = err->hint = NULL;
     err->cell = USAGE_CELL_ROW;
     /* column 0 is the quantity, 1.. the costs */
@@ -1124,7 +1145,7 @@ int usage_table_add(usage_table_t *t, const usage_spec_t *spec, const usage_row_
     mpq_clear(rate);
     if (!ok) return 0;
     for (int c = 0; c < NCOL; c++) if (cells[c]->p) t->has[c] = 1;
-    s->rows++;
+    s->rows += rows;
     if (t->first == t->end) { t->first = sh.h0; t->end = sh.h1; }
     else { if (sh.h0 < t->first) t->first = sh.h0; if (sh.h1 > t->end) t->end = sh.h1; }
     return 1;

@@ -90,6 +90,16 @@ typedef struct usage_fault { char *msg; char *hint; int cell; /* index into usag
 enum { USAGE_CELL_ROW = -1, USAGE_CELL_SKU, USAGE_CELL_QUANTITY, USAGE_CELL_UNIT, USAGE_CELL_START,
        USAGE_CELL_END, USAGE_CELL_CURRENCY, USAGE_CELL_COST, USAGE_NCELLS = USAGE_CELL_COST + USAGE_NCOSTS };
 int usage_table_add(usage_table_t *t, const usage_spec_t *spec, const usage_row_t *row, usage_fault_t *err);
+/* The same for a row that stands for `rows` rows of one SKU and charge period (a database's
+ * sums): they count as that many rows. */
+int usage_table_add_rows(usage_table_t *t, const usage_spec_t *spec, const usage_row_t *row, long long rows,
+                         usage_fault_t *err);
+/* The column cell USAGE_CELL_* is read from (the spec's name, else FOCUS's), NULL when it
+ * is not read (the unit, when the spec gives it); *needed: a source without that column
+ * is an error (the SKU, quantity, start and unit always, another when the spec names it
+ * otherwise than FOCUS does). What the cell holds, for messages ("quantity"). */
+const char *usage_spec_column(const usage_spec_t *s, int cell, int *needed);
+const char *usage_cell_what(int cell);
 void usage_fault_clear(usage_fault_t *f);
 
 /* What the table holds. */
