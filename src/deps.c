@@ -124,8 +124,7 @@ static void note_last(const char *name, void *ctx)
     if (!strcmp(name, "_")) ((deps_t *)ctx)->uses_last = 1;
 }
 
-/* The name a statement defines, or NULL for one that defines none. */
-static const char *defines(const node_t *s)
+const char *deps_defined_name(const node_t *s)
 {
     switch (s->kind) {
     case S_DEF: case S_FN: case S_CONTRACT: case S_WORKLOAD: case S_UNIT: case S_PREFIX: return s->text;
@@ -145,7 +144,7 @@ void deps_add_definition(deps_t *d, const char *name, const node_t *expr)
 void deps_add_program(deps_t *d, const node_t *stmts)
 {
     for (const node_t *s = stmts; s; s = s->next) {
-        const char *name = defines(s);
+        const char *name = deps_defined_name(s);
         if (!name) {
             if (s->kind == S_SCENARIO)   /* a scenario's values are read as the names they set */
                 for (const node_t *it = s->list; it; it = it->next) deps_add_definition(d, it->text, it->a);
@@ -226,7 +225,7 @@ int deps_stmt_touched(const deps_touched_t *t, const node_t *s)
         return c.hit;
     }
     default: {
-        const char *name = defines(s);
+        const char *name = deps_defined_name(s);
         return !name || deps_name_touched(t, name);
     }
     }

@@ -9,6 +9,8 @@ typedef struct deps_touched deps_touched_t;
 typedef struct deps_set deps_set_t;
 
 deps_t *deps_new(void);
+/* The name a statement defines (a global, function, contract, workload, unit), or NULL. */
+const char *deps_defined_name(const node_t *s);
 /* Adds a program's statements (a file, a REPL line) to the graph. */
 void deps_add_program(deps_t *d, const node_t *stmts);
 /* Adds one definition of name by expr (an override: --set, a scenario's value). */

@@ -750,11 +750,35 @@ static int exec_stmt(eval_t *e, const node_t *n)
     }
 }
 
+/* The REPL: what read a redefined name is evaluated again, in the program's order, so
+ * that no value stays computed from the old definition. */
+static int recompute_dependents(eval_t *e, const node_t *def)
+{
+    const char *name = def->text;
+    deps_t *g = scenario_program_deps(e);
+    deps_touched_t *t = g ? deps_touch(g, &name, 1) : NULL;
+    if (!t) { deps_free(g); eval_fail(e, &def->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    e->recomputing = 1;
+    for (size_t i = 0; i < e->sh->nmain && !e->err; i++)
+        for (const node_t *s = e->sh->main[i]; s && !e->err; s = s->next) {
+            const char *dep = deps_defined_name(s);
+            if (s->kind == S_UNIT || s->kind == S_PREFIX || !dep || !strcmp(dep, name) || !deps_name_touched(t, dep)) continue;
+            binding_t *b = eval_global_find(e, dep);
+            if (b && b->def == s) exec_stmt(e, s);   /* only the definition in force */
+        }
+    e->recomputing = 0;
+    deps_touched_free(t);
+    deps_free(g);
+    return !e->err;
+}
+
 static int run_statements(eval_t *e, const node_t *stmts)
 {
     for (const node_t *s = stmts; s; s = s->next) {
         if (e->touched && deps_set_has(e->sh->done, s) && !deps_stmt_touched(e->touched, s)) continue;
-        if (!exec_stmt(e, s) || e->err) {
+        const char *name = deps_defined_name(s);
+        int redefines = e->sh->redefine && !e->rerun && !e->recomputing && name && eval_global_find(e, name);
+        if (!exec_stmt(e, s) || e->err || (redefines && !recompute_dependents(e, s))) {
             e->failed_stmt = s;   /* the outermost call sets it last: a statement of the main program */
             return 0;
         }

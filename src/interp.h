@@ -56,6 +56,7 @@ struct eval {
     char *scenario;         /* the scenario this run uses (sweeps keep it; compare sets its own) */
     int prelude_loaded;
     int depth, calls;
+    int recomputing;        /* the REPL is evaluating again what read a redefined name */
     long steps;             /* expressions evaluated by this run, against MAX_STEPS */
     diag_t *err;
     value_t *last;
@@ -116,6 +117,8 @@ int fx_eval_statement(eval_t *e, const node_t *n);
 value_t *fx_eval_convert(eval_t *e, const node_t *call, value_t **args, size_t nargs);
 
 /* scenario.c */
+/* The graph of the program's definitions and its overrides; NULL when out of memory. */
+deps_t *scenario_program_deps(eval_t *e);
 const override_t *scenario_override_for(eval_t *e, const char *name);
 value_t *scenario_value(eval_t *e, const char *name, const node_t *expr);
 int scenario_check_used(eval_t *e);

@@ -148,7 +148,7 @@ int scenario_check_used(eval_t *e)
 /* ---------- compare and sweep ---------- */
 
 /* The graph of the program's definitions, the values its overrides set included. */
-static deps_t *program_deps(eval_t *e)
+deps_t *scenario_program_deps(eval_t *e)
 {
     deps_t *g = deps_new();
     if (!g) return NULL;
@@ -282,7 +282,7 @@ value_t *scenario_table(eval_t *e, const node_t *n)
     value_t **cells = calloc(nrows * ncols + 1, sizeof *cells);
     value_t **run = calloc(nexpr + 1, sizeof *run);
     value_t *table = NULL;
-    deps_t *g = program_deps(e);
+    deps_t *g = scenario_program_deps(e);
     if (!labels || !header || !row_labels || !cells || !run) { eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"); goto out; }
     size_t k = 0;
     for (const node_t *x = n->list2; x; x = x->next) { loc_t span = ast_span(x); labels[k++] = eval_loc_text(&span); }

@@ -89,7 +89,17 @@ def main():
     r.line("w2 = w * 2")
     out = r.line("w = 5 USD")
     check("a name can be defined again", "error" not in out and "5 USD" in r.line("w"), repr(out))
-    check("values computed from the old definition keep it", "4 USD" in r.line("w2"))
+    # by hand: w2 = w * 2 = 5 x 2 = 10 USD once w is 5 USD
+    check("values computed from a redefined name follow it", "10 USD" in r.line("w2"))
+    r.line("g_rate = 2 USD/(gpu*hour)")
+    r.line("monthly = g_rate * 10 gpu * 730 hour")
+    r.line("twice = monthly * 2")
+    r.line("g_rate = 3 USD/(gpu*hour)")
+    # by hand: 3 x 10 x 730 = 21,900 USD (it was 2 x 10 x 730 = 14,600), twice 43,800 USD
+    check("a redefinition recomputes its dependents", "21,900 USD" in r.line("monthly") and "43,800 USD" in r.line("twice"))
+    out = r.line(":explain monthly")
+    check(":explain shows the new input beside the new total",
+          "21,900 USD" in out and "3 USD/(gpu*hour)" in out and "14,600" not in out, repr(out))
     out = r.line(":load " + deal)
     check(":load labels the file's results", "cost = 14,600 USD" in out and "sweep gpus:" in out, repr(out))
     out = r.line(":load " + deal)
