@@ -213,7 +213,8 @@ static const char *parse_dec(const char *p, size_t n, dec_t *d, mpq_t q)
     long e = frac - exp10;
     if (sig <= 18) {
         if (m == 0) e = 0;
-        while (e > 0 && m % 10 == 0) { m /= 10; e--; }
+        /* trailing zeros cost a division each: dropped only when the scale needs it */
+        while (e > MAX_SCALE && m % 10 == 0) { m /= 10; e--; }
         if (e < 0 && e >= -18 && m <= INT64_MAX / pow10_ll[-e]) { m *= pow10_ll[-e]; e = 0; }
         if (e >= 0 && e <= MAX_SCALE) { d->m = neg ? -m : m; d->e = (int)e; d->big = 0; return NULL; }
     }
@@ -524,6 +525,7 @@ struct usage_table {
     size_t nunits;
     time_cache_t tstart, tend;
     mpq_t q, r;                      /* scratch */
+    mpq_t cellq[NCOL], factor, rate; /* a row's exact values (initialised once: no malloc a row) */
 };
 
 static uint64_t hash_bytes(const char *p, size_t n)
@@ -620,6 +622,9 @@ usage_table_t *usage_table_new(units_t *u)
     t->last_sku = (size_t)-1;
     mpq_init(t->q);
     mpq_init(t->r);
+    for (int c = 0; c < NCOL; c++) mpq_init(t->cellq[c]);
+    mpq_init(t->factor);
+    mpq_init(t->rate);
     return t;
 }
 
@@ -641,6 +646,9 @@ void usage_table_free(usage_table_t *t)
     for (size_t i = 0; i < t->nunits; i++) { free(t->units[i].text); value_free(t->units[i].unit); }
     mpq_clear(t->q);
     mpq_clear(t->r);
+    for (int c = 0; c < NCOL; c++) mpq_clear(t->cellq[c]);
+    mpq_clear(t->factor);
+    mpq_clear(t->rate);
     free(t);
 }
 
@@ -1080,10 +1088,9 @@ int usage_table_add_rows(usage_table_t *t, const usage_spec_t *spec, const usage
     /* column 0 is the quantity, 1.. the costs */
     const usage_cell_t *cells[NCOL] = { &row->quantity, &row->cost[0], &row->cost[1], &row->cost[2], &row->cost[3] };
     dec_t num[NCOL];
-    mpq_t q[NCOL];                 /* a column's exact value, when it takes the rational path */
+    mpq_t *q = t->cellq;           /* a column's exact value, when it takes the rational path */
     int present[NCOL], exact[NCOL] = { 0 };
     int ok = 1;
-    for (int c = 0; c < NCOL; c++) mpq_init(q[c]);
     for (int c = 0; c < NCOL && ok; c++) {
         if (!(present[c] = cells[c]->p && cells[c]->n)) continue;
         const char *why = parse_dec(cells[c]->p, cells[c]->n, &num[c], q[c]);
@@ -1109,20 +1116,18 @@ int usage_table_add_rows(usage_table_t *t, const usage_spec_t *spec, const usage
     }
     const value_t *unit = NULL;
     if (ok && present[0]) ok = (unit = unit_of(t, spec, row, err)) != NULL;
-    mpq_t factor, rate;
-    mpq_init(factor);
-    mpq_init(rate);
+    mpq_t *factor = &t->factor, *rate = &t->rate;
     int any_cost = 0, by_rate = 0, by_factor = 0;
     for (int c = 1; c < NCOL; c++) any_cost |= present[c];
     if (ok && any_cost && row->currency.p && row->currency.n)
-        ok = check_currency(t, spec, &row->currency, floor_div(start, USEC_PER_HOUR), rate, &by_rate, err);
+        ok = check_currency(t, spec, &row->currency, floor_div(start, USEC_PER_HOUR), *rate, &by_rate, err);
     sku_t *s = NULL;
     if (ok) {
         size_t i = sku_index(t, spec, row->sku.p ? row->sku.p : "", row->sku.p ? row->sku.n : 0);
         if (i == (size_t)-1) ok = fault(err, USAGE_CELL_ROW, NULL, "out of memory");
         else s = &t->skus[i];
     }
-    if (ok && unit) ok = check_unit(t, spec, s, unit, factor, &by_factor, err);
+    if (ok && unit) ok = check_unit(t, spec, s, unit, *factor, &by_factor, err);
     share_t sh;
     if (ok) {
         share_of(start, end, &sh);
@@ -1136,13 +1141,10 @@ int usage_table_add_rows(usage_table_t *t, const usage_spec_t *spec, const usage
         if (!present[c]) continue;
         int conv = c ? by_rate : by_factor;
         if (conv && !exact[c]) { dec_to_q(&num[c], q[c]); exact[c] = 1; }
-        if (conv) mpq_mul(q[c], q[c], c ? rate : factor);
+        if (conv) mpq_mul(q[c], q[c], c ? *rate : *factor);
         if (!spread(t, s, c, &sh, &num[c], exact[c] ? &q[c] : NULL))
             ok = fault(err, USAGE_CELL_ROW, "filter the rows or read a shorter period", "out of memory (the usage table holds at most 512 MiB)");
     }
-    for (int c = 0; c < NCOL; c++) mpq_clear(q[c]);
-    mpq_clear(factor);
-    mpq_clear(rate);
     if (!ok) return 0;
     for (int c = 0; c < NCOL; c++) if (cells[c]->p) t->has[c] = 1;
     s->rows += rows;

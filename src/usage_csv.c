@@ -176,18 +176,26 @@ static int push_field(reader_t *r, size_t off, size_t n)
     return 1;
 }
 
-/* A line without quotes: fields between commas, spaces around them trimmed. */
-static void split_plain(reader_t *r, const char *s, size_t n)
+/* Fields between commas, spaces around them trimmed: a whole line without quotes (the
+ * fields stay in the line), or the unquoted start of a line with quotes (copied into rec,
+ * where libcsv puts the rest). */
+static void split_plain(reader_t *r, const char *s, size_t n, int copy)
 {
-    r->nfields = 0;
-    r->text = (char *)s;
+    if (!copy) { r->nfields = 0; r->text = (char *)s; }
     size_t i = 0;
     while (1) {
         const char *c = memchr(s + i, ',', n - i);
         size_t end = c ? (size_t)(c - s) : n, a = i, b = end;
         while (a < b && (s[a] == ' ' || s[a] == '\t')) a++;
         while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t')) b--;
-        if (!push_field(r, a, b - a) || !c) return;
+        if (copy) {
+            memcpy(r->rec + r->rec_len, s + a, b - a);
+            if (!push_field(r, r->rec_len, b - a)) return;
+            r->rec_len += b - a;
+        } else if (!push_field(r, a, b - a)) {
+            return;
+        }
+        if (!c) return;
         i = end + 1;
     }
 }
@@ -206,11 +214,20 @@ static void on_row(int c, void *data) { (void)c; ((reader_t *)data)->done = 1; }
  * 0 when it goes on, -1 on error. */
 static int feed_csv(reader_t *r, const char *line, size_t n, int nl)
 {
+    size_t skip = 0;
     if (!r->in_csv) {
         r->in_csv = 1;
         r->done = r->overflow = 0;
         r->nfields = r->rec_len = r->rawbuf_len = 0;
         r->raw_line = r->line;
+        /* the fields before the one with the first quote are split here: libcsv, a byte
+         * at a time, gets only the rest */
+        const char *q = memchr(line, '"', n);
+        while (q && q > line && q[-1] != ',') q--;
+        if (q && q > line) {
+            skip = (size_t)(q - line);
+            split_plain(r, line, skip - 1, 1);
+        }
     } else if (r->rawbuf_len < MAX_RECORD) {
         r->rawbuf[r->rawbuf_len++] = '\n';
     }
@@ -218,6 +235,8 @@ static int feed_csv(reader_t *r, const char *line, size_t n, int nl)
     else { memcpy(r->rawbuf + r->rawbuf_len, line, n); r->rawbuf_len += n; }
     r->raw = r->rawbuf;
     r->raw_len = r->rawbuf_len;
+    line += skip;
+    n -= skip;
     size_t used = csv_parse(&r->csv, line, n, on_field, on_row, r);
     if (used == n && nl && !r->overflow) used += csv_parse(&r->csv, "\n", 1, on_field, on_row, r) - 1;
     if (!nl && used == n && !r->overflow && csv_fini(&r->csv, on_field, on_row, r) != 0) used = n + 1;
@@ -266,7 +285,7 @@ static int next_record(reader_t *r)
                 r->raw = line;
                 r->raw_len = m;
                 r->raw_line = r->line;
-                split_plain(r, line, m);
+                split_plain(r, line, m, 0);
                 if (!r->overflow) return 1;
                 r->overflow = 0;
                 char at[32];
