@@ -4,7 +4,9 @@
  * usage, this is how the reader is driven from outside.
  *   usage_dump [--unit U] [--sku C] [--quantity C] [--unit-col C] [--start C] [--end C|-]
  *              [--currency C] [--skip-bad-rows] [--negative-ok] [--filter COL=V]
- *              [--tag KEY=V] [--map FROM=TO] FILE */
+ *              [--tag KEY=V] [--map FROM=TO] [--months] FILE
+ * --months prints per SKU and calendar month only (quantity, then BilledCost when read):
+ * what the usage benchmark compares with its Python reference. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,31 @@ static void print_hour(usage_hour_t h)
     printf("%04d-%02d-%02dT%02lld", y, m, d, h - day * 24);
 }
 
+/* Per SKU and calendar month: "SKU YYYY-MM quantity [billed]". */
+static void print_months(const usage_table_t *t)
+{
+    mpq_t q;
+    mpq_init(q);
+    usage_hour_t first = usage_table_first_hour(t), end = usage_table_end_hour(t);
+    for (size_t i = 0; i < usage_table_nskus(t); i++) {
+        int y, m, d;
+        dates_to_ymd((date_t)(first >= 0 ? first / 24 : -((-first + 23) / 24)), &y, &m, &d);
+        for (usage_hour_t from = (usage_hour_t)dates_from_ymd(y, m, 1) * 24; from < end;) {
+            usage_hour_t to = (usage_hour_t)dates_add_months(dates_from_ymd(y, m, 1), 1) * 24;
+            usage_table_quantity(t, i, from, to, q);
+            gmp_printf("%s %04d-%02d %Qd", usage_table_sku(t, i), y, m, q);
+            if (usage_table_has_cost(t, USAGE_COST_BILLED)) {
+                usage_table_cost(t, i, USAGE_COST_BILLED, from, to, q);
+                gmp_printf(" %Qd", q);
+            }
+            printf("\n");
+            from = to;
+            if (++m > 12) { m = 1; y++; }
+        }
+    }
+    mpq_clear(q);
+}
+
 int main(int argc, char **argv)
 {
     diag_t *err = NULL;
@@ -39,6 +66,7 @@ int main(int argc, char **argv)
     usage_spec_t spec;
     usage_spec_focus(&spec);
     const char *path = NULL;
+    int months = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         char **col = !strcmp(a, "--sku") ? &spec.sku_col : !strcmp(a, "--quantity") ? &spec.quantity_col :
@@ -47,6 +75,7 @@ int main(int argc, char **argv)
         if (col && v) { free(*col); *col = strcmp(v, "-") ? strdup(v) : NULL; i++; }
         else if (!strcmp(a, "--skip-bad-rows")) spec.skip_bad_rows = 1;
         else if (!strcmp(a, "--negative-ok")) spec.negative_ok = 1;
+        else if (!strcmp(a, "--months")) months = 1;
         else if (!strcmp(a, "--unit") && v) {
             char *why = NULL;
             if (!(spec.unit = usage_parse_unit(u, v, strlen(v), &why))) { fprintf(stderr, "usage_dump: %s\n", why); return 2; }
@@ -79,6 +108,8 @@ int main(int argc, char **argv)
         if (err) diag_print(stderr, err); else fprintf(stderr, "usage_dump: failed without a diagnostic\n");
         diag_free(err);
         status = 2;
+    } else if (months) {
+        print_months(t);
     } else {
         const char *cols[] = { "quantity", "billed", "effective", "list", "contracted" };
         mpq_t q;
