@@ -553,33 +553,41 @@ static const node_t *use_node(const node_t *wl, const char *sku)
     return wl;
 }
 
+/* What the first hour's usage of a SKU was: its dimensions, and whether a level. */
+typedef struct hour_kind { dim_t dim; int level; } hour_kind_t;
+
 /* One hour's usage of SKU s into the hourly table: a quantity as it is, a level (8 vm)
- * for the whole hour. Every hour's usage must have the same dimensions. */
+ * for the whole hour. Every hour's usage must have the same dimensions as the first. */
 static int store_hour(eval_t *e, const node_t *wl, const contract_obj_t *co, size_t s, size_t h, const value_t *v,
-                      contract_hours_t *hours)
+                      contract_hours_t *hours, hour_kind_t *kind)
 {
     const sku_terms_t *sk = &co->c->skus[s];
-    const value_t *rate = sk->kind == PRICE_FLAT ? sk->rate : sk->tiers[0].rate;
-    const node_t *at = use_node(wl, sk->sku);
-    if (v->kind != V_NUM) { eval_fail(e, &at->loc, DIAG_RUNTIME, "usage of %s must be a quantity, not a %s", sk->sku, value_kind_name(v)); return 0; }
-    if (mpq_sgn(v->u.num.q) < 0) { eval_fail(e, &at->loc, DIAG_RUNTIME, "usage of %s is negative in hour %zu", sk->sku, h); return 0; }
     units_t *u = e->sh->units;
-    int hour = units_find(u, "hour");
-    dim_t d = v->u.num.dim, per_time, level;
-    mpq_t *q = &hours->q[s * hours->nhours + h];
-    mpq_set(*q, v->u.num.q);
-    if (hour >= 0 && dim_combine(&per_time, &d, &rate->u.num.dim, 1) && dim_single(&per_time) < 0 &&
-        dim_combine(&level, &d, &units_get(u, hour)->dim, 1) && dim_combine(&per_time, &level, &rate->u.num.dim, 1) &&
-        dim_single(&per_time) >= 0) {
-        d = level;   /* a level, run for the hour */
-        mpq_mul(*q, *q, units_get(u, hour)->factor);
+    const unit_def_t *hour = units_get(u, units_find(u, "hour"));
+    if (v->kind != V_NUM || mpq_sgn(v->u.num.q) < 0) {
+        const node_t *at = use_node(wl, sk->sku);
+        if (v->kind != V_NUM) eval_fail(e, &at->loc, DIAG_RUNTIME, "usage of %s must be a quantity, not a %s", sk->sku, value_kind_name(v));
+        else eval_fail(e, &at->loc, DIAG_RUNTIME, "usage of %s is negative in hour %zu", sk->sku, h);
+        return 0;
     }
-    if (!hours->has[s]) { hours->has[s] = 1; hours->dim[s] = d; }
-    else if (!dim_eq(&hours->dim[s], &d)) {
-        eval_fail(e, &at->loc, DIAG_UNIT, "usage of %s changes dimensions in hour %zu", sk->sku, h);
+    if (!hours->has[s]) {
+        const value_t *rate = sk->kind == PRICE_FLAT ? sk->rate : sk->tiers[0].rate;
+        dim_t d = v->u.num.dim, per_time, level;
+        kind[s].dim = d;
+        kind[s].level = dim_combine(&per_time, &d, &rate->u.num.dim, 1) && dim_single(&per_time) < 0 &&
+                        dim_combine(&level, &d, &hour->dim, 1) && dim_combine(&per_time, &level, &rate->u.num.dim, 1) &&
+                        dim_single(&per_time) >= 0;
+        if (kind[s].level) d = level;   /* a level, run for the hour */
+        hours->has[s] = 1;
+        hours->dim[s] = d;
+    } else if (!dim_eq(&kind[s].dim, &v->u.num.dim)) {
+        eval_fail(e, &use_node(wl, sk->sku)->loc, DIAG_UNIT, "usage of %s changes dimensions in hour %zu", sk->sku, h);
         diag_set_hint(e->err, "a zero needs its unit too: 0 gpu, not 0");
         return 0;
     }
+    mpq_t *q = &hours->q[s * hours->nhours + h];
+    if (kind[s].level) mpq_mul(*q, v->u.num.q, hour->factor);
+    else mpq_set(*q, v->u.num.q);
     return 1;
 }
 
@@ -597,7 +605,12 @@ static contract_hours_t *workload_hours(eval_t *e, const node_t *wl, const contr
     }
     contract_hours_t *hours = contract_hours_new(ns, nh);
     value_t **usage = calloc(ns + 1, sizeof *usage);
-    if (!hours || !usage) { free(usage); contract_hours_free(hours); eval_fail(e, at, DIAG_LIMIT, "out of memory"); return NULL; }
+    hour_kind_t *kind = calloc(ns + 1, sizeof *kind);
+    if (!hours || !usage || !kind) {
+        free(usage); free(kind); contract_hours_free(hours);
+        eval_fail(e, at, DIAG_LIMIT, "out of memory");
+        return NULL;
+    }
     size_t h = 0;
     for (size_t p = 0; p < np && !e->err; p++) {
         size_t end = (size_t)(periods[p].end - co->c->start) * 24;
@@ -606,13 +619,14 @@ static contract_hours_t *workload_hours(eval_t *e, const node_t *wl, const contr
             if (bind_period(e, wl, &periods[p], 1, h)) workload_items(e, wl, co, &periods[p], usage);
             eval_scope_pop_to(e, mark);
             for (size_t s = 0; s < ns; s++) {
-                if (usage[s] && !e->err) store_hour(e, wl, co, s, h, usage[s], hours);
+                if (usage[s] && !e->err) store_hour(e, wl, co, s, h, usage[s], hours, kind);
                 value_free(usage[s]);
                 usage[s] = NULL;
             }
         }
     }
     free(usage);
+    free(kind);
     if (e->err) { contract_hours_free(hours); return NULL; }
     return hours;
 }
