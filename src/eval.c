@@ -137,7 +137,8 @@ void eval_scope_pop_to(eval_t *e, scope_t *mark)
 }
 
 static const struct { const char *name; eval_call_fn fn; } eval_calls[] = {
-    { "price", terms_price }, { "convert", fx_eval_convert },
+    { "price", terms_price }, { "convert", fx_eval_convert }, { "read_usage", usage_eval_read },
+    { "reconcile", usage_eval_reconcile },
 };
 
 eval_call_fn eval_call_find(const char *name)
@@ -616,6 +617,27 @@ static int record_show(eval_t *e, const char *label, value_t *v, const loc_t *lo
 
 char *eval_describe(eval_t *e, const value_t *v) { return report_value_text(e->sh->units, v, 0); }
 
+int eval_show_value(eval_t *e, const char *label, value_t *v) { return record_show(e, label, v, NULL); }
+
+void eval_warn(eval_t *e, const loc_t *loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    char *line = loc && loc->src ? diag_format("%s:%d:%d: warning: %s", loc->src->name, loc->first_line, loc->first_column, msg)
+                                 : diag_format("outlay: warning: %s", msg);
+    char **w = line ? realloc(e->warnings, (e->nwarnings + 1) * sizeof *w) : NULL;
+    if (!w) { free(line); return; }   /* out of memory: the warning is lost, the run goes on */
+    e->warnings = w;
+    w[e->nwarnings++] = line;
+}
+
+size_t eval_warning_count(const eval_t *e) { return e->nwarnings; }
+const char *eval_warning(const eval_t *e, size_t i) { return e->warnings[i]; }
+void eval_set_skip_bad_rows(eval_t *e, int skip) { e->sh->skip_bad_rows = skip; }
+
 /* The failure detail of a comparison: both sides and the gap. */
 static char *assert_detail(eval_t *e, const node_t *cond)
 {
@@ -692,6 +714,12 @@ static int exec_stmt(eval_t *e, const node_t *n)
         if (!check_new_name(e, n->text, &n->loc)) return 0;
         const override_t *o = scenario_override_for(e, n->text);
         value_t *v = scenario_value(e, n->text, n->a);
+        if (v && n->flag && !usage_eval_is(v)) {   /* usage NAME = ... */
+            loc_t at = ast_span(n->a);
+            eval_fail(e, &at, DIAG_RUNTIME, "`usage %s` needs a usage source such as read_usage(\"export.csv\"), not a %s", n->text, value_kind_name(v));
+            value_free(v);
+            return 0;
+        }
         if (!v || !global_define(e, n, v)) return 0;
         binding_t *b = eval_global_find(e, n->text);
         if (o) { b->overridden = 1; b->expr = o->value ? NULL : o->expr; }
@@ -1050,6 +1078,8 @@ void eval_free(eval_t *e)
     strmap_free(e->imported);
     for (override_t *o = e->overrides, *n; o; o = n) { n = o->next; free(o->name); value_free(o->value); free(o); }
     free_results(e);
+    for (size_t i = 0; i < e->nwarnings; i++) free(e->warnings[i]);
+    free(e->warnings);
     value_free(e->last);
     fx_table_free(e->fx);
     free(e->scenario);

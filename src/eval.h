@@ -48,6 +48,16 @@ value_t *eval_expression(eval_t *e, const char *name, const char *text, diag_t *
 /* check mode: resolve names and dimensions without printing (shows are still evaluated). */
 void eval_set_quiet(eval_t *e, int quiet);
 
+/* Warnings of the run (usage rows skipped as bad), as lines to print. */
+size_t eval_warning_count(const eval_t *e);
+const char *eval_warning(const eval_t *e, size_t i);
+/* --skip-bad-rows: a bad row of a usage file is skipped with a warning, not an error. */
+void eval_set_skip_bad_rows(eval_t *e, int skip);
+/* outlay price / audit: prices the usage source `where` (named on the command line) under
+ * the contract named `contract` (NULL: the program's only contract) and shows the invoice
+ * as `bill`; with reconcile, then shows reconcile(bill, usage) as `audit`. */
+int eval_price_usage(eval_t *e, const char *contract, const char *where, int reconcile, diag_t **err);
+
 size_t eval_shown_count(const eval_t *e);
 const shown_t *eval_shown(const eval_t *e, size_t i);
 void eval_clear_shown(eval_t *e);

@@ -38,6 +38,7 @@ typedef struct shared {
     size_t nscenarios;
     long steps;             /* expressions evaluated by every run together, against MAX_TOTAL_STEPS */
     int redefine;           /* the REPL: a new definition replaces the old one */
+    int skip_bad_rows;      /* --skip-bad-rows: usage files skip bad rows with a warning */
     deps_set_t *done;       /* statements the program's own run has done (not re-runs) */
 } shared_t;
 
@@ -69,6 +70,8 @@ struct eval {
     const eval_t *parent;
     deps_touched_t *touched;
     struct fx_table *fx;        /* the exchange-rate tables this run declared */
+    char **warnings;            /* "file:line:col: warning: ..." lines, printed after the run */
+    size_t nwarnings;
 };
 
 /* eval.c */
@@ -111,6 +114,22 @@ value_t *terms_contract(eval_t *e, const node_t *n);
 value_t *terms_contract_field(eval_t *e, const value_t *contract, const char *name, const loc_t *loc);
 value_t *terms_workload_field(eval_t *e, const node_t *wl, const char *name, const loc_t *loc);
 value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs);
+
+/* A warning (a usage file's skipped rows): the run goes on; main prints it. */
+void eval_warn(eval_t *e, const loc_t *loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Shows v (taken) under label, as `show` does. */
+int eval_show_value(eval_t *e, const char *label, value_t *v);
+
+/* usage_eval.c */
+struct contract;
+struct period;
+extern const value_object_type_t usage_eval_type;
+int usage_eval_is(const value_t *v);
+const char *usage_eval_name(const value_t *v);
+value_t *usage_eval_read(eval_t *e, const node_t *call, value_t **args, size_t nargs);
+value_t *usage_eval_reconcile(eval_t *e, const node_t *call, value_t **args, size_t nargs);
+int usage_eval_fill(eval_t *e, const node_t *call, const value_t *usage, const struct contract *c,
+                    const struct period *periods, size_t np, value_t **out);
 
 /* fx_eval.c */
 int fx_eval_statement(eval_t *e, const node_t *n);

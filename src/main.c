@@ -33,6 +33,9 @@ static const char usage_text[] =
 "       outlay diff OLD NEW              what changed in each result and invoice total;\n"
 "                                        OLD or NEW may be a saved --format json report\n"
 "       outlay explain NAME FILE         how NAME was computed, with intermediate values\n"
+"       outlay price FILE --usage PATH   price a usage export (FOCUS CSV, gzip) under FILE's contract\n"
+"       outlay audit FILE --usage PATH   reconcile the export's BilledCost with that price; exit 1\n"
+"                                        when a difference exceeds --tolerance (default 0)\n"
 "       outlay repl [FILE...]            interactive session (also: outlay on a terminal)\n"
 "       outlay                           read a program from standard input when it is not a terminal\n"
 "\n"
@@ -50,6 +53,10 @@ static const char usage_text[] =
 "  --exit-code          with diff: exit 1 when anything changed\n"
 "  --changed-only       with diff: list only the results that changed\n"
 "  --tolerance AMOUNT   with diff: a change of at most AMOUNT (0.01 USD) or PERCENT (0.5%)\n"
+"                       with audit: a difference of at most AMOUNT (0.01 USD) passes\n"
+"  --usage PATH         with price and audit: the usage export\n"
+"  --contract NAME      with price and audit: the contract (when FILE has several)\n"
+"  --skip-bad-rows      skip malformed usage rows with a warning instead of an error\n"
 "                       of the old value is no change\n"
 "  -h, --help           show this help\n"
 "  --version            show the version\n"
@@ -72,7 +79,11 @@ typedef struct options {
     const char *svg;
     int exit_code;          /* diff: exit 1 on a change */
     int changed_only;       /* diff: only the rows that changed */
-    const char *tolerance;  /* diff: a change this small is none */
+    const char *tolerance;  /* diff: a change this small is none; audit: a difference this small passes */
+    char tolerance_buf[128];
+    const char *usage;      /* price, audit: the usage source */
+    const char *contract;   /* price, audit: the contract's name */
+    int skip_bad_rows;
     const char *given[16];  /* the options used, to check they apply to the command */
     size_t ngiven;
     report_opts_t report;
@@ -96,7 +107,9 @@ static int given(options_t *o, const char *flag)
 static const char *misplaced_option(const options_t *o)
 {
     static const struct { const char *command, *takes; } use[] = {
-        { "run", " --set --scenario --format --exact --chart --out --svg --allow-path " },
+        { "run", " --set --scenario --format --exact --chart --out --svg --allow-path --skip-bad-rows " },
+        { "price", " --set --scenario --format --exact --chart --out --allow-path --usage --contract --skip-bad-rows " },
+        { "audit", " --set --scenario --format --exact --out --allow-path --usage --contract --skip-bad-rows --tolerance " },
         { "eval", " --set --format --exact --chart --out --allow-path " },
         { "check", " --set --scenario --allow-path " },
         { "diff", " --set --scenario --format --compare-to --exit-code --changed-only --tolerance --allow-path " },
@@ -122,7 +135,8 @@ static int parse_args(int argc, char **argv, options_t *o)
     if (!o->inputs || !o->sets || !o->allow) return usage_error("%s", "out of memory");
     int i = 1;
     if (i < argc && (!strcmp(argv[i], "run") || !strcmp(argv[i], "eval") || !strcmp(argv[i], "check") ||
-                     !strcmp(argv[i], "repl") || !strcmp(argv[i], "diff") || !strcmp(argv[i], "explain")))
+                     !strcmp(argv[i], "repl") || !strcmp(argv[i], "diff") || !strcmp(argv[i], "explain") ||
+                     !strcmp(argv[i], "price") || !strcmp(argv[i], "audit")))
         o->command = argv[i++];
     int options_done = 0;
     for (; i < argc; i++) {
@@ -137,12 +151,26 @@ static int parse_args(int argc, char **argv, options_t *o)
         if (!strcmp(a, "--exact") && given(o, a)) { o->report.exact = 1; continue; }
         if (!strcmp(a, "--chart") && given(o, a)) { o->report.chart = 1; continue; }
         if (!strcmp(a, "--exit-code") && given(o, a)) { o->exit_code = 1; continue; }
+        if (!strcmp(a, "--skip-bad-rows") && given(o, a)) { o->skip_bad_rows = 1; continue; }
+        if (TAKE("--usage")) { if (!val) return usage_error("%s needs a usage file", "--usage"); o->usage = val; continue; }
+        if (TAKE("--contract")) { if (!val) return usage_error("%s needs a contract's name", "--contract"); o->contract = val; continue; }
         if (!strcmp(a, "--changed-only") && given(o, a)) { o->changed_only = 1; continue; }
         if (TAKE("--set")) { if (!val) return usage_error("%s needs NAME=EXPR", "--set"); o->sets[o->nsets++] = val; continue; }
         if (TAKE("--scenario")) { if (!val) return usage_error("%s needs a name", "--scenario"); o->scenario = val; continue; }
         if (TAKE("--svg")) { if (!val) return usage_error("%s needs a file name", "--svg"); o->svg = val; continue; }
         if (TAKE("--compare-to")) { if (!val) return usage_error("%s needs a JSON report", "--compare-to"); o->compare_to = val; continue; }
-        if (TAKE("--tolerance")) { if (!val) return usage_error("%s needs an amount or a percent", "--tolerance"); o->tolerance = val; continue; }
+        if (TAKE("--tolerance")) {
+            if (!val) return usage_error("%s needs an amount or a percent", "--tolerance");
+            o->tolerance = val;
+            /* --tolerance 0.01 USD: the currency may come as a word of its own */
+            const char *next = i + 1 < argc ? argv[i + 1] : "";
+            if (!strchr(val, ' ') && strlen(next) == 3 && next[0] >= 'A' && next[0] <= 'Z' && next[1] >= 'A' && next[1] <= 'Z' &&
+                next[2] >= 'A' && next[2] <= 'Z' && snprintf(o->tolerance_buf, sizeof o->tolerance_buf, "%s %s", val, next) < (int)sizeof o->tolerance_buf) {
+                o->tolerance = o->tolerance_buf;
+                i++;
+            }
+            continue;
+        }
         if (TAKE("--allow-path")) { if (!val) return usage_error("%s needs a directory", "--allow-path"); o->allow[o->nallow++] = val; continue; }
         if (TAKE("--out")) { if (!val) return usage_error("%s needs a file name", "--out"); o->out = val; continue; }
         if (TAKE("--format")) {
@@ -157,6 +185,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         #undef TAKE
         if (a[0] == '-' && a[1] && !(o->command && !strcmp(o->command, "eval") && o->ninputs == 0)) {
             static const char *known[] = { "--help", "--version", "--exact", "--chart", "--exit-code", "--changed-only", "--tolerance", "--set", "--scenario",
+                                           "--usage", "--contract", "--skip-bad-rows",
                                            "--svg", "--compare-to", "--out", "--format", "--allow-path" };
             const char *best = NULL;
             size_t best_d = 3, len = strcspn(a, "=");
@@ -186,6 +215,8 @@ static int parse_args(int argc, char **argv, options_t *o)
     if (!strcmp(o->command, "diff") && o->ninputs + (o->compare_to != NULL) != 2)
         return usage_error("%s", "diff takes OLD and NEW (or FILE --compare-to REPORT.json)");
     if (!strcmp(o->command, "explain") && o->ninputs != 2) return usage_error("%s", "explain takes a NAME and a FILE");
+    if ((!strcmp(o->command, "price") || !strcmp(o->command, "audit")) && (o->ninputs != 1 || !o->usage))
+        return usage_error("%s takes a FILE with the contract and --usage PATH", o->command);
     return 0;
 }
 
@@ -283,7 +314,33 @@ static eval_t *new_eval(const options_t *o, diag_t **err)
     eval_default_search_path(e);
     for (size_t i = 0; i < o->nallow && !*err; i++) eval_allow_path(e, o->allow[i], err);
     for (size_t i = 0; i < o->nsets && !*err; i++) eval_set_override(e, o->sets[i], err);
+    eval_set_skip_bad_rows(e, o->skip_bad_rows);
     return e;
+}
+
+/* audit: 1 when the reconciliation's largest difference exceeds --tolerance (0 when not
+ * given), -1 (said why) when the tolerance is not an amount of the invoice's money. */
+static int audit_exceeds(eval_t *e, const options_t *o)
+{
+    size_t n = eval_shown_count(e);
+    const value_t *audit = n ? eval_shown(e, n - 1)->value : NULL;
+    const value_t *max = audit && audit->kind == V_RECORD ? value_record_get(audit, "max_difference") : NULL;
+    if (!max) return 0;
+    diag_t *err = NULL;
+    value_t *tol = o->tolerance ? eval_expression(e, "--tolerance", o->tolerance, &err) : value_quantity(max->u.num.q, &max->u.num.dim, &max->u.num.disp);
+    if (tol && !o->tolerance) mpq_set_ui(tol->u.num.q, 0, 1);
+    char *why = NULL;
+    int c = 0, ok = tol && tol->kind == V_NUM && mpq_sgn(tol->u.num.q) >= 0 && value_compare(eval_units(e), max, tol, &c, &why);
+    if (!ok) fprintf(stderr, "outlay: --tolerance needs an amount of the invoice's currency (0.01 USD) that is not negative, not '%s'\n", o->tolerance);
+    else if (c > 0) {
+        char *m = report_value_text(eval_units(e), max, 0), *t = report_value_text(eval_units(e), tol, 0);
+        fprintf(stderr, "outlay: audit: the export differs from the contract's price by up to %s (tolerance %s)\n", m ? m : "?", t ? t : "?");
+        free(m); free(t);
+    }
+    free(why);
+    diag_free(err);
+    value_free(tol);
+    return !ok ? -1 : c > 0;
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -485,12 +542,22 @@ static int run_main(options_t *o)
     }
     if (!err && o->scenario) eval_use_scenario(e, o->scenario, &err);
     if (!err) eval_run(e, &err);
+    int audit = !strcmp(o->command, "audit");
+    if (!err && (audit || !strcmp(o->command, "price"))) {
+        eval_clear_shown(e);   /* what FILE shows is not the invoice asked for */
+        eval_price_usage(e, o->contract, o->usage, audit, &err);
+    }
+    for (size_t i = 0; i < eval_warning_count(e); i++) fprintf(stderr, "%s\n", eval_warning(e, i));
     if (!err && o->svg && !chart_available(e))   /* an error like any other: results still print, files stay */
         err = diag_new(DIAG_RUNTIME, NULL, "--svg: the program shows no invoice or sweep to draw");
     if (!write_report(e, o, err)) code = EXIT_ERROR;
     int failed = report_assertions(e);
     if (err) { print_diag(err); code = EXIT_ERROR; }
     else if (failed && code == EXIT_OK) code = EXIT_ASSERT;
+    if (!err && audit && code == EXIT_OK) {
+        int over = audit_exceeds(e, o);
+        code = over < 0 ? EXIT_ERROR : over ? EXIT_ASSERT : code;
+    }
     eval_free(e);
     return code;
 }

@@ -456,7 +456,7 @@ static value_t *period_record(const period_t *p, units_t *u)
  * items stay bound for what follows (the SLA conditions); the caller pops them. */
 static int workload_items(eval_t *e, const node_t *wl, const contract_obj_t *co, const period_t *p, value_t **usage)
 {
-    for (const node_t *it = wl->list; it && !e->err; it = it->next) {
+    for (const node_t *it = wl ? wl->list : NULL; it && !e->err; it = it->next) {
         value_t *v = it->kind == S_DEF ? scenario_value(e, it->text, it->a) : eval_expr(e, it->a);
         if (!v) break;
         if (it->kind == W_USE) {
@@ -509,14 +509,15 @@ static int bind_period(eval_t *e, const node_t *wl, const period_t *p, int over_
     value_t *pr = period_record(p, e->sh->units);
     if (!pr || !eval_scope_push(e, "period", pr) ||
         (over_hours && !eval_scope_push(e, "t", hour_value(e->sh->units, t_hour)))) {
-        eval_fail(e, &wl->loc, DIAG_LIMIT, "out of memory");
+        eval_fail(e, wl ? &wl->loc : NULL, DIAG_LIMIT, "out of memory");
         return 0;
     }
     return 1;
 }
 
 /* Evaluates the workload for one period: usage per SKU and which SLA bands hold. A
- * workload over hours sees t at the period's start. */
+ * workload over hours sees t at the period's start. With usage from an export (wl NULL)
+ * only the SLA conditions are evaluated. */
 static int workload_period(eval_t *e, const node_t *wl, const contract_obj_t *co, const period_t *p, int over_hours,
                            size_t first_hour, value_t **usage, int *sla_hit)
 {
@@ -637,7 +638,7 @@ static const loc_t *fault_loc(const contract_obj_t *co, const node_t *wl, const 
     const node_t *n = NULL;
     switch (f->kind) {
     case FAULT_USAGE:
-        for (const node_t *it = wl->list; it && !n; it = it->next)
+        for (const node_t *it = wl ? wl->list : NULL; it && !n; it = it->next)
             if (it->kind == W_USE && !strcmp(it->text, co->c->skus[f->index].sku)) n = it->a;
         break;
     case FAULT_RATE: n = co->rate_nodes[f->index]; break;
@@ -655,10 +656,11 @@ static const loc_t *fault_loc(const contract_obj_t *co, const node_t *wl, const 
 
 value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs)
 {
-    if (nargs != 2 || args[0]->kind != V_OBJECT || args[0]->u.obj.type != &terms_workload_type ||
+    int from_usage = nargs == 2 && usage_eval_is(args[0]);
+    if (nargs != 2 || (!from_usage && (args[0]->kind != V_OBJECT || args[0]->u.obj.type != &terms_workload_type)) ||
         args[1]->kind != V_OBJECT || args[1]->u.obj.type != &terms_contract_type)
-        return eval_fail(e, &call->loc, DIAG_RUNTIME, "price(workload, contract) needs a workload and a contract");
-    const node_t *wl = args[0]->u.obj.p;
+        return eval_fail(e, &call->loc, DIAG_RUNTIME, "price(workload, contract) needs a workload (or usage) and a contract");
+    const node_t *wl = from_usage ? NULL : args[0]->u.obj.p;
     const contract_obj_t *co = args[1]->u.obj.p;
     char *err = NULL;
     period_t *periods;
@@ -678,10 +680,11 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
     value_t **usage = calloc(np * ns + 1, sizeof *usage);
     int *sla = calloc(np * co->c->nsla + 1, sizeof *sla);
     value_t *r = NULL;
-    int over_hours = mentions(wl->list, "t");
+    int over_hours = wl && mentions(wl->list, "t");
     contract_hours_t *hours = NULL;
     if (!usage || !sla) eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory");
     if (!e->err && over_hours) hours = workload_hours(e, wl, co, periods, np, &call->loc);
+    if (!e->err && from_usage) usage_eval_fill(e, call, args[0], co->c, periods, np, usage);
     for (size_t p = 0; p < np && !e->err && (!over_hours || co->c->nsla); p++) {
         value_t **up = usage + p * ns;
         workload_period(e, wl, co, &periods[p], over_hours, (size_t)(periods[p].start - co->c->start) * 24, up, sla + p * co->c->nsla);
@@ -689,7 +692,8 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
     }
     if (!e->err) {
         fault_t fault;
-        r = contract_price_hours(co->c, e->sh->units, wl->text, periods, np, usage, hours, sla, &err, &fault);
+        r = contract_price_hours(co->c, e->sh->units, wl ? wl->text : usage_eval_name(args[0]), periods, np, usage, hours, sla,
+                                 &err, &fault);
         /* an invoice priced from an approximate rate or usage is approximate throughout */
         int approx = 0;
         for (size_t i = 0; r && !approx && i < np * ns; i++) approx = value_is_approx(usage[i]);
