@@ -95,7 +95,7 @@ value_t *reconcile_table(units_t *u, const value_t *inv, const usage_table_t *t,
     const char *tcur = usage_table_currency(t);
     if (!periods || !skus || !total || !cur) { *err = diag_format("reconcile() needs an invoice from price()"); return NULL; }
     if (tcur && strcmp(tcur, cur->u.s)) {
-        *err = diag_format("the export's costs are in %s but the invoice is in %s: read it with in = %s and an fx table", tcur, cur->u.s, cur->u.s);
+        *err = diag_format("the export's costs are in %s but the invoice is in %s: read it with costs_in = %s and an fx table", tcur, cur->u.s, cur->u.s);
         return NULL;
     }
     builder_t b;

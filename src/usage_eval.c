@@ -43,7 +43,7 @@ static const struct mapping_key {
     { "list", K_COLUMN, NULL }, { "contracted", K_COLUMN, NULL },
     { "category", K_FILTER, "ChargeCategory" }, { "service", K_FILTER, "ServiceName" },
     { "region", K_FILTER, "RegionId" }, { "tags", K_TAGS, "Tags" }, { "skus", K_SKUS, NULL },
-    { "skip_bad_rows", K_FLAG, NULL }, { "negative_ok", K_FLAG, NULL }, { "in", K_CURRENCY, NULL },
+    { "skip_bad_rows", K_FLAG, NULL }, { "negative_ok", K_FLAG, NULL }, { "costs_in", K_CURRENCY, NULL },
 };
 
 /* Where a mapping field was written (the record literal's definition), else the argument. */
@@ -189,7 +189,7 @@ static int spec_from_record(eval_t *e, const node_t *arg, const value_t *rec, us
             int d = -1;
             for (int j = 0; v->kind == V_NUM && j < units_dimension_count(e->sh->units) && j < DIM_MAX; j++)
                 if (v->u.num.dim.e[j]) d = d == -1 && v->u.num.dim.e[j] == 1 && units_is_currency(e->sh->units, j) ? j : -2;
-            if (d < 0) { eval_fail(e, at, DIAG_UNIT, "`in` is the currency the costs are read in, such as USD"); return 0; }
+            if (d < 0) { eval_fail(e, at, DIAG_UNIT, "`costs_in` is the currency the costs are read in, such as USD"); return 0; }
             free(s->currency);
             ok = (s->currency = strdup(units_dimension_name(e->sh->units, d))) != NULL;
             break;
@@ -219,7 +219,11 @@ int usage_eval_load(eval_t *e, usage_table_t *t, const usage_spec_t *spec, const
     char *why = NULL;
     policy_result r = user_named ? policy_open_user(where, 0, &f, &why) : policy_open(e->sh->policy, base, where, 0, &f, &why);
     if (r != POLICY_OK) {
-        *err = diag_new(DIAG_IO, NULL, "cannot read %s: %s", where, why ? why : "out of memory");
+        const char *reason = why ? why : r == POLICY_NOT_FOUND ? "no such file" : "out of memory";
+        size_t n = strlen(where);
+        /* the policy's reason may already name the file */
+        if (!strncmp(reason, where, n) && reason[n] == ':') *err = diag_new(DIAG_IO, NULL, "cannot read %s", reason);
+        else *err = diag_new(DIAG_IO, NULL, "cannot read %s: %s", where, reason);
         free(why);
         return 0;
     }
@@ -253,7 +257,7 @@ value_t *usage_eval_read(eval_t *e, const node_t *call, value_t **args, size_t n
     const node_t *map_arg = nargs == 2 ? call->list->next : NULL;
     if (!spec_from_record(e, map_arg, nargs == 2 ? args[1] : NULL, &spec)) { usage_spec_free(&spec); return NULL; }
     spec.skip_bad_rows |= e->sh->skip_bad_rows;
-    spec.fx = fx_hook;
+    spec.fx = e->fx ? fx_hook : NULL;
     spec.fx_ctx = e;
     usage_obj_t *o = calloc(1, sizeof *o);
     if (o && !(o->t = usage_table_new(e->sh->units))) { free(o); o = NULL; }
@@ -284,7 +288,7 @@ value_t *usage_eval_from_cli(eval_t *e, const char *where, int skip_bad_rows, di
     usage_spec_t spec;
     usage_spec_focus(&spec);
     spec.skip_bad_rows = skip_bad_rows;
-    spec.fx = fx_hook;
+    spec.fx = e->fx ? fx_hook : NULL;
     spec.fx_ctx = e;
     usage_obj_t *o = calloc(1, sizeof *o);
     if (o && !(o->t = usage_table_new(e->sh->units))) { free(o); o = NULL; }
@@ -315,7 +319,7 @@ static void hour_text(usage_hour_t h, char out[32])
     char d[16];
     usage_hour_t day = h >= 0 ? h / 24 : -((-h + 23) / 24);
     dates_format((date_t)day, d);
-    snprintf(out, 32, "%sT%02dZ", d, (int)(h - day * 24));
+    snprintf(out, 32, "%sT%02d:00Z", d, (int)(h - day * 24));
 }
 
 /* A SKU's quantity as a value in its unit (for messages and the engine). */
@@ -350,6 +354,10 @@ int usage_eval_fill(eval_t *e, const node_t *call, const value_t *uv, const cont
         while (s < c->nskus && strcmp(c->skus[s].sku, sku)) s++;
         if (s < c->nskus) continue;
         value_t *q = sku_quantity(t, i, usage_table_first_hour(t), usage_table_end_hour(t));
+        /* rows without a SKU and without a quantity (taxes, credits) have nothing to price:
+         * reconcile() sets their costs beside the invoice's other lines */
+        if (!sku[0] && (!q || !mpq_sgn(q->u.num.q))) { value_free(q); continue; }
+        if (q && !mpq_sgn(q->u.num.q)) { value_free(q); q = NULL; }
         char *qt = q ? eval_describe(e, q) : NULL;
         long long rows = usage_table_rows(t, i);
         char *item = diag_format("%s%s%s (%lld row%s, %s)", missing ? missing : "", missing ? "; " : "",
@@ -381,7 +389,8 @@ int usage_eval_fill(eval_t *e, const node_t *call, const value_t *uv, const cont
     }
     for (size_t i = 0; i < nt; i++) {
         size_t s = 0;
-        while (strcmp(c->skus[s].sku, usage_table_sku(t, i))) s++;
+        while (s < c->nskus && strcmp(c->skus[s].sku, usage_table_sku(t, i))) s++;
+        if (s == c->nskus) continue;   /* the rows without a SKU */
         for (size_t p = 0; p < np; p++) {
             value_t *q = sku_quantity(t, i, date_hour(periods[p].start), date_hour(periods[p].end));
             if (!q) return !eval_fail(e, &call->loc, DIAG_RUNTIME, "%s: the rows of %s have no unit", usage_eval_name(uv), usage_table_sku(t, i));
