@@ -637,6 +637,7 @@ void eval_warn(eval_t *e, const loc_t *loc, const char *fmt, ...)
 size_t eval_warning_count(const eval_t *e) { return e->nwarnings; }
 const char *eval_warning(const eval_t *e, size_t i) { return e->warnings[i]; }
 void eval_set_skip_bad_rows(eval_t *e, int skip) { e->sh->skip_bad_rows = skip; }
+void eval_set_usage_path(eval_t *e, const char *path) { e->sh->usage_path = path; }
 
 /* The failure detail of a comparison: both sides and the gap. */
 static char *assert_detail(eval_t *e, const node_t *cond)

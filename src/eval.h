@@ -53,10 +53,14 @@ size_t eval_warning_count(const eval_t *e);
 const char *eval_warning(const eval_t *e, size_t i);
 /* --skip-bad-rows: a bad row of a usage file is skipped with a warning, not an error. */
 void eval_set_skip_bad_rows(eval_t *e, int skip);
-/* outlay price / audit: prices the usage source `where` (named on the command line) under
- * the contract named `contract` (NULL: the program's only contract) and shows the invoice
- * as `bill`; with reconcile, then shows reconcile(bill, usage) as `audit`. */
-int eval_price_usage(eval_t *e, const char *contract, const char *where, int reconcile, diag_t **err);
+/* outlay price / audit --usage PATH: set before the run, PATH is read in place of the file
+ * of the program's read_usage (with its mapping). */
+void eval_set_usage_path(eval_t *e, const char *path);
+/* After the run: prices the program's usage (PATH read through its read_usage, or with the
+ * FOCUS columns when it has none) under the contract named `contract` (NULL: the
+ * program's only contract) and shows the invoice as `bill`, or with reconcile,
+ * reconcile(bill, usage) as `audit`. */
+int eval_price_usage(eval_t *e, const char *contract, int reconcile, diag_t **err);
 
 size_t eval_shown_count(const eval_t *e);
 const shown_t *eval_shown(const eval_t *e, size_t i);

@@ -39,6 +39,8 @@ typedef struct shared {
     long steps;             /* expressions evaluated by every run together, against MAX_TOTAL_STEPS */
     int redefine;           /* the REPL: a new definition replaces the old one */
     int skip_bad_rows;      /* --skip-bad-rows: usage files skip bad rows with a warning */
+    const char *usage_path; /* outlay price/audit --usage: read in place of the program's file */
+    int usage_reads;        /* read_usage calls that read it */
     deps_set_t *done;       /* statements the program's own run has done (not re-runs) */
 } shared_t;
 

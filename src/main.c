@@ -315,6 +315,7 @@ static eval_t *new_eval(const options_t *o, diag_t **err)
     for (size_t i = 0; i < o->nallow && !*err; i++) eval_allow_path(e, o->allow[i], err);
     for (size_t i = 0; i < o->nsets && !*err; i++) eval_set_override(e, o->sets[i], err);
     eval_set_skip_bad_rows(e, o->skip_bad_rows);
+    if (o->usage) eval_set_usage_path(e, o->usage);
     return e;
 }
 
@@ -545,7 +546,7 @@ static int run_main(options_t *o)
     int audit = !strcmp(o->command, "audit");
     if (!err && (audit || !strcmp(o->command, "price"))) {
         eval_clear_shown(e);   /* what FILE shows is not the invoice asked for */
-        eval_price_usage(e, o->contract, o->usage, audit, &err);
+        eval_price_usage(e, o->contract, audit, &err);
     }
     for (size_t i = 0; i < eval_warning_count(e); i++) fprintf(stderr, "%s\n", eval_warning(e, i));
     if (!err && o->svg && !chart_available(e))   /* an error like any other: results still print, files stay */

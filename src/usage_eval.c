@@ -259,13 +259,19 @@ value_t *usage_eval_read(eval_t *e, const node_t *call, value_t **args, size_t n
     spec.skip_bad_rows |= e->sh->skip_bad_rows;
     spec.fx = e->fx ? fx_hook : NULL;
     spec.fx_ctx = e;
+    /* outlay price/audit --usage PATH: the file named on the command line, read with this mapping */
+    const char *path = e->sh->usage_path ? e->sh->usage_path : args[0]->u.s;
+    if (e->sh->usage_path && e->sh->usage_reads++ && !e->rerun) {
+        usage_spec_free(&spec);
+        return eval_fail(e, &call->loc, DIAG_RUNTIME, "--usage replaces the file of one read_usage, and this program reads several");
+    }
     usage_obj_t *o = calloc(1, sizeof *o);
     if (o && !(o->t = usage_table_new(e->sh->units))) { free(o); o = NULL; }
-    if (o && !(o->name = strdup(args[0]->u.s))) { usage_obj_free(o); o = NULL; }
+    if (o && !(o->name = strdup(path))) { usage_obj_free(o); o = NULL; }
     if (!o) { usage_spec_free(&spec); return eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory"); }
     diag_t *err = NULL;
     loc_t path_at = ast_span(call->list);
-    int ok = usage_eval_load(e, o->t, &spec, e->current_dir, args[0]->u.s, 0, &err);
+    int ok = usage_eval_load(e, o->t, &spec, e->current_dir, path, e->sh->usage_path != NULL, &err);
     usage_spec_free(&spec);
     if (!ok) {
         usage_obj_free(o);
@@ -448,11 +454,22 @@ static value_t *find_contract(eval_t *e, const char *name)
     return NULL;
 }
 
-int eval_price_usage(eval_t *e, const char *contract, const char *where, int reconcile, diag_t **err)
+/* The usage the program defined (read from --usage), or else --usage with the FOCUS columns. */
+static value_t *program_usage(eval_t *e, diag_t **err)
+{
+    value_t *found = NULL;
+    for (int i = 0; i < NBUCKETS; i++)
+        for (binding_t *b = e->globals[i]; b; b = b->next)
+            if (usage_eval_is(b->value)) found = b->value;
+    if (found) return value_ref(found);
+    return usage_eval_from_cli(e, e->sh->usage_path, e->sh->skip_bad_rows, err);
+}
+
+int eval_price_usage(eval_t *e, const char *contract, int reconcile, diag_t **err)
 {
     *err = NULL;
     value_t *c = find_contract(e, contract);
-    value_t *u = c ? usage_eval_from_cli(e, where, e->sh->skip_bad_rows, err) : NULL;
+    value_t *u = c ? program_usage(e, err) : NULL;
     if (!u) {
         if (!*err) eval_take_error(e, err);
         return 0;
