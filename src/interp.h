@@ -124,14 +124,17 @@ int eval_show_value(eval_t *e, const char *label, value_t *v);
 
 /* usage_eval.c */
 struct contract;
+struct contract_hours;
 struct period;
 extern const value_object_type_t usage_eval_type;
 int usage_eval_is(const value_t *v);
 const char *usage_eval_name(const value_t *v);
 value_t *usage_eval_read(eval_t *e, const node_t *call, value_t **args, size_t nargs);
 value_t *usage_eval_reconcile(eval_t *e, const node_t *call, value_t **args, size_t nargs);
+/* The engine's usage from a usage table: per period in out[p * nskus + s], and hour by
+ * hour in *hours when the contract applies reservations hourly. */
 int usage_eval_fill(eval_t *e, const node_t *call, const value_t *usage, const struct contract *c,
-                    const struct period *periods, size_t np, value_t **out);
+                    const struct period *periods, size_t np, value_t **out, struct contract_hours **hours);
 
 /* fx_eval.c */
 int fx_eval_statement(eval_t *e, const node_t *n);

@@ -684,7 +684,7 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
     contract_hours_t *hours = NULL;
     if (!usage || !sla) eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory");
     if (!e->err && over_hours) hours = workload_hours(e, wl, co, periods, np, &call->loc);
-    if (!e->err && from_usage) usage_eval_fill(e, call, args[0], co->c, periods, np, usage);
+    if (!e->err && from_usage) usage_eval_fill(e, call, args[0], co->c, periods, np, usage, &hours);
     for (size_t p = 0; p < np && !e->err && (!over_hours || co->c->nsla); p++) {
         value_t **up = usage + p * ns;
         workload_period(e, wl, co, &periods[p], over_hours, (size_t)(periods[p].start - co->c->start) * 24, up, sla + p * co->c->nsla);

@@ -217,7 +217,7 @@ int usage_eval_load(eval_t *e, usage_table_t *t, const usage_spec_t *spec, const
 {
     policy_file_t f;
     char *why = NULL;
-    policy_result r = user_named ? policy_open_user(where, 0, &f, &why) : policy_open(e->sh->policy, base, where, 0, &f, &why);
+    policy_result r = user_named ? policy_open_user(e->sh->policy, where, 0, &f, &why) : policy_open(e->sh->policy, base, where, 0, &f, &why);
     if (r != POLICY_OK) {
         const char *reason = why ? why : r == POLICY_NOT_FOUND ? "no such file" : "out of memory";
         size_t n = strlen(where);
@@ -345,10 +345,11 @@ static value_t *sku_quantity(const usage_table_t *t, size_t i, usage_hour_t from
 }
 
 /* Fills usage[p * nskus + s] for the contract's periods from the table: each period's sum
- * of the SKU's hours. Every usage SKU must be one of the contract's rates and lie within
- * its term: anything else is an error that lists it, so nothing is dropped. */
+ * of the SKU's hours; or, for a contract that applies reservations hour by hour, *hours
+ * with each hour of the term. Every usage SKU must be one of the contract's rates and lie
+ * within its term: anything else is an error that lists it, so nothing is dropped. */
 int usage_eval_fill(eval_t *e, const node_t *call, const value_t *uv, const contract_t *c,
-                    const period_t *periods, size_t np, value_t **usage)
+                    const period_t *periods, size_t np, value_t **usage, contract_hours_t **hours)
 {
     const usage_table_t *t = usage_eval_table(uv);
     size_t nt = usage_table_nskus(t);
@@ -393,10 +394,24 @@ int usage_eval_fill(eval_t *e, const node_t *call, const value_t *uv, const cont
         diag_set_hint(e->err, "price only the rows the contract covers: filter them, or read an export of its term");
         return 0;
     }
+    size_t nh = (size_t)(end - start);
+    if (contract_is_hourly(c) && !(*hours = contract_hours_new(c->nskus, nh)))
+        return !eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory");
     for (size_t i = 0; i < nt; i++) {
         size_t s = 0;
         while (s < c->nskus && strcmp(c->skus[s].sku, usage_table_sku(t, i))) s++;
         if (s == c->nskus) continue;   /* the rows without a SKU */
+        const value_t *unit = usage_table_unit(t, i);
+        if (*hours && unit) {
+            (*hours)->has[s] = 1;
+            (*hours)->dim[s] = unit->u.num.dim;
+            for (size_t h = 0; h < nh; h++) {
+                mpq_t *q = &(*hours)->q[s * nh + h];
+                usage_table_quantity(t, i, start + (usage_hour_t)h, start + (usage_hour_t)h + 1, *q);
+                mpq_mul(*q, *q, unit->u.num.q);
+            }
+            continue;
+        }
         for (size_t p = 0; p < np; p++) {
             value_t *q = sku_quantity(t, i, date_hour(periods[p].start), date_hour(periods[p].end));
             if (!q) return !eval_fail(e, &call->loc, DIAG_RUNTIME, "%s: the rows of %s have no unit", usage_eval_name(uv), usage_table_sku(t, i));
