@@ -344,9 +344,12 @@ static value_t *sku_quantity(const usage_table_t *t, size_t i, usage_hour_t from
     return v;
 }
 
+/* Whether the engine prices a SKU hour by hour: a reservation per hour, a spend plan. */
+static int sku_hourly(const sku_terms_t *sk) { return (sk->reserved && sk->windows_per_hour) || sk->plan; }
+
 /* Fills usage[p * nskus + s] for the contract's periods from the table: each period's sum
- * of the SKU's hours; or, for a contract that applies reservations hour by hour, *hours
- * with each hour of the term. Every usage SKU must be one of the contract's rates and lie
+ * of the SKU's hours; or, for a SKU the contract prices hour by hour, *hours with each
+ * hour of the term. Every usage SKU must be one of the contract's rates and lie
  * within its term: anything else is an error that lists it, so nothing is dropped. */
 int usage_eval_fill(eval_t *e, const node_t *call, const value_t *uv, const contract_t *c,
                     const period_t *periods, size_t np, value_t **usage, contract_hours_t **hours)
@@ -395,14 +398,16 @@ int usage_eval_fill(eval_t *e, const node_t *call, const value_t *uv, const cont
         return 0;
     }
     size_t nh = (size_t)(end - start);
-    if (contract_is_hourly(c) && !(*hours = contract_hours_new(c->nskus, nh)))
+    int hourly = 0;
+    for (size_t s = 0; s < c->nskus; s++) hourly |= sku_hourly(&c->skus[s]);
+    if (hourly && !(*hours = contract_hours_new(c->nskus, nh)))
         return !eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory");
     for (size_t i = 0; i < nt; i++) {
         size_t s = 0;
         while (s < c->nskus && strcmp(c->skus[s].sku, usage_table_sku(t, i))) s++;
         if (s == c->nskus) continue;   /* the rows without a SKU */
         const value_t *unit = usage_table_unit(t, i);
-        if (*hours && unit) {
+        if (sku_hourly(&c->skus[s]) && unit) {
             (*hours)->has[s] = 1;
             (*hours)->dim[s] = unit->u.num.dim;
             for (size_t h = 0; h < nh; h++) {
