@@ -6,6 +6,7 @@
  * the column still adds up to its exact total (to those places). */
 #include "focus.h"
 #include "diag.h"
+#include "escape.h"
 #include "report.h"
 #include <stdlib.h>
 #include <string.h>
@@ -291,15 +292,16 @@ static void format_column(rows_t *rs, int col)
     mpq_clears(sum, before, now, cell, scale, NULL);
 }
 
-/* A CSV cell (RFC 4180): quoted when it holds a comma or a quote. Control characters
- * (a provider's name from a contract file) become spaces: nothing reaches a terminal raw. */
-static int csv_cell(FILE *out, const char *s)
+/* A CSV cell (RFC 4180): quoted when it holds a comma or a quote. Text from a contract
+ * file or an export is escaped as every printer escapes it (escape.h): nothing in it
+ * reaches a terminal raw. */
+static int csv_cell(FILE *out, const char *text)
 {
+    char *s = escape_text(text, 0);
+    if (!s) return 0;
     int quote = strpbrk(s, ",\"") != NULL, ok = !quote || fputc('"', out) != EOF;
-    for (; *s && ok; s++) {
-        unsigned char c = (unsigned char)*s;
-        ok = (c != '"' || fputc('"', out) != EOF) && fputc(c < 0x20 || c == 0x7f ? ' ' : c, out) != EOF;
-    }
+    for (const char *p = s; *p && ok; p++) ok = (*p != '"' || fputc('"', out) != EOF) && fputc(*p, out) != EOF;
+    free(s);
     return ok && (!quote || fputc('"', out) != EOF);
 }
 

@@ -548,7 +548,7 @@ static int run_main(options_t *o)
         eval_clear_shown(e);   /* what FILE shows is not the invoice asked for */
         eval_price_usage(e, o->contract, audit, &err);
     }
-    for (size_t i = 0; i < eval_warning_count(e); i++) fprintf(stderr, "%s\n", eval_warning(e, i));
+    for (size_t i = 0; i < eval_warning_count(e); i++) { escape_fputs(eval_warning(e, i), 0, stderr); fputc('\n', stderr); }
     if (!err && o->svg && !chart_available(e))   /* an error like any other: results still print, files stay */
         err = diag_new(DIAG_RUNTIME, NULL, "--svg: the program shows no invoice or sweep to draw");
     if (!write_report(e, o, err)) code = EXIT_ERROR;

@@ -227,9 +227,11 @@ int usage_eval_load(eval_t *e, usage_table_t *t, const usage_spec_t *spec, const
         free(why);
         return 0;
     }
-    int ok = usage_read_file(t, spec, f.path, err);
+    /* the reader takes the descriptor the policy opened: the file is not opened again by name */
+    int fd = f.fd;
+    f.fd = -1;
     policy_file_close(&f);
-    return ok;
+    return usage_read_fd(t, spec, fd, where, err);
 }
 
 /* Says how many rows were skipped as bad, and the first few line numbers. */

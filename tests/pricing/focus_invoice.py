@@ -12,7 +12,7 @@ reference is there, they are exactly the Mandatory rows of focus_1.2_columns.tsv
 ChargeCategory takes FOCUS values; timestamps are YYYY-MM-DDTHH:mm:ssZ; numbers are
 decimals, never fractions; every number column sums to its exact total (PricingQuantity to
 12 places, as its cells do not end); rows end in CRLF; a control character in a name is
-written as a space and a comma makes the cell quoted."""
+escaped (a tab as backslash-t) and a comma makes the cell quoted."""
 import csv
 import io
 import os
@@ -106,7 +106,7 @@ def main():
             check(f'row {i} PricingQuantity', F(r['PricingQuantity']), w['q'])
         check(f'row {i} names', (r['BillingAccountId'], r['BillingAccountName'], r['ProviderName'], r['InvoiceIssuerName'],
                                  r['PublisherName'], r['BillingCurrency']),
-              ('deal', 'ACME', 'Example Cloud, Inc. ', 'Example Cloud, Inc. ', 'Example Cloud, Inc. ', 'USD'))
+              ('deal', 'ACME', 'Example Cloud, Inc.\\t', 'Example Cloud, Inc.\\t', 'Example Cloud, Inc.\\t', 'USD'))
     for r in table:
         for col in ('ChargePeriodStart', 'ChargePeriodEnd', 'BillingPeriodStart', 'BillingPeriodEnd'):
             if not re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ', r[col]):
