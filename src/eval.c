@@ -160,6 +160,12 @@ void eval_each_name(eval_t *e, void (*fn)(const char *name, void *ctx), void *ct
     for (size_t i = 0; i < sizeof eval_calls / sizeof eval_calls[0]; i++) fn(eval_calls[i].name, ctx);
 }
 
+void eval_each_global(eval_t *e, void (*fn)(const char *name, const value_t *v, void *ctx), void *ctx)
+{
+    for (int i = 0; i < NBUCKETS; i++)
+        for (binding_t *b = e->globals[i]; b; b = b->next) fn(b->name, b->value, ctx);
+}
+
 void eval_suggest_one(const char *name, void *ctx)
 {
     struct eval_suggest *s = ctx;

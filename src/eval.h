@@ -75,4 +75,6 @@ units_t *eval_units(eval_t *e);
 void eval_allow_redefinition(eval_t *e);
 /* Calls fn for every defined name, unit and builtin (for completion). */
 void eval_each_name(eval_t *e, void (*fn)(const char *name, void *ctx), void *ctx);
+/* Calls fn for every global definition with its value (NULL when not computed). */
+void eval_each_global(eval_t *e, void (*fn)(const char *name, const value_t *v, void *ctx), void *ctx);
 #endif

@@ -513,7 +513,7 @@ static int run_main(options_t *o)
             report_opts_t ro = o->report;
             ro.labels = 0;
             eval_clear_shown(e);
-            code = repl_run(e, &ro);
+            code = repl_run(e, &ro, o->inputs, o->ninputs);
             eval_free(e);
             return code;
         }

@@ -44,6 +44,8 @@ static const char *help_text =
 "  :help [TOPIC]       this text, or a topic: functions, units, contracts\n"
 "  :explain NAME       how NAME was computed\n"
 "  :load FILE          run a file here (its definitions stay)\n"
+"  :reload             load again every file loaded so far (after editing them)\n"
+"  :names [PREFIX]     the names defined, with their values\n"
 "  :type EXPR          the dimension and unit of an expression\n"
 "  :units [DIMENSION]  the declared units, or those of one dimension\n"
 "  :scenario NAME      apply a scenario's overrides to what is loaded next\n"
@@ -55,7 +57,7 @@ static const char *keywords[] = {
     "import", "fn", "show", "assert", "unit", "dimension", "prefix", "prefixed", "contract",
     "workload", "scenario", "extends", "compare", "sweep", "over", "if", "then", "else",
     "and", "or", "not", "in", "per", "true", "false", "thousand", "million", "billion",
-    "trillion", ":help", ":load", ":type", ":units", ":scenario", ":explain", ":quit", NULL
+    "trillion", ":help", ":load", ":reload", ":names", ":type", ":units", ":scenario", ":explain", ":quit", NULL
 };
 
 struct completions { char **items; size_t n, cap; const char *prefix; size_t plen; };
@@ -77,6 +79,30 @@ static void collect(const char *name, void *ctx)
 
 static struct completions comp;
 
+/* After `rec.` (a name, or a path of fields from one): the record's fields, as rec.field. */
+static void collect_fields(const char *text)
+{
+    const char *dot = strrchr(text, '.');
+    size_t n = (size_t)(dot - text);
+    for (size_t i = 0; i < n; i++)   /* a path of names only: completing never calls a function */
+        if (!(text[i] == '.' || text[i] == '_' || (text[i] >= 'a' && text[i] <= 'z') || (text[i] >= 'A' && text[i] <= 'Z') ||
+              (i > 0 && text[i] >= '0' && text[i] <= '9')))
+            return;
+    char *path = strndup(text, n);
+    diag_t *err = NULL;
+    value_t *v = path && n ? eval_expression(repl_eval, "<complete>", path, &err) : NULL;
+    diag_free(err);
+    for (size_t i = 0; v && v->kind == V_RECORD && i < v->u.rec.n; i++) {
+        char *full = malloc(n + strlen(v->u.rec.keys[i]) + 2);
+        if (!full) break;
+        sprintf(full, "%s.%s", path, v->u.rec.keys[i]);
+        collect(full, &comp);
+        free(full);
+    }
+    value_free(v);
+    free(path);
+}
+
 static char *generator(const char *text, int state)
 {
     if (!state) {
@@ -84,8 +110,11 @@ static char *generator(const char *text, int state)
         comp.n = 0;
         comp.prefix = text;
         comp.plen = strlen(text);
-        for (const char **k = keywords; *k; k++) collect(*k, &comp);
-        eval_each_name(repl_eval, collect, &comp);
+        if (strchr(text, '.')) collect_fields(text);
+        else {
+            for (const char **k = keywords; *k; k++) collect(*k, &comp);
+            eval_each_name(repl_eval, collect, &comp);
+        }
     }
     if (state < (int)comp.n) return strdup(comp.items[state]);
     return NULL;
@@ -182,6 +211,51 @@ static void help(const char *topic)
     printf("no help on %s (topics: functions, units, contracts)\n", topic);
 }
 
+/* The files loaded so far (on the command line or with :load), in order, for :reload. */
+static char **files;
+static size_t nfiles;
+
+static void remember_file(const char *path)
+{
+    for (size_t i = 0; i < nfiles; i++) if (!strcmp(files[i], path)) return;
+    char **f = realloc(files, (nfiles + 1) * sizeof *f);
+    if (!f) return;
+    files = f;
+    if ((files[nfiles] = strdup(path))) nfiles++;
+}
+
+static void load_file(eval_t *e, const char *path, const report_opts_t *opts)
+{
+    diag_t *err = NULL;
+    remember_file(path);
+    if (eval_load_file(e, path, &err)) eval_run(e, &err);
+    report_opts_t labelled = *opts;   /* a file's results need their names, unlike a typed line's */
+    labelled.labels = 1;
+    print_results(e, &labelled);
+    if (err) { diag_print(stdout, err); diag_free(err); }
+}
+
+struct names { char **lines; size_t n, cap; const char *prefix; const units_t *u; };
+
+static void collect_global(const char *name, const value_t *v, void *ctx)
+{
+    struct names *ns = ctx;
+    if (strncmp(name, ns->prefix, strlen(ns->prefix))) return;
+    if (ns->n == ns->cap) {
+        size_t cap = ns->cap ? ns->cap * 2 : 64;
+        char **l = realloc(ns->lines, cap * sizeof *l);
+        if (!l) return;
+        ns->lines = l; ns->cap = cap;
+    }
+    char *text = v ? report_value_text(ns->u, v, 0) : NULL;
+    if (text && strlen(text) > 60) strcpy(text + 56, " ...");   /* one line each: a record is cut short */
+    char *line = malloc(strlen(name) + (text ? strlen(text) : 1) + 8);
+    if (line) { sprintf(line, "%s = %s", name, text ? text : "?"); ns->lines[ns->n++] = line; }
+    free(text);
+}
+
+static int by_text(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
 static void command(eval_t *e, char *line, const report_opts_t *opts, int *quit)
 {
     char *arg = line + strcspn(line, " \t");
@@ -195,13 +269,22 @@ static void command(eval_t *e, char *line, const report_opts_t *opts, int *quit)
         return;
     }
     if (!strcmp(line, ":load")) {
-        diag_t *err = NULL;
         if (!*arg) { puts("usage: :load FILE"); return; }
-        if (eval_load_file(e, arg, &err)) eval_run(e, &err);
-        report_opts_t labelled = *opts;   /* a file's results need their names, unlike a typed line's */
-        labelled.labels = 1;
-        print_results(e, &labelled);
-        if (err) { diag_print(stdout, err); diag_free(err); }
+        load_file(e, arg, opts);
+        return;
+    }
+    if (!strcmp(line, ":reload")) {
+        if (!nfiles) { puts("no file loaded yet (:load FILE)"); return; }
+        for (size_t i = 0; i < nfiles; i++) { printf("reloading %s\n", files[i]); load_file(e, files[i], opts); }
+        return;
+    }
+    if (!strcmp(line, ":names")) {
+        struct names ns = { .prefix = arg, .u = eval_units(e) };
+        eval_each_global(e, collect_global, &ns);
+        qsort(ns.lines, ns.n, sizeof *ns.lines, by_text);
+        for (size_t i = 0; i < ns.n; i++) { puts(ns.lines[i]); free(ns.lines[i]); }
+        if (!ns.n) printf(*arg ? "no name starts with %s\n" : "nothing defined yet\n", arg);
+        free(ns.lines);
         return;
     }
     if (!strcmp(line, ":scenario")) {
@@ -281,9 +364,10 @@ static int on_signal_event(void)
 }
 #endif
 
-int repl_run(eval_t *e, const report_opts_t *opts)
+int repl_run(eval_t *e, const report_opts_t *opts, const char *const *loaded, size_t nloaded)
 {
     repl_eval = e;
+    for (size_t i = 0; i < nloaded; i++) remember_file(loaded[i]);
     eval_allow_redefinition(e);
     int tty = isatty(STDIN_FILENO);
 #ifdef HAVE_READLINE
@@ -292,6 +376,10 @@ int repl_run(eval_t *e, const report_opts_t *opts)
         rl_readline_name = "outlay";
         rl_attempted_completion_function = complete;
         rl_basic_word_break_characters = " \t\n\"(),+-*/^=<>[]{}";
+        /* a multi-line entry is one history entry, in the file too (timestamps mark where
+         * each entry starts) */
+        history_write_timestamps = 1;
+        history_multiline_entries = 1;
         if (hist) read_history(hist);
     }
 #endif
@@ -318,10 +406,14 @@ int repl_run(eval_t *e, const report_opts_t *opts)
             continue;
         }
         if (!line) { if (tty) putchar('\n'); break; }
+        if (!pending && line[0] == ':') {
 #ifdef HAVE_READLINE
-        if (tty && *line) add_history(line);
+            if (tty) add_history(line);
 #endif
-        if (!pending && line[0] == ':') { command(e, line, opts, &quit); free(line); continue; }
+            command(e, line, opts, &quit);
+            free(line);
+            continue;
+        }
         size_t n = (pending ? strlen(pending) + 1 : 0) + strlen(line) + 1;
         char *text = malloc(n);
         if (!text) { free(line); break; }
@@ -331,9 +423,16 @@ int repl_run(eval_t *e, const report_opts_t *opts)
         pending = NULL;
         int incomplete = 0;
         run_text(e, text, opts, &incomplete);
+#ifdef HAVE_READLINE
+        if (tty && !incomplete && text[strspn(text, " \t\n")]) add_history(text);   /* the whole entry, once complete */
+#endif
         if (incomplete) pending = text; else free(text);
     }
     free(pending);
+    for (size_t i = 0; i < nfiles; i++) free(files[i]);
+    free(files);
+    files = NULL;
+    nfiles = 0;
 #ifdef HAVE_READLINE
     if (hist) { write_history(hist); free(hist); }
     for (size_t i = 0; i < comp.n; i++) free(comp.items[i]);

@@ -5,6 +5,6 @@
 #include "report.h"
 
 /* Runs until :quit or end of input; returns 0 (errors in the session are reported, not
- * carried out as an exit code). */
-int repl_run(eval_t *e, const report_opts_t *opts);
+ * carried out as an exit code). files: those already loaded, which :reload loads again. */
+int repl_run(eval_t *e, const report_opts_t *opts, const char *const *files, size_t nfiles);
 #endif

@@ -159,12 +159,37 @@ def main():
     check("Ctrl-C in multi-line input drops it and gives the first prompt back", ok, repr(out))
     out = r.line("z")
     check("the dropped multi-line input defined nothing", "unknown name" in out, repr(out))
+    out = r.line(":names total_")
+    check(":names lists the names defined, with values", "total_budget = 7 USD" in out and "gpu_rate" not in out, repr(out))
+    r.line('spec = { memory = 80 GB, vendor = "NVIDIA" }')
+    r.send("spec.mem\t")
+    time.sleep(0.3)
+    out = r.line("")
+    check("tab completes a record field after the dot", "80 GB" in out, repr(out))
+    reload_me = os.path.join(state, "reload.outlay")
+    with open(reload_me, "w") as f:
+        f.write("reload_v = 1\nshow reload_v\n")
+    r.line(":load " + reload_me)
+    with open(reload_me, "w") as f:
+        f.write("reload_v = 2\nshow reload_v\n")
+    os.utime(reload_me, ns=(os.stat(reload_me).st_atime_ns, os.stat(reload_me).st_mtime_ns + 1000000))
+    out = r.line(":reload")
+    check(":reload loads the edited files again", "reload_v = 2" in out and "reload_v = 1" not in out, repr(out))
+    r.line("(1 +", prompt="...> ")
+    check("a multi-line entry runs", "21" in r.line("2) * 7"))
+    r.send("\x10\r")   # Ctrl-P: the previous history entry, then Enter
+    out, ok = r.read_until("outlay> ")
+    # by hand: (1 + 2) * 7 = 21; recalled whole, it runs again without a continuation prompt
+    check("a multi-line entry is recalled as one history entry", ok and "21" in out and "...> " not in out, repr(out))
     r.send("\x04")
     time.sleep(0.5)
     _, status = os.waitpid(r.pid, 0)
     check("Ctrl-D exits cleanly", os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, str(status))
     hist = os.path.join(state, "outlay", "history")
     check("history file in the XDG state directory", os.path.exists(hist) and "total_budget" in open(hist).read())
+    entries = [e for e in open(hist).read().split("\n#") if e]
+    check("the history file keeps a multi-line entry whole", any(e.endswith("\n(1 +\n2) * 7\n") for e in entries),
+          repr(open(hist).read()[-200:]))
     p = subprocess.run([OUTLAY], input="a = 2 USD\nshow a * 3\n", capture_output=True, text=True)
     check("a program on stdin when it is not a terminal", p.returncode == 0 and p.stdout == "a * 3 = 6 USD\n", repr(p.stdout))
     print(f"repl: {passed} passed, {failed} failed")
