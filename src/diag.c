@@ -76,12 +76,15 @@ static void quote_line(FILE *out, const loc_t *l)
     size_t to = from + QUOTE_WIDTH < len ? from + QUOTE_WIDTH : len;
     if (end > to + 1) end = to + 1;
     char buf[ESCAPE_MAX];
-    fprintf(out, " %5d | %s", l->first_line, from ? "..." : "");
+    /* the gutter widens for line 100000 on (a usage export has millions of lines) */
+    int width = snprintf(NULL, 0, "%d", l->first_line);
+    if (width < 5) width = 5;
+    fprintf(out, " %*d | %s", width, l->first_line, from ? "..." : "");
     for (size_t i = from; i < to; ) {
         i += escape_char(line + i, len - i, ESCAPE_KEEP_NEWLINE, buf);
         fputs(buf, out);
     }
-    fprintf(out, "%s\n       | %s", to < len ? "..." : "", from ? "   " : "");
+    fprintf(out, "%s\n %*s | %s", to < len ? "..." : "", width, "", from ? "   " : "");
     /* each character before the span as wide as it printed (a tab as a tab) */
     size_t i = from;
     while (i < start) {
