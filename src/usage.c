@@ -22,6 +22,7 @@ enum {
     MAX_DIGITS = 1000,           /* significant digits of a number cell */
     MAX_EXP10 = 1000,            /* |exponent| of a number cell */
     MAX_UNIT_TEXT = 200,
+    MAX_SKUS = 100000,           /* different SKU names in one table */
 };
 #define MAX_DEN ((long long)1 << 40)
 #define MAX_TABLE_BYTES ((size_t)512 << 20)
@@ -677,11 +678,12 @@ static void lane_value(const usage_table_t *t, int c, i128 v, mpq_t out)
     scaled_value(t, c, mpq_numref(out), out);
 }
 
-/* Adds x (exact) to hour h of a lane's spill; 0 when out of memory. */
+/* Adds x (exact) to hour h of a lane's spill; 0 when out of memory, or when the sum
+ * could pass VALUE_MAX_BITS (GMP aborts when memory runs out: sizes are checked first). */
 static int spill_add(spills_t *s, usage_hour_t h, const mpq_t x)
 {
     mpq_t *q = spill_at(s, h, 1);
-    if (!q) return 0;
+    if (!q || value_bits(*q) + value_bits(x) + 1 > VALUE_MAX_BITS) return 0;
     mpq_add(*q, *q, x);
     return 1;
 }
@@ -893,11 +895,13 @@ static int settle(usage_table_t *t)
 
 /* ---- rows ---- */
 
-/* The SKU a raw usage SKU is priced as, created when new; (size_t)-1 when out of memory. */
+/* The SKU a raw usage SKU is priced as, created when new; (size_t)-1 when out of memory,
+ * (size_t)-2 when the table already knows MAX_SKUS names. */
 static size_t sku_index(usage_table_t *t, const usage_spec_t *spec, const char *p, size_t n)
 {
     if (t->last_raw && t->last_raw_len == n && !memcmp(t->last_raw, p, n)) return t->last_sku;
     size_t i = strmap_get(&t->by_raw, p, n);
+    if (i == (size_t)-1 && t->by_raw.n >= MAX_SKUS) return (size_t)-2;
     if (i == (size_t)-1) {
         const char *name = NULL;
         size_t nn = n;
@@ -1124,7 +1128,10 @@ int usage_table_add_rows(usage_table_t *t, const usage_spec_t *spec, const usage
     sku_t *s = NULL;
     if (ok) {
         size_t i = sku_index(t, spec, row->sku.p ? row->sku.p : "", row->sku.p ? row->sku.n : 0);
-        if (i == (size_t)-1) ok = fault(err, USAGE_CELL_ROW, NULL, "out of memory");
+        if (i == (size_t)-2)
+            ok = fault(err, USAGE_CELL_SKU, "filter the rows, or map SKUs to fewer names",
+                       "more than %d different SKUs in one usage table", MAX_SKUS);
+        else if (i == (size_t)-1) ok = fault(err, USAGE_CELL_ROW, NULL, "out of memory");
         else s = &t->skus[i];
     }
     if (ok && unit) ok = check_unit(t, spec, s, unit, *factor, &by_factor, err);
@@ -1143,7 +1150,9 @@ int usage_table_add_rows(usage_table_t *t, const usage_spec_t *spec, const usage
         if (conv && !exact[c]) { dec_to_q(&num[c], q[c]); exact[c] = 1; }
         if (conv) mpq_mul(q[c], q[c], c ? *rate : *factor);
         if (!spread(t, s, c, &sh, &num[c], exact[c] ? &q[c] : NULL))
-            ok = fault(err, USAGE_CELL_ROW, "filter the rows or read a shorter period", "out of memory (the usage table holds at most 512 MiB)");
+            ok = fault(err, USAGE_CELL_ROW, "filter the rows or read a shorter period",
+                       "the usage table cannot take this row: it would pass 512 MiB, or an hour's exact sum %d bits",
+                       VALUE_MAX_BITS);
     }
     if (!ok) return 0;
     for (int c = 0; c < NCOL; c++) if (cells[c]->p) t->has[c] = 1;

@@ -219,6 +219,7 @@ BAD = [
     ("truncated_gzip", "truncated.csv.gz", {}),
     ("long_line", "long_line.csv", {}),
     ("huge_exponent", "huge_exponent.csv", {}),
+    ("too_many_skus", "many_skus.csv", {}),
 ]
 
 
@@ -230,6 +231,8 @@ def generated(tmp):
         "truncated.csv.gz": gzip.compress(focus)[:200],
         "binary.csv": b"SkuId,PricingQuantity\nab\x00cd\n",
         "empty.csv": b"",
+        "many_skus.csv": b"ChargePeriodStart,SkuId,PricingQuantity,PricingUnit\n" +
+                         b"".join(b"2027-01-01,s%d,1,Hours\n" % i for i in range(100001)),
         "long_line.csv": b"SkuId,PricingQuantity,PricingUnit,ChargePeriodStart\n" + b"x" * ((1 << 20) + 1) + b"\n",
     }
     for name, data in files.items():
