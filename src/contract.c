@@ -45,6 +45,7 @@ void contract_free(contract_t *c)
     for (size_t i = 0; i < c->nsla; i++) value_free(c->sla_pcts[i]);
     free(c->sla_pcts);
     value_free(c->pool);
+    value_free(c->upfront);
     value_free(c->quantum);
     free(c->name);
     free(c);
@@ -53,7 +54,7 @@ void contract_free(contract_t *c)
 /* Calls fn on every amount, rate, bound and percentage of the contract. */
 static void each_figure(const contract_t *c, void (*fn)(const value_t *v, void *ctx), void *ctx)
 {
-    const value_t *single[] = { c->escalate, c->pool, c->quantum };
+    const value_t *single[] = { c->escalate, c->pool, c->quantum, c->upfront };
     for (size_t i = 0; i < sizeof single / sizeof single[0]; i++) fn(single[i], ctx);
     for (size_t i = 0; i < c->nskus; i++) {
         const sku_terms_t *s = &c->skus[i];
@@ -188,9 +189,11 @@ static int invoice_total(engine_t *en, engine_period_t *ep)
     mpq_add(t->total, t->net, t->shortfall);
     mpq_sub(t->total, t->total, t->sla);
     mpq_sub(t->total, t->total, t->pool);
+    mpq_add(t->total, t->total, t->upfront);
     mpq_set(amount, t->total);
     engine_round(en, t->total, 0);
     mpq_sub(amount, t->total, amount);
+    mpq_add(t->effective, t->effective, t->total);   /* engine_upfront left the share less the payment */
     int ok = !mpq_sgn(amount) || engine_line(en, ep, "invoice", "rounding", NULL, NULL, NULL, amount);
     mpq_clear(amount);
     return ok;
@@ -198,7 +201,7 @@ static int invoice_total(engine_t *en, engine_period_t *ep)
 
 static const engine_clause_fn clauses[] = {
     usage_charges, engine_plans, engine_fees, check_quantum, engine_discounts, engine_commitment, engine_sla_credit,
-    engine_pool_draw, invoice_total,
+    engine_pool_draw, engine_upfront, invoice_total,
 };
 
 static value_t *price_period(engine_t *en, const period_t *p, value_t *const *usage, const int *sla_hit, totals_t *out)

@@ -55,6 +55,8 @@ typedef struct contract {
     value_t **sla_pcts;       /* one per SLA band; conditions are the caller's */
     size_t nsla;
     value_t *pool;            /* prepaid / promotional credit, or NULL */
+    value_t *upfront;         /* a payment billed on upfront_on and amortised over the term, or NULL */
+    date_t upfront_on;
     contract_rounding rounding;
     int commit_on_gross;      /* the minimum is measured against spend before discounts */
     int sla_on_invoice;       /* the SLA credit is a share of net + shortfall, not of net */
@@ -71,7 +73,7 @@ typedef struct period {
 
 /* Which part of the terms or usage an error is about, so the caller can point at it. */
 typedef enum { FAULT_NONE, FAULT_USAGE, FAULT_RATE, FAULT_RESERVE, FAULT_COMMIT, FAULT_FEE, FAULT_DISCOUNT,
-               FAULT_POOL, FAULT_ROUND, FAULT_PLAN } fault_kind;
+               FAULT_POOL, FAULT_ROUND, FAULT_PLAN, FAULT_UPFRONT } fault_kind;
 /* Why: FAULT_UNFIT when a quantity's dimensions don't meet its rate's, so the caller can
  * say how usage meets a rate; FAULT_OTHER for everything else. */
 typedef enum { FAULT_OTHER, FAULT_UNFIT } fault_code;

@@ -6,14 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-void engine_totals_init(totals_t *t) { mpq_inits(t->fees, t->charges, t->discounts, t->net, t->shortfall, t->sla, t->pool, t->total, NULL); }
-void engine_totals_clear(totals_t *t) { mpq_clears(t->fees, t->charges, t->discounts, t->net, t->shortfall, t->sla, t->pool, t->total, NULL); }
+void engine_totals_init(totals_t *t) { mpq_inits(t->fees, t->charges, t->discounts, t->net, t->shortfall, t->sla, t->pool, t->upfront, t->total, t->effective, NULL); }
+void engine_totals_clear(totals_t *t) { mpq_clears(t->fees, t->charges, t->discounts, t->net, t->shortfall, t->sla, t->pool, t->upfront, t->total, t->effective, NULL); }
 void engine_totals_add(totals_t *a, const totals_t *b)
 {
     mpq_add(a->fees, a->fees, b->fees);
     mpq_add(a->charges, a->charges, b->charges); mpq_add(a->discounts, a->discounts, b->discounts);
     mpq_add(a->net, a->net, b->net); mpq_add(a->shortfall, a->shortfall, b->shortfall);
     mpq_add(a->sla, a->sla, b->sla); mpq_add(a->pool, a->pool, b->pool); mpq_add(a->total, a->total, b->total);
+    mpq_add(a->upfront, a->upfront, b->upfront); mpq_add(a->effective, a->effective, b->effective);
 }
 
 int engine_totals_record(engine_t *en, value_t *rec, const totals_t *t)
@@ -25,7 +26,9 @@ int engine_totals_record(engine_t *en, value_t *rec, const totals_t *t)
            value_record_set(rec, "shortfall", engine_money(en, t->shortfall)) &&
            value_record_set(rec, "sla_credit", engine_money(en, t->sla)) &&
            value_record_set(rec, "pool_draw", engine_money(en, t->pool)) &&
-           value_record_set(rec, "total", engine_money(en, t->total));
+           value_record_set(rec, "total", engine_money(en, t->total)) &&
+           (!en->c->upfront || (value_record_set(rec, "upfront", engine_money(en, t->upfront)) &&
+                                value_record_set(rec, "amortised", engine_money(en, t->effective))));
 }
 
 int engine_fail(engine_t *en, char *msg) { if (!*en->err) *en->err = msg ? msg : diag_format("out of memory"); else free(msg); return 0; }

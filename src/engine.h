@@ -7,7 +7,8 @@
 #define OUTLAY_ENGINE_H
 #include "contract.h"
 
-typedef struct totals { mpq_t fees, charges, discounts, net, shortfall, sla, pool, total; } totals_t;
+/* effective: the total with the upfront payment spread over the term instead */
+typedef struct totals { mpq_t fees, charges, discounts, net, shortfall, sla, pool, upfront, total, effective; } totals_t;
 void engine_totals_init(totals_t *t);
 void engine_totals_clear(totals_t *t);
 void engine_totals_add(totals_t *a, const totals_t *b);
@@ -98,6 +99,7 @@ int engine_reserve_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq
                           const uterm_t *qdisp);                  /* engine_reserve.c */
 int engine_plans(engine_t *en, engine_period_t *ep);             /* engine_plans.c */
 int engine_fees(engine_t *en, engine_period_t *ep);              /* engine_fees.c */
+int engine_upfront(engine_t *en, engine_period_t *ep);           /* engine_fees.c */
 int engine_discounts(engine_t *en, engine_period_t *ep);         /* engine_discounts.c */
 int engine_commitment(engine_t *en, engine_period_t *ep);        /* engine_reserve.c */
 int engine_sla_credit(engine_t *en, engine_period_t *ep);        /* engine_discounts.c */

@@ -1,5 +1,7 @@
 /* engine_fees: fixed charges billed whatever the usage — monthly fees in force by date,
- * prorated over a period's days. */
+ * prorated over a period's days — and prepayment: an upfront payment billed on its date
+ * (after discounts, commitments and credits, which it is not part of) and amortised evenly
+ * over the term's hours in each period's effective cost. */
 #include "engine.h"
 #include "diag.h"
 
@@ -31,5 +33,31 @@ int engine_fees(engine_t *en, engine_period_t *ep)
         mpq_add(ep->t.charges, ep->t.charges, amount);
     }
     mpq_clear(amount);
+    return ok;
+}
+
+int engine_upfront(engine_t *en, engine_period_t *ep)
+{
+    const contract_t *c = en->c;
+    if (!c->upfront) return 1;
+    if (c->upfront->kind != V_NUM || !dim_eq(&c->upfront->u.num.dim, &en->money))
+        return engine_fail_at(en, FAULT_UPFRONT, FAULT_OTHER, 0, diag_format("the upfront payment must be an amount of %s", units_dimension_name(en->u, en->currency)));
+    mpq_t paid;
+    mpq_init(paid);
+    mpq_set(paid, c->upfront->u.num.q);
+    engine_round(en, paid, 1);
+    int ok = 1;
+    if (c->upfront_on >= ep->p->start && c->upfront_on < ep->p->end) {
+        mpq_set(ep->t.upfront, paid);
+        ok = engine_line(en, ep, "prepayment", "upfront", NULL, NULL, NULL, paid);
+    }
+    /* the effective view: this period's hours' share of the payment instead */
+    mpq_t share;
+    mpq_init(share);
+    mpq_set_si(share, (ep->p->end - ep->p->start), (unsigned long)(c->end - c->start));
+    mpq_canonicalize(share);
+    mpq_mul(ep->t.effective, paid, share);
+    mpq_sub(ep->t.effective, ep->t.effective, ep->t.upfront);
+    mpq_clears(paid, share, NULL);
     return ok;
 }

@@ -45,6 +45,7 @@ static const struct category {
     { "overage", "Usage", "", "Usage-Based", "%s usage above the reservation" },
     { "unused_commitment", "Usage", "", "Usage-Based", "%s unused commitment" },
     { "fee", "Purchase", "", "Recurring", "fixed fee" },
+    { "upfront", "Purchase", "", "One-Time", "upfront payment" },
     { "shortfall", "Adjustment", "", "Recurring", "minimum commitment shortfall" },
     { "discount", "Credit", "", "Usage-Based", "discount on %s" },
     { "sla_credit", "Credit", "", "One-Time", "SLA credit" },

@@ -562,11 +562,14 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
      * row reads as a sum; credits are deductions and show negative, as discounts do. */
     static const struct { const char *field, *title; int negate; } tail_all[] = {
         { "fees", "Fees", 0 }, { "discounts", "Discounts", 0 }, { "shortfall", "Shortfall", 0 },
-        { "sla_credit", "SLA credit", 1 }, { "pool_draw", "Credit pool", 1 }, { "total", "Total", 0 },
+        { "sla_credit", "SLA credit", 1 }, { "pool_draw", "Credit pool", 1 }, { "upfront", "Upfront", 0 },
+        { "total", "Total", 0 },
+        { "amortised", "Amortised", 0 },   /* not a summand: the total with the upfront spread over the term */
     };
-    size_t tail[6], ntail = 0;
-    for (size_t k = 0; k < 6; k++) {
-        int used = k == 5;
+    enum { NTAIL = sizeof tail_all / sizeof tail_all[0], TOTAL = NTAIL - 2 };
+    size_t tail[NTAIL], ntail = 0;
+    for (size_t k = 0; k < NTAIL; k++) {
+        int used = k == TOTAL;
         for (size_t p = 0; !used && p < periods->u.list.n; p++) {
             const value_t *v = get(periods->u.list.items[p], tail_all[k].field);
             used = v && v->kind == V_NUM && mpq_sgn(v->u.num.q);

@@ -18,7 +18,7 @@ typedef struct contract_obj {
     const node_t **sla_conds;    /* one condition per SLA band, evaluated per period */
     const node_t **rate_nodes, **reserve_nodes;   /* per SKU */
     const node_t **commit_nodes, **fee_nodes, **discount_nodes, **plan_nodes;
-    const node_t *pool_node, *round_node, *escalate_node;
+    const node_t *pool_node, *round_node, *escalate_node, *upfront_node, *upfront_date_node;
 } contract_obj_t;
 
 static void contract_obj_free(void *p)
@@ -236,6 +236,13 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
             if (cl->text[0] == 's') { c->start = v->u.date; *has_start = 1; } else { c->end = v->u.date; *has_end = 1; }
         } else if (!strcmp(cl->text, "term")) {
             *term = value_ref(v);
+        } else if (!strcmp(cl->text, "upfront")) {
+            o->upfront_node = cl;
+            c->upfront = value_ref(v);
+        } else if (!strcmp(cl->text, "upfront_date")) {
+            if (v->kind != V_DATE) { value_free(v); eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "upfront_date must be a date such as 2027-01-01"); return 0; }
+            c->upfront_on = v->u.date;
+            o->upfront_date_node = cl;
         } else if (!strcmp(cl->text, "commitment_basis")) {
             c->commit_on_gross = !strcmp(v->u.s, "gross");
         } else if (!strcmp(cl->text, "sla_basis")) {
@@ -397,6 +404,11 @@ value_t *terms_contract(eval_t *e, const node_t *n)
     if (!e->err && !has_end && !term) eval_fail(e, &n->loc, DIAG_RUNTIME, "contract %s needs a term (term = 12 month) or an end date", n->text);
     if (!e->err && term) contract_term(e, o->c, term, &term_node->loc);
     if (!e->err && o->c->end <= o->c->start) eval_fail(e, &n->loc, DIAG_RUNTIME, "contract %s ends before it starts", n->text);
+    if (!e->err && !o->upfront_date_node) o->c->upfront_on = o->c->start;   /* paid when the term starts */
+    if (!e->err && o->upfront_date_node && !o->c->upfront)
+        eval_fail(e, &o->upfront_date_node->loc, DIAG_RUNTIME, "upfront_date without an upfront payment");
+    if (!e->err && o->c->upfront && (o->c->upfront_on < o->c->start || o->c->upfront_on >= o->c->end))
+        eval_fail(e, &(o->upfront_date_node ? o->upfront_date_node : o->upfront_node)->loc, DIAG_RUNTIME, "the upfront payment must fall within the term");
     if (!e->err && o->c->escalate) {
         /* (1 + e)^year for every year of the term must stay a number GMP can hold */
         mpq_t f;
@@ -649,6 +661,7 @@ static const loc_t *fault_loc(const contract_obj_t *co, const node_t *wl, const 
     case FAULT_POOL: n = co->pool_node; break;
     case FAULT_ROUND: n = co->round_node; break;
     case FAULT_PLAN: n = co->plan_nodes[f->index]; break;
+    case FAULT_UPFRONT: n = co->upfront_node; break;
     case FAULT_NONE: break;
     }
     return n ? &n->loc : fallback;
