@@ -340,6 +340,7 @@ static int missing_column(reader_t *r, const char *name, const char *what)
     loc_t loc = record_loc(r, raw_field(r, 0, &nshow), 0);
     *r->err = diag_new(DIAG_IO, loc.src ? &loc : NULL, "no %s column '%s' in the header (it has: %s)", what, name, list ? list : "");
     if (*r->err && best) diag_set_hint(*r->err, "did you mean '%s'?", best);
+    else if (*r->err && !strcmp(what, "filter")) diag_set_hint(*r->err, "filter on a column the file has");
     else if (*r->err) diag_set_hint(*r->err, "name the file's columns in the usage mapping (sku, quantity, unit, start)");
     free(list);
     return 0;

@@ -220,6 +220,7 @@ BAD = [
     ("long_line", "long_line.csv", {}),
     ("huge_exponent", "huge_exponent.csv", {}),
     ("too_many_skus", "many_skus.csv", {}),
+    ("missing_filter_column", "bad_rows.csv", {"tags": [("team", "ml")]}),
 ]
 
 
