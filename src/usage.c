@@ -79,7 +79,7 @@ const char *usage_spec_column(const usage_spec_t *s, int cell, int *needed)
 {
     if (cell == USAGE_CELL_UNIT && s->unit) { *needed = 0; return NULL; }
     const char *name = cell_column(s, cell);
-    *needed = cell <= USAGE_CELL_START || strcmp(name, focus_cols[cell]) != 0;
+    *needed = cell <= USAGE_CELL_START || (cell < USAGE_NCELLS && strcmp(name, focus_cols[cell]) != 0);
     return name;
 }
 

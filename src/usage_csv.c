@@ -365,22 +365,12 @@ static int read_header(reader_t *r)
                 return 0;
             }
     }
-    static const char *const focus[USAGE_NCELLS] = {
-        "SkuId", "PricingQuantity", "PricingUnit", "ChargePeriodStart", "ChargePeriodEnd",
-        "BillingCurrency", "BilledCost", "EffectiveCost", "ListCost", "ContractedCost",
-    };
     const usage_spec_t *s = r->spec;
-    const char *named[USAGE_NCELLS] = { s->sku_col, s->quantity_col, s->unit_col, s->start_col, s->end_col,
-                                        s->currency_col, s->cost_cols[0], s->cost_cols[1], s->cost_cols[2], s->cost_cols[3] };
-    static const char *const what[USAGE_NCELLS] = { "SKU", "quantity", "unit", "start time", "end time",
-                                                    "currency", "cost", "cost", "cost", "cost" };
     for (int c = 0; c < USAGE_NCELLS; c++) {
-        const char *name = named[c] ? named[c] : focus[c];
-        r->col[c] = c == USAGE_CELL_UNIT && s->unit ? -1 : header_index(r, name);
-        /* the SKU, quantity, start and unit are needed; the others when named otherwise
-         * than FOCUS does (a mapping asked for them) */
-        int needed = c <= USAGE_CELL_START ? !(c == USAGE_CELL_UNIT && s->unit) : strcmp(name, focus[c]) != 0;
-        if (r->col[c] < 0 && needed) return missing_column(r, name, what[c]);
+        int needed;
+        const char *name = usage_spec_column(s, c, &needed);
+        r->col[c] = name ? header_index(r, name) : -1;
+        if (r->col[c] < 0 && needed) return missing_column(r, name, usage_cell_what(c));
     }
     if (s->nfilters && !(r->fcol = malloc(s->nfilters * sizeof *r->fcol))) return io_error(r, "%s: out of memory%s%s", "", "");
     for (size_t i = 0; i < s->nfilters; i++) {
