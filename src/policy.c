@@ -5,8 +5,10 @@
  * checked again with fstat (the file that was opened is the one that was checked). */
 #include "policy.h"
 #include "diag.h"
+#include "strmap.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,8 +17,7 @@
 struct policy {
     char **roots;           /* real paths */
     size_t nroots;
-    struct { dev_t dev; ino_t ino; } *read;   /* every file opened, for policy_was_read */
-    size_t nread, capread;
+    strmap_t *read;         /* every file opened, by "dev:inode", for policy_was_read */
 };
 
 policy_t *policy_new(void) { return calloc(1, sizeof(policy_t)); }
@@ -26,7 +27,7 @@ void policy_free(policy_t *p)
     if (!p) return;
     for (size_t i = 0; i < p->nroots; i++) free(p->roots[i]);
     free(p->roots);
-    free(p->read);
+    strmap_free(p->read);
     free(p);
 }
 
@@ -84,26 +85,26 @@ static policy_result size_checked(const struct stat *st, const char *path, long 
     return POLICY_OK;
 }
 
+/* A file's identity as a key: its device and inode */
+static void file_key(char key[48], dev_t dev, ino_t ino)
+{
+    snprintf(key, 48, "%llx:%llx", (unsigned long long)dev, (unsigned long long)ino);
+}
+
 static int remember(policy_t *p, const struct stat *st)
 {
-    if (!p || policy_was_read(p, st->st_dev, st->st_ino)) return 1;
-    if (p->nread == p->capread) {
-        size_t cap = p->capread ? p->capread * 2 : 16;
-        void *r = realloc(p->read, cap * sizeof *p->read);
-        if (!r) return 0;
-        p->read = r;
-        p->capread = cap;
-    }
-    p->read[p->nread].dev = st->st_dev;
-    p->read[p->nread++].ino = st->st_ino;
-    return 1;
+    char key[48];
+    if (!p) return 1;
+    if (!p->read && !(p->read = strmap_new())) return 0;
+    file_key(key, st->st_dev, st->st_ino);
+    return strmap_put(p->read, key, p);
 }
 
 int policy_was_read(const policy_t *p, dev_t dev, ino_t ino)
 {
-    for (size_t i = 0; i < p->nread; i++)
-        if (p->read[i].dev == dev && p->read[i].ino == ino) return 1;
-    return 0;
+    char key[48];
+    file_key(key, dev, ino);
+    return p->read && strmap_get(p->read, key);
 }
 
 /* The descriptor blocks from here on (it was opened non-blocking so that opening it could
