@@ -703,8 +703,6 @@ static int exec_assert(eval_t *e, const node_t *n)
     return !e->err;
 }
 
-static int import_file(eval_t *e, const node_t *n);
-
 /* An imported file is a module: it brings its definitions, units and scenarios; what it
  * shows, asserts, compares or sweeps belongs to it being run on its own. */
 static int module_skips(const node_t *n)
@@ -716,7 +714,6 @@ static int exec_stmt(eval_t *e, const node_t *n)
 {
     if (e->importing && module_skips(n)) return 1;
     switch (n->kind) {
-    case S_IMPORT: return import_file(e, n);
     case S_DEF: {
         if (!check_new_name(e, n->text, &n->loc)) return 0;
         const override_t *o = scenario_override_for(e, n->text);
@@ -807,19 +804,85 @@ static int recompute_dependents(eval_t *e, const node_t *def)
     return !e->err;
 }
 
+/* Files being walked or run through their imports. Imports nest on this explicit stack,
+ * not the C stack: a chain of 20,000 files is 20,000 small frames on the heap. */
+typedef struct file_frame {
+    const node_t *next;     /* the statement to go on with in this file */
+    const node_t *import;   /* running: the import statement of the file below */
+    const char *outer_dir;  /* running: the importing file's directory, restored after */
+    char *dir;              /* this file's directory (NULL: the working directory) */
+} file_frame_t;
+
+typedef struct file_stack { file_frame_t *f; size_t n, cap; } file_stack_t;
+
+static int file_push(eval_t *e, file_stack_t *st, file_frame_t fr)
+{
+    if (st->n == st->cap) {
+        size_t cap = st->cap ? st->cap * 2 : 16;
+        file_frame_t *f = realloc(st->f, cap * sizeof *f);
+        if (!f) { free(fr.dir); eval_fail(e, NULL, DIAG_LIMIT, "out of memory"); return 0; }
+        st->f = f;
+        st->cap = cap;
+    }
+    st->f[st->n++] = fr;
+    return 1;
+}
+
+static int import_open(eval_t *e, const node_t *n, node_t **ast, char **dir);
+
+static void file_done(eval_t *e, const node_t *s)
+{
+    if (!e->rerun) deps_set_add(e->sh->done, s);   /* when out of memory, re-runs do it again */
+}
+
+/* Runs a file's statements; an import runs the imported file's statements (a module's:
+ * see module_skips) before the next one, through an explicit stack of files. */
 static int run_statements(eval_t *e, const node_t *stmts)
 {
-    for (const node_t *s = stmts; s; s = s->next) {
-        if (e->touched && deps_set_has(e->sh->done, s) && !deps_stmt_touched(e->touched, s)) continue;
+    file_stack_t st = {0};
+    const node_t *s = stmts;
+    int ok = 1;
+    while (ok) {
+        if (!s) {   /* the end of a file: back to its importer */
+            if (!st.n) break;
+            file_frame_t *fr = &st.f[--st.n];
+            e->current_dir = fr->outer_dir;
+            free(fr->dir);
+            e->importing--;
+            file_done(e, fr->import);
+            s = fr->next;
+            continue;
+        }
+        if (e->touched && deps_set_has(e->sh->done, s) && !deps_stmt_touched(e->touched, s)) { s = s->next; continue; }
+        if (s->kind == S_IMPORT) {
+            node_t *ast = NULL;
+            char *dir = NULL;
+            if (!import_open(e, s, &ast, &dir) || e->err) { ok = 0; break; }
+            if (!ast) { free(dir); file_done(e, s); s = s->next; continue; }   /* imported already, or only comments */
+            if (!file_push(e, &st, (file_frame_t){ s->next, s, e->current_dir, dir })) { ok = 0; break; }
+            e->current_dir = dir;
+            e->importing++;
+            s = ast;
+            continue;
+        }
         const char *name = deps_defined_name(s);
         int redefines = e->sh->redefine && !e->rerun && !e->recomputing && name && eval_global_find(e, name);
-        if (!exec_stmt(e, s) || e->err || (redefines && !recompute_dependents(e, s))) {
-            e->failed_stmt = s;   /* the outermost call sets it last: a statement of the main program */
-            return 0;
-        }
-        if (!e->rerun) deps_set_add(e->sh->done, s);   /* when out of memory, re-runs do it again */
+        if (!exec_stmt(e, s) || e->err || (redefines && !recompute_dependents(e, s))) { ok = 0; break; }
+        file_done(e, s);
+        s = s->next;
     }
-    return 1;
+    if (!ok) {
+        /* the statement of this file that failed: an import, when it was in a file it ran */
+        e->failed_stmt = st.n ? st.f[0].import : s;
+        while (st.n) {
+            file_frame_t *fr = &st.f[--st.n];
+            e->current_dir = fr->outer_dir;
+            free(fr->dir);
+            e->importing--;
+        }
+    }
+    free(st.f);
+    return ok;
 }
 
 /* ---------- files and imports ---------- */
@@ -908,26 +971,32 @@ static int parse_file(eval_t *e, policy_file_t *f, const loc_t *from, node_t **a
 
 
 /* Imports are run in order, but their scenarios must be known before anything runs:
- * this walks the import graph of a newly loaded file once. */
+ * this walks the import graph of a newly loaded file once, depth first. */
 static int scan_imports(eval_t *e, node_t *ast, const char *path)
 {
     const char *saved = e->current_dir;
-    char *dir = path ? dir_of(path) : NULL;
-    if (dir) e->current_dir = dir;
-    int ok = 1;
-    for (node_t *s = ast; s && ok; s = s->next) {
-        if (s->kind != S_IMPORT) continue;
+    file_stack_t st = {0};
+    int ok = file_push(e, &st, (file_frame_t){ ast, NULL, NULL, path ? dir_of(path) : NULL });
+    while (ok && st.n) {
+        file_frame_t *top = &st.f[st.n - 1];
+        const node_t *s = top->next;
+        while (s && s->kind != S_IMPORT) s = s->next;
+        if (!s) { free(top->dir); st.n--; continue; }
+        top->next = s->next;
+        e->current_dir = top->dir ? top->dir : saved;
         policy_file_t f;
         char *why = NULL;
         node_t *imported = NULL;
         /* an import that cannot be opened is reported when it runs */
         if (find_import(e, s->text, 1, &f, &why) != POLICY_OK) { free(why); continue; }
         if (!strmap_get(e->sh->parsed, f.real))
-            ok = parse_file(e, &f, &s->loc, &imported) && scenario_register(e, imported) && scan_imports(e, imported, f.path);
+            ok = parse_file(e, &f, &s->loc, &imported) && scenario_register(e, imported) &&
+                 file_push(e, &st, (file_frame_t){ imported, NULL, NULL, dir_of(f.path) });
         policy_file_close(&f);
     }
+    while (st.n) free(st.f[--st.n].dir);
+    free(st.f);
     e->current_dir = saved;
-    free(dir);
     return ok;
 }
 
@@ -951,23 +1020,20 @@ static int mark_imported(eval_t *e, const char *real)
     return 1;
 }
 
-static int import_file(eval_t *e, const node_t *n)
+/* Opens an import for running: 1 with *ast (NULL: nothing to run, the file was imported
+ * already in this run or holds only comments) and *dir, its directory; 0 on an error. */
+static int import_open(eval_t *e, const node_t *n, node_t **ast, char **dir)
 {
     policy_file_t f;
     char *why = NULL;
     policy_result r = find_import(e, n->text, 1, &f, &why);
     if (r != POLICY_OK) return import_failed(e, &n->loc, n->text, r, why);
-    node_t *ast = NULL;
-    int ok;
+    int ok = 1;
     if (!mark_imported(e, f.real)) ok = !e->err;
-    else if (!parse_file(e, &f, &n->loc, &ast)) {
+    else if (!parse_file(e, &f, &n->loc, ast)) {
         strmap_remove(e->imported, f.real);   /* not imported after all: a fixed file may be, later */
         ok = 0;
-    } else {
-        e->importing++;
-        ok = eval_run_in_dir(e, ast, f.path);
-        e->importing--;
-    }
+    } else if (*ast && !(*dir = dir_of(f.path))) ok = (eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"), 0);
     policy_file_close(&f);
     return ok;
 }
