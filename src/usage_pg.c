@@ -9,6 +9,7 @@
  * has every secret of the connection string blanked out before it is shown. */
 #include "config.h"
 #include "usage_pg.h"
+#include "escape.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -311,8 +312,8 @@ static int build_query(const usage_spec_t *spec, const char *table, const char *
     return 1;
 }
 
-/* The SQL, then each parameter as a comment: '-- $1 = 'Usage'' with quotes doubled and
- * anything but printable ASCII as \xNN, so a hostile value cannot reach the terminal. */
+/* The SQL, then each parameter as a comment (-- $1 = 'Usage', quotes doubled), escaped
+ * as all printed text is: a hostile name or value cannot act on the terminal. */
 static char *query_text(const pg_query_t *q)
 {
     sbuf_t b = {0};
@@ -320,15 +321,12 @@ static char *query_text(const pg_query_t *q)
     sb_add(&b, "\n");
     for (size_t i = 0; i < q->nparams; i++) {
         sb_addf(&b, "-- $%zu = '", i + 1);
-        for (const unsigned char *s = (const unsigned char *)q->params[i]; *s; s++) {
-            if (*s == '\'') sb_add(&b, "''");
-            else if (*s >= 0x20 && *s < 0x7f && *s != '\\') sb_addn(&b, (const char *)s, 1);
-            else sb_addf(&b, "\\x%02X", *s);
-        }
+        for (const char *s = q->params[i]; *s; s++) sb_add(&b, *s == '\'' ? "''" : (char[]){ *s, 0 });
         sb_add(&b, "'\n");
     }
-    if (b.oom) { free(b.p); return NULL; }
-    return b.p;
+    char *text = b.oom ? NULL : escape_text(b.p, ESCAPE_KEEP_NEWLINE);
+    free(b.p);
+    return text;
 }
 
 int usage_pg_available(void) { return 1; }
@@ -358,7 +356,7 @@ static void secrets_free(secrets_t *sec)
     sec->n = 0;
 }
 
-/* msg with every secret replaced by "***" and trailing newlines dropped (malloc'd). */
+/* msg with every secret replaced by "***", on one line, escaped for a terminal (malloc'd). */
 static char *redact(const secrets_t *sec, const char *msg)
 {
     sbuf_t b = {0};
@@ -370,16 +368,14 @@ static char *redact(const secrets_t *sec, const char *msg)
             if (n > best && !strncmp(s, sec->s[i], n)) best = n;
         }
         if (best) { sb_add(&b, "***"); s += best; continue; }
-        unsigned char ch = (unsigned char)*s++;
-        if (ch == '\n') {   /* libpq's second line ("\tIs the server running ...?") joins the first */
+        if (*s == '\n') {   /* libpq's second line ("\tIs the server running ...?") joins the first */
             while (*s == '\t' || *s == ' ' || *s == '\n') s++;
             if (*s) sb_add(&b, " ");
-        } else if (ch < 0x20 || ch == 0x7f) sb_addf(&b, "\\x%02X", ch);   /* nothing raw reaches a terminal */
-        else sb_addn(&b, (const char *)&ch, 1);
+        } else sb_addn(&b, s++, 1);
     }
-    while (b.n && (b.p[b.n - 1] == '\n' || b.p[b.n - 1] == ' ')) b.p[--b.n] = '\0';
-    if (b.oom) { free(b.p); return NULL; }
-    return b.p ? b.p : strdup("");
+    char *text = b.oom ? NULL : escape_text(b.p ? b.p : "", 0);   /* nothing raw reaches a terminal */
+    free(b.p);
+    return text;
 }
 
 char *usage_pg_describe(const char *conninfo)
