@@ -138,6 +138,7 @@ void eval_scope_pop_to(eval_t *e, scope_t *mark)
 
 static const struct { const char *name; eval_call_fn fn; } eval_calls[] = {
     { "price", terms_price }, { "convert", fx_eval_convert }, { "read_usage", usage_eval_read },
+    { "postgres", usage_pg_eval_postgres },
     { "reconcile", usage_eval_reconcile },
 };
 
@@ -644,6 +645,16 @@ size_t eval_warning_count(const eval_t *e) { return e->nwarnings; }
 const char *eval_warning(const eval_t *e, size_t i) { return e->warnings[i]; }
 void eval_set_skip_bad_rows(eval_t *e, int skip) { e->sh->skip_bad_rows = skip; }
 void eval_set_usage_path(eval_t *e, const char *path) { e->sh->usage_path = path; }
+
+void eval_set_database(eval_t *e, const char *table, long timeout_ms, int allow, int show_query)
+{
+    e->sh->usage_table = table;
+    e->sh->usage_timeout_ms = timeout_ms;
+    e->sh->allow_database = allow;
+    e->sh->show_query = show_query;
+}
+
+const char *eval_usage_queries(const eval_t *e) { return e->sh->usage_queries; }
 
 /* The failure detail of a comparison: both sides and the gap. */
 static char *assert_detail(eval_t *e, const node_t *cond)
@@ -1164,6 +1175,7 @@ void eval_free(eval_t *e)
         for (loaded_t *l = sh->files, *n; l; l = n) { n = l->next; free(l->path); arena_free(l->arena); free(l); }
         strmap_free(sh->parsed);
         policy_free(sh->policy);
+        free(sh->usage_queries);
         for (size_t i = 0; i < sh->ndirs; i++) free(sh->dirs[i]);
         free(sh->dirs);
         free(sh->main);

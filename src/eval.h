@@ -56,6 +56,12 @@ void eval_set_skip_bad_rows(eval_t *e, int skip);
 /* outlay price / audit --usage PATH: set before the run, PATH is read in place of the file
  * of the program's read_usage (with its mapping). */
 void eval_set_usage_path(eval_t *e, const char *path);
+/* Database usage sources: the table of a --usage URI (--usage-table), the time a database
+ * may take (ms, 0: no limit), whether a program's postgres() may connect
+ * (--allow-database), and whether each query sent is kept for --show-query. */
+void eval_set_database(eval_t *e, const char *table, long timeout_ms, int allow, int show_query);
+/* The queries kept for --show-query, escaped for printing; NULL when none. */
+const char *eval_usage_queries(const eval_t *e);
 /* After the run: prices the program's usage (PATH read through its read_usage, or with the
  * FOCUS columns when it has none) under the contract named `contract` (NULL: the
  * program's only contract) and shows the invoice as `bill`, or with reconcile,

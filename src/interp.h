@@ -41,6 +41,11 @@ typedef struct shared {
     int skip_bad_rows;      /* --skip-bad-rows: usage files skip bad rows with a warning */
     const char *usage_path; /* outlay price/audit --usage: read in place of the program's file */
     int usage_reads;        /* read_usage calls that read it */
+    const char *usage_table; /* --usage-table: the table of a --usage database URI */
+    long usage_timeout_ms;  /* --timeout for database sources; 0: none */
+    int allow_database;     /* --allow-database: a program's postgres() may connect */
+    int show_query;         /* --show-query: keep each database query for main to print */
+    char *usage_queries;    /* the queries kept, one after another */
     deps_set_t *done;       /* statements the program's own run has done (not re-runs) */
 } shared_t;
 
@@ -135,6 +140,15 @@ value_t *usage_eval_reconcile(eval_t *e, const node_t *call, value_t **args, siz
  * hour in *hours when the contract applies reservations hourly. */
 int usage_eval_fill(eval_t *e, const node_t *call, const value_t *usage, const struct contract *c,
                     const struct period *periods, size_t np, value_t **out, struct contract_hours **hours);
+
+/* usage_pg_eval.c */
+int usage_pg_eval_is(const value_t *v);
+value_t *usage_pg_eval_postgres(eval_t *e, const node_t *call, value_t **args, size_t nargs);
+struct usage_table;
+struct usage_spec;
+int usage_pg_eval_load(eval_t *e, const value_t *src, const char *uri, struct usage_table *t,
+                       const struct usage_spec *spec, diag_t **err);
+char *usage_pg_eval_name(eval_t *e, const value_t *src, const char *uri);
 
 /* fx_eval.c */
 int fx_eval_statement(eval_t *e, const node_t *n);

@@ -15,6 +15,7 @@
 #include "policy.h"
 #include "repl.h"
 #include "report.h"
+#include "usage_pg.h"
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,6 +58,11 @@ static const char usage_text[] =
 "  --usage PATH         with price and audit: the usage export\n"
 "  --contract NAME      with price and audit: the contract (when FILE has several)\n"
 "  --skip-bad-rows      skip malformed usage rows with a warning instead of an error\n"
+"  --usage-table NAME   with price and audit: the table when --usage is a database URI\n"
+"                       (postgresql://user@host/dbname)\n"
+"  --timeout SECONDS    how long a database usage source may take; then it is cancelled\n"
+"  --show-query         print each database usage query on standard error\n"
+"  --allow-database     let the program's postgres(...) usage sources connect\n"
 "                       of the old value is no change\n"
 "  -h, --help           show this help\n"
 "  --version            show the version\n"
@@ -84,6 +90,9 @@ typedef struct options {
     const char *usage;      /* price, audit: the usage source */
     const char *contract;   /* price, audit: the contract's name */
     int skip_bad_rows;
+    const char *usage_table; /* price, audit: the table of a --usage database */
+    long timeout_ms;        /* database usage sources: 0, no limit */
+    int show_query, allow_database;
     const char *given[16];  /* the options used, to check they apply to the command */
     size_t ngiven;
     report_opts_t report;
@@ -103,13 +112,16 @@ static int given(options_t *o, const char *flag)
     return 1;
 }
 
+/* The options for database usage sources, for the commands that read usage. */
+#define DB_OPTIONS " --timeout --show-query --allow-database "
+
 /* The options each command uses; any other is a mistake worth saying, not ignoring. */
 static const char *misplaced_option(const options_t *o)
 {
     static const struct { const char *command, *takes; } use[] = {
-        { "run", " --set --scenario --format --exact --chart --out --svg --allow-path --skip-bad-rows " },
-        { "price", " --set --scenario --format --exact --chart --out --allow-path --usage --contract --skip-bad-rows " },
-        { "audit", " --set --scenario --format --exact --out --allow-path --usage --contract --skip-bad-rows --tolerance " },
+        { "run", " --set --scenario --format --exact --chart --out --svg --allow-path --skip-bad-rows" DB_OPTIONS },
+        { "price", " --set --scenario --format --exact --chart --out --allow-path --usage --contract --skip-bad-rows" DB_OPTIONS "--usage-table " },
+        { "audit", " --set --scenario --format --exact --out --allow-path --usage --contract --skip-bad-rows --tolerance" DB_OPTIONS "--usage-table " },
         { "eval", " --set --format --exact --chart --out --allow-path " },
         { "check", " --set --scenario --allow-path " },
         { "diff", " --set --scenario --format --compare-to --exit-code --changed-only --tolerance --allow-path " },
@@ -153,6 +165,14 @@ static int parse_args(int argc, char **argv, options_t *o)
         if (!strcmp(a, "--exit-code") && given(o, a)) { o->exit_code = 1; continue; }
         if (!strcmp(a, "--skip-bad-rows") && given(o, a)) { o->skip_bad_rows = 1; continue; }
         if (TAKE("--usage")) { if (!val) return usage_error("%s needs a usage file", "--usage"); o->usage = val; continue; }
+        if (TAKE("--usage-table")) { if (!val) return usage_error("%s needs a table's name", "--usage-table"); o->usage_table = val; continue; }
+        if (TAKE("--timeout")) {
+            if (!val || !(o->timeout_ms = usage_pg_parse_timeout(val)))
+                return usage_error("--timeout needs a number of seconds above 0 (up to 3 decimals, at most a week), not '%s'", val ? val : "");
+            continue;
+        }
+        if (!strcmp(a, "--show-query") && given(o, a)) { o->show_query = 1; continue; }
+        if (!strcmp(a, "--allow-database") && given(o, a)) { o->allow_database = 1; continue; }
         if (TAKE("--contract")) { if (!val) return usage_error("%s needs a contract's name", "--contract"); o->contract = val; continue; }
         if (!strcmp(a, "--changed-only") && given(o, a)) { o->changed_only = 1; continue; }
         if (TAKE("--set")) { if (!val) return usage_error("%s needs NAME=EXPR", "--set"); o->sets[o->nsets++] = val; continue; }
@@ -185,7 +205,8 @@ static int parse_args(int argc, char **argv, options_t *o)
         #undef TAKE
         if (a[0] == '-' && a[1] && !(o->command && !strcmp(o->command, "eval") && o->ninputs == 0)) {
             static const char *known[] = { "--help", "--version", "--exact", "--chart", "--exit-code", "--changed-only", "--tolerance", "--set", "--scenario",
-                                           "--usage", "--contract", "--skip-bad-rows",
+                                           "--usage", "--contract", "--skip-bad-rows", "--usage-table", "--timeout",
+                                           "--show-query", "--allow-database",
                                            "--svg", "--compare-to", "--out", "--format", "--allow-path" };
             const char *best = NULL;
             size_t best_d = 3, len = strcspn(a, "=");
@@ -316,6 +337,7 @@ static eval_t *new_eval(const options_t *o, diag_t **err)
     for (size_t i = 0; i < o->nsets && !*err; i++) eval_set_override(e, o->sets[i], err);
     eval_set_skip_bad_rows(e, o->skip_bad_rows);
     if (o->usage) eval_set_usage_path(e, o->usage);
+    eval_set_database(e, o->usage_table, o->timeout_ms, o->allow_database, o->show_query);
     return e;
 }
 
@@ -551,6 +573,7 @@ static int run_main(options_t *o)
     for (size_t i = 0; i < eval_warning_count(e); i++) { escape_fputs(eval_warning(e, i), 0, stderr); fputc('\n', stderr); }
     if (!err && o->svg && !chart_available(e))   /* an error like any other: results still print, files stay */
         err = diag_new(DIAG_RUNTIME, NULL, "--svg: the program shows no invoice or sweep to draw");
+    if (eval_usage_queries(e)) fputs(eval_usage_queries(e), stderr);   /* --show-query */
     if (!write_report(e, o, err)) code = EXIT_ERROR;
     int failed = report_assertions(e);
     if (err) { print_diag(err); code = EXIT_ERROR; }

@@ -8,6 +8,7 @@
 #include "fx.h"
 #include "reconcile.h"
 #include "usage.h"
+#include "usage_pg.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,6 +216,7 @@ static int fx_hook(void *ctx, const char *from, const char *to, usage_hour_t hou
 int usage_eval_load(eval_t *e, usage_table_t *t, const usage_spec_t *spec, const char *base, const char *where,
                     int user_named, diag_t **err)
 {
+    if (user_named && usage_pg_is_uri(where)) return usage_pg_eval_load(e, NULL, where, t, spec, err);
     policy_file_t f;
     char *why = NULL;
     policy_result r = user_named ? policy_open_user(e->sh->policy, where, 0, &f, &why) : policy_open(e->sh->policy, base, where, 0, &f, &why);
@@ -250,10 +252,19 @@ static void warn_bad_rows(eval_t *e, const loc_t *loc, const usage_table_t *t, c
               (long long)n < bad ? ", ..." : "");
 }
 
+/* What a source is called in messages and reports: a file by its path, a database (a
+ * postgres() source or a URI) by its table and database, never by a password. */
+static char *source_name(eval_t *e, const value_t *db, const char *path)
+{
+    return db || usage_pg_is_uri(path) ? usage_pg_eval_name(e, db, path) : strdup(path);
+}
+
 value_t *usage_eval_read(eval_t *e, const node_t *call, value_t **args, size_t nargs)
 {
-    if (nargs < 1 || nargs > 2 || args[0]->kind != V_STR || (nargs == 2 && args[1]->kind != V_RECORD))
-        return eval_fail(e, &call->loc, DIAG_RUNTIME, "read_usage(path) or read_usage(path, { sku = \"instance\", ... }) needs a file name and a mapping record");
+    int db = nargs >= 1 && usage_pg_eval_is(args[0]);
+    if (nargs < 1 || nargs > 2 || (args[0]->kind != V_STR && !db) || (nargs == 2 && args[1]->kind != V_RECORD))
+        return eval_fail(e, &call->loc, DIAG_RUNTIME, "read_usage(path) or read_usage(path, { sku = \"instance\", ... }) needs a file name "
+                         "(or a database: postgres(connection, table)) and a mapping record");
     usage_spec_t spec;
     memset(&spec, 0, sizeof spec);
     const node_t *map_arg = nargs == 2 ? call->list->next : NULL;
@@ -262,18 +273,20 @@ value_t *usage_eval_read(eval_t *e, const node_t *call, value_t **args, size_t n
     spec.fx = e->fx ? fx_hook : NULL;
     spec.fx_ctx = e;
     /* outlay price/audit --usage PATH: the file named on the command line, read with this mapping */
-    const char *path = e->sh->usage_path ? e->sh->usage_path : args[0]->u.s;
+    const char *path = e->sh->usage_path ? e->sh->usage_path : db ? NULL : args[0]->u.s;
+    const value_t *source = path ? NULL : args[0];
     if (e->sh->usage_path && e->sh->usage_reads++ && !e->rerun) {
         usage_spec_free(&spec);
         return eval_fail(e, &call->loc, DIAG_RUNTIME, "--usage replaces the file of one read_usage, and this program reads several");
     }
     usage_obj_t *o = calloc(1, sizeof *o);
     if (o && !(o->t = usage_table_new(e->sh->units))) { free(o); o = NULL; }
-    if (o && !(o->name = strdup(path))) { usage_obj_free(o); o = NULL; }
+    if (o && !(o->name = source_name(e, source, path))) { usage_obj_free(o); o = NULL; }
     if (!o) { usage_spec_free(&spec); return eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory"); }
     diag_t *err = NULL;
     loc_t path_at = ast_span(call->list);
-    int ok = usage_eval_load(e, o->t, &spec, e->current_dir, path, e->sh->usage_path != NULL, &err);
+    int ok = source ? usage_pg_eval_load(e, source, NULL, o->t, &spec, &err)
+                    : usage_eval_load(e, o->t, &spec, e->current_dir, path, e->sh->usage_path != NULL, &err);
     usage_spec_free(&spec);
     if (!ok) {
         usage_obj_free(o);
@@ -300,12 +313,12 @@ value_t *usage_eval_from_cli(eval_t *e, const char *where, int skip_bad_rows, di
     spec.fx_ctx = e;
     usage_obj_t *o = calloc(1, sizeof *o);
     if (o && !(o->t = usage_table_new(e->sh->units))) { free(o); o = NULL; }
-    if (o && !(o->name = strdup(where))) { usage_obj_free(o); o = NULL; }
+    if (o && !(o->name = source_name(e, NULL, where))) { usage_obj_free(o); o = NULL; }
     value_t *v = NULL;
     if (!o) *err = diag_new(DIAG_LIMIT, NULL, "out of memory");
     else if (!usage_eval_load(e, o->t, &spec, NULL, where, 1, err)) usage_obj_free(o);
     else {
-        warn_bad_rows(e, NULL, o->t, where);
+        warn_bad_rows(e, NULL, o->t, o->name);
         if (!(v = value_object(&usage_eval_type, o))) { usage_obj_free(o); *err = diag_new(DIAG_LIMIT, NULL, "out of memory"); }
     }
     usage_spec_free(&spec);

@@ -27,6 +27,20 @@ int usage_pg_is_uri(const char *text)
     return !strncmp(text, "postgresql://", 13) || !strncmp(text, "postgres://", 11);
 }
 
+long usage_pg_parse_timeout(const char *text)
+{
+    long ms = 0;
+    int decimals = -1;
+    for (const char *s = text; *s; s++) {
+        if (*s == '.' && decimals < 0 && s != text) { decimals = 0; continue; }
+        if (*s < '0' || *s > '9' || decimals >= 3 || ms > 7L * 24 * 3600 * 1000) return 0;
+        ms = ms * 10 + (*s - '0');
+        if (decimals >= 0) decimals++;
+    }
+    for (int d = decimals < 0 ? 0 : decimals; d < 3; d++) ms *= 10;
+    return ms > 7L * 24 * 3600 * 1000 ? 0 : ms;
+}
+
 #ifndef HAVE_LIBPQ
 
 int usage_pg_available(void) { return 0; }
@@ -52,7 +66,11 @@ char *usage_pg_show_query(const usage_spec_t *spec, const usage_pg_source_t *src
     return NULL;
 }
 
-char *usage_pg_describe(const char *conninfo) { (void)conninfo; return strdup("a PostgreSQL database"); }
+char *usage_pg_name(const char *conninfo, const char *table)
+{
+    (void)conninfo;
+    return diag_format("table %s in a PostgreSQL database", table);
+}
 
 const char *usage_pg_file_option(const char *conninfo) { (void)conninfo; return NULL; }
 
@@ -378,12 +396,12 @@ static char *redact(const secrets_t *sec, const char *msg)
     return text;
 }
 
-char *usage_pg_describe(const char *conninfo)
+char *usage_pg_name(const char *conninfo, const char *table)
 {
     char *perr = NULL;
     PQconninfoOption *opts = PQconninfoParse(conninfo, &perr);
     PQfreemem(perr);
-    if (!opts) return strdup("a database (its connection string is not valid)");
+    if (!opts) return diag_format("table %s in a database (its connection string is not valid)", table);
     const char *db = NULL, *host = NULL, *user = NULL, *port = NULL, *service = NULL;
     for (PQconninfoOption *o = opts; o->keyword; o++) {
         if (!o->val || !o->val[0]) continue;
@@ -394,7 +412,9 @@ char *usage_pg_describe(const char *conninfo)
         else if (!strcmp(o->keyword, "service")) service = o->val;
     }
     sbuf_t b = {0};
-    sb_add(&b, "database ");
+    sb_add(&b, "table ");
+    sb_add(&b, table);
+    sb_add(&b, " in database ");
     sb_add(&b, db ? db : "(the default)");
     if (service) sb_add(&b, " of service "), sb_add(&b, service);
     if (host) sb_add(&b, " on "), sb_add(&b, host);
@@ -494,9 +514,7 @@ static int session_open(session_t *s, const usage_pg_source_t *src, const loc_t 
     s->src = src;
     s->where = where;
     secrets_collect(&s->sec, src->conninfo);
-    char *db = usage_pg_describe(src->conninfo);
-    s->what = diag_format("table %s in %s", src->table, db ? db : "the database");
-    free(db);
+    s->what = usage_pg_name(src->conninfo, src->table);
     if (src->timeout_ms > 0) {
         clock_gettime(CLOCK_MONOTONIC, &s->deadline);
         s->deadline.tv_sec += src->timeout_ms / 1000;

@@ -10,7 +10,7 @@
 typedef struct usage_pg_source {
     const char *conninfo;    /* a libpq connection string ("host=... dbname=...") or URI
                                 (postgresql://...); it may hold a password, so it is never
-                                shown: messages name the database by usage_pg_describe */
+                                shown: messages name the source by usage_pg_name */
     const char *table;       /* "table" or "schema.table", quoted as identifiers */
     long timeout_ms;         /* 0: none; else connecting, the query and reading its rows
                                 together take at most this long, then the query is cancelled */
@@ -18,6 +18,10 @@ typedef struct usage_pg_source {
 
 /* Whether this Outlay was built with libpq (configure --with-postgresql). */
 int usage_pg_available(void);
+
+/* --timeout SECONDS ("30", "0.5"; at most 3 decimals, at most a week) as milliseconds;
+ * 0 when text is not such a number. */
+long usage_pg_parse_timeout(const char *text);
 
 /* Whether text names a database rather than a file: a postgres:// or postgresql:// URI. */
 int usage_pg_is_uri(const char *text);
@@ -38,6 +42,7 @@ char *usage_pg_show_query(const usage_spec_t *spec, const usage_pg_source_t *src
  * parse, or NULL when it has none. */
 const char *usage_pg_file_option(const char *conninfo);
 
-/* "database billing on host db.example.com as user ana" — never a password (malloc'd). */
-char *usage_pg_describe(const char *conninfo);
+/* What messages and reports call a source: "table focus in database billing on
+ * db.example.com as user ana", never a password (malloc'd). */
+char *usage_pg_name(const char *conninfo, const char *table);
 #endif

@@ -4,14 +4,18 @@ file is read by Outlay and loaded into a table (COPY ... CSV HEADER), so both se
 rows. Deterministic. Three SKUs (one whose name needs CSV and SQL quoting) over HOURS
 hours from 2027-01-01T00:00Z, four resources per SKU and hour; every fifth hour one row
 spans three hours; some rows are ChargeCategory Tax; some costs are empty; Tags (JSON)
-name a team or are empty; quantities and costs carry up to 7 decimals.
-    gen_focus.py [HOURS]"""
+name a team or are empty; quantities and costs carry up to 7 decimals. With --rate-names the SKUs are called as a contract's
+rates are (gpu_hour, egress, storage), for `outlay price --usage` without a mapping.
+    gen_focus.py [--rate-names] [HOURS]"""
 import csv
 import sys
 from datetime import datetime, timedelta, timezone
 
-HOURS = int(sys.argv[1]) if len(sys.argv) > 1 else 40
+args = [a for a in sys.argv[1:] if a != "--rate-names"]
+HOURS = int(args[0]) if args else 40
 SKUS = [("NVIDIA-H100-80GB", "Hours"), ("egress", "GB"), ('storage "hot", tier 1', "GB-Hours")]
+if "--rate-names" in sys.argv:
+    SKUS = [("gpu_hour", "Hours"), ("egress", "GB"), ("storage", "GB-Hours")]
 START = datetime(2027, 1, 1, tzinfo=timezone.utc)
 
 def stamp(t):
