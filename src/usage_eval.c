@@ -217,9 +217,10 @@ int usage_eval_load(eval_t *e, usage_table_t *t, const usage_spec_t *spec, const
                     int user_named, diag_t **err)
 {
     if (user_named && usage_pg_is_uri(where)) return usage_pg_eval_load(e, NULL, where, t, spec, err);
+    if (user_named) return usage_read_file(t, spec, where, err);
     policy_file_t f;
     char *why = NULL;
-    policy_result r = user_named ? policy_open_user(e->sh->policy, where, 0, &f, &why) : policy_open(e->sh->policy, base, where, 0, &f, &why);
+    policy_result r = policy_open(e->sh->policy, base, where, 0, &f, &why);
     if (r != POLICY_OK) {
         const char *reason = why ? why : r == POLICY_NOT_FOUND ? "no such file" : "out of memory";
         size_t n = strlen(where);
