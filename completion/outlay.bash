@@ -3,7 +3,7 @@
 # Install: source this file from ~/.bashrc, or copy it to
 # $(pkg-config --variable=completionsdir bash-completion)/outlay.
 #
-# Completes the commands (run eval check diff explain repl), the options, the
+# Completes the commands (run eval check diff explain repl price audit), the options, the
 # values of --format, file names (*.outlay first; *.json for --compare-to),
 # --scenario with the scenarios declared in the program file on the command
 # line, --set and explain's NAME with the names it defines.
@@ -17,9 +17,9 @@ _outlay_program_file()
         w=${COMP_WORDS[i]}
         if ((skip)); then skip=0; continue; fi
         case $w in
-            run|check|repl|diff|explain) [[ $i -eq 1 ]] && continue ;;
+            run|check|repl|diff|explain|price|audit) [[ $i -eq 1 ]] && continue ;;
             eval) return 1 ;;
-            --set|--scenario|--format|--out|--svg|--compare-to|--tolerance) skip=1; continue ;;
+            --set|--scenario|--format|--out|--svg|--compare-to|--tolerance|--usage|--contract) skip=1; continue ;;
             =) continue ;;
             -*) continue ;;
         esac
@@ -66,7 +66,7 @@ _outlay()
         cur=${cur#*=}
     else
         case $prev in
-            --set|--scenario|--format|--out|--svg|--compare-to|--tolerance) opt=$prev ;;
+            --set|--scenario|--format|--out|--svg|--compare-to|--tolerance|--usage|--contract) opt=$prev ;;
         esac
     fi
 
@@ -84,7 +84,8 @@ _outlay()
             COMPREPLY=($(compgen -W 'text json csv focus' -- "$cur"))
             return 0
             ;;
-        --out|--svg)
+        --contract) return 0 ;;   # a contract's name: nothing to offer
+        --out|--svg|--usage)
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur"))
             return 0
@@ -111,7 +112,7 @@ _outlay()
     esac
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '--set --scenario --format --exact --chart --out --svg --compare-to --exit-code --changed-only --tolerance --help -h --version' -- "$cur"))
+        COMPREPLY=($(compgen -W '--set --scenario --format --exact --chart --out --svg --compare-to --exit-code --changed-only --tolerance --usage --contract --skip-bad-rows --help -h --version' -- "$cur"))
         return 0
     fi
 
@@ -119,7 +120,7 @@ _outlay()
     [[ ${COMP_WORDS[1]} == eval ]] && return 0
 
     words=
-    [[ $COMP_CWORD -eq 1 ]] && words=$'run\neval\ncheck\ndiff\nexplain\nrepl'
+    [[ $COMP_CWORD -eq 1 ]] && words=$'run\neval\ncheck\ndiff\nexplain\nrepl\nprice\naudit'
     # explain NAME FILE: once the file is there, offer its names
     if [[ ${COMP_WORDS[1]} == explain && $COMP_CWORD -ge 2 ]] && file=$(_outlay_program_file); then
         COMPREPLY=($(compgen -W "$(_outlay_definitions "$file")" -- "$cur"))
