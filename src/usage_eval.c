@@ -213,14 +213,13 @@ static int fx_hook(void *ctx, const char *from, const char *to, usage_hour_t hou
 
 /* Reads a usage source into t: a file through the policy (relative names from base). This
  * is where other kinds of sources (a database URI) are told apart. */
-int usage_eval_load(eval_t *e, usage_table_t *t, const usage_spec_t *spec, const char *base, const char *where,
+static int usage_eval_load(eval_t *e, usage_table_t *t, const usage_spec_t *spec, const char *base, const char *where,
                     int user_named, diag_t **err)
 {
     if (user_named && usage_pg_is_uri(where)) return usage_pg_eval_load(e, NULL, where, t, spec, err);
-    if (user_named) return usage_read_file(t, spec, where, err);
     policy_file_t f;
     char *why = NULL;
-    policy_result r = policy_open(e->sh->policy, base, where, 0, &f, &why);
+    policy_result r = user_named ? policy_open_user(e->sh->policy, where, 0, &f, &why) : policy_open(e->sh->policy, base, where, 0, &f, &why);
     if (r != POLICY_OK) {
         const char *reason = why ? why : r == POLICY_NOT_FOUND ? "no such file" : "out of memory";
         size_t n = strlen(where);
@@ -260,6 +259,30 @@ static char *source_name(eval_t *e, const value_t *db, const char *path)
     return db || usage_pg_is_uri(path) ? usage_pg_eval_name(e, db, path) : strdup(path);
 }
 
+/* A usage value read by spec (which it frees) from a database source, or else from where
+ * (a file, or a URI the command line names); NULL and *err on failure. The skipped bad
+ * rows are counted in a warning at warn_at. */
+static value_t *usage_value(eval_t *e, usage_spec_t *spec, const value_t *db, const char *base, const char *where,
+                            int user_named, const loc_t *warn_at, diag_t **err)
+{
+    spec->skip_bad_rows |= e->sh->skip_bad_rows;
+    spec->fx = e->fx ? fx_hook : NULL;
+    spec->fx_ctx = e;
+    usage_obj_t *o = calloc(1, sizeof *o);
+    if (o && !(o->t = usage_table_new(e->sh->units))) { free(o); o = NULL; }
+    if (o && !(o->name = source_name(e, db, where))) { usage_obj_free(o); o = NULL; }
+    value_t *v = NULL;
+    if (!o) *err = diag_new(DIAG_LIMIT, NULL, "out of memory");
+    else if (!(db ? usage_pg_eval_load(e, db, NULL, o->t, spec, err) : usage_eval_load(e, o->t, spec, base, where, user_named, err)))
+        usage_obj_free(o);
+    else {
+        warn_bad_rows(e, warn_at, o->t, o->name);
+        if (!(v = value_object(&usage_eval_type, o))) { usage_obj_free(o); *err = diag_new(DIAG_LIMIT, NULL, "out of memory"); }
+    }
+    usage_spec_free(spec);
+    return v;
+}
+
 value_t *usage_eval_read(eval_t *e, const node_t *call, value_t **args, size_t nargs)
 {
     int db = nargs >= 1 && usage_pg_eval_is(args[0]);
@@ -270,66 +293,35 @@ value_t *usage_eval_read(eval_t *e, const node_t *call, value_t **args, size_t n
     memset(&spec, 0, sizeof spec);
     const node_t *map_arg = nargs == 2 ? call->list->next : NULL;
     if (!spec_from_record(e, map_arg, nargs == 2 ? args[1] : NULL, &spec)) { usage_spec_free(&spec); return NULL; }
-    spec.skip_bad_rows |= e->sh->skip_bad_rows;
-    spec.fx = e->fx ? fx_hook : NULL;
-    spec.fx_ctx = e;
     /* outlay price/audit --usage PATH: the file named on the command line, read with this mapping */
     const char *path = e->sh->usage_path ? e->sh->usage_path : db ? NULL : args[0]->u.s;
-    const value_t *source = path ? NULL : args[0];
     if (e->sh->usage_path && e->sh->usage_reads++ && !e->rerun) {
         usage_spec_free(&spec);
         return eval_fail(e, &call->loc, DIAG_RUNTIME, "--usage replaces the file of one read_usage, and this program reads several");
     }
-    usage_obj_t *o = calloc(1, sizeof *o);
-    if (o && !(o->t = usage_table_new(e->sh->units))) { free(o); o = NULL; }
-    if (o && !(o->name = source_name(e, source, path))) { usage_obj_free(o); o = NULL; }
-    if (!o) { usage_spec_free(&spec); return eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory"); }
     diag_t *err = NULL;
     loc_t path_at = ast_span(call->list);
-    int ok = source ? usage_pg_eval_load(e, source, NULL, o->t, &spec, &err)
-                    : usage_eval_load(e, o->t, &spec, e->current_dir, path, e->sh->usage_path != NULL, &err);
-    usage_spec_free(&spec);
-    if (!ok) {
-        usage_obj_free(o);
-        if (err && !err->loc.src) {   /* not about a row: point at the call */
-            eval_fail(e, &path_at, err->kind, "%s", err->msg);
-            if (err->hint) diag_set_hint(e->err, "%s", err->hint);
-            diag_free(err);
-        } else if (!e->err) e->err = err; else diag_free(err);
-        return NULL;
-    }
-    warn_bad_rows(e, &path_at, o->t, o->name);
-    value_t *v = value_object(&usage_eval_type, o);
-    if (!v) { usage_obj_free(o); return eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory"); }
-    return v;
+    value_t *v = usage_value(e, &spec, path ? NULL : args[0], e->current_dir, path, e->sh->usage_path != NULL, &path_at, &err);
+    if (v) return v;
+    if (err && !err->loc.src) {   /* not about a row: point at the call */
+        eval_fail(e, &path_at, err->kind, "%s", err->msg);
+        if (err->hint) diag_set_hint(e->err, "%s", err->hint);
+        diag_free(err);
+    } else if (!e->err) e->err = err; else diag_free(err);
+    return NULL;
 }
 
-/* A usage value made from a source the command line names (outlay price --usage PATH). */
-value_t *usage_eval_from_cli(eval_t *e, const char *where, int skip_bad_rows, diag_t **err)
+/* A usage value from a source the command line names (outlay price --usage PATH), read
+ * with the FOCUS columns. */
+static value_t *usage_from_cli(eval_t *e, const char *where, diag_t **err)
 {
     usage_spec_t spec;
     usage_spec_focus(&spec);
-    spec.skip_bad_rows = skip_bad_rows;
-    spec.fx = e->fx ? fx_hook : NULL;
-    spec.fx_ctx = e;
-    usage_obj_t *o = calloc(1, sizeof *o);
-    if (o && !(o->t = usage_table_new(e->sh->units))) { free(o); o = NULL; }
-    if (o && !(o->name = source_name(e, NULL, where))) { usage_obj_free(o); o = NULL; }
-    value_t *v = NULL;
-    if (!o) *err = diag_new(DIAG_LIMIT, NULL, "out of memory");
-    else if (!usage_eval_load(e, o->t, &spec, NULL, where, 1, err)) usage_obj_free(o);
-    else {
-        warn_bad_rows(e, NULL, o->t, o->name);
-        if (!(v = value_object(&usage_eval_type, o))) { usage_obj_free(o); *err = diag_new(DIAG_LIMIT, NULL, "out of memory"); }
-    }
-    usage_spec_free(&spec);
-    return v;
+    return usage_value(e, &spec, NULL, NULL, where, 1, NULL, err);
 }
 
-const usage_table_t *usage_eval_table(const value_t *v) { return ((const usage_obj_t *)v->u.obj.p)->t; }
+static const usage_table_t *usage_eval_table(const value_t *v) { return ((const usage_obj_t *)v->u.obj.p)->t; }
 const char *usage_eval_name(const value_t *v) { return ((const usage_obj_t *)v->u.obj.p)->name; }
-
-const usage_table_t *usage_eval_table(const value_t *v);
 
 /* ---------- pricing ---------- */
 
@@ -498,7 +490,7 @@ static value_t *program_usage(eval_t *e, diag_t **err)
         for (binding_t *b = e->globals[i]; b; b = b->next)
             if (usage_eval_is(b->value)) found = b->value;
     if (found) return value_ref(found);
-    return usage_eval_from_cli(e, e->sh->usage_path, e->sh->skip_bad_rows, err);
+    return usage_from_cli(e, e->sh->usage_path, err);
 }
 
 int eval_price_usage(eval_t *e, const char *contract, int reconcile, diag_t **err)
