@@ -162,6 +162,24 @@ void deps_add_program(deps_t *d, const node_t *stmts)
     }
 }
 
+static int reads_units(const node_t *n)
+{
+    for (; n; n = n->next) {
+        if (n->kind == E_IDENT || n->kind == E_CALL || n->kind == E_IN || (n->kind == E_NUM && n->flag)) return 1;
+        if (reads_units(n->a) || reads_units(n->b) || reads_units(n->c) || reads_units(n->list) || reads_units(n->list2)) return 1;
+    }
+    return 0;
+}
+
+int deps_needs_names(const node_t *stmts)
+{
+    for (const node_t *s = stmts; s; s = s->next) {
+        if (s->kind != S_EXPR && s->kind != S_SHOW && s->kind != S_ASSERT && s->kind != S_DEF) return 1;
+        if (reads_units(s->a) || reads_units(s->b)) return 1;   /* a 40% reads as percent */
+    }
+    return 0;
+}
+
 int deps_failed(const deps_t *d) { return d->oom; }
 
 void deps_free(deps_t *d)

@@ -15,6 +15,9 @@ const char *deps_defined_name(const node_t *s);
 void deps_add_program(deps_t *d, const node_t *stmts);
 /* Adds one definition of name by expr (an override: --set, a scenario's value). */
 void deps_add_definition(deps_t *d, const char *name, const node_t *expr);
+/* Whether statements read any name, unit or percentage: those of a program that reads
+ * none (eval '1/3 + 1/6') need no prelude. */
+int deps_needs_names(const node_t *stmts);
 int deps_failed(const deps_t *d);      /* out of memory while building: trust nothing */
 void deps_free(deps_t *d);
 

@@ -1257,7 +1257,13 @@ int eval_run(eval_t *e, diag_t **err)
     /* overrides must have replaced something by the end of the first run; the REPL's
      * later lines come after a :scenario and may define nothing it names */
     int first = e->ran == 0;
-    if (eval_ensure_prelude(e)) {
+    int needs_prelude = e->sh->redefine || e->overrides, statements = 0;
+    for (size_t i = e->ran; i < e->sh->nmain && !needs_prelude; i++) {
+        statements |= e->sh->main[i] != NULL;
+        needs_prelude = deps_needs_names(e->sh->main[i]);
+    }
+    needs_prelude |= !statements;   /* an empty program is run for the prelude's units */
+    if (!needs_prelude || eval_ensure_prelude(e)) {   /* a constant needs no prelude */
         while (e->sh && e->ran < e->sh->nmain && !e->err) {
             node_t *ast = e->sh->main[e->ran++];
             if (ast && !eval_run_in_dir(e, ast, ast->loc.src ? ast->loc.src->path : NULL) && e->sh->redefine) {

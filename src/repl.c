@@ -13,17 +13,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#ifdef HAVE_READLINE
-#include <readline/history.h>
-#include <readline/readline.h>
-#endif
+#include "readline_dl.h"
 
 static eval_t *repl_eval;
+static int line_editing;   /* readline was loaded: standard input is a terminal */
 
 static char *read_line(const char *prompt)
 {
 #ifdef HAVE_READLINE
-    if (isatty(STDIN_FILENO)) return readline(prompt);
+    if (line_editing) return readline(prompt);
 #endif
     fputs(prompt, stdout);
     fflush(stdout);
@@ -370,9 +368,10 @@ int repl_run(eval_t *e, const report_opts_t *opts, const char *const *loaded, si
     for (size_t i = 0; i < nloaded; i++) remember_file(loaded[i]);
     eval_allow_redefinition(e);
     int tty = isatty(STDIN_FILENO);
+    line_editing = tty && readline_dl_open();
 #ifdef HAVE_READLINE
-    char *hist = tty ? history_path() : NULL;
-    if (tty) {
+    char *hist = line_editing ? history_path() : NULL;
+    if (line_editing) {
         rl_readline_name = "outlay";
         rl_attempted_completion_function = complete;
         rl_basic_word_break_characters = " \t\n\"(),+-*/^=<>[]{}";
@@ -389,8 +388,10 @@ int repl_run(eval_t *e, const report_opts_t *opts, const char *const *loaded, si
     sa.sa_handler = on_sigint;
     sigaction(SIGINT, &sa, NULL);
 #ifdef HAVE_READLINE
-    rl_catch_signals = 0;
-    rl_signal_event_hook = on_signal_event;
+    if (line_editing) {
+        rl_catch_signals = 0;
+        rl_signal_event_hook = on_signal_event;
+    }
 #endif
     pending = NULL;
     int quit = 0;
@@ -408,7 +409,7 @@ int repl_run(eval_t *e, const report_opts_t *opts, const char *const *loaded, si
         if (!line) { if (tty) putchar('\n'); break; }
         if (!pending && line[0] == ':') {
 #ifdef HAVE_READLINE
-            if (tty) add_history(line);
+            if (line_editing) add_history(line);
 #endif
             command(e, line, opts, &quit);
             free(line);
@@ -424,7 +425,7 @@ int repl_run(eval_t *e, const report_opts_t *opts, const char *const *loaded, si
         int incomplete = 0;
         run_text(e, text, opts, &incomplete);
 #ifdef HAVE_READLINE
-        if (tty && !incomplete && text[strspn(text, " \t\n")]) add_history(text);   /* the whole entry, once complete */
+        if (line_editing && !incomplete && text[strspn(text, " \t\n")]) add_history(text);   /* the whole entry, once complete */
 #endif
         if (incomplete) pending = text; else free(text);
     }
