@@ -25,7 +25,10 @@ enum {
     MAX_SKUS = 100000,           /* different SKU names in one table */
 };
 #define MAX_DEN ((long long)1 << 40)
-#define MAX_TABLE_BYTES ((size_t)512 << 20)
+#ifndef USAGE_MAX_TABLE_BYTES        /* the fuzz build sets a smaller bound */
+#define USAGE_MAX_TABLE_BYTES ((size_t)512 << 20)
+#endif
+#define MAX_TABLE_BYTES ((size_t)(USAGE_MAX_TABLE_BYTES))
 #define USEC_PER_HOUR 3600000000LL
 
 static const char *const focus_cols[USAGE_NCELLS] = {
