@@ -374,6 +374,9 @@ static void yyerror(YYLTYPE *loc, void *scanner, lex_state *st, const char *msg)
     if (st->err && line && at > 0 && at + 3 < len && line[at] == ',' && isdigit((unsigned char)line[at - 1]) &&
         isdigit((unsigned char)line[at + 1]) && isdigit((unsigned char)line[at + 2]) && isdigit((unsigned char)line[at + 3]))
         diag_set_hint(st->err, "to group digits, write 1_000 (a comma separates items)");
+    /* if x = 3: a comparison is written == */
+    if (st->err && !st->err->hint && !st->open_depth && line && at < len && line[at] == '=' && (at + 1 >= len || line[at + 1] != '='))
+        diag_set_hint(st->err, "to compare, use `==` (`=` defines a name)");
     /* a line that starts with an operator continued the line before, which cannot take it */
     size_t lead = 0;
     while (line && lead < at && (line[lead] == ' ' || line[lead] == '\t')) lead++;

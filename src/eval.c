@@ -236,7 +236,7 @@ static value_t *lookup(eval_t *e, const node_t *n)
     if (builtins_find(n->text) || eval_call_find(n->text))
         return eval_fail(e, &n->loc, DIAG_NAME, "`%s` is a function: call it with ( )", n->text);
     eval_fail(e, &n->loc, DIAG_NAME, "unknown name `%s`", n->text);
-    eval_suggest(e, n->text);
+    if (!guards_import_hint(e, n->text)) eval_suggest(e, n->text);
     return NULL;
 }
 
@@ -281,7 +281,10 @@ static value_t *binop(eval_t *e, const node_t *n)
     }
     value_free(a);
     value_free(b);
-    if (!r) return eval_fail_with(e, &n->loc, err);
+    if (!r) {
+        eval_fail_with(e, &n->loc, err);
+        guards_hyphen_hint(e, n);
+    }
     return r;
 }
 
@@ -333,7 +336,7 @@ static value_t *call(eval_t *e, const node_t *n)
         const builtin_t *bi = builtins_find(n->text);
         if (!bi) {
             eval_fail(e, &n->loc, DIAG_NAME, "unknown function `%s`", n->text);
-            eval_suggest(e, n->text);
+            if (!guards_import_hint(e, n->text)) eval_suggest(e, n->text);
         } else if ((int)nargs < bi->min_args || (int)nargs > bi->max_args) {
             eval_fail(e, &n->loc, DIAG_RUNTIME, "wrong number of arguments to %s(): %s", bi->name, bi->help);
         } else {

@@ -55,6 +55,17 @@ static char *explain_summary(eval_t *e, const value_t *v)
     return s;
 }
 
+/* A comment line that heads a section (# ---- Rates ----, ## Rates) documents no one line. */
+static int is_section_comment(const char *t, size_t len)
+{
+    size_t i = strspn(t, " \t");
+    if (i + 1 < len && t[i] == '#' && t[i + 1] == '#') return 1;
+    while (i < len && (t[i] == '#' || t[i] == ' ' || t[i] == '\t')) i++;
+    size_t run = 0;
+    while (i + run < len && strchr("-=*~_", t[i + run]) && t[i + run] == t[i]) run++;
+    return run >= 3;
+}
+
 /* The comments that document a line: the block of comment lines just above it (unless it
  * is the file's header) and a comment at its end, where stdlib figures keep their source
  * and date; at most eight lines. */
@@ -66,7 +77,7 @@ static void explain_notes(FILE *out, int ind, const loc_t *at)
     while (first > 1 && at->first_line - first < 8) {
         const char *t = source_line(at->src, first - 1, &len);
         size_t lead = strspn(t, " \t");
-        if (lead >= len || t[lead] != '#') break;
+        if (lead >= len || t[lead] != '#' || is_section_comment(t, len)) break;
         first--;
     }
     if (first == 1) first = at->first_line;   /* a block from the top of the file is the file's header */
@@ -238,6 +249,34 @@ static int explain_field(eval_t *e, explain_state_t *x, const char *record, cons
     return 1;
 }
 
+/* NAME.FIELD... of a computed record (an invoice): the value at the path, then how NAME
+ * was computed; 0 when the path leads nowhere (e->err says where it stops). */
+static int explain_path(eval_t *e, explain_state_t *x, const char *path, const char *record)
+{
+    binding_t *b = eval_global_find(e, record);
+    if (!b) return 0;
+    const value_t *v = b->value;
+    for (const char *p = path + strlen(record); *p == '.'; ) {
+        const char *f = p + 1;
+        size_t len = strcspn(f, ".");
+        char *key = strndup(f, len);
+        const value_t *next = key && v->kind == V_RECORD ? value_record_get(v, key) : NULL;
+        if (!next) {
+            eval_fail(e, NULL, DIAG_NAME, "`%.*s` has no field `%s`", (int)(p - path), path, key ? key : "?");
+            free(key);
+            return 0;
+        }
+        free(key);
+        v = next;
+        p = f + len;
+    }
+    char *val = explain_summary(e, v);
+    fprintf(x->out, "%s = %s\n", path, val ? val : "?");
+    free(val);
+    explain_name(e, x, record, 1);
+    return 1;
+}
+
 static int explain_write(eval_t *e, const char *name, FILE *out, diag_t **err)
 {
     *err = NULL;
@@ -245,11 +284,11 @@ static int explain_write(eval_t *e, const char *name, FILE *out, diag_t **err)
     if (dot) {   /* H100_SXM.bf16_dense */
         char *record = strndup(name, (size_t)(dot - name));
         explain_state_t x = { out, NULL, 0, 0, 0, NULL, 0 };
-        int ok = record && explain_field(e, &x, record, dot + 1, 0);
+        int ok = record && (explain_field(e, &x, record, dot + 1, 0) || (!e->err && explain_path(e, &x, name, record)));
         for (size_t i = 0; i < x.nowned; i++) free(x.owned[i]);
         free(x.owned);
         free(x.seen);
-        if (!ok) eval_fail(e, NULL, DIAG_NAME, "no record field written as `%s`", name);
+        if (!ok) eval_fail(e, NULL, DIAG_NAME, "no definition named `%s`", record ? record : name);
         free(record);
         return ok || eval_take_error(e, err);
     }

@@ -1,11 +1,17 @@
 /* guards: the checks that turn a likely one-character slip into an error with a fix,
  * instead of a confident wrong number — a percentage compared with or added to a plain
- * number, a contract share written without `%`, a commitment computed from a rate. */
+ * number, a contract share written without `%`, a commitment computed from a rate — and
+ * the hints that say how to fix a mistake a new user makes (`import "hardware"`, `gpu*hour`). */
 #include "interp.h"
 #include "guards.h"
 #include "report.h"
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Written as a percentage (99.9%, or 99.9 percent) and not yet combined with a unit. */
 static int is_percentage(const units_t *u, const value_t *v)
@@ -107,4 +113,144 @@ int guards_commit(eval_t *e, const value_t *amount, const node_t *n)
         diag_set_hint(e->err, "commit to the usage instead, so that it is priced at its rate each month: "
                       "`reserve SKU = QUANTITY`");
     return 0;
+}
+
+static int word_char(char c)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+void guards_hyphen_hint(eval_t *e, const node_t *n)
+{
+    size_t len;
+    const char *line = e->err && !e->err->hint && n->op == '-' && n->loc.src ? source_line(n->loc.src, n->loc.first_line, &len) : NULL;
+    size_t at = n->loc.first_column > 0 ? (size_t)n->loc.first_column - 1 : 0;
+    if (!line || at == 0 || at + 1 >= len || !word_char(line[at - 1]) || !word_char(line[at + 1])) return;
+    size_t from = at, to = at + 1;
+    while (from > 0 && word_char(line[from - 1])) from--;
+    while (to < len && word_char(line[to])) to++;
+    int k = (int)(at - from), m = (int)(to - at - 1);
+    diag_set_hint(e->err, "`%.*s-%.*s` subtracts; a unit of both is written `%.*s*%.*s` (after `/`, in parentheses: `USD/(%.*s*%.*s)`)",
+                  k, line + from, m, line + at + 1, k, line + from, m, line + at + 1, k, line + from, m, line + at + 1);
+}
+
+int guards_tier(eval_t *e, const node_t *t, const value_t *q, const value_t *prev)
+{
+    units_t *u = e->sh->units;
+    char *sq = eval_describe(e, q), *sp = eval_describe(e, prev);
+    int ok = 0;
+    if (q->kind != V_NUM || prev->kind != V_NUM || !dim_eq(&q->u.num.dim, &prev->u.num.dim)) {
+        char *dq = q->kind == V_NUM ? units_format_dim(u, &q->u.num.dim) : NULL;
+        char *dp = units_format_dim(u, &prev->u.num.dim);
+        eval_fail(e, &t->a->loc, DIAG_UNIT, "this tier is measured in %s (%s), but the tiers before it in %s (they end at %s)",
+                  dq ? dq : "?", sq ? sq : "?", dp ? dp : "?", sp ? sp : "?");
+        if (e->err) diag_set_hint(e->err, "every tier of one rate counts the same usage: give this one in %s too, like %s", dp ? dp : "?", sp ? sp : "?");
+        free(dq); free(dp);
+    } else if (t->op == TIER_NEXT && mpq_sgn(q->u.num.q) <= 0) {
+        eval_fail(e, &t->a->loc, DIAG_RUNTIME, "a `next` tier must be larger than zero, not %s", sq ? sq : "?");
+    } else if (t->op != TIER_NEXT && mpq_cmp(q->u.num.q, prev->u.num.q) <= 0) {
+        eval_fail(e, &t->a->loc, DIAG_RUNTIME, "tier bounds must increase: this tier ends at %s, the previous one already at %s", sq ? sq : "?", sp ? sp : "?");
+        if (e->err) diag_set_hint(e->err, "`up to` and `first` give where a tier ends, counted from zero; `next` gives its size");
+    } else ok = 1;
+    free(sq); free(sp);
+    return ok;
+}
+
+void guards_period_note(eval_t *e, const char *workload, date_t start, date_t end, long index)
+{
+    if (!e->err || e->err->hint) return;
+    char from[16], to[16];
+    dates_format(start, from);
+    dates_format(end, to);
+    const char *q = e->err->kind == DIAG_NAME && !strncmp(e->err->msg, "unknown name `", 14) ? e->err->msg + 14 : NULL;
+    if (q)   /* an SLA condition reads a field the workload lacks */
+        diag_set_hint(e->err, "workload %s has no field `%.*s`: define it in the workload (pricing the period from %s until %s, period.index %ld)",
+                      workload, (int)strcspn(q, "`"), q, from, to, index);
+    else
+        diag_set_hint(e->err, "while pricing workload %s for the period from %s until %s (period.index %ld)", workload, from, to, index);
+}
+
+/* Whether text defines name at the start of a line (NAME =, contract NAME, fn NAME(...). */
+static int defines(const char *text, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+    static const char *heads[] = { "", "contract ", "workload ", "fn ", "unit " };
+    for (size_t at = 0; at < len; ) {
+        const char *line = text + at, *nl = memchr(line, '\n', len - at);
+        size_t ll = nl ? (size_t)(nl - line) : len - at;
+        for (size_t h = 0; h < sizeof heads / sizeof heads[0]; h++) {
+            size_t hl = strlen(heads[h]);
+            if (ll < hl + n || strncmp(line, heads[h], hl) || strncmp(line + hl, name, n)) continue;
+            const char *after = line + hl + n, *end = line + ll;
+            if (after < end && word_char(*after)) continue;
+            while (after < end && *after == ' ') after++;
+            if (h > 0 || (after < end && *after == '=' && (after + 1 == end || after[1] != '='))) return 1;
+        }
+        at += ll + 1;
+    }
+    return 0;
+}
+
+enum { STDLIB_FILE_MAX = 4 << 20 };
+
+/* Whether the regular file at path defines name. */
+static int file_defines(const char *path, const char *name)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    struct stat st;
+    if (fd < 0) return 0;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > STDLIB_FILE_MAX) { close(fd); return 0; }
+    char *buf = malloc((size_t)st.st_size + 1);
+    ssize_t got = buf ? read(fd, buf, (size_t)st.st_size) : -1;
+    close(fd);
+    int r = got > 0 && defines(buf, (size_t)got, name);
+    free(buf);
+    return r;
+}
+
+/* Searches dir/sub for a file NAME.outlay that defines name; its import name into out. */
+static int find_in_dir(const char *dir, const char *sub, const char *name, char *out, size_t outlen, int depth)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s%s%s", dir, *sub ? "/" : "", sub);
+    DIR *d = opendir(path);
+    if (!d) return 0;
+    int found = 0;
+    for (struct dirent *de; !found && (de = readdir(d)); ) {
+        if (de->d_name[0] == '.') continue;
+        size_t l = strlen(de->d_name);
+        char rel[PATH_MAX], full[PATH_MAX];
+        if ((size_t)snprintf(rel, sizeof rel, "%s%s%s", sub, *sub ? "/" : "", de->d_name) >= sizeof rel) continue;
+        if ((size_t)snprintf(full, sizeof full, "%s/%s", dir, rel) >= sizeof full) continue;
+        struct stat st;
+        if (lstat(full, &st) != 0) continue;
+        if (S_ISDIR(st.st_mode) && depth == 0) found = find_in_dir(dir, rel, name, out, outlen, 1);
+        else if (S_ISREG(st.st_mode) && l > 7 && !strcmp(de->d_name + l - 7, ".outlay") && strcmp(rel, "prelude.outlay") &&
+                 file_defines(full, name)) {
+            snprintf(out, outlen, "%.*s", (int)(strlen(rel) - 7), rel);
+            found = 1;
+        }
+    }
+    closedir(d);
+    return found;
+}
+
+int guards_import_hint(eval_t *e, const char *name)
+{
+    char found[PATH_MAX];
+    for (size_t i = 0; e->err && i < e->sh->ndirs; i++)
+        if (find_in_dir(e->sh->dirs[i], "", name, found, sizeof found, 0)) {
+            diag_set_hint(e->err, "`%s` is defined in \"%s\": add `import \"%s\"` first", name, found, found);
+            return 1;
+        }
+    return 0;
+}
+
+void guards_term_order(eval_t *e, const node_t *contract, date_t start, date_t end)
+{
+    char from[16], to[16];
+    dates_format(start, from);
+    dates_format(end, to);
+    eval_fail(e, &contract->loc, DIAG_RUNTIME, "contract %s ends (%s) %s it starts (%s)", contract->text, to,
+              end == start ? "on the day" : "before", from);
 }

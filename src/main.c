@@ -224,6 +224,20 @@ static int parse_args(int argc, char **argv, options_t *o)
         }
         o->inputs[o->ninputs++] = a;
     }
+    if (!o->command && o->ninputs && strspn(o->inputs[0], "abcdefghijklmnopqrstuvwxyz") == strlen(o->inputs[0]) &&
+        access(o->inputs[0], F_OK) != 0) {
+        /* outlay frob x: a word that is no file reads as a command */
+        static const char *commands[] = { "run", "eval", "check", "diff", "explain", "repl" };
+        const char *best = NULL;
+        size_t best_d = 3;
+        for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
+            size_t d = diag_edit_distance(o->inputs[0], commands[k]);
+            if (d < best_d) { best_d = d; best = commands[k]; }
+        }
+        fprintf(stderr, "outlay: unknown command '%s'%s%s%s; the commands are run, eval, check, diff, explain and repl\n"
+                "Try 'outlay --help'.\n", o->inputs[0], best ? " (did you mean " : "", best ? best : "", best ? "?)" : "");
+        return EXIT_ERROR;
+    }
     if (!o->command) o->command = o->ninputs ? "run" : "repl";
     const char *misplaced = misplaced_option(o);
     if (misplaced) {

@@ -90,6 +90,27 @@ static node_t *find_scenario(eval_t *e, const char *name)
     return NULL;
 }
 
+/* The scenarios there are, for a name that is none of them. */
+static void scenario_hint_list(eval_t *e)
+{
+    size_t cap = 64, n = 0;
+    char *list = malloc(cap);
+    for (size_t i = 0; list && i < e->sh->nscenarios; i++) {
+        const char *name = e->sh->scenarios[i]->text;
+        size_t len = strlen(name);
+        if (n + len + 8 > cap) {
+            char *p = realloc(list, cap = (n + len + 8) * 2);
+            if (!p) { free(list); list = NULL; break; }
+            list = p;
+        }
+        n += (size_t)sprintf(list + n, "%s`%s`", n ? ", " : "", name);
+    }
+    if (!list) return;
+    if (n) diag_set_hint(e->err, "the scenarios are base (the program as written), %s", list);
+    else diag_set_hint(e->err, "the program defines no scenarios (only base, the program as written)");
+    free(list);
+}
+
 /* A scenario's own values win over those of the scenarios it extends. */
 static int apply_scenario(eval_t *e, const char *name, const loc_t *loc)
 {
@@ -102,6 +123,7 @@ static int apply_scenario(eval_t *e, const char *name, const loc_t *loc)
             struct eval_suggest sg = { name, NULL, (size_t)-1 };
             for (size_t i = 0; i < e->sh->nscenarios; i++) eval_suggest_one(e->sh->scenarios[i]->text, &sg);
             eval_hint_closest(e, &sg);
+            if (e->err && !e->err->hint) scenario_hint_list(e);
             return 0;
         }
         for (size_t i = 0; i < n; i++)

@@ -25,6 +25,7 @@ typedef struct lex_state {
     int frame_kind[LEX_MAX_BRACES];
     int frame_paren[LEX_MAX_BRACES];   /* ( and [ open inside each brace frame */
     int nframes;
+    loc_t frame_at[LEX_MAX_BRACES];    /* where each brace frame's `{` opened */
     int pending_frame;                 /* the kind the next '{' opens */
     int last_tok;                      /* 0 at the start of input */
     int open_depth;                    /* ( and [ open anywhere */

@@ -131,6 +131,7 @@ static int add_tiers(eval_t *e, sku_terms_t *s, const node_t *n)
         value_t *q = expect_num(e, t->a, "a tier size");
         if (!q) return 0;
         tier->below = t->op == TIER_BELOW;
+        if (prev && !guards_tier(e, t, q, prev)) { value_free(q); return 0; }
         if (t->op == TIER_NEXT && prev) {
             char *err = NULL;
             value_t *sum = value_add(e->sh->units, prev, q, &err);
@@ -138,12 +139,7 @@ static int add_tiers(eval_t *e, sku_terms_t *s, const node_t *n)
             if (!sum) { eval_fail_with(e, &t->a->loc, err); return 0; }
             q = sum;
         }
-        if (prev) {
-            int c;
-            char *err = NULL;
-            if (!value_compare(e->sh->units, q, prev, &c, &err)) { value_free(q); eval_fail_with(e, &t->a->loc, err); return 0; }
-            if (c <= 0) { value_free(q); eval_fail(e, &t->a->loc, DIAG_RUNTIME, "tier bounds must increase"); return 0; }
-        } else if (mpq_sgn(q->u.num.q) <= 0) {
+        if (!prev && mpq_sgn(q->u.num.q) <= 0) {
             value_free(q); eval_fail(e, &t->a->loc, DIAG_RUNTIME, "a tier must be larger than zero"); return 0;
         }
         tier->upto = q;
@@ -403,7 +399,7 @@ value_t *terms_contract(eval_t *e, const node_t *n)
     if (!e->err && has_end && term) eval_fail(e, &term_node->loc, DIAG_RUNTIME, "give either a term or an end date, not both");
     if (!e->err && !has_end && !term) eval_fail(e, &n->loc, DIAG_RUNTIME, "contract %s needs a term (term = 12 month) or an end date", n->text);
     if (!e->err && term) contract_term(e, o->c, term, &term_node->loc);
-    if (!e->err && o->c->end <= o->c->start) eval_fail(e, &n->loc, DIAG_RUNTIME, "contract %s ends before it starts", n->text);
+    if (!e->err && o->c->end <= o->c->start) guards_term_order(e, n, o->c->start, o->c->end);
     if (!e->err && !o->upfront_date_node) o->c->upfront_on = o->c->start;   /* paid when the term starts */
     if (!e->err && o->upfront_date_node && !o->c->upfront)
         eval_fail(e, &o->upfront_date_node->loc, DIAG_RUNTIME, "upfront_date without an upfront payment");
@@ -544,6 +540,7 @@ static int workload_period(eval_t *e, const node_t *wl, const contract_obj_t *co
         value_free(c);
     }
     eval_scope_pop_to(e, mark);
+    if (wl) guards_period_note(e, wl->text, p->start, p->end, (long)p->index);
     return !e->err;
 }
 
