@@ -46,6 +46,7 @@ void contract_free(contract_t *c)
     free(c->sla_pcts);
     value_free(c->pool);
     value_free(c->upfront);
+    value_free(c->month_hours);
     value_free(c->quantum);
     free(c->name);
     free(c);
@@ -54,7 +55,7 @@ void contract_free(contract_t *c)
 /* Calls fn on every amount, rate, bound and percentage of the contract. */
 static void each_figure(const contract_t *c, void (*fn)(const value_t *v, void *ctx), void *ctx)
 {
-    const value_t *single[] = { c->escalate, c->pool, c->quantum, c->upfront };
+    const value_t *single[] = { c->escalate, c->pool, c->quantum, c->upfront, c->month_hours };
     for (size_t i = 0; i < sizeof single / sizeof single[0]; i++) fn(single[i], ctx);
     for (size_t i = 0; i < c->nskus; i++) {
         const sku_terms_t *s = &c->skus[i];
@@ -99,7 +100,8 @@ contract_hours_t *contract_hours_new(size_t nskus, size_t nhours)
     h->q = malloc((nskus * nhours + 1) * sizeof *h->q);
     h->dim = calloc(nskus + 1, sizeof *h->dim);
     h->has = calloc(nskus + 1, 1);
-    if (!h->q || !h->dim || !h->has) { free(h->q); free(h->dim); free(h->has); free(h); return NULL; }
+    h->level = calloc(nskus + 1, 1);
+    if (!h->q || !h->dim || !h->has || !h->level) { free(h->q); free(h->dim); free(h->has); free(h->level); free(h); return NULL; }
     for (size_t i = 0; i < nskus * nhours; i++) mpq_init(h->q[i]);
     return h;
 }
@@ -111,6 +113,7 @@ void contract_hours_free(contract_hours_t *h)
     free(h->q);
     free(h->dim);
     free(h->has);
+    free(h->level);
     free(h);
 }
 

@@ -56,6 +56,10 @@ typedef struct contract {
     size_t nsla;
     value_t *pool;            /* prepaid / promotional credit, or NULL */
     value_t *upfront;         /* a payment billed on upfront_on and amortised over the term, or NULL */
+    /* A month of a per-month rate against a level (6 PB at USD/(GB*month)): the prelude's
+     * 730 hours, month_hours, or (month_calendar) each calendar month's own hours. */
+    value_t *month_hours;
+    int month_calendar;
     date_t upfront_on;
     contract_rounding rounding;
     int commit_on_gross;      /* the minimum is measured against spend before discounts */
@@ -87,6 +91,7 @@ typedef struct contract_hours {
     mpq_t *q;
     dim_t *dim;
     unsigned char *has;       /* per SKU: whether its usage is given hourly */
+    unsigned char *level;     /* per SKU: whether it was a level (8 vm) run for each hour */
 } contract_hours_t;
 contract_hours_t *contract_hours_new(size_t nskus, size_t nhours);
 void contract_hours_free(contract_hours_t *h);

@@ -72,6 +72,29 @@ int engine_set_money(engine_t *en, int money, const char *what)
                                        what, units_dimension_name(en->u, money), units_dimension_name(en->u, en->currency)));
 }
 
+/* A level's hours against a per-month rate count as months of the contract's convention:
+ * out is multiplied by 730 hours / the convention's month (1 for other rates). */
+static void month_factor(engine_t *en, const value_t *rate, const period_t *p, mpq_t out)
+{
+    const contract_t *c = en->c;
+    mpq_set_ui(out, 1, 1);
+    const uterm_t *d = &rate->u.num.disp;
+    int per_month = 0;
+    for (size_t i = 0; i < d->n; i++) per_month |= d->t[i].unit == en->month && d->t[i].exp < 0;
+    if (!per_month || (!c->month_calendar && !c->month_hours)) return;
+    mpq_t m;
+    mpq_init(m);
+    if (c->month_hours) mpq_set(m, c->month_hours->u.num.q);
+    else {
+        int y, mo, dd;
+        dates_to_ymd(p->start, &y, &mo, &dd);
+        mpq_set_ui(m, (unsigned long)dates_days_in_month(y, mo) * 24, 1);
+        mpq_mul(m, m, units_get(en->u, en->hour)->factor);
+    }
+    mpq_div(out, units_get(en->u, en->month)->factor, m);
+    mpq_clear(m);
+}
+
 int engine_amount_for(engine_t *en, size_t s, fault_kind kind, const value_t *usage, const value_t *rate,
                       const period_t *p, mpq_t out)
 {
@@ -98,6 +121,8 @@ int engine_amount_for(engine_t *en, size_t s, fault_kind kind, const value_t *us
         mpq_t h;
         mpq_init(h);
         mpq_mul(h, p->hours, units_get(en->u, en->hour)->factor);
+        mpq_mul(out, out, h);
+        month_factor(en, rate, p, h);
         mpq_mul(out, out, h);
         mpq_clear(h);
     }
@@ -292,5 +317,12 @@ int engine_hours_quantity(engine_t *en, const period_t *p, size_t s, mpq_t out)
     engine_period_hours(en, p, &from, &to);
     mpq_set_ui(out, 0, 1);
     for (size_t i = from; i < to; i++) mpq_add(out, out, h->q[s * h->nhours + i]);
+    if (h->level[s]) {
+        mpq_t f;
+        mpq_init(f);
+        month_factor(en, rate, p, f);
+        mpq_mul(out, out, f);
+        mpq_clear(f);
+    }
     return 1;
 }

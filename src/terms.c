@@ -169,6 +169,7 @@ static const struct { const char *field, *words[3]; } word_fields[] = {
     { "billing", { "monthly", NULL } },
     { "commitment_basis", { "net", "gross", NULL } },
     { "sla_basis", { "net", "invoice", NULL } },
+    { "month", { "calendar", NULL } },   /* or a number of hours: month = 720 hours */
 };
 
 static value_t *contract_field(eval_t *e, const node_t *cl)
@@ -179,6 +180,7 @@ static value_t *contract_field(eval_t *e, const node_t *cl)
         const node_t *x = o && o->expr ? o->expr : cl->a;
         const char *w = x->kind == E_IDENT || x->kind == E_STR ? x->text : "";
         if (o && o->value) w = o->value->kind == V_STR ? o->value->u.s : "";   /* a swept value */
+        if (!strcmp(cl->text, "month") && !*w && !(o && o->value)) break;   /* month = 730 hours */
         for (const char *const *ok = word_fields[i].words; *ok; ok++)
             if (!strcmp(w, *ok)) return value_str(w);
         eval_fail(e, &x->loc, DIAG_RUNTIME, "%s must be %s%s%s", cl->text, word_fields[i].words[0],
@@ -186,6 +188,19 @@ static value_t *contract_field(eval_t *e, const node_t *cl)
         return NULL;
     }
     return scenario_value(e, cl->text, cl->a);
+}
+
+/* month = calendar | 730 hours | 720 hours: how many hours a month of a per-month rate is. */
+static int contract_month(eval_t *e, contract_t *c, const value_t *v, const loc_t *loc)
+{
+    if (v->kind == V_STR) { c->month_calendar = 1; return 1; }
+    int hour = units_find(e->sh->units, "hour");
+    if (v->kind == V_NUM && hour >= 0 && dim_eq(&v->u.num.dim, &units_get(e->sh->units, hour)->dim) && mpq_sgn(v->u.num.q) > 0) {
+        c->month_hours = value_ref((value_t *)v);
+        return 1;
+    }
+    eval_fail(e, loc, DIAG_RUNTIME, "month must be calendar or a number of hours, such as 730 hours");
+    return 0;
 }
 
 /* plan NAME = AMOUNT per hour { rate SKU = RATE ... }: the SKUs are the contract's flat-rate
@@ -232,6 +247,8 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
             if (cl->text[0] == 's') { c->start = v->u.date; *has_start = 1; } else { c->end = v->u.date; *has_end = 1; }
         } else if (!strcmp(cl->text, "term")) {
             *term = value_ref(v);
+        } else if (!strcmp(cl->text, "month")) {
+            if (!contract_month(e, c, v, &cl->a->loc)) { value_free(v); return 0; }
         } else if (!strcmp(cl->text, "upfront")) {
             o->upfront_node = cl;
             c->upfront = value_ref(v);
@@ -589,6 +606,7 @@ static int store_hour(eval_t *e, const node_t *wl, const contract_obj_t *co, siz
                         dim_single(&per_time) >= 0;
         if (kind[s].level) d = level;   /* a level, run for the hour */
         hours->has[s] = 1;
+        hours->level[s] = (unsigned char)kind[s].level;
         hours->dim[s] = d;
     } else if (!dim_eq(&kind[s].dim, &v->u.num.dim)) {
         eval_fail(e, &use_node(wl, sk->sku)->loc, DIAG_UNIT, "usage of %s changes dimensions in hour %zu", sk->sku, h);
