@@ -180,7 +180,9 @@ value_t *reconcile_table(units_t *u, const value_t *inv, const usage_table_t *t,
     ok = header && value_record_set(table, "header", header);
     value_t *rows = ok ? value_list(b.rows, b.nrows) : NULL;
     if (rows) b.rows = NULL;
-    ok = ok && rows && value_record_set(table, "rows", rows) && value_record_set(table, "max_difference", money(&b, b.max_diff));
+    ok = ok && rows && value_record_set(table, "rows", rows) && value_record_set(table, "max_difference", money(&b, b.max_diff)) &&
+         value_record_set(table, "filtered_rows", value_num_si((long)usage_table_filtered_rows(t))) &&
+         value_record_set(table, "skipped_rows", value_num_si((long)usage_table_bad_rows(t)));
     for (size_t r = 0; b.rows && r < b.nrows; r++) value_free(b.rows[r]);
     free(b.rows);
     mpq_clears(outlay, sum, b.max_diff, NULL);
