@@ -232,14 +232,12 @@ int dim_single(const dim_t *d)
 int dim_combine(dim_t *out, const dim_t *a, const dim_t *b, int sign)
 {
     dim_t r;
-    int ok = 1;
-    for (int i = 0; i < DIM_MAX; i++) {   /* no early exit: the loop vectorises */
-        int e = a->e[i] + sign * b->e[i];
-        ok &= e <= DIM_EXP_MAX && e >= -DIM_EXP_MAX;
-        r.e[i] = (signed char)e;
-    }
-    if (ok) *out = r;
-    return ok;
+    unsigned bad = 0;
+    /* no early exit and no sign inside: the loops vectorise */
+    if (sign > 0) for (int i = 0; i < DIM_MAX; i++) { int e = a->e[i] + b->e[i]; bad |= (unsigned)(e + DIM_EXP_MAX) > 2 * DIM_EXP_MAX; r.e[i] = (signed char)e; }
+    else for (int i = 0; i < DIM_MAX; i++) { int e = a->e[i] - b->e[i]; bad |= (unsigned)(e + DIM_EXP_MAX) > 2 * DIM_EXP_MAX; r.e[i] = (signed char)e; }
+    if (!bad) *out = r;
+    return !bad;
 }
 
 int dim_scale(dim_t *out, const dim_t *a, long n)

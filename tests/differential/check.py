@@ -5,6 +5,7 @@ priced by an independent model of doc/language.md's pricing rules in exact fract
 shortfall, SLA credit, pool draw and total, and the term total, must agree exactly.
 
     python3 tests/differential/check.py [N] [FIRST_SEED]     # default 300 cases from seed 0
+    OUTLAY_DIFF_CASES=3000 make check                        # ten times as many
 
 The seeds are fixed, so a failure is reproducible: the failing case is printed as .outlay
 text. The generator covers mid-month starts, end dates, flat and tiered (graduated/volume,
@@ -46,7 +47,7 @@ def differences(case, inv):
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else int(os.environ.get('OUTLAY_DIFF_CASES') or 300)
     first = int(sys.argv[2]) if len(sys.argv) > 2 else 0
     failed = 0
     with tempfile.TemporaryDirectory() as tmp:
