@@ -1277,6 +1277,7 @@ int eval_run(eval_t *e, diag_t **err)
         }
         if (!e->err && e->is_root && first) scenario_check_used(e);
     }
+    guards_blame_set(e);
     return eval_take_error(e, err);
 }
 

@@ -42,6 +42,9 @@ int eval_use_scenario(eval_t *e, const char *name, diag_t **err);
 /* Runs what was loaded. Returns 0 and *err on an error; shown values and assertions
  * collected so far stay available. */
 int eval_run(eval_t *e, diag_t **err);
+/* outlay check: prices each workload under each contract of the program that has rates for all
+ * its uses, so that a usage its rate cannot price is found before anything runs */
+int eval_check_pricing(eval_t *e, diag_t **err);
 /* Evaluates one expression against what is defined, without making it part of the
  * program; a new reference, or NULL and *err. */
 value_t *eval_expression(eval_t *e, const char *name, const char *text, diag_t **err);

@@ -5,6 +5,8 @@
 #include "interp.h"
 #include "guards.h"
 #include "report.h"
+#include "contract.h"
+#include "engine.h"
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -253,4 +255,146 @@ void guards_term_order(eval_t *e, const node_t *contract, date_t start, date_t e
     dates_format(end, to);
     eval_fail(e, &contract->loc, DIAG_RUNTIME, "contract %s ends (%s) %s it starts (%s)", contract->text, to,
               end == start ? "on the day" : "before", from);
+}
+
+/* The currency a price is in (the currency dimension with a positive power), or -1. */
+static int price_currency(const units_t *u, const value_t *v)
+{
+    if (!v || v->kind != V_NUM) return -1;
+    for (int d = 0; d < units_dimension_count(u) && d < DIM_MAX; d++)
+        if (v->u.num.dim.e[d] > 0 && units_is_currency(u, d)) return d;
+    return -1;
+}
+
+/* "2 USD/(gpu*hour)" for a plain rate of SKU gpu_hour: the SKU's name read as units. */
+static char *rate_example(eval_t *e, const value_t *rate, const char *sku, const char *currency)
+{
+    units_t *u = e->sh->units;
+    mpq_t m;
+    mpq_init(m);
+    value_magnitude(u, rate, m);
+    value_t *n = value_num(m);
+    mpq_clear(m);
+    char *num = n ? eval_describe(e, n) : NULL;
+    value_free(n);
+    char per[256] = "", part[64];
+    int parts = 0, all_units = 1;
+    for (const char *p = sku; *p && all_units; ) {
+        size_t len = strcspn(p, "_");
+        snprintf(part, sizeof part, "%.*s", (int)(len < sizeof part ? len : sizeof part - 1), p);
+        all_units = len > 0 && len < sizeof part && units_find(u, part) >= 0;
+        if (all_units && strlen(per) + len + 2 < sizeof per) { if (parts++) strcat(per, "*"); strcat(per, part); }
+        p += len;
+        if (*p == '_') p++;
+    }
+    char *s = all_units && parts ? diag_format(parts > 1 ? "%s %s/(%s)" : "%s %s/%s", num ? num : "?", currency, per)
+                                 : diag_format("%s %s/UNIT", num ? num : "?", currency);
+    free(num);
+    return s;
+}
+
+int guards_contract(eval_t *e, const contract_t *c, const node_t *const *rate_nodes)
+{
+    units_t *u = e->sh->units;
+    int currency = -1;
+    size_t first = 0;
+    /* the contract's currency: its first rate that has one, else its first amount */
+    for (size_t i = 0; i < c->nskus && currency < 0; i++)
+        if ((currency = price_currency(u, engine_sku_rate(&c->skus[i]))) >= 0) first = i;
+    for (size_t i = 0; i < c->ncommits && currency < 0; i++) currency = price_currency(u, c->commits[i].amount);
+    for (size_t i = 0; i < c->nfees && currency < 0; i++) currency = price_currency(u, c->fees[i].amount);
+    const char *code = currency >= 0 ? units_dimension_name(u, currency) : "USD";
+    for (size_t i = 0; i < c->nskus; i++) {
+        const sku_terms_t *s = &c->skus[i];
+        for (size_t k = 0; k < (s->kind == PRICE_FLAT ? 1 : s->ntiers) + 1; k++) {
+            int overage = k == (s->kind == PRICE_FLAT ? 1 : s->ntiers);
+            const value_t *r = overage ? s->overage : s->kind == PRICE_FLAT ? s->rate : s->tiers[k].rate;
+            if (!r || r->kind != V_NUM) continue;
+            const loc_t *at = rate_nodes && rate_nodes[i] ? &rate_nodes[i]->loc : NULL;
+            const char *what = overage ? "the overage rate of" : "rate";
+            int cur = price_currency(u, r);
+            if (cur < 0) {
+                char *ex = rate_example(e, r, s->sku, code);
+                eval_fail(e, at, DIAG_UNIT, "%s `%s` has no currency: write `%s`", what, s->sku, ex ? ex : "2 USD/UNIT");
+                free(ex);
+                return 0;
+            }
+            if (cur != currency) {
+                eval_fail(e, at, DIAG_UNIT, "%s `%s` is in %s, but the contract is in %s (rate `%s`)", what, s->sku,
+                          units_dimension_name(u, cur), code, c->skus[first].sku);
+                if (e->err) diag_set_hint(e->err, "a contract prices in one currency: convert this rate to %s, "
+                                          "or price it under a contract of its own", code);
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+/* Whether contract c has a rate for every SKU workload w uses (and w uses one at least). */
+static int prices_all(const contract_t *c, const node_t *w)
+{
+    int uses = 0;
+    for (const node_t *it = w->list; it; it = it->next) {
+        if (it->kind != W_USE) continue;
+        size_t i = 0;
+        while (i < c->nskus && strcmp(c->skus[i].sku, it->text)) i++;
+        if (i == c->nskus) return 0;
+        uses = 1;
+    }
+    return uses;
+}
+
+int eval_check_pricing(eval_t *e, diag_t **err)
+{
+    shared_t *sh = e->sh;
+    for (size_t i = 0; i < sh->nmain && !e->err; i++)
+        for (const node_t *w = sh->main[i]; w && !e->err; w = w->next) {
+            binding_t *bw = w->kind == S_WORKLOAD ? eval_global_find(e, w->text) : NULL;
+            if (!bw || bw->def != w) continue;
+            for (size_t j = 0; j < sh->nmain && !e->err; j++)
+                for (const node_t *c = sh->main[j]; c && !e->err; c = c->next) {
+                    binding_t *bc = c->kind == S_CONTRACT ? eval_global_find(e, c->text) : NULL;
+                    if (!bc || bc->def != c || bc->value->kind != V_OBJECT || !prices_all(terms_contract_terms(bc->value), w)) continue;
+                    value_t *args[2] = { bw->value, bc->value };
+                    value_free(terms_price(e, w, args, 2));
+                    if (e->err && !e->err->hint)
+                        diag_set_hint(e->err, "found by pricing workload %s under contract %s", w->text, c->text);
+                }
+        }
+    return eval_take_error(e, err);
+}
+
+/* Whether line holds name as a whole word. */
+static int has_word(const char *line, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i + n <= len; i++)
+        if (!strncmp(line + i, name, n) && (i == 0 || !word_char(line[i - 1])) && (i + n == len || !word_char(line[i + n])))
+            return 1;
+    return 0;
+}
+
+void guards_blame_set(eval_t *e)
+{
+    if (!e->err || !e->err->loc.src) return;
+    size_t len;
+    const char *line = source_line(e->err->loc.src, e->err->loc.first_line, &len);
+    for (override_t *o = e->overrides; line && o; o = o->next) {
+        if (!o->from_set || !o->used || !o->expr || !o->loc.src || o->loc.src == e->err->loc.src || !has_word(line, len, o->name))
+            continue;
+        char *was = diag_format("%s:%d:%d", e->err->loc.src->name, e->err->loc.first_line, e->err->loc.first_column);
+        char *old = e->err->hint ? strdup(e->err->hint) : NULL;
+        loc_t span = o->loc;
+        span.first_column = 1;
+        span.last_line = span.first_line;
+        source_line(o->loc.src, o->loc.first_line, &len);
+        span.last_column = len > 0 ? (int)len : 1;
+        e->err->loc = span;
+        diag_set_hint(e->err, "this --set replaced `%s`, which the program uses at %s%s%s", o->name, was ? was : "?",
+                      old ? "; " : "", old ? old : "");
+        free(was);
+        free(old);
+        return;
+    }
 }

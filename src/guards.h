@@ -21,4 +21,9 @@ void guards_period_note(eval_t *e, const char *workload, date_t start, date_t en
 int guards_import_hint(eval_t *e, const char *name);
 /* a contract that ends before it starts: both dates */
 void guards_term_order(eval_t *e, const node_t *contract, date_t start, date_t end);
+/* a contract's prices: each rate has a currency, and all are in the contract's one currency */
+struct contract;
+int guards_contract(eval_t *e, const struct contract *c, const node_t *const *rate_nodes);
+/* an error on a line that reads a name --set replaced points at that --set */
+void guards_blame_set(eval_t *e);
 #endif

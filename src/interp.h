@@ -121,6 +121,7 @@ value_t *terms_contract(eval_t *e, const node_t *n);
 value_t *terms_contract_field(eval_t *e, const value_t *contract, const char *name, const loc_t *loc);
 value_t *terms_workload_field(eval_t *e, const node_t *wl, const char *name, const loc_t *loc);
 value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs);
+const struct contract *terms_contract_terms(const value_t *contract);   /* the engine's terms */
 
 /* A warning (a usage file's skipped rows): the run goes on; main prints it. */
 void eval_warn(eval_t *e, const loc_t *loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

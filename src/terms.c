@@ -417,6 +417,7 @@ value_t *terms_contract(eval_t *e, const node_t *n)
     if (!e->err && !has_end && !term) eval_fail(e, &n->loc, DIAG_RUNTIME, "contract %s needs a term (term = 12 month) or an end date", n->text);
     if (!e->err && term) contract_term(e, o->c, term, &term_node->loc);
     if (!e->err && o->c->end <= o->c->start) guards_term_order(e, n, o->c->start, o->c->end);
+    if (!e->err) guards_contract(e, o->c, o->rate_nodes);
     if (!e->err && !o->upfront_date_node) o->c->upfront_on = o->c->start;   /* paid when the term starts */
     if (!e->err && o->upfront_date_node && !o->c->upfront)
         eval_fail(e, &o->upfront_date_node->loc, DIAG_RUNTIME, "upfront_date without an upfront payment");
@@ -739,6 +740,8 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
     contract_periods_free(periods, np);
     return r;
 }
+
+const contract_t *terms_contract_terms(const value_t *contract) { return ((const contract_obj_t *)contract->u.obj.p)->c; }
 
 value_t *terms_contract_field(eval_t *e, const value_t *contract, const char *name, const loc_t *loc)
 {
