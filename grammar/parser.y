@@ -111,7 +111,7 @@ static node_list_t list_add(node_list_t l, node_t *n)
 %token EQ "==" NE "!=" LE "<=" GE ">="
 %token PLAN "plan"
 %token RATE "rate" COMMIT "commit" FEE "fee" RESERVE "reserve" OVERAGE "overage" DISCOUNT "discount"
-%token ON "on" SPEND "spend" ABOVE "above" BELOW "below" ESCALATE "escalate" YEARLY "yearly"
+%token ON "on" SPEND "spend" ABOVE "above" BELOW "below" ESCALATE "escalate" YEARLY "yearly" TRUED "trued"
 %token CREDIT "credit" WHEN "when" POOL "pool" ROUND "round" LINES "lines" INVOICE "invoice"
 %token NONE "none" TO "to" FROM "from" UNTIL "until" GRADUATED "graduated" VOLUME "volume"
 %token CUMULATIVE "cumulative" FIRST "first" NEXT "next" UP "up" AT "at" USE "use"
@@ -232,6 +232,8 @@ clause_inner
                         { OOM_CHECK($$ = NEW(C_TIERS, @2)); $$->text = $2; $$->op = $4; $$->flag = $5; $$->list = $7.head; }
     | COMMIT expr opt_from opt_until
                         { OOM_CHECK($$ = NEW(C_COMMIT, @1)); $$->a = $2; $$->b = $3; $$->c = $4; }
+    | TRUED IDENT YEARLY  /* `up` is a name here: it is a rounding mode on a clause line */
+                        { OOM_CHECK($$ = NEW(C_TRUEUP, @1)); $$->text = $2; /* qualifies the commit before it */ }
     | FEE expr opt_from opt_until
                         { OOM_CHECK($$ = NEW(C_COMMIT, @1)); $$->flag = 1; $$->a = $2; $$->b = $3; $$->c = $4; }
     | PLAN IDENT '=' expr '{' clauses '}'

@@ -25,7 +25,7 @@ const char *ast_kind_name(node_kind kind)
         "import", "definition", "function", "show", "expression", "assert", "unit",
         "dimension", "prefix", "contract", "workload", "scenario", "compare", "sweep",
         "field", "rate", "tiered rate", "commit", "reserve", "discount", "escalate",
-        "credit", "credit pool", "rounding", "tier", "use",
+        "credit", "credit pool", "rounding", "trued up yearly", "tier", "use",
         "exchange-rate table", "exchange rate", "plan"
     };
     return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "node";

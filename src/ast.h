@@ -14,7 +14,7 @@ typedef enum {
     S_CONTRACT, S_WORKLOAD, S_SCENARIO, S_COMPARE, S_SWEEP,
     /* contract clauses */
     C_FIELD, C_RATE, C_TIERS, C_COMMIT /* flag: a fixed fee */, C_RESERVE, C_DISCOUNT, C_ESCALATE, C_CREDIT,
-    C_POOL, C_ROUND, T_TIER,
+    C_POOL, C_ROUND, C_TRUEUP /* `, trued up yearly` after a commit */, T_TIER,
     /* workload items */
     W_USE,
     /* exchange-rate tables (fx EUR in USD { from DATE = RATE }) and their lines */

@@ -6,7 +6,9 @@
  *   2. discounts: per SKU, then on all charges, then on spend above a threshold -> net
  *      (engine_discounts.c)
  *   3. commitment shortfall = max(0, minimum - net) (or - gross, with commitment_basis =
- *      gross), the minimum prorated segment by segment (engine_reserve.c)
+ *      gross), the minimum prorated segment by segment (engine_reserve.c); a commitment
+ *      trued up yearly bills its shortfall on the last period of each contract year
+ *      (engine_cycles.c)
  *   4. SLA credit = the largest band that holds x net (x net + shortfall, with
  *      sla_basis = invoice)
  *   5. credit-pool draw = min(remaining pool, net + shortfall - SLA credit)
@@ -35,6 +37,7 @@ void contract_free(contract_t *c)
     free(c->skus);
     for (size_t i = 0; i < c->ncommits; i++) value_free(c->commits[i].amount);
     free(c->commits);
+    value_free(c->trueup);
     for (size_t i = 0; i < c->nfees; i++) value_free(c->fees[i].amount);
     free(c->fees);
     for (size_t i = 0; i < c->ndiscounts; i++) { value_free(c->discounts[i].pct); free(c->discounts[i].sku); value_free(c->discounts[i].above); }
@@ -55,7 +58,7 @@ void contract_free(contract_t *c)
 /* Calls fn on every amount, rate, bound and percentage of the contract. */
 static void each_figure(const contract_t *c, void (*fn)(const value_t *v, void *ctx), void *ctx)
 {
-    const value_t *single[] = { c->escalate, c->pool, c->quantum, c->upfront, c->month_hours };
+    const value_t *single[] = { c->escalate, c->pool, c->quantum, c->upfront, c->month_hours, c->trueup };
     for (size_t i = 0; i < sizeof single / sizeof single[0]; i++) fn(single[i], ctx);
     for (size_t i = 0; i < c->nskus; i++) {
         const sku_terms_t *s = &c->skus[i];
@@ -203,7 +206,7 @@ static int invoice_total(engine_t *en, engine_period_t *ep)
 }
 
 static const engine_clause_fn clauses[] = {
-    usage_charges, engine_plans, engine_fees, check_quantum, engine_discounts, engine_commitment, engine_sla_credit,
+    usage_charges, engine_plans, engine_fees, check_quantum, engine_discounts, engine_commitment, engine_trueup, engine_sla_credit,
     engine_pool_draw, engine_upfront, invoice_total,
 };
 
@@ -274,6 +277,7 @@ value_t *contract_price_hours(const contract_t *c, units_t *u, const char *workl
     pr.st = st;
     for (size_t s = 0; s < c->nskus; s++) mpq_inits(st[s].cumulative, st[s].quantity, st[s].charge, NULL);
     mpq_init(pr.pool_left);
+    mpq_init(pr.year_spend);
     if (c->pool) mpq_set(pr.pool_left, c->pool->u.num.q);
     totals_t term;
     engine_totals_init(&term);
@@ -324,5 +328,6 @@ value_t *contract_price_hours(const contract_t *c, units_t *u, const char *workl
     free(st);
     engine_totals_clear(&term);
     mpq_clear(pr.pool_left);
+    mpq_clear(pr.year_spend);
     return inv;
 }

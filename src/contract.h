@@ -45,6 +45,7 @@ typedef struct contract {
     size_t nskus;
     commit_step_t *commits;
     size_t ncommits;
+    value_t *trueup;          /* a commitment per contract year, trued up at each year's end, or NULL */
     commit_step_t *fees;      /* fixed charges per month, billed whatever the usage */
     size_t nfees;
     discount_t *discounts;
@@ -77,7 +78,7 @@ typedef struct period {
 
 /* Which part of the terms or usage an error is about, so the caller can point at it. */
 typedef enum { FAULT_NONE, FAULT_USAGE, FAULT_RATE, FAULT_RESERVE, FAULT_COMMIT, FAULT_FEE, FAULT_DISCOUNT,
-               FAULT_POOL, FAULT_ROUND, FAULT_PLAN, FAULT_UPFRONT } fault_kind;
+               FAULT_POOL, FAULT_ROUND, FAULT_PLAN, FAULT_UPFRONT, FAULT_TRUEUP } fault_kind;
 /* Why: FAULT_UNFIT when a quantity's dimensions don't meet its rate's, so the caller can
  * say how usage meets a rate; FAULT_OTHER for everything else. */
 typedef enum { FAULT_OTHER, FAULT_UNFIT } fault_code;

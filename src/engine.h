@@ -29,6 +29,7 @@ typedef struct engine {
     const contract_hours_t *hours;   /* hourly usage, or NULL */
     sku_state_t *st;
     mpq_t pool_left;
+    mpq_t year_spend;         /* spend so far in the contract year of a yearly true-up */
 } engine_t;
 
 /* One billing period being priced. */
@@ -102,6 +103,7 @@ int engine_fees(engine_t *en, engine_period_t *ep);              /* engine_fees.
 int engine_upfront(engine_t *en, engine_period_t *ep);           /* engine_fees.c */
 int engine_discounts(engine_t *en, engine_period_t *ep);         /* engine_discounts.c */
 int engine_commitment(engine_t *en, engine_period_t *ep);        /* engine_reserve.c */
+int engine_trueup(engine_t *en, engine_period_t *ep);            /* engine_cycles.c */
 int engine_sla_credit(engine_t *en, engine_period_t *ep);        /* engine_discounts.c */
 int engine_pool_draw(engine_t *en, engine_period_t *ep);         /* engine_discounts.c */
 #endif

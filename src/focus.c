@@ -47,6 +47,7 @@ static const struct category {
     { "fee", "Purchase", "", "Recurring", "fixed fee" },
     { "upfront", "Purchase", "", "One-Time", "upfront payment" },
     { "shortfall", "Adjustment", "", "Recurring", "minimum commitment shortfall" },
+    { "yearly_shortfall", "Adjustment", "", "Recurring", "yearly commitment shortfall" },
     { "discount", "Credit", "", "Usage-Based", "discount on %s" },
     { "sla_credit", "Credit", "", "One-Time", "SLA credit" },
     { "pool_draw", "Credit", "", "One-Time", "prepaid credit drawn" },

@@ -18,7 +18,7 @@ typedef struct contract_obj {
     const node_t **sla_conds;    /* one condition per SLA band, evaluated per period */
     const node_t **rate_nodes, **reserve_nodes;   /* per SKU */
     const node_t **commit_nodes, **fee_nodes, **discount_nodes, **plan_nodes;
-    const node_t *pool_node, *round_node, *escalate_node, *upfront_node, *upfront_date_node;
+    const node_t *pool_node, *round_node, *escalate_node, *upfront_node, *upfront_date_node, *trueup_node;
 } contract_obj_t;
 
 static void contract_obj_free(void *p)
@@ -234,6 +234,22 @@ static int contract_plan(eval_t *e, contract_obj_t *o, const node_t *cl)
     return 1;
 }
 
+/* `, trued up yearly` after a commit (cl's previous clause, prev) makes it a commitment per
+ * contract year: it leaves the monthly minimums for the contract's one yearly true-up. */
+static int contract_trueup(eval_t *e, contract_obj_t *o, const node_t *prev, const node_t *cl)
+{
+    contract_t *c = o->c;
+    const char *why = strcmp(cl->text, "up") ? "write `trued up yearly`"
+                      : !prev || prev->kind != C_COMMIT || prev->flag ? "`trued up yearly` qualifies the commit just before it: "
+                                                                    "commit 120 million USD per year, trued up yearly"
+                      : prev->b || prev->c ? "a commitment trued up yearly runs over the whole term: it takes no `from` or `until`"
+                      : c->trueup ? "a contract has one commitment trued up yearly" : NULL;
+    if (why) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "%s", why); return 0; }
+    c->trueup = c->commits[--c->ncommits].amount;
+    o->trueup_node = prev;
+    return 1;
+}
+
 static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *has_start, int *has_end, value_t **term)
 {
     contract_t *c = o->c;
@@ -400,9 +416,9 @@ value_t *terms_contract(eval_t *e, const node_t *n)
     int has_start = 0, has_end = 0;
     value_t *term = NULL;
     const node_t *term_node = n;
-    for (const node_t *cl = n->list; cl; cl = cl->next) {
+    for (const node_t *cl = n->list, *prev = NULL; cl; prev = cl, cl = cl->next) {
         if (cl->kind == C_FIELD && !strcmp(cl->text, "term")) term_node = cl;
-        if (!contract_clause(e, o, cl, &has_start, &has_end, &term)) break;
+        if (!(cl->kind == C_TRUEUP ? contract_trueup(e, o, prev, cl) : contract_clause(e, o, cl, &has_start, &has_end, &term))) break;
     }
     for (size_t i = 0; !e->err && i < o->c->ndiscounts; i++) {
         const char *sku = o->c->discounts[i].sku;
@@ -678,6 +694,7 @@ static const loc_t *fault_loc(const contract_obj_t *co, const node_t *wl, const 
     case FAULT_ROUND: n = co->round_node; break;
     case FAULT_PLAN: n = co->plan_nodes[f->index]; break;
     case FAULT_UPFRONT: n = co->upfront_node; break;
+    case FAULT_TRUEUP: n = co->trueup_node; break;
     case FAULT_NONE: break;
     }
     return n ? &n->loc : fallback;
