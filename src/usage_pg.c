@@ -17,7 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #ifdef HAVE_LIBPQ
-#include <libpq-fe.h>
+#include "pq_dl.h"
 #include <poll.h>
 #include <time.h>
 #endif
@@ -398,6 +398,7 @@ static char *redact(const secrets_t *sec, const char *msg)
 
 char *usage_pg_name(const char *conninfo, const char *table)
 {
+    if (!pq_dl_open()) return diag_format("table %s in a database", table);
     char *perr = NULL;
     PQconninfoOption *opts = PQconninfoParse(conninfo, &perr);
     PQfreemem(perr);
@@ -428,6 +429,7 @@ char *usage_pg_name(const char *conninfo, const char *table)
 const char *usage_pg_file_option(const char *conninfo)
 {
     static const char *const file_keys[] = { "passfile", "sslcert", "sslkey", "sslrootcert", "sslcrl", "sslcrldir" };
+    if (!pq_dl_open()) return NULL;   /* nothing can connect: session_open says why */
     char *perr = NULL;
     PQconninfoOption *opts = PQconninfoParse(conninfo, &perr);
     PQfreemem(perr);
@@ -513,6 +515,11 @@ static int session_open(session_t *s, const usage_pg_source_t *src, const loc_t 
     memset(s, 0, sizeof *s);
     s->src = src;
     s->where = where;
+    if (!pq_dl_open()) {
+        *err = session_error(s, "cannot load libpq, the PostgreSQL client library");
+        diag_set_hint(*err, "install it (Debian: apt-get install libpq5)");
+        return 0;
+    }
     secrets_collect(&s->sec, src->conninfo);
     s->what = usage_pg_name(src->conninfo, src->table);
     if (src->timeout_ms > 0) {
