@@ -365,6 +365,7 @@ static void sx(sb_t *b, const node_t *n)
     case C_ESCALATE: put(b, "(escalate "); sx(b, n->a); put(b, ")"); break;
     case C_CREDIT: put(b, "(credit "); sx(b, n->a); put(b, " when "); sx(b, n->b); put(b, ")"); break;
     case C_POOL: put(b, "(pool "); sx(b, n->a); put(b, ")"); break;
+    case C_TRUEUP: put(b, "(trued-up "); put(b, n->text); put(b, ")"); break;
     case C_ROUND:
         put(b, n->op == ROUND_INVOICE ? "(round invoice" : n->op == ROUND_LINES ? "(round lines" : "(round none");
         if (n->a) { put(b, " "); sx(b, n->a); }
