@@ -45,6 +45,7 @@ typedef struct contract {
     size_t nskus;
     commit_step_t *commits;
     size_t ncommits;
+    int period_months;        /* billing periods of 1 (0 too), 3 or 12 calendar months */
     value_t *trueup;          /* a commitment per contract year, trued up at each year's end, or NULL */
     commit_step_t *fees;      /* fixed charges per month, billed whatever the usage */
     size_t nfees;
@@ -73,7 +74,7 @@ typedef struct period {
     date_t start, end;        /* end exclusive */
     int index;
     mpq_t hours;              /* hours in this period */
-    mpq_t month_share;        /* hours / hours of its calendar month */
+    mpq_t month_share;        /* the period in months: each calendar month's days in it / its days */
 } period_t;
 
 /* Which part of the terms or usage an error is about, so the caller can point at it. */

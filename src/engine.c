@@ -85,11 +85,9 @@ static void month_factor(engine_t *en, const value_t *rate, const period_t *p, m
     mpq_t m;
     mpq_init(m);
     if (c->month_hours) mpq_set(m, c->month_hours->u.num.q);
-    else {
-        int y, mo, dd;
-        dates_to_ymd(p->start, &y, &mo, &dd);
-        mpq_set_ui(m, (unsigned long)dates_days_in_month(y, mo) * 24, 1);
-        mpq_mul(m, m, units_get(en->u, en->hour)->factor);
+    else {   /* the period's hours over its length in calendar months */
+        mpq_mul(m, p->hours, units_get(en->u, en->hour)->factor);
+        mpq_div(m, m, p->month_share);
     }
     mpq_div(out, units_get(en->u, en->month)->factor, m);
     mpq_clear(m);

@@ -1,5 +1,5 @@
-/* engine_cycles: the contract's calendar — its billing periods (calendar months cut at
- * the start and end) and contract years, which set each period's escalation factor and
+/* engine_cycles: the contract's calendar — its billing periods (calendar months, quarters
+ * or years, cut at the start and end) and contract years, which set each period's escalation factor and
  * the windows of a commitment trued up yearly. */
 #include "engine.h"
 #include "diag.h"
@@ -19,10 +19,10 @@ int contract_periods(const contract_t *c, period_t **out, size_t *n, char **err)
             if (!np) { contract_periods_free(p, cnt); *err = diag_format("out of memory"); return 0; }
             p = np;
         }
-        int y, m, d;
+        int y, m, d, months = c->period_months > 1 ? c->period_months : 1;
         dates_to_ymd(cur, &y, &m, &d);
-        date_t next = dates_from_ymd(y, m, 1);
-        next = dates_add_months(next, 1);
+        /* the next calendar quarter or year begins in a month m with (m - 1) % months == 0 */
+        date_t next = dates_add_months(dates_from_ymd(y, m, 1), months - (m - 1) % months);
         date_t end = next < c->end ? next : c->end;
         period_t *pp = &p[cnt++];
         pp->start = cur;
@@ -31,8 +31,18 @@ int contract_periods(const contract_t *c, period_t **out, size_t *n, char **err)
         mpq_init(pp->hours);
         mpq_init(pp->month_share);
         mpq_set_si(pp->hours, (end - cur) * 24, 1);
-        mpq_set_si(pp->month_share, end - cur, dates_days_in_month(y, m));
-        mpq_canonicalize(pp->month_share);
+        mpq_t part;
+        mpq_init(part);
+        for (date_t from = cur; from < end;) {
+            dates_to_ymd(from, &y, &m, &d);
+            date_t to = dates_add_months(dates_from_ymd(y, m, 1), 1);
+            if (to > end) to = end;
+            mpq_set_si(part, to - from, dates_days_in_month(y, m));
+            mpq_canonicalize(part);
+            mpq_add(pp->month_share, pp->month_share, part);
+            from = to;
+        }
+        mpq_clear(part);
         cur = end;
     }
     *out = p;

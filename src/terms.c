@@ -165,8 +165,8 @@ static long reserve_window(const node_t *n)
 }
 
 /* Fields whose value is a word: billing = monthly, commitment_basis = gross. */
-static const struct { const char *field, *words[3]; } word_fields[] = {
-    { "billing", { "monthly", NULL } },
+static const struct { const char *field, *words[4]; } word_fields[] = {
+    { "billing", { "monthly", "quarterly", "yearly", NULL } },
     { "commitment_basis", { "net", "gross", NULL } },
     { "sla_basis", { "net", "invoice", NULL } },
     { "month", { "calendar", NULL } },   /* or a number of hours: month = 720 hours */
@@ -183,8 +183,9 @@ static value_t *contract_field(eval_t *e, const node_t *cl)
         if (!strcmp(cl->text, "month") && !*w && !(o && o->value)) break;   /* month = 730 hours */
         for (const char *const *ok = word_fields[i].words; *ok; ok++)
             if (!strcmp(w, *ok)) return value_str(w);
-        eval_fail(e, &x->loc, DIAG_RUNTIME, "%s must be %s%s%s", cl->text, word_fields[i].words[0],
-             word_fields[i].words[1] ? " or " : "", word_fields[i].words[1] ? word_fields[i].words[1] : "");
+        const char *const *ws = word_fields[i].words;
+        eval_fail(e, &x->loc, DIAG_RUNTIME, "%s must be %s%s%s%s%s", cl->text, ws[0], ws[1] ? (ws[2] ? ", " : " or ") : "",
+                  ws[1] ? ws[1] : "", ws[1] && ws[2] ? " or " : "", ws[1] && ws[2] ? ws[2] : "");
         return NULL;
     }
     return scenario_value(e, cl->text, cl->a);
@@ -272,6 +273,8 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
             if (v->kind != V_DATE) { value_free(v); eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "upfront_date must be a date such as 2027-01-01"); return 0; }
             c->upfront_on = v->u.date;
             o->upfront_date_node = cl;
+        } else if (!strcmp(cl->text, "billing")) {
+            c->period_months = v->u.s[0] == 'q' ? 3 : v->u.s[0] == 'y' ? 12 : 1;
         } else if (!strcmp(cl->text, "commitment_basis")) {
             c->commit_on_gross = !strcmp(v->u.s, "gross");
         } else if (!strcmp(cl->text, "sla_basis")) {
