@@ -318,10 +318,10 @@ static int write_report(eval_t *e, const options_t *o, const diag_t *error)
     ro.error = error;
     if (!o->out) { ok = report_write(stdout, e, &ro); ok = fflush(stdout) == 0 && ok; }
     else if (!failed) ok = write_file(o->out, write_text_report, e, o);
-    size_t left_out = o->report.format == REPORT_CSV ? report_csv_left_out(e) : o->report.format == REPORT_FOCUS ? focus_left_out(e) : 0;
+    size_t left_out = o->report.format == REPORT_FOCUS ? focus_left_out(e) : 0;
     if (left_out)
-        fprintf(stderr, "outlay: note: the %s lists invoice lines only; %zu other result%s left out (--format json has everything)\n",
-                o->report.format == REPORT_CSV ? "CSV" : "FOCUS file", left_out, left_out == 1 ? " is" : "s are");
+        fprintf(stderr, "outlay: note: the FOCUS file lists invoice lines only; %zu other result%s left out (--format json has everything)\n",
+                left_out, left_out == 1 ? " is" : "s are");
     if (o->svg && !failed) ok = write_file(o->svg, write_svg, e, o) && ok;
     return ok;
 }

@@ -1019,7 +1019,7 @@ static void write_csv_invoice(sbuf_t *b, const units_t *u, const char *label, co
             }
             sb_add(b, ",", 1);
             csv_field(b, cur ? cur->u.s : "");
-            sb_puts(b, exact ? ",true\n" : ",false\n");
+            sb_puts(b, exact ? ",true,line\n" : ",false,line\n");
         }
     }
 }
@@ -1073,7 +1073,7 @@ int report_each_leaf(const units_t *u, const char *label, const value_t *v, repo
     return each_leaf(u, label, v, fn, ctx, 0);
 }
 
-struct csv_ctx { sbuf_t *b; const units_t *u; size_t left_out; };
+struct csv_ctx { sbuf_t *b; const units_t *u; };
 
 /* One row per number, so a spreadsheet gets a cell for each. */
 static void csv_row(void *ctx, const char *label, const value_t *v)
@@ -1095,12 +1095,28 @@ static void csv_row(void *ctx, const char *label, const value_t *v)
 }
 
 /* With an invoice shown, the invoice-line layout: each invoice (shown, or in a compare or
- * sweep table, a record or a list) by its path; other values are counted as left out. */
+ * sweep table, a record or a list) by its path, its lines of kind `line`; every other
+ * value a row of kind `value` with the number in PricingQuantity and PricingUnit (text
+ * when it is not a number), so that the BilledCost of the lines still adds up. */
 static void csv_invoice_leaf(void *ctx, const char *label, const value_t *v)
 {
     struct csv_ctx *c = ctx;
-    if (is_tagged(v, "invoice")) { if (c->b) write_csv_invoice(c->b, c->u, label, v); }
-    else c->left_out++;
+    sbuf_t *b = c->b;
+    if (is_tagged(v, "invoice")) { write_csv_invoice(b, c->u, label, v); return; }
+    csv_field(b, label);
+    sb_puts(b, ",,,,,,,");
+    if (v->kind != V_NUM) {
+        char *t = report_value_text(c->u, v, 1);
+        csv_field(b, t ? t : "");
+        if (!t) b->oom = 1;
+        free(t);
+        sb_puts(b, ",,,,,,,value\n");
+        return;
+    }
+    int exact = csv_num(b, c->u, v);
+    sb_add(b, ",", 1);
+    csv_unit(b, c->u, v);
+    sb_puts(b, exact ? ",,,,,true,value\n" : ",,,,,false,value\n");
 }
 
 static int any_invoice(eval_t *e)
@@ -1110,32 +1126,15 @@ static int any_invoice(eval_t *e)
     return 0;
 }
 
-/* Writes the invoice layout to b (or only counts, b NULL); returns how many values it leaves out. */
-static size_t csv_invoices(sbuf_t *b, eval_t *e)
-{
-    struct csv_ctx c = { b, eval_units(e), 0 };
-    for (size_t i = 0; i < eval_shown_count(e); i++)
-        if (!each_leaf(c.u, eval_shown(e, i)->label, eval_shown(e, i)->value, csv_invoice_leaf, &c, 1) && b) b->oom = 1;
-    return c.left_out;
-}
-
-size_t report_csv_left_out(eval_t *e)
-{
-    return any_invoice(e) ? csv_invoices(NULL, e) : 0;
-}
-
 static void write_csv(sbuf_t *b, eval_t *e)
 {
-    if (any_invoice(e)) {
-        sb_puts(b, "Result,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,SkuId,"
-                   "ChargeCategory,PricingQuantity,PricingUnit,ListUnitPrice,ContractedUnitPrice,BilledCost,BillingCurrency,x_Exact\n");
-        csv_invoices(b, e);
-        return;
-    }
-    sb_puts(b, "label,value,exact,unit\n");
-    struct csv_ctx c = { b, eval_units(e), 0 };
+    int invoices = any_invoice(e);
+    sb_puts(b, invoices ? "Result,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,SkuId,ChargeCategory,"
+                          "PricingQuantity,PricingUnit,ListUnitPrice,ContractedUnitPrice,BilledCost,BillingCurrency,x_Exact,x_RowKind\n"
+                        : "label,value,exact,unit\n");
+    struct csv_ctx c = { b, eval_units(e) };
     for (size_t i = 0; i < eval_shown_count(e); i++)
-        if (!report_each_leaf(c.u, eval_shown(e, i)->label, eval_shown(e, i)->value, csv_row, &c)) b->oom = 1;
+        if (!each_leaf(c.u, eval_shown(e, i)->label, eval_shown(e, i)->value, invoices ? csv_invoice_leaf : csv_row, &c, invoices)) b->oom = 1;
 }
 
 /* ---------- text ---------- */

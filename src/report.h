@@ -45,10 +45,6 @@ const value_t *report_chart_cell(const value_t *row, size_t col);
 /* An invoice period as tables and charts label it: 2027-03, or 2026-12-16..31 for part of a month. */
 char *report_period_label(const value_t *period);
 
-/* CSV lists invoice lines when any invoice was shown: how many other results that
- * leaves out (0 when none are). */
-size_t report_csv_left_out(eval_t *e);
-
 /* Everything a run showed and asserted. Returns 0 on a write error. */
 int report_write(FILE *out, eval_t *e, const report_opts_t *opts);
 #endif
