@@ -1,6 +1,6 @@
 /* reconcile: Outlay's invoice beside a usage export's costs. For each billing period and
- * SKU it sums the export's cost columns over the period's hours and sets them beside the
- * SKU's charge on the invoice; it sees values and the usage table, no syntax. */
+ * SKU it sums the export's cost columns over the period's hours, counts the rows that
+ * start in it, and sets them beside the SKU's charge on the invoice; it sees values and the usage table, no syntax. */
 #include "reconcile.h"
 #include "diag.h"
 #include <stdlib.h>
@@ -138,7 +138,7 @@ value_t *reconcile_table(units_t *u, const value_t *inv, const usage_table_t *t,
                 usage_table_quantity(t, i, from, to, x);
                 if (unit && mpq_sgn(x)) { mpq_mul(x, x, unit->u.num.q); q = value_quantity(x, &unit->u.num.dim, &unit->u.num.disp); }
                 mpq_clear(x);
-                rows = usage_table_rows(t, i);
+                rows = usage_table_rows_in(t, i, from, to);
             }
             if (!ch && !q && !mpq_sgn(costs[USAGE_COST_BILLED])) continue;
             char *label = diag_format("%s %s", plabel, sku);
@@ -152,7 +152,7 @@ value_t *reconcile_table(units_t *u, const value_t *inv, const usage_table_t *t,
         for (int c = 0; c < USAGE_NCOSTS; c++) mpq_set_ui(costs[c], 0, 1);
         size_t none = table_sku(t, "");
         long long rows = -1;
-        if (none < usage_table_nskus(t)) { table_costs(t, none, from, to, costs, 0); rows = usage_table_rows(t, none); }
+        if (none < usage_table_nskus(t)) { table_costs(t, none, from, to, costs, 0); rows = usage_table_rows_in(t, none, from, to); }
         if (!b.oom && (mpq_sgn(outlay) || mpq_sgn(costs[USAGE_COST_BILLED]))) {
             char *label = diag_format("%s other", plabel);
             if (label) add_row(&b, label, plabel, "other", rows, NULL, outlay, costs, 0); else b.oom = 1;
@@ -168,7 +168,7 @@ value_t *reconcile_table(units_t *u, const value_t *inv, const usage_table_t *t,
     value_t *table = b.oom ? NULL : value_record("table");
     const char *head[12];
     size_t nh = 0;
-    head[nh++] = "line"; head[nh++] = "period"; head[nh++] = "sku"; head[nh++] = "sku_rows"; head[nh++] = "quantity"; head[nh++] = "outlay";
+    head[nh++] = "line"; head[nh++] = "period"; head[nh++] = "sku"; head[nh++] = "rows"; head[nh++] = "quantity"; head[nh++] = "outlay";
     for (size_t k = 0; k < sizeof shown_costs / sizeof shown_costs[0]; k++) if (b.costs[shown_costs[k]]) head[nh++] = cost_names[k];
     head[nh++] = "difference";
     head[nh++] = "difference_pct";

@@ -496,6 +496,7 @@ typedef struct sku {
     char *name;
     value_t *unit;
     long long rows;
+    long long *hour_rows;    /* rows by start hour, over the lanes' hours (NULL: none yet) */
     series_t col[NCOL];
 } sku_t;
 
@@ -639,6 +640,7 @@ void usage_table_free(usage_table_t *t)
         sku_t *s = &t->skus[i];
         free(s->name);
         value_free(s->unit);
+        free(s->hour_rows);
         for (int c = 0; c < NCOL; c++) {
             free(s->col[c].direct.m); spills_free(&s->col[c].direct.sp);
             free(s->col[c].delta.m); spills_free(&s->col[c].delta.sp);
@@ -768,7 +770,15 @@ static int ensure_hours(usage_table_t *t, usage_hour_t lo, usage_hour_t hi)
         (size_t)(nhi - nlo) * (t->nlanes ? t->nlanes : 1) > MAX_TABLE_BYTES / sizeof(i128))
         return 0;
     size_t ncap = (size_t)(nhi - nlo), off = (size_t)(t->base - nlo);
-    for (size_t i = 0; i < t->nskus; i++)
+    for (size_t i = 0; i < t->nskus; i++) {
+        sku_t *s = &t->skus[i];
+        if (s->hour_rows) {
+            long long *r = calloc(ncap, sizeof *r);
+            if (!r) return 0;
+            memcpy(r + off, s->hour_rows, t->cap * sizeof *r);
+            free(s->hour_rows);
+            s->hour_rows = r;
+        }
         for (int c = 0; c < NCOL; c++) {
             lane_t *ls[2] = { &t->skus[i].col[c].direct, &t->skus[i].col[c].delta };
             for (int k = 0; k < 2; k++) {
@@ -780,9 +790,21 @@ static int ensure_hours(usage_table_t *t, usage_hour_t lo, usage_hour_t hi)
                 ls[k]->m = m;
             }
         }
+    }
     t->base = nlo;
     t->cap = ncap;
     return 1;
+}
+
+/* SKU s's row counter for each hour, allocated on first use (counted as a lane). */
+static long long *hour_rows_of(usage_table_t *t, sku_t *s)
+{
+    if (!s->hour_rows) {
+        if ((t->nlanes + 1) * t->cap > MAX_TABLE_BYTES / sizeof(i128)) return NULL;
+        if (!(s->hour_rows = calloc(t->cap, sizeof *s->hour_rows))) return NULL;
+        t->nlanes++;
+    }
+    return s->hour_rows;
 }
 
 /* Adds x * k / d exactly to hour h of a lane, by the rational path. */
@@ -1157,9 +1179,14 @@ int usage_table_add_rows(usage_table_t *t, const usage_spec_t *spec, const usage
                        "the usage table cannot take this row: it would pass 512 MiB, or an hour's exact sum %d bits",
                        VALUE_MAX_BITS);
     }
+    /* a row counts once, in the hour it starts: per-hour counts then add up over any range */
+    long long *hr = ok ? hour_rows_of(t, s) : NULL;
+    if (ok && !hr)
+        ok = fault(err, USAGE_CELL_ROW, "filter the rows or read a shorter period", "the usage table would outgrow 512 MiB");
     if (!ok) return 0;
     for (int c = 0; c < NCOL; c++) if (cells[c]->p) t->has[c] = 1;
     s->rows += rows;
+    hr[sh.h0 - t->base] += rows;
     if (t->first == t->end) { t->first = sh.h0; t->end = sh.h1; }
     else { if (sh.h0 < t->first) t->first = sh.h0; if (sh.h1 > t->end) t->end = sh.h1; }
     return 1;
@@ -1172,6 +1199,15 @@ const char *usage_table_sku(const usage_table_t *t, size_t i) { return t->skus[i
 const value_t *usage_table_unit(const usage_table_t *t, size_t i) { return t->skus[i].unit; }
 long long usage_table_rows(const usage_table_t *t, size_t i) { return t->skus[i].rows; }
 long long usage_table_bad_rows(const usage_table_t *t) { return t->bad; }
+
+long long usage_table_rows_in(const usage_table_t *t, size_t i, usage_hour_t from, usage_hour_t to)
+{
+    const long long *hr = i < t->nskus ? t->skus[i].hour_rows : NULL;
+    usage_hour_t lo = from > t->base ? from : t->base, hi = to < t->base + (usage_hour_t)t->cap ? to : t->base + (usage_hour_t)t->cap;
+    long long n = 0;
+    for (usage_hour_t h = lo; hr && h < hi; h++) n += hr[h - t->base];
+    return n;
+}
 usage_hour_t usage_table_first_hour(const usage_table_t *t) { return t->first; }
 usage_hour_t usage_table_end_hour(const usage_table_t *t) { return t->end; }
 int usage_table_has_cost(const usage_table_t *t, usage_cost_col c) { return t->has[1 + c]; }

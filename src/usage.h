@@ -110,6 +110,9 @@ const value_t *usage_table_unit(const usage_table_t *t, size_t i);
 /* Rows that went into SKU i, and rows skipped as bad (with skip_bad_rows). */
 long long usage_table_rows(const usage_table_t *t, size_t i);
 long long usage_table_bad_rows(const usage_table_t *t);
+/* Rows of SKU i that start in hours [from, to): a row spread over several hours counts
+ * once, in the hour that holds its start (a database group of n rows counts n there). */
+long long usage_table_rows_in(const usage_table_t *t, size_t i, usage_hour_t from, usage_hour_t to);
 /* A reader skipping a bad row (skip_bad_rows) records it; the first few line numbers are
  * kept for the warning. */
 enum { USAGE_BAD_LINES_KEPT = 5 };

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Independent check of examples/usage-audit.outlay: reads examples/usage-audit.csv with
-Python's csv module and recomputes, with exact fractions, the invoice and the audit that
+Python's csv module and recomputes, with exact fractions, the invoice and the audit (with
+each month's rows per SKU) that
 tests/golden/example_usage-audit.out records; and checks that usage-audit-gen.py writes
 the shipped CSV byte for byte.
 
@@ -35,7 +36,7 @@ with tempfile.TemporaryDirectory() as d:
     subprocess.run([sys.executable, os.path.join(ROOT, 'examples', 'usage-audit-gen.py'), out], check=True)
     check('usage-audit-gen.py reproduces usage-audit.csv', open(out, 'rb').read() == open(CSV, 'rb').read(), True)
 
-qty, billed, listed = {}, {}, {}
+qty, billed, listed, nrows = {}, {}, {}, {}
 with open(CSV, newline='') as f:
     for r in csv.DictReader(f):
         if r['ChargeCategory'] != 'Usage':
@@ -44,6 +45,7 @@ with open(CSV, newline='') as f:
         qty[key] = qty.get(key, 0) + F(r['PricingQuantity'])
         billed[key] = billed.get(key, 0) + F(r['BilledCost'])
         listed[key] = listed.get(key, 0) + F(r['ListCost'])
+        nrows[key] = nrows.get(key, 0) + 1   # a row counts in the month it starts
 
 
 def charge(sku, q):
@@ -68,6 +70,7 @@ for month in ('2027-01', '2027-02'):
         cells = re.split(r'\s{2,}', line)
         amounts = [F(c.split(' ')[0].replace(',', '')) for c in cells[5:9]]
         outlay = charges[s]
+        check(f'{month} {s} rows', int(cells[3]), nrows[(month, s)])
         check(f'{month} {s} billed', amounts[1], billed[(month, s)])
         check(f'{month} {s} list', amounts[2], listed[(month, s)])
         # the audit shows up to six significant digits of an amount that does not end in cents

@@ -6,7 +6,8 @@ usage_mixed_fx, usage_cli, usage_cli_audit (each .out).
 
 For each case: the rows kept by the mapping (filters, SKU map), each row's quantity in the
 contract rate's unit, summed per calendar month of its ChargePeriodStart (every row here
-lies within one hour), times the flat rate; BilledCost (and ContractedCost) summed per
+lies within one hour), times the flat rate; the rows counted per month and SKU (a row
+counts in the month of its ChargePeriodStart); BilledCost (and ContractedCost) summed per
 month and SKU, converted by the dated EUR rate where a row is in EUR; the difference
 billed - Outlay and its share of Outlay's charge."""
 import csv
@@ -51,7 +52,7 @@ def month(ts):
 
 def price_case(file, rates, keep=lambda r: True, skumap=None, fx=None, quantity_of=quantity, sku_col='SkuId',
                time_col='ChargePeriodStart', billed_col='BilledCost'):
-    """{(month, sku): [quantity, outlay, billed]} and the total billed."""
+    """{(month, sku): [quantity, outlay, billed, rows]}."""
     skumap = skumap or {}
     out = {}
     for r in rows(file):
@@ -63,10 +64,11 @@ def price_case(file, rates, keep=lambda r: True, skumap=None, fx=None, quantity_
         billed = F(r[billed_col])
         if fx and r.get('BillingCurrency') == 'EUR':
             billed *= fx(r[time_col][:10])
-        e = out.setdefault(key, [F(0), F(0), F(0)])
+        e = out.setdefault(key, [F(0), F(0), F(0), 0])
         e[0] += q
         e[1] += q * in_rate_unit(r) * rates[sku]
         e[2] += billed
+        e[3] += 1
     return out
 
 
@@ -89,10 +91,11 @@ def num(cell):
 def check_reconcile(case, want, rate_unit):
     got, total = table_rows(case)
     check(f'{case}: the rows', sorted(got), sorted(want))
-    for key, (q, outlay, billed) in want.items():
+    for key, (q, outlay, billed, n) in want.items():
         if key not in got:
             continue
         cells = got[key]
+        check(f'{case} {key} rows', int(cells[0]), n)
         check(f'{case} {key} quantity', (num(cells[1]), cells[1].split(' ', 1)[1]), (q, rate_unit[key[1]]))
         check(f'{case} {key} outlay', num(cells[2]), outlay)
         check(f'{case} {key} billed', num(cells[3]), billed)

@@ -304,6 +304,48 @@ UTEST(usage, spreads_by_seconds)
     cr_expect_eq(usage_table_end_hour(tab), H("2027-01-03T00:00Z"));
 }
 
+static void rows_in_is(const char *name, const char *from, const char *to, long long want)
+{
+    long long got = usage_table_rows_in(tab, sku(name), H(from), H(to));
+    cr_expect_eq(got, want, "%s rows over [%s, %s): %lld, expected %lld", name, from, to, got, want);
+}
+
+UTEST(usage, rows_by_start_hour)
+{
+    /* a row counts once, in the hour of its start, however many hours it spreads over */
+    add("gpu", "3", "Hours", "2027-01-01T00:30:00Z", "2027-01-01T03:30:00Z", NULL);
+    add("api", "7", "Requests", "2027-01-01T10:15:00Z", "2027-01-01T10:45:00Z", NULL);
+    add("api", "5", "Requests", "2027-01-01T10:59:59Z", NULL, NULL);
+    add("api", "4", "Requests", "2027-01-01T11:59:50Z", "2027-01-01T12:00:10Z", NULL);
+    rows_in_is("gpu", "2027-01-01T00:00Z", "2027-01-01T01:00Z", 1);
+    rows_in_is("gpu", "2027-01-01T01:00Z", "2027-01-01T04:00Z", 0);
+    rows_in_is("api", "2027-01-01T10:00Z", "2027-01-01T11:00Z", 2);
+    rows_in_is("api", "2027-01-01T11:00Z", "2027-01-01T12:00Z", 1);
+    rows_in_is("api", "2027-01-01T12:00Z", "2027-01-01T13:00Z", 0);
+    /* rows a month before and after move the table's hours: the counts move with them */
+    add("api", "1", "Requests", "2026-12-01T00:00:00Z", NULL, NULL);
+    add("gpu", "1", "Hours", "2027-02-01T05:00:00Z", "2027-02-01T07:00:00Z", NULL);
+    rows_in_is("api", "2027-01-01T10:00Z", "2027-01-01T11:00Z", 2);
+    rows_in_is("api", "2026-12-01T00:00Z", "2027-01-01T00:00Z", 1);
+    rows_in_is("gpu", "2027-02-01T00:00Z", "2027-03-01T00:00Z", 1);
+    rows_in_is("gpu", "2026-01-01T00:00Z", "2028-01-01T00:00Z", 2);
+    cr_expect_eq(usage_table_rows(tab, sku("api")), 4);
+    /* a group standing for many rows of one charge period (a database's sums) counts them all */
+    usage_row_t r;
+    memset(&r, 0, sizeof r);
+    r.sku = C("api");
+    r.quantity = C("30");
+    r.unit = C("Requests");
+    r.start = C("2027-01-01T11:00:00Z");
+    r.end = C("2027-01-01T13:00:00Z");
+    usage_fault_t f;
+    cr_expect(usage_table_add_rows(tab, &spec, &r, 6, &f));
+    usage_fault_clear(&f);
+    rows_in_is("api", "2027-01-01T11:00Z", "2027-01-01T12:00Z", 7);
+    rows_in_is("api", "2027-01-01T12:00Z", "2027-01-01T13:00Z", 0);
+    cr_expect_eq(usage_table_rows(tab, sku("api")), 10);
+}
+
 UTEST(usage, spreads_over_odd_periods_exactly)
 {
     /* periods of 3, 7 and 11 hours */

@@ -143,6 +143,8 @@ static void assert_same_usage(units_t *u, const usage_table_t *a, const usage_ta
             usage_table_quantity(b, j, h, h + 1, y);
             cr_assert(mpq_equal(x, y), "%s hour %lld: quantity %s vs %s", usage_table_sku(a, i), h,
                       mpq_get_str(NULL, 10, x), mpq_get_str(NULL, 10, y));
+            cr_assert_eq(usage_table_rows_in(a, i, h, h + 1), usage_table_rows_in(b, j, h, h + 1), "%s hour %lld: rows",
+                         usage_table_sku(a, i), h);
             for (int c = 0; c < USAGE_NCOSTS; c++) {
                 cr_assert_eq(usage_table_has_cost(a, c), usage_table_has_cost(b, c));
                 if (!usage_table_has_cost(a, c)) continue;
