@@ -14,14 +14,16 @@
 enum { FOCUS_DECIMALS = 12 };
 
 /* The columns, in the order written: the 21 FOCUS 1.2 mandatory ones, with SkuId,
- * ChargeFrequency and the unit prices beside them. */
+ * ChargeFrequency and the unit prices beside them, then the commitment discount columns
+ * (conditional in FOCUS: Outlay's contracts support commitments). */
 typedef enum {
     F_BILLING_ACCOUNT_ID, F_BILLING_ACCOUNT_NAME, F_BILLING_CURRENCY, F_BILLING_PERIOD_START,
     F_BILLING_PERIOD_END, F_CHARGE_PERIOD_START, F_CHARGE_PERIOD_END, F_CHARGE_CATEGORY, F_CHARGE_CLASS,
     F_CHARGE_DESCRIPTION, F_CHARGE_FREQUENCY, F_INVOICE_ISSUER, F_PROVIDER, F_PUBLISHER,
     F_SERVICE_CATEGORY, F_SERVICE_NAME, F_SKU_ID, F_PRICING_QUANTITY, F_PRICING_UNIT,
     F_LIST_UNIT_PRICE, F_LIST_COST, F_CONTRACTED_UNIT_PRICE, F_CONTRACTED_COST, F_EFFECTIVE_COST,
-    F_BILLED_COST, F_NCOLS
+    F_BILLED_COST, F_COMMITMENT_DISCOUNT_CATEGORY, F_COMMITMENT_DISCOUNT_ID, F_COMMITMENT_DISCOUNT_NAME,
+    F_COMMITMENT_DISCOUNT_STATUS, F_NCOLS
 } focus_col;
 
 static const char *const col_names[F_NCOLS] = {
@@ -30,6 +32,7 @@ static const char *const col_names[F_NCOLS] = {
     "ChargeDescription", "ChargeFrequency", "InvoiceIssuerName", "ProviderName", "PublisherName",
     "ServiceCategory", "ServiceName", "SkuId", "PricingQuantity", "PricingUnit",
     "ListUnitPrice", "ListCost", "ContractedUnitPrice", "ContractedCost", "EffectiveCost", "BilledCost",
+    "CommitmentDiscountCategory", "CommitmentDiscountId", "CommitmentDiscountName", "CommitmentDiscountStatus",
 };
 
 static int is_number_col(int c) { return c == F_PRICING_QUANTITY || (c >= F_LIST_UNIT_PRICE && c <= F_BILLED_COST); }
@@ -188,6 +191,34 @@ static void list_price(const units_t *u, const value_t *prices, const char *sku,
     value_free(in_rate_unit);
 }
 
+/* The commitment discount a line draws on or leaves unused, in FOCUS terms. An hourly
+ * reservation bills its SKU's committed_use and unused_commitment lines (both with a
+ * quantity): a Usage commitment. A spend plan bills committed_use lines for the SKUs it
+ * covers, then one unused_commitment line named for the plan, without a quantity: a Spend
+ * commitment, the plan of the first such line after the committed_use line. Rows of
+ * other lines carry no commitment discount (FOCUS: all four columns null). */
+static void commitment_columns(rows_t *rs, row_t *r, const char *contract, const value_t *lines, size_t i)
+{
+    const value_t *l = lines->u.list.items[i];
+    const char *category = str(get(l, "category")), *sku = str(get(l, "sku"));
+    int unused = !strcmp(category, "unused_commitment");
+    if (!unused && strcmp(category, "committed_use")) return;
+    const char *kind = NULL, *name = sku;
+    if (unused) kind = get(l, "quantity") ? "Usage" : "Spend";
+    for (size_t k = 0; !kind && k < lines->u.list.n; k++) {
+        const value_t *o = lines->u.list.items[k];
+        if (strcmp(str(get(o, "category")), "unused_commitment")) continue;
+        if (get(o, "quantity") && !strcmp(str(get(o, "sku")), sku)) kind = "Usage";
+        else if (!get(o, "quantity") && k > i) { kind = "Spend"; name = str(get(o, "sku")); }
+    }
+    if (!kind) return;
+    int spend = !strcmp(kind, "Spend");
+    row_text(rs, r, F_COMMITMENT_DISCOUNT_CATEGORY, strdup(kind));
+    row_text(rs, r, F_COMMITMENT_DISCOUNT_ID, diag_format("%s/%s/%s", contract, spend ? "plan" : "reserve", name));
+    row_text(rs, r, F_COMMITMENT_DISCOUNT_NAME, spend ? strdup(name) : diag_format("reservation of %s", name));
+    row_text(rs, r, F_COMMITMENT_DISCOUNT_STATUS, strdup(unused ? "Unused" : "Used"));
+}
+
 static void invoice_rows(rows_t *rs, eval_t *e, const value_t *inv)
 {
     const units_t *u = eval_units(e);
@@ -244,6 +275,7 @@ static void invoice_rows(rows_t *rs, eval_t *e, const value_t *inv)
                 row_num(r, F_BILLED_COST, m);
             }
             mpq_clear(m);
+            commitment_columns(rs, r, contract, lines, i);
         }
     }
     free(provider);

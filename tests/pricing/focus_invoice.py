@@ -12,7 +12,21 @@ reference is there, they are exactly the Mandatory rows of focus_1.2_columns.tsv
 ChargeCategory takes FOCUS values; timestamps are YYYY-MM-DDTHH:mm:ssZ; numbers are
 decimals, never fractions; every number column sums to its exact total (PricingQuantity to
 12 places, as its cells do not end); rows end in CRLF; a control character in a name is
-escaped (a tab as backslash-t) and a comma makes the cell quoted."""
+escaped (a tab as backslash-t) and a comma makes the cell quoted.
+
+Also checks tests/golden/focus_commitments.out, the commitment discount columns, against an
+hour-by-hour recomputation of its two contracts (January 2027, 744 hours):
+- cud: a3 at 10 USD/(vm*hour), 4 vm reserved in every hour, overage 25 USD/(vm*hour); 8 vm
+  in hours 0..371, none after; a 100 USD fee.
+- sp: a plan of 60 USD per hour covering x (6 vs 10 USD/(vm*hour), 40% saving) and y (8 vs
+  10, 20%), the larger saving first; x = 5 vm in the first 12 hours of each day, y = 5 vm,
+  z = 2 vm at 3 USD/(vm*hour) (not in the plan).
+The FOCUS 1.2 rules (spec_v1.2_commitmentdiscount{status,category,id}.md, chargecategory,
+effectivecost): usage covered by a commitment is Used, its unused portion Unused, both with
+ChargeCategory Usage; every other row has all four commitment columns null; Category is
+Usage for a reservation and Spend for a plan; Status and Category are null exactly when
+CommitmentDiscountId is; for each commitment, the EffectiveCost of its Used and Unused rows
+adds up to the whole commitment (reserved quantity, or committed spend, for every hour)."""
 import csv
 import io
 import os
@@ -70,7 +84,78 @@ def expected_rows():
     return rows
 
 
+COMMITMENT_COLS = ('CommitmentDiscountCategory', 'CommitmentDiscountId', 'CommitmentDiscountName', 'CommitmentDiscountStatus')
+
+
+def expected_commitment_rows():
+    hrs = 744
+    # cud: hour by hour, the reservation covers up to 4 vm; the rest is on demand
+    used = unused = over = 0
+    for h in range(hrs):
+        q = 8 if h < 372 else 0
+        used += min(q, 4)
+        unused += 4 - min(q, 4)
+        over += max(q - 4, 0)
+    res = ('Usage', 'cud/reserve/a3', 'reservation of a3')
+    rows = [dict(cat='Usage', sku='a3', q=used, cost=used * 10, c=res + ('Used',)),
+            dict(cat='Usage', sku='a3', q=unused, cost=unused * 10, c=res + ('Unused',)),
+            dict(cat='Usage', sku='a3', q=over, cost=over * 25, c=('', '', '', '')),
+            dict(cat='Purchase', sku='', q=F(1), cost=F(100), c=('', '', '', ''))]
+    # sp: each hour 60 USD is spent at plan rates, the larger percentage saving first
+    plan = {'x': (F(6), F(10)), 'y': (F(8), F(10))}
+    order = sorted(plan, key=lambda k: -(1 - plan[k][0] / plan[k][1]))
+    covered = {k: F(0) for k in plan}
+    ondemand = {k: F(0) for k in plan}
+    left_total = F(0)
+    for h in range(hrs):
+        use = {'x': F(5) if h % 24 < 12 else F(0), 'y': F(5)}
+        left = F(60)
+        for k in order:
+            c = min(use[k], left / plan[k][0])
+            covered[k] += c
+            ondemand[k] += use[k] - c
+            left -= c * plan[k][0]
+        left_total += left
+    sp = ('Spend', 'sp/plan/compute', 'compute')
+    rows.append(dict(cat='Usage', sku='z', q=F(2 * hrs), cost=F(2 * hrs * 3), c=('', '', '', '')))
+    for k in ('x', 'y'):
+        rows.append(dict(cat='Usage', sku=k, q=covered[k], cost=covered[k] * plan[k][0], c=sp + ('Used',)))
+        rows.append(dict(cat='Usage', sku=k, q=ondemand[k], cost=ondemand[k] * plan[k][1], c=('', '', '', '')))
+    rows.append(dict(cat='Usage', sku='', q=None, cost=left_total, c=sp + ('Unused',)))
+    return rows, {'cud/reserve/a3': F(4 * hrs * 10), 'sp/plan/compute': F(60 * hrs)}
+
+
+def check_commitments():
+    raw = open(os.path.join(ROOT, 'tests', 'golden', 'focus_commitments.out'), 'rb').read()
+    table = list(csv.DictReader(io.StringIO(raw.decode('utf-8'), newline='')))
+    want, commitments = expected_commitment_rows()
+    check('commitments: one row per invoice line', len(table), len(want))
+    for i, (r, w) in enumerate(zip(table, want)):
+        check(f'commitments row {i} ChargeCategory', r['ChargeCategory'], w['cat'])
+        check(f'commitments row {i} SkuId', r['SkuId'], w['sku'])
+        check(f'commitments row {i} PricingQuantity', F(r['PricingQuantity']) if r['PricingQuantity'] else None, w['q'])
+        for col in ('BilledCost', 'EffectiveCost', 'ContractedCost'):
+            check(f'commitments row {i} {col}', F(r[col]), w['cost'])
+        check(f'commitments row {i} commitment columns', tuple(r[c] for c in COMMITMENT_COLS), w['c'])
+    # the spec's rules, on every row
+    for i, r in enumerate(table):
+        has_id = r['CommitmentDiscountId'] != ''
+        check(f'commitments row {i}: Category and Status null exactly when Id is',
+              (r['CommitmentDiscountCategory'] != '', r['CommitmentDiscountStatus'] != '' or r['ChargeCategory'] != 'Usage'),
+              (has_id, has_id or r['ChargeCategory'] != 'Usage'))
+        if has_id:
+            check(f'commitments row {i} Category allowed', r['CommitmentDiscountCategory'] in ('Usage', 'Spend'), True)
+            check(f'commitments row {i} Status allowed', r['CommitmentDiscountStatus'] in ('Used', 'Unused'), True)
+        if r['CommitmentDiscountStatus'] == 'Unused':
+            check(f'commitments row {i}: an unused commitment is a Usage charge', r['ChargeCategory'], 'Usage')
+    for cid, whole in commitments.items():
+        got = sum(F(r['EffectiveCost']) for r in table
+                  if r['CommitmentDiscountId'] == cid and r['CommitmentDiscountStatus'] in ('Used', 'Unused'))
+        check(f'{cid}: EffectiveCost of Used + Unused is the whole commitment', got, whole)
+
+
 def main():
+    check_commitments()
     raw = open(os.path.join(ROOT, 'tests', 'golden', 'focus_invoice.out'), 'rb').read()
     check('every row ends in CRLF', raw.count(b'\r\n'), raw.count(b'\n'))
     table = list(csv.DictReader(io.StringIO(raw.decode('utf-8'), newline='')))
@@ -86,6 +171,7 @@ def main():
     for i, (r, w) in enumerate(zip(table, want)):
         check(f'row {i} ChargeCategory', r['ChargeCategory'], w['cat'])
         check(f'row {i} ChargeClass (no corrections)', r['ChargeClass'], '')
+        check(f'row {i} no commitment discount', tuple(r[c] for c in COMMITMENT_COLS), ('', '', '', ''))
         check(f'row {i} SkuId', r['SkuId'], w['sku'])
         check(f'row {i} PricingUnit', r['PricingUnit'], w['unit'])
         check(f'row {i} ServiceCategory', r['ServiceCategory'], w['service'])
