@@ -46,6 +46,7 @@ typedef struct contract {
     commit_step_t *commits;
     size_t ncommits;
     int period_months;        /* billing periods of 1 (0 too), 3 or 12 calendar months */
+    int weekly;               /* billing periods of weeks, Monday to Monday */
     value_t *trueup;          /* a commitment per contract year, trued up at each year's end, or NULL */
     commit_step_t *fees;      /* fixed charges per month, billed whatever the usage */
     size_t nfees;

@@ -1,5 +1,5 @@
-/* engine_cycles: the contract's calendar — its billing periods (calendar months, quarters
- * or years, cut at the start and end) and contract years, which set each period's escalation factor and
+/* engine_cycles: the contract's calendar — its billing periods (weeks, calendar months,
+ * quarters or years, cut at the start and end) and contract years, which set each period's escalation factor and
  * the windows of a commitment trued up yearly. */
 #include "engine.h"
 #include "diag.h"
@@ -21,8 +21,10 @@ int contract_periods(const contract_t *c, period_t **out, size_t *n, char **err)
         }
         int y, m, d, months = c->period_months > 1 ? c->period_months : 1;
         dates_to_ymd(cur, &y, &m, &d);
-        /* the next calendar quarter or year begins in a month m with (m - 1) % months == 0 */
-        date_t next = dates_add_months(dates_from_ymd(y, m, 1), months - (m - 1) % months);
+        /* the next calendar quarter or year begins in a month m with (m - 1) % months == 0;
+         * the next week on a Monday (day 0, 1970-01-01, was a Thursday) */
+        date_t next = c->weekly ? cur + 7 - ((cur + 3) % 7 + 7) % 7
+                                : dates_add_months(dates_from_ymd(y, m, 1), months - (m - 1) % months);
         date_t end = next < c->end ? next : c->end;
         period_t *pp = &p[cnt++];
         pp->start = cur;

@@ -165,8 +165,8 @@ static long reserve_window(const node_t *n)
 }
 
 /* Fields whose value is a word: billing = monthly, commitment_basis = gross. */
-static const struct { const char *field, *words[4]; } word_fields[] = {
-    { "billing", { "monthly", "quarterly", "yearly", NULL } },
+static const struct { const char *field, *words[5]; } word_fields[] = {
+    { "billing", { "weekly", "monthly", "quarterly", "yearly", NULL } },
     { "commitment_basis", { "net", "gross", NULL } },
     { "sla_basis", { "net", "invoice", NULL } },
     { "month", { "calendar", NULL } },   /* or a number of hours: month = 720 hours */
@@ -183,9 +183,10 @@ static value_t *contract_field(eval_t *e, const node_t *cl)
         if (!strcmp(cl->text, "month") && !*w && !(o && o->value)) break;   /* month = 730 hours */
         for (const char *const *ok = word_fields[i].words; *ok; ok++)
             if (!strcmp(w, *ok)) return value_str(w);
-        const char *const *ws = word_fields[i].words;
-        eval_fail(e, &x->loc, DIAG_RUNTIME, "%s must be %s%s%s%s%s", cl->text, ws[0], ws[1] ? (ws[2] ? ", " : " or ") : "",
-                  ws[1] ? ws[1] : "", ws[1] && ws[2] ? " or " : "", ws[1] && ws[2] ? ws[2] : "");
+        char list[64] = "";
+        for (const char *const *ws = word_fields[i].words; *ws; ws++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", ws == word_fields[i].words ? "" : ws[1] ? ", " : " or ", *ws);
+        eval_fail(e, &x->loc, DIAG_RUNTIME, "%s must be %s", cl->text, list);
         return NULL;
     }
     return scenario_value(e, cl->text, cl->a);
@@ -275,6 +276,7 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
             o->upfront_date_node = cl;
         } else if (!strcmp(cl->text, "billing")) {
             c->period_months = v->u.s[0] == 'q' ? 3 : v->u.s[0] == 'y' ? 12 : 1;
+            c->weekly = v->u.s[0] == 'w';
         } else if (!strcmp(cl->text, "commitment_basis")) {
             c->commit_on_gross = !strcmp(v->u.s, "gross");
         } else if (!strcmp(cl->text, "sla_basis")) {
