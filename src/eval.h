@@ -43,8 +43,11 @@ int eval_use_scenario(eval_t *e, const char *name, diag_t **err);
  * collected so far stay available. */
 int eval_run(eval_t *e, diag_t **err);
 /* outlay check: prices each workload under each contract of the program that has rates for all
- * its uses, so that a usage its rate cannot price is found before anything runs */
-int eval_check_pricing(eval_t *e, diag_t **err);
+ * its uses, so that a usage its rate cannot price is found before anything runs. Only the pairs
+ * with a workload or a contract among the statements loaded since the first `since` (0: all;
+ * the REPL checks what a line or a file just defined, eval_loaded_count before it loaded). */
+int eval_check_pricing(eval_t *e, size_t since, diag_t **err);
+size_t eval_loaded_count(const eval_t *e);
 /* Evaluates one expression against what is defined, without making it part of the
  * program; a new reference, or NULL and *err. */
 value_t *eval_expression(eval_t *e, const char *name, const char *text, diag_t **err);

@@ -345,14 +345,19 @@ static int prices_all(const contract_t *c, const node_t *w)
     return uses;
 }
 
-int eval_check_pricing(eval_t *e, diag_t **err)
+size_t eval_loaded_count(const eval_t *e)
+{
+    return e->sh->nmain;
+}
+
+int eval_check_pricing(eval_t *e, size_t since, diag_t **err)
 {
     shared_t *sh = e->sh;
     for (size_t i = 0; i < sh->nmain && !e->err; i++)
         for (const node_t *w = sh->main[i]; w && !e->err; w = w->next) {
             binding_t *bw = w->kind == S_WORKLOAD ? eval_global_find(e, w->text) : NULL;
             if (!bw || bw->def != w) continue;
-            for (size_t j = 0; j < sh->nmain && !e->err; j++)
+            for (size_t j = i >= since ? 0 : since; j < sh->nmain && !e->err; j++)   /* a pair with a side loaded since */
                 for (const node_t *c = sh->main[j]; c && !e->err; c = c->next) {
                     binding_t *bc = c->kind == S_CONTRACT ? eval_global_find(e, c->text) : NULL;
                     if (!bc || bc->def != c || bc->value->kind != V_OBJECT || !prices_all(terms_contract_terms(bc->value), w)) continue;

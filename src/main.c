@@ -568,7 +568,7 @@ static int run_main(options_t *o)
             eval_set_quiet(one, 1);
             if (eval_load_file(one, o->inputs[i], &err) && (!o->scenario || eval_use_scenario(one, o->scenario, &err)) &&
                 eval_run(one, &err))
-                eval_check_pricing(one, &err);
+                eval_check_pricing(one, 0, &err);
             if (i > 0) eval_free(one);
         }
         if (err) { print_diag(err); eval_free(e); return EXIT_ERROR; }

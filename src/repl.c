@@ -161,7 +161,8 @@ static void run_text(eval_t *e, const char *text, const report_opts_t *opts, int
     source_t *src = source_from_string("<repl>", text, strlen(text));
     if (!src) return;
     diag_t *err = NULL;
-    if (eval_load_source(e, src, &err, incomplete) && !err) eval_run(e, &err);
+    size_t since = eval_loaded_count(e);
+    if (eval_load_source(e, src, &err, incomplete) && !err && eval_run(e, &err)) eval_check_pricing(e, since, &err);
     if (incomplete && *incomplete) { diag_free(err); return; }
     print_results(e, opts);
     if (err) { diag_print(stdout, err); diag_free(err); }
@@ -226,7 +227,8 @@ static void load_file(eval_t *e, const char *path, const report_opts_t *opts)
 {
     diag_t *err = NULL;
     remember_file(path);
-    if (eval_load_file(e, path, &err)) eval_run(e, &err);
+    size_t since = eval_loaded_count(e);
+    if (eval_load_file(e, path, &err) && eval_run(e, &err)) eval_check_pricing(e, since, &err);
     report_opts_t labelled = *opts;   /* a file's results need their names, unlike a typed line's */
     labelled.labels = 1;
     print_results(e, &labelled);

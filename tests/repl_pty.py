@@ -175,6 +175,22 @@ def main():
     os.utime(reload_me, ns=(os.stat(reload_me).st_atime_ns, os.stat(reload_me).st_mtime_ns + 1000000))
     out = r.line(":reload")
     check(":reload loads the edited files again", "reload_v = 2" in out and "reload_v = 1" not in out, repr(out))
+    # the static pricing check of `outlay check`, on what a line defines: a usage its rate cannot price
+    r.line("contract chk {", prompt="...> ")
+    r.line("start = 2027-01-01", prompt="...> ")
+    r.line("term = 1 month", prompt="...> ")
+    r.line("rate gpu_hour = 2 USD/(gpu*hour)", prompt="...> ")
+    out = r.line("}")
+    check("a contract alone is not checked against nothing", "error" not in out, repr(out))
+    out = r.line("workload bad { use gpu_hour = 8 GB }")
+    check("a workload its contract cannot price is reported where it is defined",
+          "usage of gpu_hour is in GB" in out and "8 GB" in out and "^" in out, repr(out))
+    out = r.line("workload good { use gpu_hour = 8 gpu }")
+    check("a workload that prices is quiet, and the earlier mismatch is not reported again", "error" not in out, repr(out))
+    # by hand: 8 gpu x 744 hours (January 2027) x 2 USD/(gpu*hour) = 11,904 USD
+    check("a checked workload prices", "11,904 USD" in r.line("price(good, chk).total"))
+    out = r.line("contract chk2 { start = 2027-01-01; term = 1 month; rate gpu_hour = 3 USD/(gpu*hour) }")
+    check("a contract is checked against the workloads defined before it", "usage of gpu_hour is in GB" in out, repr(out))
     r.line("(1 +", prompt="...> ")
     check("a multi-line entry runs", "21" in r.line("2) * 7"))
     r.send("\x10\r")   # Ctrl-P: the previous history entry, then Enter
