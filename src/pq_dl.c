@@ -2,22 +2,19 @@
 #define PQ_DL_IMPLEMENTATION
 #include "pq_dl.h"
 #ifdef HAVE_LIBPQ
-#include <dlfcn.h>
-#include <stddef.h>
+#include "dl.h"
 
 #define PQ_DL_DEFINE(name) __typeof__(name) *pq_dl_##name;
 PQ_DL_NAMES(PQ_DL_DEFINE)
 
 int pq_dl_open(void)
 {
-    static int state;   /* 0 not tried, 1 loaded, -1 unavailable */
-    if (state) return state > 0;
-    void *h = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
-    state = h ? 1 : -1;
-    /* dlsym gives an object pointer; POSIX guarantees it converts to a function pointer */
-#define PQ_DL_LOOKUP(name) \
-    if (state > 0 && !(*(void **)&pq_dl_##name = dlsym(h, #name))) state = -1;
-    PQ_DL_NAMES(PQ_DL_LOOKUP)
-    return state > 0;
+    static int state;
+    static const char *const sonames[] = { "libpq.so.5" };
+#define PQ_DL_NAME(name) #name,
+#define PQ_DL_SLOT(name) (void **)&pq_dl_##name,
+    static const char *const names[] = { PQ_DL_NAMES(PQ_DL_NAME) };
+    static void **const slots[] = { PQ_DL_NAMES(PQ_DL_SLOT) };
+    return dl_load(&state, sonames, sizeof sonames / sizeof *sonames, names, slots, sizeof names / sizeof *names);
 }
 #endif
