@@ -72,24 +72,59 @@ int engine_set_money(engine_t *en, int money, const char *what)
                                        what, units_dimension_name(en->u, money), units_dimension_name(en->u, en->currency)));
 }
 
-/* A level's hours against a per-month rate count as months of the contract's convention:
- * out is multiplied by 730 hours / the convention's month (1 for other rates). */
-static void month_factor(engine_t *en, const value_t *rate, const period_t *p, mpq_t out)
+/* How a month of a per-month rate counts: MONTH_PRICING (730 hours, or a rate not per
+ * month: hours count as they are), MONTH_HOURS (month = N hours, in *hours) or
+ * MONTH_CALENDAR (each calendar month's own hours). Without `month =`, a storage-style
+ * rate — money per data per month, USD/(GB*month) — counts calendar months, as S3, GCS
+ * and Azure Blob bill storage; any other per-month rate keeps the 730-hour month. */
+enum { MONTH_PRICING, MONTH_HOURS, MONTH_CALENDAR };
+static int month_rule(engine_t *en, const value_t *rate, const mpq_t **hours)
 {
     const contract_t *c = en->c;
-    mpq_set_ui(out, 1, 1);
     const uterm_t *d = &rate->u.num.disp;
     int per_month = 0;
     for (size_t i = 0; i < d->n; i++) per_month |= d->t[i].unit == en->month && d->t[i].exp < 0;
-    if (!per_month || (!c->month_calendar && !c->month_hours)) return;
+    if (!per_month) return MONTH_PRICING;
+    if (c->month_hours) { *hours = &c->month_hours->u.num.q; return MONTH_HOURS; }
+    if (c->month_calendar) return MONTH_CALENDAR;
+    int data = units_find_dimension(en->u, "data");
+    if (data < 0) return MONTH_PRICING;
+    dim_t per_data = en->money, storage;
+    per_data.e[data]--;
+    return dim_combine(&storage, &per_data, &en->time, -1) && dim_eq(&storage, &rate->u.num.dim) ? MONTH_CALENDAR : MONTH_PRICING;
+}
+
+int engine_month_is_pricing(engine_t *en, const value_t *rate)
+{
+    const mpq_t *hours = NULL;
+    int rule = month_rule(en, rate, &hours);
+    return rule == MONTH_PRICING || (rule == MONTH_HOURS && mpq_equal(*hours, units_get(en->u, en->month)->factor));
+}
+
+/* 730 hours over a month of `hours` hours: what each hour held counts as, in pricing-month
+ * hours. */
+static void month_scale(engine_t *en, const mpq_t hours, mpq_t out)
+{
+    mpq_div(out, units_get(en->u, en->month)->factor, hours);
+}
+
+/* A level's hours against a per-month rate count as months of the month rule: out is
+ * 730 hours / the rule's month (1 for other rates); over a period of several calendar
+ * months, their average, which holds for a level held all the period. */
+static void month_factor(engine_t *en, const value_t *rate, const period_t *p, mpq_t out)
+{
+    const mpq_t *hours = NULL;
+    int rule = month_rule(en, rate, &hours);
+    mpq_set_ui(out, 1, 1);
+    if (rule == MONTH_PRICING) return;
     mpq_t m;
     mpq_init(m);
-    if (c->month_hours) mpq_set(m, c->month_hours->u.num.q);
+    if (rule == MONTH_HOURS) mpq_set(m, *hours);
     else {   /* the period's hours over its length in calendar months */
         mpq_mul(m, p->hours, units_get(en->u, en->hour)->factor);
         mpq_div(m, m, p->month_share);
     }
-    mpq_div(out, units_get(en->u, en->month)->factor, m);
+    month_scale(en, m, out);
     mpq_clear(m);
 }
 
@@ -297,6 +332,34 @@ void engine_period_hours(const engine_t *en, const period_t *p, size_t *from, si
     if (*from > *to) *from = *to;
 }
 
+/* A level held hour by hour against a rate per calendar month: each calendar month's
+ * hours count as 730 / its own hours, so a month held whole is one month whatever its
+ * length, and a billing period of several months counts each month by its own hours. */
+static void calendar_hours(engine_t *en, const period_t *p, size_t s, mpq_t out)
+{
+    const contract_hours_t *h = en->hours;
+    mpq_t part, m;
+    mpq_inits(part, m, NULL);
+    mpq_set_ui(out, 0, 1);
+    for (date_t d = p->start; d < p->end;) {
+        int y, mo, dd;
+        dates_to_ymd(d, &y, &mo, &dd);
+        date_t to = dates_add_months(dates_from_ymd(y, mo, 1), 1);
+        if (to > p->end) to = p->end;
+        size_t a = (size_t)(d - en->c->start) * 24, b = (size_t)(to - en->c->start) * 24;
+        if (b > h->nhours) b = h->nhours;
+        mpq_set_ui(part, 0, 1);
+        for (size_t i = a; i < b; i++) mpq_add(part, part, h->q[s * h->nhours + i]);
+        mpq_set_ui(m, (unsigned long)dates_days_in_month(y, mo) * 24, 1);
+        mpq_mul(m, m, units_get(en->u, en->hour)->factor);
+        month_scale(en, m, m);
+        mpq_mul(part, part, m);
+        mpq_add(out, out, part);
+        d = to;
+    }
+    mpq_clears(part, m, NULL);
+}
+
 int engine_hours_quantity(engine_t *en, const period_t *p, size_t s, mpq_t out)
 {
     const contract_hours_t *h = en->hours;
@@ -313,6 +376,11 @@ int engine_hours_quantity(engine_t *en, const period_t *p, size_t s, mpq_t out)
     if (!engine_set_money(en, money, en->c->skus[s].sku)) return engine_fail_at(en, FAULT_RATE, FAULT_OTHER, s, NULL);
     size_t from, to;
     engine_period_hours(en, p, &from, &to);
+    const mpq_t *hours = NULL;
+    if (h->level[s] && month_rule(en, rate, &hours) == MONTH_CALENDAR) {
+        calendar_hours(en, p, s, out);
+        return 1;
+    }
     mpq_set_ui(out, 0, 1);
     for (size_t i = from; i < to; i++) mpq_add(out, out, h->q[s * h->nhours + i]);
     if (h->level[s]) {

@@ -64,6 +64,9 @@ int engine_hours_quantity(engine_t *en, const period_t *p, size_t s, mpq_t out);
  * is, or a level (gpu) times the period's hours. */
 int engine_amount_for(engine_t *en, size_t s, fault_kind kind, const value_t *usage, const value_t *rate,
                       const period_t *p, mpq_t out);
+/* Whether a rate's hours count as they are: it is not per month, or its month is the
+ * prelude's 730 hours (not a calendar month, nor month = N hours). */
+int engine_month_is_pricing(engine_t *en, const value_t *rate);
 /* The list (unescalated) rate of a SKU, for dimensions and reports. */
 const value_t *engine_sku_rate(const sku_terms_t *s);
 

@@ -11,6 +11,9 @@
 static int hourly_cap(engine_t *en, size_t s, mpq_t out)
 {
     const sku_terms_t *sk = &en->c->skus[s];
+    if (!engine_month_is_pricing(en, engine_sku_rate(sk)))
+        return engine_fail_at(en, FAULT_RESERVE, FAULT_OTHER, s, diag_format("%s is reserved hour by hour, but its rate per month does not count 730-hour months (a storage rate counts calendar months): "
+                                                                            "give it a rate per hour, or write month = 730 hours", sk->sku));
     period_t window;
     mpq_init(window.hours);
     mpq_init(window.month_share);

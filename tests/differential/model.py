@@ -21,7 +21,8 @@ A case is a plain dict (see gen.py for how one is made and rendered to .outlay t
 Quantities are kept in each kind's base unit of measure:
   gpu:     gpu*hour          (level: gpu, runs all the period's calendar hours)
   egress:  GB
-  storage: GB*month          (level: GB, times period hours / 730)
+  storage: GB*month          (level: GB, times the period's share of its calendar month:
+                              a storage-style rate counts calendar months, doc §12)
   hours:   hour              (level: a plain number, times period hours)
   monthly: month (730 h)     (level: a plain number, times period hours / 730)
 """
@@ -56,15 +57,16 @@ def contract_end(case):
 
 # ---------------------------------------------------------------- quantities
 
-def usage_qty(kind, form, v, hours):
-    """The usage (or reserved quantity) in the kind's base unit for one period."""
+def usage_qty(kind, form, v, hours, share):
+    """The usage (or reserved quantity) in the kind's base unit for one period of `hours`
+    hours, `share` of its calendar month."""
     v = F(v)
     if kind == 'gpu':
         return v * hours if form == 'level' else v
     if kind == 'egress':
         return v * 1000 if form == 'TB' else v
     if kind == 'storage':
-        return v * hours / MONTH_HOURS if form == 'level' else v
+        return v * share if form == 'level' else v
     if kind == 'hours':
         return v * hours if form == 'level' else v
     if kind == 'monthly':
@@ -163,7 +165,7 @@ def price(case):
         charges = {}
         # 1. usage charges
         for s in case['skus']:
-            u = usage_qty(s['kind'], s['usage_form'], s['usage'][i], hours)
+            u = usage_qty(s['kind'], s['usage_form'], s['usage'][i], hours, share)
             if s.get('tiers'):
                 t = s['tiers']
                 tiers = t['tiers']
@@ -182,7 +184,7 @@ def price(case):
                 charges[s['name']] = amt
             elif s.get('reserve'):
                 r = s['reserve']
-                rq = usage_qty(s['kind'], r['form'], r['qty'], hours)
+                rq = usage_qty(s['kind'], r['form'], r['qty'], hours, share)
                 ov_rate = r['overage'] if r.get('overage') is not None else s['rate']
                 res_amt = line_round(rq * s['rate'] * fac)
                 ov_amt = line_round(max(F(0), u - rq) * ov_rate * fac)
