@@ -252,22 +252,29 @@ void engine_round(engine_t *en, mpq_t x, int is_line) { engine_round_as(en, x, i
 
 /* ---------- amounts per month ---------- */
 
-int engine_per_period(engine_t *en, const value_t *v, const mpq_t share, const char *what, mpq_t out)
+int engine_per_time(engine_t *en, const value_t *v, const dim_t *base, int per, const mpq_t share, const char *what, mpq_t out)
 {
     dim_t per_time;
-    dim_combine(&per_time, &en->money, &en->time, -1);
+    dim_combine(&per_time, base, &en->time, -1);
     if (dim_eq(&v->u.num.dim, &per_time)) {
-        mpq_mul(out, v->u.num.q, units_get(en->u, en->month)->factor);
-    } else if (dim_eq(&v->u.num.dim, &en->money)) {
+        mpq_mul(out, v->u.num.q, units_get(en->u, per)->factor);
+    } else if (dim_eq(&v->u.num.dim, base)) {
         mpq_set(out, v->u.num.q);
     } else {
-        char *d = engine_dims_text(en, &v->u.num.dim), *m = engine_dims_text(en, &per_time);
-        int r = engine_fail(en, diag_format("%s is %s; expected money per month (%s)", what, d ? d : "?", m ? m : "?"));
-        free(d); free(m);
+        char *d = engine_dims_text(en, &v->u.num.dim), *m = engine_dims_text(en, &per_time), *q = NULL;
+        if (base != &en->money) q = engine_dims_text(en, base);
+        int r = engine_fail(en, diag_format("%s is %s; expected %s per %s (%s)", what, d ? d : "?", q ? q : "money",
+                                            units_get(en->u, per)->name, m ? m : "?"));
+        free(d); free(m); free(q);
         return r;
     }
     mpq_mul(out, out, share);
     return 1;
+}
+
+int engine_per_period(engine_t *en, const value_t *v, const mpq_t share, const char *what, mpq_t out)
+{
+    return engine_per_time(en, v, &en->money, en->month, share, what, out);
 }
 
 /* Whether line s is in force on day d. */

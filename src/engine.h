@@ -83,6 +83,9 @@ int engine_totals_record(engine_t *en, value_t *rec, const totals_t *t);
 void engine_round(engine_t *en, mpq_t x, int is_line);
 void engine_round_as(engine_t *en, mpq_t x, int is_line, round_mode mode);
 
+/* An amount of dimension base given per unit of time (money per year, gpu*hour per month:
+ * the amount in a `per` unit, the month or the year) or as it is, times share. */
+int engine_per_time(engine_t *en, const value_t *v, const dim_t *base, int per, const mpq_t share, const char *what, mpq_t out);
 /* A threshold or minimum given per month (or per period), times share. */
 int engine_per_period(engine_t *en, const value_t *v, const mpq_t share, const char *what, mpq_t out);
 /* A monthly amount in force by date, prorated over the period segment by segment: each
@@ -91,8 +94,15 @@ int engine_per_period(engine_t *en, const value_t *v, const mpq_t share, const c
 int engine_dated_amount(engine_t *en, const commit_step_t *steps, size_t n, int last_wins, fault_kind kind,
                         const char *what, const period_t *p, mpq_t out);
 
-/* engine_cycles.c: the escalation factor of a period. */
+/* engine_cycles.c: the escalation factor of a period; the contract year k holding day d
+ * (year k starts on the k-th anniversary of the start) and its end, cut at the term's
+ * end; year k's factor, (1 + e)^k; the minimum of year k, ending on `to`, of an amount
+ * given per year (or as it is, read as per year), prorated by days when the term cuts
+ * the year short. */
 void engine_escalation(const contract_t *c, const period_t *p, mpq_t out);
+long engine_contract_year(const contract_t *c, date_t d, date_t *year_end);
+void engine_year_factor(const contract_t *c, long k, mpq_t out);
+int engine_year_minimum(engine_t *en, const value_t *v, const dim_t *base, long k, date_t to, const char *what, mpq_t out);
 
 /* The clauses, in the order contract.c applies them. */
 /* engine_tiers.c: SKU s's usage q (of dimension qdim, shown as qv) at its rate card; the

@@ -97,33 +97,38 @@ void engine_escalation(const contract_t *c, const period_t *p, mpq_t out)
     mpq_clears(f, part, sum, NULL);
 }
 
-/* The minimum of contract year k, which runs [from, to): the yearly amount (money per
- * year, or a plain amount read as per year), prorated by days when the term cuts the
- * year short. */
-static int year_minimum(engine_t *en, long k, date_t to, mpq_t out)
+long engine_contract_year(const contract_t *c, date_t d, date_t *year_end)
 {
-    const value_t *v = en->c->trueup;
+    long k = 0;
+    while (dates_add_months(c->start, 12 * (k + 1)) <= d) k++;
+    *year_end = dates_add_months(c->start, 12 * (k + 1));
+    if (*year_end > c->end) *year_end = c->end;
+    return k;
+}
+
+void engine_year_factor(const contract_t *c, long k, mpq_t out)
+{
+    mpq_set_ui(out, 1, 1);
+    if (!c->escalate) return;
+    mpq_t f;
+    mpq_init(f);
+    mpq_add(f, out, c->escalate->u.num.q);
+    compound(f, k, out);
+    mpq_clear(f);
+}
+
+int engine_year_minimum(engine_t *en, const value_t *v, const dim_t *base, long k, date_t to, const char *what, mpq_t out)
+{
     date_t from = dates_add_months(en->c->start, 12 * k), full = dates_add_months(en->c->start, 12 * (k + 1));
-    dim_t per_time;
-    dim_combine(&per_time, &en->money, &en->time, -1);
     int year = units_find(en->u, "year");
-    if (dim_eq(&v->u.num.dim, &per_time) && year >= 0) {
-        mpq_mul(out, v->u.num.q, units_get(en->u, year)->factor);
-    } else if (dim_eq(&v->u.num.dim, &en->money)) {
-        mpq_set(out, v->u.num.q);
-    } else {
-        char *d = engine_dims_text(en, &v->u.num.dim), *m = engine_dims_text(en, &per_time);
-        engine_fail_at(en, FAULT_TRUEUP, FAULT_OTHER, 0, diag_format("the yearly commitment is %s; expected money per year (%s)", d ? d : "?", m ? m : "?"));
-        free(d); free(m);
-        return 0;
-    }
+    if (year < 0) return engine_fail(en, diag_format("the prelude must define year"));
     mpq_t share;
     mpq_init(share);
     mpq_set_si(share, to - from, full - from);
     mpq_canonicalize(share);
-    mpq_mul(out, out, share);
+    int ok = engine_per_time(en, v, base, year, share, what, out);
     mpq_clear(share);
-    return 1;
+    return ok;
 }
 
 /* A commitment trued up yearly: each period's spend (net, or gross with commitment_basis
@@ -136,28 +141,24 @@ int engine_trueup(engine_t *en, engine_period_t *ep)
     if (!c->trueup) return 1;
     mpq_t part, x;
     mpq_inits(part, x, NULL);
-    long k = 0;
-    while (dates_add_months(c->start, 12 * (k + 1)) <= p->start) k++;
     int ok = 1;
-    for (date_t d = p->start; ok && d < p->end; k++) {
-        date_t year_end = dates_add_months(c->start, 12 * (k + 1));
-        if (year_end > c->end) year_end = c->end;
-        date_t to = year_end < p->end ? year_end : p->end;
+    for (date_t d = p->start, year_end, to; ok && d < p->end; d = to) {
+        long k = engine_contract_year(c, d, &year_end);
+        to = year_end < p->end ? year_end : p->end;
         mpq_set_si(part, to - d, p->end - p->start);
         mpq_canonicalize(part);
         mpq_mul(part, part, c->commit_on_gross ? ep->t.charges : ep->t.net);
         mpq_add(en->year_spend, en->year_spend, part);
-        if (to == year_end) {
-            ok = year_minimum(en, k, year_end, x);
-            mpq_sub(x, x, en->year_spend);
-            if (ok && mpq_sgn(x) > 0) {
-                engine_round(en, x, 1);
-                mpq_add(ep->t.shortfall, ep->t.shortfall, x);
-                ok = engine_line(en, ep, "commitment", "yearly_shortfall", NULL, NULL, NULL, x);
-            }
-            mpq_set_ui(en->year_spend, 0, 1);
+        if (to < year_end) continue;
+        ok = engine_year_minimum(en, c->trueup, &en->money, k, year_end, "the yearly commitment", x) ||
+             engine_fail_at(en, FAULT_TRUEUP, FAULT_OTHER, 0, NULL);
+        mpq_sub(x, x, en->year_spend);
+        if (ok && mpq_sgn(x) > 0) {
+            engine_round(en, x, 1);
+            mpq_add(ep->t.shortfall, ep->t.shortfall, x);
+            ok = engine_line(en, ep, "commitment", "yearly_shortfall", NULL, NULL, NULL, x);
         }
-        d = to;
+        mpq_set_ui(en->year_spend, 0, 1);
     }
     mpq_clears(part, x, NULL);
     return ok;
