@@ -3,6 +3,7 @@
 #include "diag.h"
 #include "mpmem.h"
 #include <ctype.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,23 +64,28 @@ void value_free(value_t *v)
     release(v);
 }
 
-value_t *value_quantity(const mpq_t q, const dim_t *dim, const uterm_t *disp)
+/* A quantity whose number the caller sets (a pooled value's number is left over). */
+static value_t *new_quantity(const dim_t *dim, const uterm_t *disp)
 {
     value_t *v;
     if (npool_num) {
         v = pool_num[--npool_num];
         v->depth = 0;
-        memset(&v->u.num.dim, 0, sizeof v->u.num.dim);
-        memset(&v->u.num.disp, 0, sizeof v->u.num.disp);
         v->u.num.approx = 0;
     } else {
         if (!(v = calloc(1, sizeof *v))) return NULL;
         mpq_init(v->u.num.q);
     }
     v->kind = V_NUM; v->refs = 1; v->size = 1; live_values++;
-    mpq_set(v->u.num.q, q);
-    if (dim) v->u.num.dim = *dim;
-    if (disp) v->u.num.disp = *disp;
+    if (dim) v->u.num.dim = *dim; else memset(&v->u.num.dim, 0, sizeof v->u.num.dim);
+    if (disp) v->u.num.disp = *disp; else memset(&v->u.num.disp, 0, sizeof v->u.num.disp);
+    return v;
+}
+
+value_t *value_quantity(const mpq_t q, const dim_t *dim, const uterm_t *disp)
+{
+    value_t *v = new_quantity(dim, disp);
+    if (v) mpq_set(v->u.num.q, q);
     return v;
 }
 
@@ -289,6 +295,82 @@ static char *too_big(void)
     return diag_format("number too large: results are limited to about 315,000 digits");
 }
 
+/* ---------- the machine-word path ----------
+ * Most numbers in a price list are small: a numerator and a denominator that each fit in
+ * 63 bits. Their sums, products and quotients are worked out in machine words, reduced
+ * to lowest terms with a binary gcd, with every step checked for overflow
+ * (__builtin_*_overflow), and written straight into the result's limbs (a pooled value
+ * keeps them, so nothing is allocated). An operand that does not fit, or a step that
+ * overflows, takes GMP's path instead: either way the result is the same canonical
+ * rational (lowest terms, positive denominator), digit for digit. */
+#if GMP_NUMB_BITS == 64 && LONG_MAX == INT64_MAX
+#define SMALL_PATH 1
+#else
+#define SMALL_PATH 0
+#endif
+
+/* n / d with d > 0, in lowest terms. An operand has |n| <= INT64_MAX (INT64_MIN is left
+ * to GMP, so that negating it never overflows); a result may be INT64_MIN. */
+typedef struct { int64_t n, d; } small_t;
+
+static int small_get(const mpq_t q, small_t *s)
+{
+    if (!SMALL_PATH || mpz_size(mpq_numref(q)) > 1 || mpz_size(mpq_denref(q)) != 1) return 0;
+    mp_limb_t n = mpz_getlimbn(mpq_numref(q), 0), d = mpz_getlimbn(mpq_denref(q), 0);
+    if (n > INT64_MAX || d > INT64_MAX) return 0;
+    s->n = mpz_sgn(mpq_numref(q)) < 0 ? -(int64_t)n : (int64_t)n;
+    s->d = (int64_t)d;
+    return 1;
+}
+
+static void small_put(mpq_t q, small_t s)
+{
+    mpz_set_si(mpq_numref(q), (long)s.n);
+    mpz_set_si(mpq_denref(q), (long)s.d);
+}
+
+static uint64_t gcd_u64(uint64_t a, uint64_t b)
+{
+    if (!a) return b;
+    if (!b) return a;
+    int k = __builtin_ctzll(a | b);
+    a >>= __builtin_ctzll(a);
+    do {
+        b >>= __builtin_ctzll(b);
+        if (a > b) { uint64_t t = a; a = b; b = t; }
+        b -= a;
+    } while (b);
+    return a << k;
+}
+
+static uint64_t mag(int64_t n) { return n < 0 ? -(uint64_t)n : (uint64_t)n; }
+
+/* a + b (Knuth's: with g = gcd(da, db), only g can divide the new numerator and
+ * denominator, so the reduction is by gcd(t, g)). */
+static int small_add(small_t a, small_t b, small_t *r)
+{
+    int64_t g = (int64_t)gcd_u64((uint64_t)a.d, (uint64_t)b.d), t1, t2, t, d;
+    if (__builtin_mul_overflow(a.n, b.d / g, &t1) || __builtin_mul_overflow(b.n, a.d / g, &t2) ||
+        __builtin_add_overflow(t1, t2, &t))
+        return 0;
+    int64_t g2 = g == 1 ? 1 : (int64_t)gcd_u64(mag(t), (uint64_t)g);
+    if (__builtin_mul_overflow(a.d / g, b.d / g2, &d)) return 0;
+    *r = (small_t){ t / g2, d };   /* 0 comes out as 0/1: then da = db = 1 */
+    return 1;
+}
+
+/* a * b: cancelling across (na with db, nb with da) leaves the product in lowest terms. */
+static int small_mul(small_t a, small_t b, small_t *r)
+{
+    int64_t g1 = (int64_t)gcd_u64(mag(a.n), (uint64_t)b.d), g2 = (int64_t)gcd_u64(mag(b.n), (uint64_t)a.d), n, d;
+    if (__builtin_mul_overflow(a.n / g1, b.n / g2, &n) || __builtin_mul_overflow(a.d / g2, b.d / g1, &d)) return 0;
+    *r = (small_t){ n, d };
+    return 1;
+}
+
+/* 1 / b for b != 0, the sign moved to the numerator. */
+static small_t small_inv(small_t b) { return (small_t){ b.n < 0 ? -b.d : b.d, b.n < 0 ? -b.n : b.n }; }
+
 int value_same_dim(const units_t *u, const value_t *a, const value_t *b, const char *what, char **err)
 {
     if (a->kind != V_NUM || b->kind != V_NUM) {
@@ -345,11 +427,17 @@ static value_t *addsub(const units_t *u, const value_t *a, const value_t *b, int
     }
     if (!value_same_dim(u, a, b, sign > 0 ? "add" : "subtract", err)) return NULL;
     const mpq_t *x = &a->u.num.q, *y = &b->u.num.q;
-    if (!value_size_ok(value_bits(*x) + value_bits(*y) + 1)) { *err = too_big(); return NULL; }
+    small_t sa, sb, sr;
+    int small = small_get(*x, &sa) && small_get(*y, &sb);
+    if (small && sign < 0) sb.n = -sb.n;
+    small = small && small_add(sa, sb, &sr);
+    if (!small && !value_size_ok(value_bits(*x) + value_bits(*y) + 1)) { *err = too_big(); return NULL; }
     const uterm_t *disp = (a->u.num.disp.n || dim_is_zero(&a->u.num.dim)) ? &a->u.num.disp : &b->u.num.disp;
-    value_t *r = value_quantity(*x, &a->u.num.dim, disp);
+    value_t *r = new_quantity(&a->u.num.dim, disp);
     if (!r) return NULL;
-    if (sign > 0) mpq_add(r->u.num.q, *x, *y); else mpq_sub(r->u.num.q, *x, *y);
+    if (small) small_put(r->u.num.q, sr);
+    else if (sign > 0) mpq_add(r->u.num.q, *x, *y);
+    else mpq_sub(r->u.num.q, *x, *y);
     r->u.num.approx = a->u.num.approx || b->u.num.approx;
     return r;
 }
@@ -365,7 +453,10 @@ static value_t *muldiv(const units_t *u, const value_t *a, const value_t *b, int
         return NULL;
     }
     if (sign < 0 && mpq_sgn(b->u.num.q) == 0) { *err = diag_format("division by zero"); return NULL; }
-    if (!value_size_ok(value_bits(a->u.num.q) + value_bits(b->u.num.q))) { *err = too_big(); return NULL; }
+    small_t sa, sb, sr;
+    int small = small_get(a->u.num.q, &sa) && small_get(b->u.num.q, &sb) &&
+                small_mul(sa, sign > 0 ? sb : small_inv(sb), &sr);
+    if (!small && !value_size_ok(value_bits(a->u.num.q) + value_bits(b->u.num.q))) { *err = too_big(); return NULL; }
     dim_t d;
     if (!dim_combine(&d, &a->u.num.dim, &b->u.num.dim, sign)) {
         *err = diag_format("unit exponent out of range (at most %d)", DIM_EXP_MAX);
@@ -376,9 +467,11 @@ static value_t *muldiv(const units_t *u, const value_t *a, const value_t *b, int
     /* a display unit too large to compute (a huge user unit to a high power) gives way
      * to base units */
     if (!value_size_ok(uterm_bits(u, &t))) t.n = UTERM_NONE;
-    value_t *r = value_quantity(a->u.num.q, &d, &t);
+    value_t *r = new_quantity(&d, &t);
     if (!r) return NULL;
-    if (sign > 0) mpq_mul(r->u.num.q, a->u.num.q, b->u.num.q); else mpq_div(r->u.num.q, a->u.num.q, b->u.num.q);
+    if (small) small_put(r->u.num.q, sr);
+    else if (sign > 0) mpq_mul(r->u.num.q, a->u.num.q, b->u.num.q);
+    else mpq_div(r->u.num.q, a->u.num.q, b->u.num.q);
     r->u.num.approx = a->u.num.approx || b->u.num.approx;
     return r;
 }
@@ -566,6 +659,19 @@ value_t *value_round(const units_t *u, const value_t *x, const value_t *quantum,
     return r;
 }
 
+/* digits * 10^exp10 in machine words (up to 18 digits and a power of ten that fits), or 0. */
+static int small_literal(const char *digits, long exp10, small_t *r)
+{
+    if (!SMALL_PATH || strlen(digits) > 18 || exp10 > 18 || exp10 < -18) return 0;
+    int64_t n = 0, p10 = 1;
+    for (const char *p = digits; *p; p++) n = n * 10 + (*p - '0');
+    for (long i = 0; i < labs(exp10); i++) p10 *= 10;
+    if (exp10 >= 0) { *r = (small_t){ n, 1 }; return !__builtin_mul_overflow(n, p10, &r->n); }
+    int64_t g = (int64_t)gcd_u64((uint64_t)n, (uint64_t)p10);
+    *r = (small_t){ n / g, p10 / g };
+    return 1;
+}
+
 value_t *value_from_literal(const char *text, int scale, int percent, char **err)
 {
     /* digits[.digits][e[+-]digits], '_' between digits */
@@ -593,6 +699,13 @@ value_t *value_from_literal(const char *text, int scale, int percent, char **err
     }
     exp10 += scale - frac - (percent ? 2 : 0);
     if (labs(exp10) > 100000) { free(digits); *err = diag_format("exponent too large in number literal (at most 10^100000)"); return NULL; }
+    small_t lit;
+    if (small_literal(digits, exp10, &lit)) {
+        free(digits);
+        value_t *v = new_quantity(NULL, NULL);
+        if (v) small_put(v->u.num.q, lit);
+        return v;
+    }
     mpq_t q;
     mpq_init(q);
     mpz_set_str(mpq_numref(q), digits, 10);

@@ -1,0 +1,218 @@
+/* Unit tests for the machine-word path of value.c's arithmetic and literals. A number
+ * whose numerator and denominator fit in 63 bits is added, subtracted, multiplied and
+ * divided in machine words, and anything that overflows goes to GMP: the results must
+ * equal GMP's own mpq_add/sub/mul/div on the same operands, digit for digit, in lowest
+ * terms with a positive denominator. The operands sit at the edges of 64-bit words
+ * (INT64_MIN, INT64_MAX, 2^63, 2^64, products and sums that overflow), need gcd
+ * reductions, mix small and big numbers, and divide by negatives and by zero. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "helpers.h"
+
+static eval_t *env;
+static units_t *U;
+
+static void teardown(void) { eval_free(env); env = NULL; U = NULL; }
+static void setup(void) { env = h_eval_prelude(); U = eval_units(env); h_on_teardown(teardown); }
+
+TestSuite(value_small, .init = setup, .fini = h_teardown);
+
+/* Lowest terms and a positive denominator. */
+static int canonical(const mpq_t q)
+{
+    if (mpz_sgn(mpq_denref(q)) <= 0) return 0;
+    mpz_t g;
+    mpz_init(g);
+    mpz_gcd(g, mpq_numref(q), mpq_denref(q));
+    int ok = mpz_cmp_ui(g, 1) == 0;
+    mpz_clear(g);
+    return ok;
+}
+
+/* a op b through value.c against GMP directly; returns 0 after reporting a mismatch. */
+static int check_q(char op, const mpq_t x, const mpq_t y)
+{
+    value_t *a = value_num(x), *b = value_num(y);
+    cr_assert(a && b);
+    char *err = NULL;
+    value_t *r = op == '+' ? value_add(U, a, b, &err) : op == '-' ? value_sub(U, a, b, &err)
+               : op == '*' ? value_mul(U, a, b, &err) : value_div(U, a, b, &err);
+    int ok = 1;
+    if (op == '/' && mpq_sgn(y) == 0) {
+        ok = !r && err && strstr(err, "division by zero");
+        cr_expect(ok, "%s / 0 should fail with division by zero", mpq_get_str(NULL, 10, x));
+    } else {
+        mpq_t want;
+        mpq_init(want);
+        if (op == '+') mpq_add(want, x, y);
+        else if (op == '-') mpq_sub(want, x, y);
+        else if (op == '*') mpq_mul(want, x, y);
+        else mpq_div(want, x, y);
+        ok = r && mpq_equal(r->u.num.q, want) && canonical(r->u.num.q) && mpz_cmp(mpq_numref(r->u.num.q), mpq_numref(want)) == 0 &&
+             mpz_cmp(mpq_denref(r->u.num.q), mpq_denref(want)) == 0;
+        if (!ok) {
+            char *sx = mpq_get_str(NULL, 10, x), *sy = mpq_get_str(NULL, 10, y), *sw = mpq_get_str(NULL, 10, want);
+            char *sr = r ? mpq_get_str(NULL, 10, r->u.num.q) : NULL;
+            cr_expect(ok, "%s %c %s: expected %s, got %s (%s)", sx, op, sy, sw, sr ? sr : "error", err ? err : "");
+            free(sx); free(sy); free(sw); free(sr);
+        }
+        mpq_clear(want);
+    }
+    free(err);
+    value_free(r);
+    value_free(a);
+    value_free(b);
+    return ok;
+}
+
+static void check(char op, const char *x, const char *y)
+{
+    mpq_t qx, qy;
+    mpq_inits(qx, qy, NULL);
+    cr_assert_eq(mpq_set_str(qx, x, 10), 0);
+    cr_assert_eq(mpq_set_str(qy, y, 10), 0);
+    mpq_canonicalize(qx);
+    mpq_canonicalize(qy);
+    check_q(op, qx, qy);
+    mpq_clears(qx, qy, NULL);
+}
+
+/* Numbers at the edges of the machine-word path, and a few ordinary ones. */
+static const char *edges[] = {
+    "0", "1", "-1", "2", "1/2", "-7/12", "6/4", "1/6", "1/3",
+    "9223372036854775807",          /* INT64_MAX: the largest small numerator */
+    "-9223372036854775807",
+    "-9223372036854775808",         /* INT64_MIN: one limb, but left to GMP */
+    "9223372036854775808",          /* 2^63 */
+    "18446744073709551615",         /* 2^64 - 1: one limb */
+    "18446744073709551616",         /* 2^64: two limbs */
+    "1/9223372036854775807", "-5/9223372036854775806", "9223372036854775807/9223372036854775806",
+    "4611686018427387904", "-4611686018427387904/3",   /* 2^62 */
+    "3037000499", "3037000500", "-1/3037000500",        /* around the square root of INT64_MAX */
+    "4294967296", "1/4294967296", "4294967295/4294967296",
+    "123456789012345678/7", "99999999999999999999/3", "-1/340282366920938463463374607431768211456",
+};
+
+UTEST(value_small, every_pair_of_edges_agrees_with_gmp)
+{
+    size_t n = sizeof edges / sizeof edges[0];
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            for (const char *op = "+-*/"; *op; op++) check(*op, edges[i], edges[j]);
+}
+
+UTEST(value_small, results_are_reduced)
+{
+    check('+', "1/6", "1/3");                       /* 1/2 */
+    check('-', "1/2", "1/2");                       /* 0, denominator 1 */
+    check('*', "2/3", "3/2");                       /* 1 */
+    check('/', "4/9", "2/3");                       /* 2/3 */
+    check('+', "1/9223372036854775806", "1/9223372036854775806");   /* 1/4611686018427387903 */
+    check('*', "9223372036854775806/5", "5/4611686018427387903");   /* 2: cancels across */
+    value_t *a = h_frac("1/6"), *b = h_frac("1/3");
+    char *err = NULL;
+    value_t *r = value_add(U, a, b, &err);
+    cr_assert_not_null(r);
+    cr_expect(h_q_is(r->u.num.q, "1/2"));
+    value_free(r); value_free(a); value_free(b);
+}
+
+UTEST(value_small, overflow_goes_to_gmp)
+{
+    check('*', "3037000500", "3037000500");         /* 9223372037000250000 > INT64_MAX */
+    check('*', "-3037000500", "3037000500");
+    check('+', "9223372036854775807", "1");         /* 2^63 */
+    check('-', "-9223372036854775807", "1");        /* INT64_MIN, exact */
+    check('-', "-9223372036854775807", "2");
+    check('+', "1/4294967296", "1/4294967295");     /* denominator past 2^63 */
+    check('/', "1/4294967296", "4294967296");       /* 1/2^64 */
+    check('*', "-9223372036854775808", "-1");       /* 2^63 from INT64_MIN */
+    value_t *a = h_frac("3037000500"), *b = h_frac("3037000500");
+    char *err = NULL;
+    value_t *r = value_mul(U, a, b, &err);
+    cr_assert_not_null(r);
+    cr_expect(h_q_is(r->u.num.q, "9223372037000250000"));
+    value_free(r); value_free(a); value_free(b);
+}
+
+UTEST(value_small, negative_divisors_leave_the_denominator_positive)
+{
+    check('/', "1", "-3");
+    check('/', "-2/7", "-4/21");                    /* 3/2 */
+    check('/', "5", "-9223372036854775807");
+    value_t *a = h_frac("1"), *b = h_frac("-3");
+    char *err = NULL;
+    value_t *r = value_div(U, a, b, &err);
+    cr_assert_not_null(r);
+    cr_expect(h_q_is(r->u.num.q, "-1/3"));
+    cr_expect_gt(mpz_sgn(mpq_denref(r->u.num.q)), 0);
+    value_free(r); value_free(a); value_free(b);
+}
+
+UTEST(value_small, division_by_zero_is_an_error)
+{
+    check('/', "1", "0");
+    check('/', "0", "0");
+    check('/', "-1/3", "0");
+    check('/', "99999999999999999999/3", "0");
+}
+
+/* Random operands of every size up to 66 bits, either sign, against GMP: a fixed
+ * sequence (an LCG), so a failure repeats. */
+UTEST(value_small, random_operands_agree_with_gmp)
+{
+    uint64_t x = 88172645463325252u;
+    mpq_t a, b;
+    mpq_inits(a, b, NULL);
+    int failures = 0;
+    for (int i = 0; i < 40000 && failures < 5; i++) {
+        mpq_t *q[2] = { &a, &b };
+        for (int k = 0; k < 2; k++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            unsigned nbits = 1 + (unsigned)(x >> 58), dbits = 1 + (unsigned)((x >> 52) & 63);
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            mpz_set_ui(mpq_numref(*q[k]), x);
+            mpz_mul_2exp(mpq_numref(*q[k]), mpq_numref(*q[k]), 2);          /* up to 66 bits */
+            mpz_fdiv_r_2exp(mpq_numref(*q[k]), mpq_numref(*q[k]), nbits + 2);
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            mpz_set_ui(mpq_denref(*q[k]), x | 1);
+            mpz_fdiv_r_2exp(mpq_denref(*q[k]), mpq_denref(*q[k]), dbits);
+            if (!mpz_sgn(mpq_denref(*q[k]))) mpz_set_ui(mpq_denref(*q[k]), 1);
+            if (x & 2) mpz_neg(mpq_numref(*q[k]), mpq_numref(*q[k]));
+            mpq_canonicalize(*q[k]);
+        }
+        for (const char *op = "+-*/"; *op; op++) failures += !check_q(*op, a, b);
+    }
+    mpq_clears(a, b, NULL);
+    cr_expect_eq(failures, 0);
+}
+
+/* Literals of up to 18 digits and powers of ten up to 10^18 are read in machine words,
+ * longer ones by GMP: both give the exact fraction. */
+static void lit_is(const char *text, int scale, const char *frac)
+{
+    char *err = NULL;
+    value_t *v = value_from_literal(text, scale, 0, &err);
+    cr_assert_not_null(v, "%s: %s", text, err ? err : "?");
+    char *got = h_q_text(v->u.num.q);
+    cr_expect(h_q_is(v->u.num.q, frac) && canonical(v->u.num.q), "%s (scale %d): expected %s, got %s", text, scale, frac, got);
+    free(got);
+    value_free(v);
+}
+
+UTEST(value_small, literals_at_the_edges)
+{
+    lit_is("999999999999999999", 0, "999999999999999999");          /* 18 digits */
+    lit_is("9999999999999999999", 0, "9999999999999999999");        /* 19: GMP */
+    lit_is("1e18", 0, "1000000000000000000");
+    lit_is("10e18", 0, "10000000000000000000");                     /* past INT64_MAX */
+    lit_is("9.223372036854775807", 0, "9223372036854775807/1000000000000000000");
+    lit_is("0.000000000000000001", 0, "1/1000000000000000000");
+    lit_is("0.0000000000000000001", 0, "1/10000000000000000000");   /* 10^19: GMP */
+    lit_is("2.50", 0, "5/2");
+    lit_is("0.000", 0, "0");
+    lit_is("1_250.5", 3, "1250500");
+    lit_is("1.5", -18, "3/2000000000000000000");
+}
