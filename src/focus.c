@@ -1,9 +1,14 @@
 /* focus: invoices as FOCUS 1.2 rows. Each invoice line is one row; its category becomes
  * a FOCUS ChargeCategory (corrections are marked by ChargeClass), its period the charge
- * and billing periods. FOCUS forbids fractions: a number that ends as a decimal is written
- * with all its digits; in a column where some number does not end, every number of the
- * column is written to FOCUS_DECIMALS places with the rounding carried from row to row, so
- * the column still adds up to its exact total (to those places). */
+ * and billing periods. A commitment discount (an hourly reservation or a spend plan) is
+ * written as FOCUS writes one: each period's commitment is a Purchase row (BilledCost, no
+ * EffectiveCost), the usage it covers and its unused part are Usage rows with no
+ * BilledCost, whose EffectiveCost carries the commitment and the period's share of the
+ * upfront payment (the invoice's amortised view). FOCUS forbids fractions: a number that
+ * ends as a decimal is written with all its digits; in a column where some number does
+ * not end, every number of the column is written to FOCUS_DECIMALS places with the
+ * rounding carried from row to row, so the column still adds up to its exact total (to
+ * those places). */
 #include "focus.h"
 #include "diag.h"
 #include "escape.h"
@@ -14,28 +19,33 @@
 enum { FOCUS_DECIMALS = 12 };
 
 /* The columns, in the order written: the 21 FOCUS 1.2 mandatory ones, with SkuId,
- * ChargeFrequency and the unit prices beside them, then the commitment discount columns
- * (conditional in FOCUS: Outlay's contracts support commitments). */
+ * ChargeFrequency, PricingCategory and the unit prices beside them, then the commitment
+ * discount columns (conditional in FOCUS: Outlay's contracts support commitments). */
 typedef enum {
     F_BILLING_ACCOUNT_ID, F_BILLING_ACCOUNT_NAME, F_BILLING_CURRENCY, F_BILLING_PERIOD_START,
     F_BILLING_PERIOD_END, F_CHARGE_PERIOD_START, F_CHARGE_PERIOD_END, F_CHARGE_CATEGORY, F_CHARGE_CLASS,
     F_CHARGE_DESCRIPTION, F_CHARGE_FREQUENCY, F_INVOICE_ISSUER, F_PROVIDER, F_PUBLISHER,
-    F_SERVICE_CATEGORY, F_SERVICE_NAME, F_SKU_ID, F_PRICING_QUANTITY, F_PRICING_UNIT,
+    F_SERVICE_CATEGORY, F_SERVICE_NAME, F_SKU_ID, F_PRICING_CATEGORY, F_PRICING_QUANTITY, F_PRICING_UNIT,
     F_LIST_UNIT_PRICE, F_LIST_COST, F_CONTRACTED_UNIT_PRICE, F_CONTRACTED_COST, F_EFFECTIVE_COST,
     F_BILLED_COST, F_COMMITMENT_DISCOUNT_CATEGORY, F_COMMITMENT_DISCOUNT_ID, F_COMMITMENT_DISCOUNT_NAME,
-    F_COMMITMENT_DISCOUNT_STATUS, F_NCOLS
+    F_COMMITMENT_DISCOUNT_TYPE, F_COMMITMENT_DISCOUNT_STATUS, F_COMMITMENT_DISCOUNT_QUANTITY,
+    F_COMMITMENT_DISCOUNT_UNIT, F_NCOLS
 } focus_col;
 
 static const char *const col_names[F_NCOLS] = {
     "BillingAccountId", "BillingAccountName", "BillingCurrency", "BillingPeriodStart",
     "BillingPeriodEnd", "ChargePeriodStart", "ChargePeriodEnd", "ChargeCategory", "ChargeClass",
     "ChargeDescription", "ChargeFrequency", "InvoiceIssuerName", "ProviderName", "PublisherName",
-    "ServiceCategory", "ServiceName", "SkuId", "PricingQuantity", "PricingUnit",
+    "ServiceCategory", "ServiceName", "SkuId", "PricingCategory", "PricingQuantity", "PricingUnit",
     "ListUnitPrice", "ListCost", "ContractedUnitPrice", "ContractedCost", "EffectiveCost", "BilledCost",
-    "CommitmentDiscountCategory", "CommitmentDiscountId", "CommitmentDiscountName", "CommitmentDiscountStatus",
+    "CommitmentDiscountCategory", "CommitmentDiscountId", "CommitmentDiscountName", "CommitmentDiscountType",
+    "CommitmentDiscountStatus", "CommitmentDiscountQuantity", "CommitmentDiscountUnit",
 };
 
-static int is_number_col(int c) { return c == F_PRICING_QUANTITY || (c >= F_LIST_UNIT_PRICE && c <= F_BILLED_COST); }
+static int is_number_col(int c)
+{
+    return c == F_PRICING_QUANTITY || (c >= F_LIST_UNIT_PRICE && c <= F_BILLED_COST) || c == F_COMMITMENT_DISCOUNT_QUANTITY;
+}
 
 /* An invoice line's category in FOCUS terms. */
 static const struct category {
@@ -175,112 +185,414 @@ static char *contract_text(eval_t *e, const char *contract, const char *field)
     return s;
 }
 
-/* A usage line's list price: the contract's `list_prices = { SKU = PRICE }` (a stdlib
- * figure such as aws_h100_8x_hourly / (8 gpu)), in the line's rate unit. */
-static void list_price(const units_t *u, const value_t *prices, const char *sku, const value_t *qty,
-                       const value_t *rate, row_t *r)
+/* A quantity's price per unit of its FOCUS PricingUnit (the quantity's display unit):
+ * price (base units: money per base unit) x base units per display unit. */
+static void unit_price(const units_t *u, const value_t *qty, const mpq_t price, mpq_t out)
 {
-    const value_t *lp = get(prices, sku);
-    if (!lp || lp->kind != V_NUM || lp->u.num.approx || !rate || !dim_eq(&lp->u.num.dim, &rate->u.num.dim)) return;
-    value_t *in_rate_unit = value_quantity(lp->u.num.q, &rate->u.num.dim, &rate->u.num.disp);
-    if (!in_rate_unit) return;
-    value_magnitude(u, in_rate_unit, r->num[F_LIST_UNIT_PRICE]);
-    r->has[F_LIST_UNIT_PRICE] = 1;
-    mpq_mul(r->num[F_LIST_COST], lp->u.num.q, qty->u.num.q);   /* base units: money */
-    r->has[F_LIST_COST] = 1;
-    value_free(in_rate_unit);
+    mpq_t one;
+    mpq_init(one);
+    mpq_set_ui(one, 1, 1);
+    value_t *v = value_quantity(one, &qty->u.num.dim, &qty->u.num.disp);
+    if (v) value_magnitude(u, v, one);   /* display units in one base unit */
+    if (v && mpq_sgn(one)) mpq_div(out, price, one);
+    else mpq_set(out, price);
+    value_free(v);
+    mpq_clear(one);
 }
 
-/* The commitment discount a line draws on or leaves unused, in FOCUS terms. An hourly
- * reservation bills its SKU's committed_use and unused_commitment lines (both with a
- * quantity): a Usage commitment. A spend plan bills committed_use lines for the SKUs it
- * covers, then one unused_commitment line named for the plan, without a quantity: a Spend
- * commitment, the plan of the first such line after the committed_use line. Rows of
- * other lines carry no commitment discount (FOCUS: all four columns null). */
-static void commitment_columns(rows_t *rs, row_t *r, const char *contract, const value_t *lines, size_t i)
+/* The list price of SKU sku, in base units, from the contract's `list_prices = { SKU =
+ * PRICE }` (a stdlib figure such as aws_h100_8x_hourly / (8 gpu)); 0 when it gives none.
+ * The contract's definition checked that each is in its SKU's rate units. */
+static int list_price_of(const value_t *prices, const char *sku, const value_t *rate, mpq_t out)
+{
+    const value_t *lp = get(prices, sku);
+    if (!lp || lp->kind != V_NUM || !rate || rate->kind != V_NUM || !dim_eq(&lp->u.num.dim, &rate->u.num.dim)) return 0;
+    mpq_set(out, lp->u.num.q);
+    return 1;
+}
+
+/* A commitment discount: an hourly reservation of a SKU, or a spend plan. */
+typedef struct commitment { int spend; const char *name; } commitment_t;
+
+/* The commitment discount line i draws on (committed_use) or leaves unused
+ * (unused_commitment); 0 for any other line. An hourly reservation bills its SKU's
+ * committed_use and unused_commitment lines (both with a quantity); a spend plan bills
+ * committed_use lines for the SKUs it covers, then one unused_commitment line named for
+ * the plan, without a quantity: the plan of the first such line after the committed_use
+ * line. */
+static int commitment_of(const value_t *lines, size_t i, commitment_t *c, int *unused)
 {
     const value_t *l = lines->u.list.items[i];
     const char *category = str(get(l, "category")), *sku = str(get(l, "sku"));
-    int unused = !strcmp(category, "unused_commitment");
-    if (!unused && strcmp(category, "committed_use")) return;
-    const char *kind = NULL, *name = sku;
-    if (unused) kind = get(l, "quantity") ? "Usage" : "Spend";
-    for (size_t k = 0; !kind && k < lines->u.list.n; k++) {
+    *unused = !strcmp(category, "unused_commitment");
+    if (!*unused && strcmp(category, "committed_use")) return 0;
+    c->name = sku;
+    if (*unused) { c->spend = !get(l, "quantity"); return 1; }
+    for (size_t k = 0; k < lines->u.list.n; k++) {
         const value_t *o = lines->u.list.items[k];
         if (strcmp(str(get(o, "category")), "unused_commitment")) continue;
-        if (get(o, "quantity") && !strcmp(str(get(o, "sku")), sku)) kind = "Usage";
-        else if (!get(o, "quantity") && k > i) { kind = "Spend"; name = str(get(o, "sku")); }
+        if (get(o, "quantity") && !strcmp(str(get(o, "sku")), sku)) { c->spend = 0; return 1; }
+        if (!get(o, "quantity") && k > i) { c->spend = 1; c->name = str(get(o, "sku")); return 1; }
     }
-    if (!kind) return;
-    int spend = !strcmp(kind, "Spend");
-    row_text(rs, r, F_COMMITMENT_DISCOUNT_CATEGORY, strdup(kind));
-    row_text(rs, r, F_COMMITMENT_DISCOUNT_ID, diag_format("%s/%s/%s", contract, spend ? "plan" : "reserve", name));
-    row_text(rs, r, F_COMMITMENT_DISCOUNT_NAME, spend ? strdup(name) : diag_format("reservation of %s", name));
-    row_text(rs, r, F_COMMITMENT_DISCOUNT_STATUS, strdup(unused ? "Unused" : "Used"));
+    return 0;
 }
 
-static void invoice_rows(rows_t *rs, eval_t *e, const value_t *inv)
+static int same_commitment(const commitment_t *a, const commitment_t *b) { return a->spend == b->spend && !strcmp(a->name, b->name); }
+
+/* What a commitment line counts against its commitment (FOCUS CommitmentDiscountQuantity):
+ * a reservation's quantity, a plan's money. */
+static void commitment_quantity(const units_t *u, const value_t *l, int spend, mpq_t out)
 {
-    const units_t *u = eval_units(e);
-    const char *contract = str(get(inv, "contract"));
-    char *provider = contract_text(e, contract, "provider"), *customer = contract_text(e, contract, "customer");
-    value_t *prices = contract_field(e, contract, "list_prices");
+    const value_t *q = spend ? get(l, "amount") : get(l, "quantity");
+    if (q && q->kind == V_NUM) value_magnitude(u, q, out);
+    else mpq_set_ui(out, 0, 1);
+}
+
+/* The commitment discounts of an invoice: how many (counting to 2), the first, and its
+ * quantity over the invoice (the CommitmentDiscountQuantity of an upfront purchase) with
+ * the unit of a reservation's quantity (malloc'd). */
+static int invoice_commitments(const units_t *u, const value_t *inv, commitment_t *first, mpq_t term_q, char **unit)
+{
+    int n = 0;
     const value_t *periods = get(inv, "periods");
-    for (size_t p = 0; periods && periods->kind == V_LIST && p < periods->u.list.n && !rs->oom; p++) {
-        const value_t *per = periods->u.list.items[p], *lines = get(per, "lines");
-        for (size_t i = 0; lines && lines->kind == V_LIST && i < lines->u.list.n && !rs->oom; i++) {
-            const value_t *l = lines->u.list.items[i], *qty = get(l, "quantity"), *rate = get(l, "rate"), *amount = get(l, "amount");
-            const char *sku = str(get(l, "sku"));
-            const struct category *cat = category_of(str(get(l, "category")));
-            row_t *r = row_new(rs);
-            if (!r) break;
-            row_text(rs, r, F_BILLING_ACCOUNT_ID, strdup(contract));
-            row_text(rs, r, F_BILLING_ACCOUNT_NAME, strdup(customer ? customer : ""));
-            row_text(rs, r, F_BILLING_CURRENCY, strdup(str(get(inv, "currency"))));
-            row_text(rs, r, F_BILLING_PERIOD_START, timestamp(get(per, "start")->u.date));
-            row_text(rs, r, F_BILLING_PERIOD_END, timestamp(get(per, "end")->u.date));
-            row_text(rs, r, F_CHARGE_PERIOD_START, timestamp(get(per, "start")->u.date));
-            row_text(rs, r, F_CHARGE_PERIOD_END, timestamp(get(per, "end")->u.date));
-            row_text(rs, r, F_CHARGE_CATEGORY, strdup(cat ? cat->charge_category : "Adjustment"));
-            row_text(rs, r, F_CHARGE_CLASS, strdup(cat ? cat->charge_class : ""));
-            row_text(rs, r, F_CHARGE_DESCRIPTION, cat ? diag_format(cat->description, sku) : diag_format("%s %s", sku, str(get(l, "category"))));
-            row_text(rs, r, F_CHARGE_FREQUENCY, strdup(cat ? cat->frequency : "One-Time"));
-            row_text(rs, r, F_INVOICE_ISSUER, strdup(provider ? provider : contract));
-            row_text(rs, r, F_PROVIDER, strdup(provider ? provider : contract));
-            row_text(rs, r, F_PUBLISHER, strdup(provider ? provider : contract));
-            row_text(rs, r, F_SERVICE_CATEGORY, strdup(service_category(u, qty)));
-            row_text(rs, r, F_SERVICE_NAME, strdup(contract));
-            row_text(rs, r, F_SKU_ID, strdup(qty ? sku : ""));
-            mpq_t m;
-            mpq_init(m);
+    mpq_t q;
+    mpq_init(q);
+    if (term_q) mpq_set_ui(term_q, 0, 1);
+    for (size_t p = 0; periods && periods->kind == V_LIST && p < periods->u.list.n; p++) {
+        const value_t *lines = get(periods->u.list.items[p], "lines");
+        for (size_t i = 0; lines && lines->kind == V_LIST && i < lines->u.list.n; i++) {
+            commitment_t c;
+            int unused;
+            if (!commitment_of(lines, i, &c, &unused)) continue;
+            if (!n) { *first = c; n = 1; }
+            else if (!same_commitment(&c, first)) n = 2;
+            if (term_q && same_commitment(&c, first)) {
+                commitment_quantity(u, lines->u.list.items[i], c.spend, q);
+                mpq_add(term_q, term_q, q);
+                const value_t *qty = get(lines->u.list.items[i], "quantity");
+                if (unit && !*unit && qty) *unit = focus_unit_name(u, qty);
+            }
+        }
+    }
+    mpq_clear(q);
+    return n;
+}
+
+/* Why an invoice has no FOCUS form, or NULL: FOCUS spreads an upfront payment over the
+ * usage of the commitment it bought, which must then be one. */
+static char *invoice_problem(const units_t *u, const value_t *inv)
+{
+    if (!get(inv, "upfront")) return NULL;
+    commitment_t c;
+    int n = invoice_commitments(u, inv, &c, NULL, NULL);
+    if (n == 1) return NULL;
+    return diag_format("--format focus: the upfront payment of contract %s prepays %s; FOCUS spreads a prepayment over "
+                       "the usage of the one commitment it bought",
+                       str(get(inv, "contract")), n ? "several commitments" : "no reservation per hour or plan");
+}
+
+/* What stays the same over an invoice's rows. */
+typedef struct invoice_ctx {
+    eval_t *e;
+    const units_t *u;
+    const value_t *inv;
+    const char *contract, *currency;
+    char *provider, *customer;
+    value_t *prices;
+    int upfront;              /* the contract has an upfront payment, prepaying `one` */
+    commitment_t one;
+    mpq_t term_q;             /* one's quantity over the invoice */
+    char *unit;               /* the unit of one's quantity */
+} invoice_ctx_t;
+
+static char *commitment_id(const invoice_ctx_t *x, const commitment_t *c)
+{
+    return diag_format("%s/%s/%s", x->contract, c->spend ? "plan" : "reserve", c->name);
+}
+
+/* A row with the columns every row of the period has. */
+static row_t *period_row(rows_t *rs, const invoice_ctx_t *x, const value_t *per)
+{
+    row_t *r = row_new(rs);
+    if (!r) return NULL;
+    const char *issuer = x->provider ? x->provider : x->contract;
+    row_text(rs, r, F_BILLING_ACCOUNT_ID, strdup(x->contract));
+    row_text(rs, r, F_BILLING_ACCOUNT_NAME, strdup(x->customer ? x->customer : ""));
+    row_text(rs, r, F_BILLING_CURRENCY, strdup(x->currency));
+    row_text(rs, r, F_BILLING_PERIOD_START, timestamp(get(per, "start")->u.date));
+    row_text(rs, r, F_BILLING_PERIOD_END, timestamp(get(per, "end")->u.date));
+    row_text(rs, r, F_CHARGE_PERIOD_START, timestamp(get(per, "start")->u.date));
+    row_text(rs, r, F_CHARGE_PERIOD_END, timestamp(get(per, "end")->u.date));
+    row_text(rs, r, F_INVOICE_ISSUER, strdup(issuer));
+    row_text(rs, r, F_PROVIDER, strdup(issuer));
+    row_text(rs, r, F_PUBLISHER, strdup(issuer));
+    row_text(rs, r, F_SERVICE_NAME, strdup(x->contract));
+    return r;
+}
+
+/* The commitment discount columns; status NULL on a purchase. */
+static void commitment_columns(rows_t *rs, row_t *r, const invoice_ctx_t *x, const commitment_t *c, const char *status,
+                               const mpq_t q, const char *unit)
+{
+    row_text(rs, r, F_COMMITMENT_DISCOUNT_CATEGORY, strdup(c->spend ? "Spend" : "Usage"));
+    row_text(rs, r, F_COMMITMENT_DISCOUNT_ID, commitment_id(x, c));
+    row_text(rs, r, F_COMMITMENT_DISCOUNT_NAME, c->spend ? strdup(c->name) : diag_format("reservation of %s", c->name));
+    row_text(rs, r, F_COMMITMENT_DISCOUNT_TYPE, strdup(c->spend ? "Spend plan" : "Reservation"));
+    if (status) row_text(rs, r, F_COMMITMENT_DISCOUNT_STATUS, strdup(status));
+    row_num(r, F_COMMITMENT_DISCOUNT_QUANTITY, q);
+    row_text(rs, r, F_COMMITMENT_DISCOUNT_UNIT, strdup(unit ? unit : ""));
+}
+
+/* The cost columns of a charge with a price: the quantity, the contracted price per
+ * PricingUnit and the list price (the SKU's list price, or with none known the
+ * contracted one: FOCUS's contracted price defaults to the list price when nothing was
+ * negotiated, and Outlay knows of nothing negotiated off a price it was not given). */
+static void priced(row_t *r, const mpq_t q, const mpq_t contracted, const mpq_t *list)
+{
+    mpq_t m;
+    mpq_init(m);
+    row_num(r, F_PRICING_QUANTITY, q);
+    row_num(r, F_CONTRACTED_UNIT_PRICE, contracted);
+    mpq_mul(m, contracted, q);
+    row_num(r, F_CONTRACTED_COST, m);
+    row_num(r, F_LIST_UNIT_PRICE, list ? *list : contracted);
+    mpq_mul(m, list ? *list : contracted, q);
+    row_num(r, F_LIST_COST, m);
+    mpq_clear(m);
+}
+
+/* A purchase of one unit at `amount`: a fee, an upfront payment, a period's commitment. */
+static void purchase(rows_t *rs, row_t *r, const char *frequency, const char *description, const mpq_t amount, int prepaid)
+{
+    mpq_t one, zero;
+    mpq_init(one);
+    mpq_init(zero);
+    mpq_set_ui(one, 1, 1);
+    row_text(rs, r, F_CHARGE_CATEGORY, strdup("Purchase"));
+    row_text(rs, r, F_CHARGE_CLASS, strdup(""));
+    row_text(rs, r, F_CHARGE_DESCRIPTION, strdup(description));
+    row_text(rs, r, F_CHARGE_FREQUENCY, strdup(frequency));
+    row_text(rs, r, F_SERVICE_CATEGORY, strdup("Other"));
+    row_text(rs, r, F_SKU_ID, strdup(""));
+    row_text(rs, r, F_PRICING_CATEGORY, strdup("Standard"));
+    row_text(rs, r, F_PRICING_UNIT, strdup("Units"));
+    priced(r, one, amount, NULL);
+    row_num(r, F_BILLED_COST, amount);
+    /* FOCUS: a purchase that pays for charges to come has no effective cost; they carry it */
+    row_num(r, F_EFFECTIVE_COST, prepaid ? zero : amount);
+    mpq_clears(one, zero, NULL);
+}
+
+/* A period's commitment as a Purchase row: what its lines bill in the period (none when
+ * they bill nothing, as an all-upfront reservation's). */
+static void commitment_purchase(rows_t *rs, const invoice_ctx_t *x, const value_t *per, const value_t *lines,
+                                const commitment_t *c)
+{
+    mpq_t fee, q, m;
+    mpq_inits(fee, q, m, NULL);
+    const char *unit = NULL;
+    char *unit_name = NULL;
+    for (size_t i = 0; i < lines->u.list.n; i++) {
+        commitment_t o;
+        int unused;
+        const value_t *l = lines->u.list.items[i];
+        if (!commitment_of(lines, i, &o, &unused) || !same_commitment(&o, c)) continue;
+        if (get(l, "amount")) { value_magnitude(x->u, get(l, "amount"), m); mpq_add(fee, fee, m); }
+        commitment_quantity(x->u, l, c->spend, m);
+        mpq_add(q, q, m);
+        if (!c->spend && !unit_name && get(l, "quantity")) unit_name = focus_unit_name(x->u, get(l, "quantity"));
+    }
+    unit = c->spend ? x->currency : unit_name;
+    row_t *r = mpq_sgn(fee) ? period_row(rs, x, per) : NULL;
+    if (r) {
+        char *what = c->spend ? diag_format("plan %s: the period's commitment", c->name)
+                              : diag_format("reservation of %s: the period's commitment", c->name);
+        purchase(rs, r, "Recurring", what ? what : "", fee, 1);
+        free(what);
+        commitment_columns(rs, r, x, c, NULL, q, unit);
+    }
+    free(unit_name);
+    mpq_clears(fee, q, m, NULL);
+}
+
+/* The rate a commitment line's SKU pays without the commitment: its on_demand line's in
+ * the period (a reservation's overage rate, a plan's SKU rate). */
+static const value_t *on_demand_rate(const value_t *lines, const value_t *l)
+{
+    for (size_t k = 0; k < lines->u.list.n; k++) {
+        const value_t *o = lines->u.list.items[k];
+        if (!strcmp(str(get(o, "category")), "on_demand") && !strcmp(str(get(o, "sku")), str(get(l, "sku"))) && get(o, "rate"))
+            return get(o, "rate");
+    }
+    return get(l, "rate");
+}
+
+/* A usage line drawing on a commitment (Used) or its unused part (Unused): billed through
+ * the commitment's purchase, so BilledCost 0; EffectiveCost is the line's amount and, for
+ * the commitment an upfront payment bought, the period's share of the payment spread by
+ * commitment quantity (share x q / period_q). Priced at what the SKU pays without the
+ * commitment; a plan's unused money at its face value. */
+static void commitment_row(rows_t *rs, row_t *r, const invoice_ctx_t *x, const value_t *lines, const value_t *l,
+                           const commitment_t *c, int unused, const mpq_t share, const mpq_t period_q)
+{
+    const units_t *u = x->u;
+    const value_t *qty = get(l, "quantity"), *amount = get(l, "amount");
+    const char *sku = str(get(l, "sku"));
+    mpq_t q, m, eff, contracted, list, zero;
+    mpq_inits(q, m, eff, contracted, list, zero, NULL);
+    if (amount) value_magnitude(u, amount, eff);
+    commitment_quantity(u, l, c->spend, q);
+    if (x->upfront && same_commitment(c, &x->one)) {
+        if (mpq_sgn(period_q)) { mpq_mul(m, share, q); mpq_div(m, m, period_q); }
+        else if (unused) mpq_set(m, share);   /* nothing to spread by: the commitment went unused */
+        else mpq_set_ui(m, 0, 1);
+        mpq_add(eff, eff, m);
+    }
+    row_text(rs, r, F_CHARGE_CATEGORY, strdup("Usage"));
+    row_text(rs, r, F_CHARGE_CLASS, strdup(""));
+    row_text(rs, r, F_CHARGE_DESCRIPTION, unused ? diag_format("%s unused commitment", c->name)
+                                                 : diag_format("%s usage covered by a commitment", sku));
+    row_text(rs, r, F_CHARGE_FREQUENCY, strdup("Usage-Based"));
+    row_text(rs, r, F_SERVICE_CATEGORY, strdup(service_category(u, qty)));
+    row_text(rs, r, F_PRICING_CATEGORY, strdup("Committed"));
+    char *unit = qty ? focus_unit_name(u, qty) : strdup(x->currency);
+    if (qty) {
+        const value_t *od = on_demand_rate(lines, l);
+        value_magnitude(u, qty, m);
+        unit_price(u, qty, od->u.num.q, contracted);
+        int has_list = list_price_of(x->prices, sku, od, list);
+        if (has_list) unit_price(u, qty, list, list);
+        row_text(rs, r, F_SKU_ID, strdup(sku));
+        priced(r, m, contracted, has_list ? &list : NULL);
+    } else {   /* a plan's unused money, one currency unit at a time */
+        mpq_set_ui(contracted, 1, 1);
+        row_text(rs, r, F_SKU_ID, strdup(""));
+        priced(r, q, contracted, NULL);
+    }
+    row_text(rs, r, F_PRICING_UNIT, unit ? strdup(unit) : NULL);
+    row_num(r, F_BILLED_COST, zero);
+    row_num(r, F_EFFECTIVE_COST, eff);
+    commitment_columns(rs, r, x, c, unused ? "Unused" : "Used", q, c->spend ? x->currency : unit);
+    free(unit);
+    mpq_clears(q, m, eff, contracted, list, zero, NULL);
+}
+
+/* Any other line: billed as it is. A line with a quantity and a rate is priced; a fee or
+ * an upfront payment is a purchase of one; a credit or an adjustment relates to no price,
+ * so FOCUS has its list and contracted costs match its billed cost. */
+static void line_row(rows_t *rs, row_t *r, const invoice_ctx_t *x, const value_t *l)
+{
+    const units_t *u = x->u;
+    const value_t *qty = get(l, "quantity"), *rate = get(l, "rate"), *amount = get(l, "amount");
+    const char *sku = str(get(l, "sku")), *category = str(get(l, "category"));
+    const struct category *cat = category_of(category);
+    mpq_t m, a, contracted, list;
+    mpq_inits(m, a, contracted, list, NULL);
+    if (amount) value_magnitude(u, amount, a);
+    const char *charge = cat ? cat->charge_category : "Adjustment";
+    char *what = cat ? diag_format(cat->description, sku) : diag_format("%s %s", sku, category);
+    if (!strcmp(charge, "Purchase")) {
+        int upfront = !strcmp(category, "upfront") && x->upfront;
+        purchase(rs, r, cat->frequency, what ? what : "", a, upfront);
+        if (upfront) commitment_columns(rs, r, x, &x->one, NULL, x->term_q, x->unit);
+    } else {
+        row_text(rs, r, F_CHARGE_CATEGORY, strdup(charge));
+        row_text(rs, r, F_CHARGE_CLASS, strdup(cat ? cat->charge_class : ""));
+        row_text(rs, r, F_CHARGE_DESCRIPTION, what ? strdup(what) : NULL);
+        row_text(rs, r, F_CHARGE_FREQUENCY, strdup(cat ? cat->frequency : "One-Time"));
+        row_text(rs, r, F_SERVICE_CATEGORY, strdup(service_category(u, qty)));
+        row_text(rs, r, F_SKU_ID, strdup(qty ? sku : ""));
+        row_num(r, F_BILLED_COST, a);
+        row_num(r, F_EFFECTIVE_COST, a);
+        if (qty && rate && rate->kind == V_NUM) {
+            value_magnitude(u, qty, m);
+            unit_price(u, qty, rate->u.num.q, contracted);
+            int has_list = list_price_of(x->prices, sku, rate, list);
+            if (has_list) unit_price(u, qty, list, list);
+            row_text(rs, r, F_PRICING_CATEGORY, strdup("Standard"));
+            row_text(rs, r, F_PRICING_UNIT, focus_unit_name(u, qty));
+            priced(r, m, contracted, has_list ? &list : NULL);
+        } else {
             if (qty) {
                 value_magnitude(u, qty, m);
                 row_num(r, F_PRICING_QUANTITY, m);
                 row_text(rs, r, F_PRICING_UNIT, focus_unit_name(u, qty));
-            } else if (cat && !strcmp(cat->charge_category, "Purchase")) {
-                /* FOCUS wants a quantity on every purchase: one fee */
-                mpq_set_ui(m, 1, 1);
-                row_num(r, F_PRICING_QUANTITY, m);
-                row_text(rs, r, F_PRICING_UNIT, strdup("Units"));
             }
-            if (qty && rate) {
-                value_magnitude(u, rate, m);
-                row_num(r, F_CONTRACTED_UNIT_PRICE, m);
-                if (cat && !strcmp(cat->charge_category, "Usage")) list_price(u, prices, sku, qty, rate, r);
-            }
-            if (amount) {
-                value_magnitude(u, amount, m);
-                row_num(r, F_CONTRACTED_COST, m);
-                row_num(r, F_EFFECTIVE_COST, m);
-                row_num(r, F_BILLED_COST, m);
-            }
-            mpq_clear(m);
-            commitment_columns(rs, r, contract, lines, i);
+            row_num(r, F_LIST_COST, a);
+            row_num(r, F_CONTRACTED_COST, a);
         }
     }
-    free(provider);
-    free(customer);
-    value_free(prices);
+    free(what);
+    mpq_clears(m, a, contracted, list, NULL);
+}
+
+/* A value's magnitude, 0 when absent. */
+static void magnitude_of(const units_t *u, const value_t *v, mpq_t out)
+{
+    if (v && v->kind == V_NUM) value_magnitude(u, v, out);
+    else mpq_set_ui(out, 0, 1);
+}
+
+static void period_rows(rows_t *rs, const invoice_ctx_t *x, const value_t *per)
+{
+    const value_t *lines = get(per, "lines");
+    if (!lines || lines->kind != V_LIST) return;
+    /* the period's share of the upfront payment: its amortised view less what it bills */
+    mpq_t share, period_q, m;
+    mpq_inits(share, period_q, m, NULL);
+    if (x->upfront) {
+        magnitude_of(x->u, get(per, "amortised"), share);
+        magnitude_of(x->u, get(per, "total"), m);
+        mpq_sub(share, share, m);
+        magnitude_of(x->u, get(per, "upfront"), m);
+        mpq_add(share, share, m);
+    }
+    for (size_t i = 0; i < lines->u.list.n; i++) {
+        commitment_t c;
+        int unused;
+        if (x->upfront && commitment_of(lines, i, &c, &unused) && same_commitment(&c, &x->one)) {
+            commitment_quantity(x->u, lines->u.list.items[i], c.spend, m);
+            mpq_add(period_q, period_q, m);
+        }
+    }
+    for (size_t i = 0; i < lines->u.list.n && !rs->oom; i++) {
+        commitment_t c;
+        int unused, first = 1;
+        const value_t *l = lines->u.list.items[i];
+        int is_commitment = commitment_of(lines, i, &c, &unused);
+        for (size_t k = 0; is_commitment && k < i && first; k++) {
+            commitment_t o;
+            int u2;
+            first = !(commitment_of(lines, k, &o, &u2) && same_commitment(&o, &c));
+        }
+        if (is_commitment && first) commitment_purchase(rs, x, per, lines, &c);
+        row_t *r = period_row(rs, x, per);
+        if (!r) break;
+        if (is_commitment) commitment_row(rs, r, x, lines, l, &c, unused, share, period_q);
+        else line_row(rs, r, x, l);
+    }
+    mpq_clears(share, period_q, m, NULL);
+}
+
+static void invoice_rows(rows_t *rs, eval_t *e, const value_t *inv)
+{
+    invoice_ctx_t x = { .e = e, .u = eval_units(e), .inv = inv };
+    x.contract = str(get(inv, "contract"));
+    x.currency = str(get(inv, "currency"));
+    x.provider = contract_text(e, x.contract, "provider");
+    x.customer = contract_text(e, x.contract, "customer");
+    x.prices = contract_field(e, x.contract, "list_prices");
+    mpq_init(x.term_q);
+    x.upfront = get(inv, "upfront") && invoice_commitments(x.u, inv, &x.one, x.term_q, &x.unit) == 1;
+    if (x.upfront && x.one.spend) { free(x.unit); x.unit = strdup(x.currency); }
+    const value_t *periods = get(inv, "periods");
+    for (size_t p = 0; periods && periods->kind == V_LIST && p < periods->u.list.n && !rs->oom; p++)
+        period_rows(rs, &x, periods->u.list.items[p]);
+    mpq_clear(x.term_q);
+    free(x.unit);
+    free(x.provider);
+    free(x.customer);
+    value_free(x.prices);
 }
 
 /* Whether q is a decimal that ends. */
@@ -297,7 +609,8 @@ static int terminates(const mpq_t q)
 
 /* Writes the numbers of one column as text: exact when all of them end; otherwise each is
  * round(sum so far) - round(sum before), at FOCUS_DECIMALS places. A unit price is a
- * ratio, not a sum: one that does not end is left out rather than rounded. */
+ * ratio, not a sum (FOCUS: not to be added up): one that does not end is rounded on its
+ * own, to FOCUS_DECIMALS places, since FOCUS wants a price on every usage row. */
 static void format_column(rows_t *rs, int col)
 {
     int all_end = 1;
@@ -312,7 +625,7 @@ static void format_column(rows_t *rs, int col)
         row_t *r = &rs->r[i];
         if (!r->has[col]) { row_text(rs, r, col, strdup("")); continue; }
         if (all_end || (ratio && terminates(r->num[col]))) { row_text(rs, r, col, report_number(r->num[col], 1, 0)); continue; }
-        if (ratio) { row_text(rs, r, col, strdup("")); continue; }
+        if (ratio) { row_text(rs, r, col, report_fixed(r->num[col], FOCUS_DECIMALS, 0, 0)); continue; }
         mpq_add(sum, sum, r->num[col]);
         mpq_mul(now, sum, scale);
         value_round_q(z, now, RM_HALF_EVEN);
@@ -341,6 +654,16 @@ static int csv_cell(FILE *out, const char *text)
 
 static int is_invoice(const value_t *v) { return v->kind == V_RECORD && v->u.rec.tag && !strcmp(v->u.rec.tag, "invoice"); }
 
+char *focus_check(eval_t *e)
+{
+    for (size_t i = 0; i < eval_shown_count(e); i++) {
+        const value_t *v = eval_shown(e, i)->value;
+        char *why = is_invoice(v) ? invoice_problem(eval_units(e), v) : NULL;
+        if (why) return why;
+    }
+    return NULL;
+}
+
 size_t focus_left_out(eval_t *e)
 {
     size_t n = 0;
@@ -351,8 +674,12 @@ size_t focus_left_out(eval_t *e)
 int focus_write(FILE *out, eval_t *e)
 {
     rows_t rs = { 0 };
-    for (size_t i = 0; i < eval_shown_count(e); i++)
-        if (is_invoice(eval_shown(e, i)->value)) invoice_rows(&rs, e, eval_shown(e, i)->value);
+    for (size_t i = 0; i < eval_shown_count(e); i++) {
+        const value_t *v = eval_shown(e, i)->value;
+        char *why = is_invoice(v) ? invoice_problem(eval_units(e), v) : NULL;
+        if (is_invoice(v) && !why) invoice_rows(&rs, e, v);   /* focus_check said why not */
+        free(why);
+    }
     for (int c = 0; c < F_NCOLS; c++) if (is_number_col(c)) format_column(&rs, c);
     int ok = !rs.oom;
     for (int c = 0; ok && c < F_NCOLS; c++) ok = fputs(c ? "," : "", out) >= 0 && fputs(col_names[c], out) >= 0;

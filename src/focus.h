@@ -8,6 +8,9 @@
 
 /* Writes every invoice the run showed. Returns 0 on a write error or out of memory. */
 int focus_write(FILE *out, eval_t *e);
+/* Why an invoice the run showed has no FOCUS form (malloc'd), or NULL: an upfront payment
+ * with no single commitment to spread it over. focus_write leaves such invoices out. */
+char *focus_check(eval_t *e);
 /* The results that are not invoices, which have no FOCUS form. */
 size_t focus_left_out(eval_t *e);
 

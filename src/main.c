@@ -588,6 +588,11 @@ static int run_main(options_t *o)
     for (size_t i = 0; i < eval_warning_count(e); i++) { escape_fputs(eval_warning(e, i), 0, stderr); fputc('\n', stderr); }
     if (!err && o->svg && !chart_available(e))   /* an error like any other: results still print, files stay */
         err = diag_new(DIAG_RUNTIME, NULL, "--svg: the program shows no invoice or sweep to draw");
+    if (!err && o->report.format == REPORT_FOCUS) {
+        char *why = focus_check(e);
+        if (why) err = diag_new(DIAG_RUNTIME, NULL, "%s", why);
+        free(why);
+    }
     if (eval_usage_queries(e)) fputs(eval_usage_queries(e), stderr);   /* --show-query */
     if (!write_report(e, o, err)) code = EXIT_ERROR;
     int failed = report_assertions(e);

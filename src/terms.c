@@ -4,6 +4,7 @@
 #include "interp.h"
 #include "guards.h"
 #include "contract.h"
+#include "engine.h"
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@ typedef struct contract_obj {
     const node_t **rate_nodes, **reserve_nodes;   /* per SKU */
     const node_t **commit_nodes, **fee_nodes, **discount_nodes, **plan_nodes;
     const node_t *pool_node, *round_node, *escalate_node, *upfront_node, *upfront_date_node, *trueup_node;
+    const node_t *list_prices_node;
 } contract_obj_t;
 
 static void contract_obj_free(void *p)
@@ -252,6 +254,48 @@ static int contract_trueup(eval_t *e, contract_obj_t *o, const node_t *prev, con
     return 1;
 }
 
+/* `list_prices = { SKU = PRICE }`, the published prices FOCUS output sets beside the
+ * contract's (ListUnitPrice): each names a rate of the contract and is an exact price in
+ * that rate's units. A price left out silently would make a savings figure wrong. */
+static int contract_list_prices(eval_t *e, const contract_obj_t *o)
+{
+    const node_t *n = o->list_prices_node;
+    const value_t *lp = n ? value_record_get(o->fields, "list_prices") : NULL;
+    if (!n) return 1;
+    if (!lp || lp->kind != V_RECORD) {
+        eval_fail(e, &n->a->loc, DIAG_RUNTIME, "list_prices is a record of list prices by rate: "
+                  "list_prices = { gpu_hour = aws_h100_8x_hourly / (8 gpu) }");
+        return 0;
+    }
+    units_t *u = e->sh->units;
+    for (size_t i = 0; i < lp->u.rec.n; i++) {
+        const char *sku = lp->u.rec.keys[i];
+        const value_t *p = lp->u.rec.vals[i];
+        size_t s = sku_index(o->c, sku);
+        if (s == o->c->nskus) {
+            eval_fail(e, &n->a->loc, DIAG_NAME, "list_prices gives `%s`: the contract has no such rate", sku);
+            struct eval_suggest sg = { sku, NULL, (size_t)-1 };
+            for (size_t j = 0; j < o->c->nskus; j++) eval_suggest_one(o->c->skus[j].sku, &sg);
+            eval_hint_closest(e, &sg);
+            return 0;
+        }
+        const value_t *r = engine_sku_rate(&o->c->skus[s]);
+        if (p->kind != V_NUM || value_is_approx(p) || r->kind != V_NUM || !dim_eq(&p->u.num.dim, &r->u.num.dim)) {
+            char *dp = p->kind == V_NUM ? units_format_dim(u, &p->u.num.dim) : NULL;
+            char *dr = r->kind == V_NUM ? units_format_dim(u, &r->u.num.dim) : NULL;
+            if (p->kind == V_NUM && value_is_approx(p))
+                eval_fail(e, &n->a->loc, DIAG_RUNTIME, "the list price of `%s` must be exact, not approximate", sku);
+            else
+                eval_fail(e, &n->a->loc, DIAG_UNIT, "the list price of `%s` is in %s, its rate in %s: give it per the rate's unit",
+                          sku, dp ? dp : value_kind_name(p), dr ? dr : "?");
+            free(dp);
+            free(dr);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *has_start, int *has_end, value_t **term)
 {
     contract_t *c = o->c;
@@ -267,6 +311,8 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
             *term = value_ref(v);
         } else if (!strcmp(cl->text, "month")) {
             if (!contract_month(e, c, v, &cl->a->loc)) { value_free(v); return 0; }
+        } else if (!strcmp(cl->text, "list_prices")) {
+            o->list_prices_node = cl;
         } else if (!strcmp(cl->text, "upfront")) {
             o->upfront_node = cl;
             c->upfront = value_ref(v);
@@ -433,6 +479,7 @@ value_t *terms_contract(eval_t *e, const node_t *n)
         for (size_t j = 0; j < o->c->nskus; j++) eval_suggest_one(o->c->skus[j].sku, &sg);
         eval_hint_closest(e, &sg);
     }
+    if (!e->err) contract_list_prices(e, o);
     if (!e->err && !has_start) eval_fail(e, &n->loc, DIAG_RUNTIME, "contract %s needs a start date (start = 2026-12-01)", n->text);
     if (!e->err && has_end && term) eval_fail(e, &term_node->loc, DIAG_RUNTIME, "give either a term or an end date, not both");
     if (!e->err && !has_end && !term) eval_fail(e, &n->loc, DIAG_RUNTIME, "contract %s needs a term (term = 12 month) or an end date", n->text);

@@ -78,8 +78,11 @@ def expected_rows():
         ts = (f'{a}T00:00:00Z', f'{b}T00:00:00Z')
         rows.append(dict(cat='Usage', sku='gpu_hour', q=gpu_q, unit='GPU-Hours', cost=gpu, list_unit=list_gpu,
                          list_cost=gpu_q * list_gpu, ts=ts, service='Compute'))
-        rows.append(dict(cat='Usage', sku='storage', q=sto_q, unit='GB-Months', cost=sto, ts=ts, service='Storage'))
-        rows.append(dict(cat='Purchase', sku='', q=F(1), unit='Units', cost=fee, ts=ts, service='Other'))
+        # no list price given: the contracted one, the line's rate (its amount per unit)
+        rows.append(dict(cat='Usage', sku='storage', q=sto_q, unit='GB-Months', cost=sto, ts=ts, service='Storage',
+                         list_unit=sto / sto_q, list_cost=sto))
+        rows.append(dict(cat='Purchase', sku='', q=F(1), unit='Units', cost=fee, ts=ts, service='Other',
+                         list_unit=fee, list_cost=fee))
         rows.append(dict(cat='Credit', sku='', q=None, unit='', cost=disc, ts=ts, service='Other'))
     return rows
 
@@ -88,6 +91,10 @@ COMMITMENT_COLS = ('CommitmentDiscountCategory', 'CommitmentDiscountId', 'Commit
 
 
 def expected_commitment_rows():
+    """The rows of focus_commitments: a commitment's period is a Purchase row (BilledCost the
+    commitment, EffectiveCost 0); the usage it covers (Used) and its unused part (Unused)
+    are Usage rows with BilledCost 0 and EffectiveCost what the line bills, priced at the
+    SKU's rate without the commitment (no list price given: the contracted one)."""
     hrs = 744
     # cud: hour by hour, the reservation covers up to 4 vm; the rest is on demand
     used = unused = over = 0
@@ -97,10 +104,14 @@ def expected_commitment_rows():
         unused += 4 - min(q, 4)
         over += max(q - 4, 0)
     res = ('Usage', 'cud/reserve/a3', 'reservation of a3')
-    rows = [dict(cat='Usage', sku='a3', q=used, cost=used * 10, c=res + ('Used',)),
-            dict(cat='Usage', sku='a3', q=unused, cost=unused * 10, c=res + ('Unused',)),
-            dict(cat='Usage', sku='a3', q=over, cost=over * 25, c=('', '', '', '')),
-            dict(cat='Purchase', sku='', q=F(1), cost=F(100), c=('', '', '', ''))]
+    none = ('', '', '', '')
+    rows = [dict(cat='Purchase', sku='', q=F(1), billed=F((used + unused) * 10), eff=F(0), unit_price=F((used + unused) * 10),
+                 c=res + ('',), cdq=F(used + unused)),
+            dict(cat='Usage', sku='a3', q=used, billed=F(0), eff=F(used * 10), unit_price=F(25), c=res + ('Used',), cdq=F(used)),
+            dict(cat='Usage', sku='a3', q=unused, billed=F(0), eff=F(unused * 10), unit_price=F(25), c=res + ('Unused',),
+                 cdq=F(unused)),
+            dict(cat='Usage', sku='a3', q=over, billed=F(over * 25), eff=F(over * 25), unit_price=F(25), c=none),
+            dict(cat='Purchase', sku='', q=F(1), billed=F(100), eff=F(100), unit_price=F(100), c=none)]
     # sp: each hour 60 USD is spent at plan rates, the larger percentage saving first
     plan = {'x': (F(6), F(10)), 'y': (F(8), F(10))}
     order = sorted(plan, key=lambda k: -(1 - plan[k][0] / plan[k][1]))
@@ -117,11 +128,17 @@ def expected_commitment_rows():
             left -= c * plan[k][0]
         left_total += left
     sp = ('Spend', 'sp/plan/compute', 'compute')
-    rows.append(dict(cat='Usage', sku='z', q=F(2 * hrs), cost=F(2 * hrs * 3), c=('', '', '', '')))
+    rows.append(dict(cat='Usage', sku='z', q=F(2 * hrs), billed=F(2 * hrs * 3), eff=F(2 * hrs * 3), unit_price=F(3), c=none))
+    rows.append(dict(cat='Purchase', sku='', q=F(1), billed=F(60 * hrs), eff=F(0), unit_price=F(60 * hrs), c=sp + ('',),
+                     cdq=F(60 * hrs)))
     for k in ('x', 'y'):
-        rows.append(dict(cat='Usage', sku=k, q=covered[k], cost=covered[k] * plan[k][0], c=sp + ('Used',)))
-        rows.append(dict(cat='Usage', sku=k, q=ondemand[k], cost=ondemand[k] * plan[k][1], c=('', '', '', '')))
-    rows.append(dict(cat='Usage', sku='', q=None, cost=left_total, c=sp + ('Unused',)))
+        spent = covered[k] * plan[k][0]
+        rows.append(dict(cat='Usage', sku=k, q=covered[k], billed=F(0), eff=spent, unit_price=plan[k][1], c=sp + ('Used',),
+                         cdq=spent))
+        rows.append(dict(cat='Usage', sku=k, q=ondemand[k], billed=ondemand[k] * plan[k][1], eff=ondemand[k] * plan[k][1],
+                         unit_price=plan[k][1], c=none))
+    rows.append(dict(cat='Usage', sku='', q=left_total, billed=F(0), eff=left_total, unit_price=F(1), c=sp + ('Unused',),
+                     cdq=left_total))
     return rows, {'cud/reserve/a3': F(4 * hrs * 10), 'sp/plan/compute': F(60 * hrs)}
 
 
@@ -129,29 +146,37 @@ def check_commitments():
     raw = open(os.path.join(ROOT, 'tests', 'golden', 'focus_commitments.out'), 'rb').read()
     table = list(csv.DictReader(io.StringIO(raw.decode('utf-8'), newline='')))
     want, commitments = expected_commitment_rows()
-    check('commitments: one row per invoice line', len(table), len(want))
+    check('commitments: one row per invoice line and per commitment purchase', len(table), len(want))
     for i, (r, w) in enumerate(zip(table, want)):
         check(f'commitments row {i} ChargeCategory', r['ChargeCategory'], w['cat'])
         check(f'commitments row {i} SkuId', r['SkuId'], w['sku'])
-        check(f'commitments row {i} PricingQuantity', F(r['PricingQuantity']) if r['PricingQuantity'] else None, w['q'])
-        for col in ('BilledCost', 'EffectiveCost', 'ContractedCost'):
-            check(f'commitments row {i} {col}', F(r[col]), w['cost'])
+        check(f'commitments row {i} PricingQuantity', F(r['PricingQuantity']), w['q'])
+        check(f'commitments row {i} BilledCost', F(r['BilledCost']), w['billed'])
+        check(f'commitments row {i} EffectiveCost', F(r['EffectiveCost']), w['eff'])
+        for col in ('ContractedUnitPrice', 'ListUnitPrice'):
+            check(f'commitments row {i} {col}', F(r[col]), w['unit_price'])
+        for col in ('ContractedCost', 'ListCost'):
+            check(f'commitments row {i} {col}', F(r[col]), w['unit_price'] * w['q'])
         check(f'commitments row {i} commitment columns', tuple(r[c] for c in COMMITMENT_COLS), w['c'])
+        check(f'commitments row {i} CommitmentDiscountQuantity', F(r['CommitmentDiscountQuantity']) if 'cdq' in w else '',
+              w.get('cdq', r['CommitmentDiscountQuantity']))
     # the spec's rules, on every row
     for i, r in enumerate(table):
         has_id = r['CommitmentDiscountId'] != ''
-        check(f'commitments row {i}: Category and Status null exactly when Id is',
-              (r['CommitmentDiscountCategory'] != '', r['CommitmentDiscountStatus'] != '' or r['ChargeCategory'] != 'Usage'),
-              (has_id, has_id or r['ChargeCategory'] != 'Usage'))
+        check(f'commitments row {i}: Category null exactly when Id is', r['CommitmentDiscountCategory'] != '', has_id)
+        check(f'commitments row {i}: Status set exactly on the Usage rows of a commitment', r['CommitmentDiscountStatus'] != '',
+              has_id and r['ChargeCategory'] == 'Usage')
         if has_id:
             check(f'commitments row {i} Category allowed', r['CommitmentDiscountCategory'] in ('Usage', 'Spend'), True)
+        if r['CommitmentDiscountStatus']:
             check(f'commitments row {i} Status allowed', r['CommitmentDiscountStatus'] in ('Used', 'Unused'), True)
-        if r['CommitmentDiscountStatus'] == 'Unused':
-            check(f'commitments row {i}: an unused commitment is a Usage charge', r['ChargeCategory'], 'Usage')
+            check(f'commitments row {i}: committed usage is billed through its purchase', F(r['BilledCost']), 0)
     for cid, whole in commitments.items():
         got = sum(F(r['EffectiveCost']) for r in table
                   if r['CommitmentDiscountId'] == cid and r['CommitmentDiscountStatus'] in ('Used', 'Unused'))
         check(f'{cid}: EffectiveCost of Used + Unused is the whole commitment', got, whole)
+        got = sum(F(r['BilledCost']) for r in table if r['CommitmentDiscountId'] == cid and r['ChargeCategory'] == 'Purchase')
+        check(f'{cid}: BilledCost of its purchases is the whole commitment', got, whole)
 
 
 def main():
@@ -182,8 +207,8 @@ def main():
         if 'list_unit' in w:
             check(f'row {i} ListUnitPrice', F(r['ListUnitPrice']), w['list_unit'])
             check(f'row {i} ListCost', F(r['ListCost']), w['list_cost'])
-        else:
-            check(f'row {i} no list price', (r['ListUnitPrice'], r['ListCost']), ('', ''))
+        else:   # FOCUS: a credit relates to no price; its list cost is its billed cost
+            check(f'row {i} credit: no unit price, ListCost = BilledCost', (r['ListUnitPrice'], F(r['ListCost'])), ('', w['cost']))
         if w['q'] is None:
             check(f'row {i} no quantity', r['PricingQuantity'], '')
         elif w['q'].denominator == 3:
