@@ -19,7 +19,7 @@ _outlay_program_file()
         case $w in
             run|check|repl|diff|explain|price|audit) [[ $i -eq 1 ]] && continue ;;
             eval) return 1 ;;
-            --set|--scenario|--format|--out|--svg|--compare-to|--tolerance|--usage|--contract) skip=1; continue ;;
+            --set|--scenario|--format|--out|--svg|--compare-to|--tolerance|--usage|--contract|--currency|--fx) skip=1; continue ;;
             =) continue ;;
             -*) continue ;;
         esac
@@ -66,7 +66,7 @@ _outlay()
         cur=${cur#*=}
     else
         case $prev in
-            --set|--scenario|--format|--out|--svg|--compare-to|--tolerance|--usage|--contract) opt=$prev ;;
+            --set|--scenario|--format|--out|--svg|--compare-to|--tolerance|--usage|--contract|--currency|--fx) opt=$prev ;;
         esac
     fi
 
@@ -85,7 +85,11 @@ _outlay()
             return 0
             ;;
         --contract) return 0 ;;   # a contract's name: nothing to offer
-        --out|--svg|--usage)
+        --currency)
+            COMPREPLY=($(compgen -W 'USD EUR GBP CNY JPY' -- "$cur"))
+            return 0
+            ;;
+        --out|--svg|--usage|--fx)
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur"))
             return 0
@@ -112,7 +116,7 @@ _outlay()
     esac
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '--set --scenario --format --exact --chart --out --svg --compare-to --exit-code --changed-only --tolerance --usage --contract --skip-bad-rows --help -h --version' -- "$cur"))
+        COMPREPLY=($(compgen -W '--set --scenario --format --exact --chart --out --svg --compare-to --exit-code --changed-only --tolerance --usage --contract --currency --fx --skip-bad-rows --help -h --version' -- "$cur"))
         return 0
     fi
 

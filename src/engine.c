@@ -230,22 +230,9 @@ void engine_round_as(engine_t *en, mpq_t x, int is_line, round_mode mode)
 {
     const contract_t *c = en->c;
     if (c->rounding == CONTRACT_ROUND_NONE || (c->rounding == CONTRACT_ROUND_LINES) != is_line) return;
-    mpq_t quantum, r;
-    mpq_inits(quantum, r, NULL);
-    if (c->quantum) mpq_set(quantum, c->quantum->u.num.q);
-    else {   /* the currency's minor unit: 0.01 USD, 1 JPY (cents until a rate has set the currency) */
-        int decimals = en->currency >= 0 ? units_currency_decimals(units_dimension_name(en->u, en->currency)) : 2;
-        mpz_ui_pow_ui(mpq_denref(quantum), 10, (unsigned long)decimals);
-        mpz_set_ui(mpq_numref(quantum), 1);
-    }
-    mpq_div(r, x, quantum);
-    mpz_t n;
-    mpz_init(n);
-    value_round_q(n, r, mode);
-    mpq_set_z(r, n);
-    mpq_mul(x, r, quantum);
-    mpz_clear(n);
-    mpq_clears(quantum, r, NULL);
+    /* the contract's quantum, or the currency's minor unit: 0.01 USD, 1 JPY (cents until a rate has set the currency) */
+    int decimals = en->currency >= 0 ? units_currency_decimals(units_dimension_name(en->u, en->currency)) : 2;
+    value_round_to(x, c->quantum ? c->quantum->u.num.q : NULL, decimals, mode);
 }
 
 void engine_round(engine_t *en, mpq_t x, int is_line) { engine_round_as(en, x, is_line, en->c->mode); }

@@ -1245,6 +1245,26 @@ int eval_load_file(eval_t *e, const char *path, diag_t **err)
     return eval_take_error(e, err);
 }
 
+int eval_load_fx_file(eval_t *e, const char *path, diag_t **err)
+{
+    policy_file_t f;
+    char *why = NULL;
+    policy_result r = policy_open_user(e->sh->policy, path, SOURCE_MAX_BYTES, &f, &why);
+    if (r != POLICY_OK) eval_fail(e, NULL, DIAG_IO, "%s", why ? why : "out of memory");
+    free(why);
+    node_t *ast = NULL;
+    if (r == POLICY_OK && parse_file(e, &f, NULL, &ast)) {
+        const node_t *other = ast;
+        while (other && other->kind == S_FX) other = other->next;
+        if (other) {
+            eval_fail(e, &other->loc, DIAG_RUNTIME, "an --fx file holds exchange-rate tables only");
+            diag_set_hint(e->err, "write each as fx EUR in USD { from 2027-01-01 = 1.08 USD/EUR }; the rest belongs in the program");
+        } else if (ast) add_main(e, ast);
+    }
+    if (r == POLICY_OK) policy_file_close(&f);
+    return eval_take_error(e, err);
+}
+
 int eval_load_source(eval_t *e, source_t *src, diag_t **err, int *incomplete)
 {
     diag_t *perr = NULL;

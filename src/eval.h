@@ -38,6 +38,9 @@ int eval_set_override(eval_t *e, const char *assignment, diag_t **err);
 /* Loads a program without running it (so its scenarios are known). */
 int eval_load_file(eval_t *e, const char *path, diag_t **err);
 int eval_load_source(eval_t *e, source_t *src, diag_t **err, int *incomplete);
+/* --fx FILE: a file of exchange-rate tables (fx statements only), loaded before the program
+ * so that its usage and its invoices convert by them. */
+int eval_load_fx_file(eval_t *e, const char *path, diag_t **err);
 int eval_use_scenario(eval_t *e, const char *name, diag_t **err);
 /* Runs what was loaded. Returns 0 and *err on an error; shown values and assertions
  * collected so far stay available. */
@@ -70,9 +73,9 @@ void eval_set_database(eval_t *e, const char *table, long timeout_ms, int allow,
 const char *eval_usage_queries(const eval_t *e);
 /* After the run: prices the program's usage (PATH read through its read_usage, or with the
  * FOCUS columns when it has none) under the contract named `contract` (NULL: the
- * program's only contract) and shows the invoice as `bill`, or with reconcile,
- * reconcile(bill, usage) as `audit`. */
-int eval_price_usage(eval_t *e, const char *contract, int reconcile, diag_t **err);
+ * program's only contract) and shows the invoice as `bill` (converted into `currency`
+ * unless NULL), or with reconcile, reconcile(bill, usage) as `audit`. */
+int eval_price_usage(eval_t *e, const char *contract, int reconcile, const char *currency, diag_t **err);
 
 size_t eval_shown_count(const eval_t *e);
 const shown_t *eval_shown(const eval_t *e, size_t i);

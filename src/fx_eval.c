@@ -1,7 +1,9 @@
 /* fx_eval: the evaluator's side of exchange rates — `fx EUR in USD { from DATE = RATE }`
- * statements into the run's rate tables (fx.c), and convert(amount, CURRENCY, date). */
+ * statements into the run's rate tables (fx.c); convert(amount, CURRENCY, date) and
+ * convert(invoice, CURRENCY) (fx_invoice.c). */
 #include "interp.h"
-#include "fx.h"
+#include "contract.h"
+#include "fx_invoice.h"
 #include <string.h>
 
 /* The currency whose dimension appears in d with exponent 1 (EUR in EUR/(gpu*hour)), or -1. */
@@ -76,39 +78,69 @@ int fx_eval_statement(eval_t *e, const node_t *n)
     return 1;
 }
 
+/* How the invoice's contract rounds, when the contract is in scope (else each period's
+ * total, half to even, the engine's default); 0 and an error for a contract that rounds
+ * each line, whose converted lines would no longer add up to the rounded totals. */
+static int invoice_rounding(eval_t *e, const value_t *inv, const loc_t *at, fx_rounding_t *r)
+{
+    r->round_total = 1;
+    r->mode = RM_HALF_EVEN;
+    const value_t *name = value_record_get(inv, "contract");
+    binding_t *b = name && name->kind == V_STR ? eval_global_find(e, name->u.s) : NULL;
+    if (!b || b->value->kind != V_OBJECT || b->value->u.obj.type != &terms_contract_type) return 1;
+    const contract_t *c = terms_contract_terms(b->value);
+    r->mode = c->mode;
+    r->round_total = c->rounding == CONTRACT_ROUND_INVOICE;
+    if (c->rounding == CONTRACT_ROUND_LINES) {
+        eval_fail(e, at, DIAG_RUNTIME, "contract %s rounds each line (round lines): its invoice can't be converted to another currency yet", c->name);
+        const value_t *cur = value_record_get(inv, "currency");
+        diag_set_hint(e->err, "an invoice rounded per period (round invoice to 0.01 %s, the default) converts", cur && cur->kind == V_STR ? cur->u.s : "USD");
+        return 0;
+    }
+    return 1;
+}
+
+value_t *fx_eval_invoice(eval_t *e, const value_t *inv, const char *to, const loc_t *at)
+{
+    fx_rounding_t r;
+    if (!invoice_rounding(e, inv, at, &r)) return NULL;
+    char *err = NULL;
+    value_t *v = fx_invoice_convert(e->sh->units, inv, to, e->fx, &r, &err);
+    if (v) return v;
+    eval_fail_with(e, at, err);
+    const value_t *cur = value_record_get(inv, "currency");
+    if (!e->fx && cur && cur->kind == V_STR)
+        diag_set_hint(e->err, "give the dated rates: fx %s in %s { from 2027-01-01 = 1.08 %s/%s }", to, cur->u.s, cur->u.s, to);
+    return NULL;
+}
+
+static int is_invoice(const value_t *v) { return v->kind == V_RECORD && v->u.rec.tag && !strcmp(v->u.rec.tag, "invoice"); }
+
 value_t *fx_eval_convert(eval_t *e, const node_t *call, value_t **args, size_t nargs)
 {
     units_t *u = e->sh->units;
-    if (nargs != 3 || args[0]->kind != V_NUM || args[1]->kind != V_NUM || args[2]->kind != V_DATE)
-        return eval_fail(e, &call->loc, DIAG_RUNTIME, "convert(amount, currency, date) needs an amount, a currency such as USD and a date");
-    int from = money_dim(u, &args[0]->u.num.dim), to = money_dim(u, &args[1]->u.num.dim);
-    loc_t amount_at = ast_span(call->list), currency_at = ast_span(call->list->next), date_at = ast_span(call->list->next->next);
+    int invoice = nargs == 2 && is_invoice(args[0]);
+    if (!invoice && (nargs != 3 || args[0]->kind != V_NUM || args[1]->kind != V_NUM || args[2]->kind != V_DATE))
+        return eval_fail(e, &call->loc, DIAG_RUNTIME, "convert(amount, currency, date) needs an amount, a currency such as USD and a date; "
+                         "convert(invoice, currency) an invoice from price()");
+    int to = args[1]->kind == V_NUM ? money_dim(u, &args[1]->u.num.dim) : -1;
+    loc_t amount_at = ast_span(call->list), currency_at = ast_span(call->list->next);
     dim_t cur = {{0}};
     if (to >= 0) cur.e[to] = 1;
     if (to < 0 || !dim_eq(&args[1]->u.num.dim, &cur))
         return eval_fail(e, &currency_at, DIAG_UNIT, "convert() needs a currency to convert into, such as USD");
+    if (invoice) return fx_eval_invoice(e, args[0], units_dimension_name(u, to), &currency_at);
+    int from = money_dim(u, &args[0]->u.num.dim);
+    loc_t date_at = ast_span(call->list->next->next);
     if (from < 0) return eval_fail(e, &amount_at, DIAG_UNIT, "convert() needs an amount of money (or money per something)");
     mpq_t rate;
     mpq_init(rate);
     char *err = NULL;
-    value_t *r = NULL;
     if (!fx_rate(e->fx, units_dimension_name(u, from), units_dimension_name(u, to), args[2]->u.date, rate, &err)) {
         mpq_clear(rate);
         return eval_fail_with(e, &date_at, err);
     }
-    dim_t d = args[0]->u.num.dim;
-    d.e[from] = 0;
-    d.e[to] += 1;
-    /* the display unit: the amount's, with its currency swapped for the target's */
-    uterm_t swap, disp;
-    if (args[0]->u.num.disp.n == UTERM_NONE) uterm_for_dim(u, &args[0]->u.num.dim, &disp);
-    else disp = args[0]->u.num.disp;
-    uterm_single(&swap, units_base_of(u, to));
-    uterm_combine(u, &disp, &disp, &swap, 1);
-    uterm_single(&swap, units_base_of(u, from));
-    uterm_combine(u, &disp, &disp, &swap, -1);
-    mpq_mul(rate, rate, args[0]->u.num.q);
-    r = value_quantity(rate, &d, &disp);
+    value_t *r = fx_value_in(u, args[0], from, to, rate);
     mpq_clear(rate);
     if (!r) return eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory");
     return r;

@@ -154,6 +154,9 @@ char *usage_pg_eval_name(eval_t *e, const value_t *src, const char *uri);
 /* fx_eval.c */
 int fx_eval_statement(eval_t *e, const node_t *n);
 value_t *fx_eval_convert(eval_t *e, const node_t *call, value_t **args, size_t nargs);
+/* The invoice in currency `to` by the run's rates, rounded as its contract rounds; NULL and
+ * an error at `at` (a rate missing for a period, a contract rounding each line). */
+value_t *fx_eval_invoice(eval_t *e, const value_t *inv, const char *to, const loc_t *at);
 
 /* scenario.c */
 /* The graph of the program's definitions and its overrides; NULL when out of memory. */

@@ -57,6 +57,11 @@ static const char usage_text[] =
 "                       with audit: a difference of at most AMOUNT (0.01 USD) passes\n"
 "  --usage PATH         with price and audit: the usage export\n"
 "  --contract NAME      with price and audit: the contract (when FILE has several)\n"
+"  --currency CODE      with price: the invoice converted into CODE (EUR), each period\n"
+"                       at the rate in force on its first day (from the program's fx\n"
+"                       tables or --fx)\n"
+"  --fx FILE            exchange-rate tables (fx statements) kept apart from the program;\n"
+"                       audit compares an export billed in another currency through them\n"
 "  --skip-bad-rows      skip malformed usage rows with a warning instead of an error\n"
 "  --usage-table NAME   with price and audit: the table when --usage is a database URI\n"
 "                       (postgresql://user@host/dbname)\n"
@@ -89,6 +94,8 @@ typedef struct options {
     char tolerance_buf[128];
     const char *usage;      /* price, audit: the usage source */
     const char *contract;   /* price, audit: the contract's name */
+    const char *currency;   /* price: the currency the invoice is converted into */
+    const char *fx;         /* run, price, audit, check: a file of exchange-rate tables */
     int skip_bad_rows;
     const char *usage_table; /* price, audit: the table of a --usage database */
     long timeout_ms;        /* database usage sources: 0, no limit */
@@ -119,11 +126,11 @@ static int given(options_t *o, const char *flag)
 static const char *misplaced_option(const options_t *o)
 {
     static const struct { const char *command, *takes; } use[] = {
-        { "run", " --set --scenario --format --exact --chart --out --svg --allow-path --skip-bad-rows" DB_OPTIONS },
-        { "price", " --set --scenario --format --exact --chart --out --allow-path --usage --contract --skip-bad-rows" DB_OPTIONS "--usage-table " },
-        { "audit", " --set --scenario --format --exact --out --allow-path --usage --contract --skip-bad-rows --tolerance" DB_OPTIONS "--usage-table " },
+        { "run", " --set --scenario --format --exact --chart --out --svg --allow-path --skip-bad-rows --fx" DB_OPTIONS },
+        { "price", " --set --scenario --format --exact --chart --out --allow-path --usage --contract --skip-bad-rows --currency --fx" DB_OPTIONS "--usage-table " },
+        { "audit", " --set --scenario --format --exact --out --allow-path --usage --contract --skip-bad-rows --tolerance --fx" DB_OPTIONS "--usage-table " },
         { "eval", " --set --format --exact --chart --out --allow-path " },
-        { "check", " --set --scenario --allow-path " },
+        { "check", " --set --scenario --allow-path --fx " },
         { "diff", " --set --scenario --format --compare-to --exit-code --changed-only --tolerance --allow-path " },
         { "explain", " --set --scenario --allow-path " },
         { "repl", " --set --scenario --format --exact --chart --out --svg --allow-path " },   /* a program on stdin is run */
@@ -174,6 +181,8 @@ static int parse_args(int argc, char **argv, options_t *o)
         if (!strcmp(a, "--show-query") && given(o, a)) { o->show_query = 1; continue; }
         if (!strcmp(a, "--allow-database") && given(o, a)) { o->allow_database = 1; continue; }
         if (TAKE("--contract")) { if (!val) return usage_error("%s needs a contract's name", "--contract"); o->contract = val; continue; }
+        if (TAKE("--currency")) { if (!val) return usage_error("%s needs a currency such as EUR", "--currency"); o->currency = val; continue; }
+        if (TAKE("--fx")) { if (!val) return usage_error("%s needs a file of exchange-rate tables", "--fx"); o->fx = val; continue; }
         if (!strcmp(a, "--changed-only") && given(o, a)) { o->changed_only = 1; continue; }
         if (TAKE("--set")) { if (!val) return usage_error("%s needs NAME=EXPR", "--set"); o->sets[o->nsets++] = val; continue; }
         if (TAKE("--scenario")) { if (!val) return usage_error("%s needs a name", "--scenario"); o->scenario = val; continue; }
@@ -205,7 +214,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         #undef TAKE
         if (a[0] == '-' && a[1] && !(o->command && !strcmp(o->command, "eval") && o->ninputs == 0)) {
             static const char *known[] = { "--help", "--version", "--exact", "--chart", "--exit-code", "--changed-only", "--tolerance", "--set", "--scenario",
-                                           "--usage", "--contract", "--skip-bad-rows", "--usage-table", "--timeout",
+                                           "--usage", "--contract", "--currency", "--fx", "--skip-bad-rows", "--usage-table", "--timeout",
                                            "--show-query", "--allow-database",
                                            "--svg", "--compare-to", "--out", "--format", "--allow-path" };
             const char *best = NULL;
@@ -352,6 +361,7 @@ static eval_t *new_eval(const options_t *o, diag_t **err)
     eval_set_skip_bad_rows(e, o->skip_bad_rows);
     if (o->usage) eval_set_usage_path(e, o->usage);
     eval_set_database(e, o->usage_table, o->timeout_ms, o->allow_database, o->show_query);
+    if (o->fx && !*err) eval_load_fx_file(e, o->fx, err);   /* before the program: it runs first */
     return e;
 }
 
@@ -368,8 +378,14 @@ static int audit_exceeds(eval_t *e, const options_t *o)
     if (tol && !o->tolerance) mpq_set_ui(tol->u.num.q, 0, 1);
     char *why = NULL;
     int c = 0, ok = tol && tol->kind == V_NUM && mpq_sgn(tol->u.num.q) >= 0 && value_compare(eval_units(e), max, tol, &c, &why);
-    if (!ok) fprintf(stderr, "outlay: --tolerance needs an amount of the invoice's currency (0.01 USD) that is not negative, not '%s'\n", o->tolerance);
-    else if (c > 0) {
+    if (!ok) {   /* the currency compared: the export's, when the invoice was converted into it */
+        uterm_t unit;
+        value_display_unit(eval_units(e), max, &unit);
+        char *cur = uterm_format(eval_units(e), &unit);
+        fprintf(stderr, "outlay: --tolerance needs an amount of the currency compared (0.01 %s) that is not negative, not '%s'\n",
+                cur ? cur : "USD", o->tolerance);
+        free(cur);
+    } else if (c > 0) {
         char *m = report_value_text(eval_units(e), max, 0), *t = report_value_text(eval_units(e), tol, 0);
         fprintf(stderr, "outlay: audit: the export differs from the contract's price by up to %s (tolerance %s)\n", m ? m : "?", t ? t : "?");
         free(m); free(t);
@@ -583,7 +599,7 @@ static int run_main(options_t *o)
     int audit = !strcmp(o->command, "audit");
     if (!err && (audit || !strcmp(o->command, "price"))) {
         eval_clear_shown(e);   /* what FILE shows is not the invoice asked for */
-        eval_price_usage(e, o->contract, audit, &err);
+        eval_price_usage(e, o->contract, audit, o->currency, &err);
     }
     for (size_t i = 0; i < eval_warning_count(e); i++) { escape_fputs(eval_warning(e, i), 0, stderr); fputc('\n', stderr); }
     if (!err && o->svg && !chart_available(e))   /* an error like any other: results still print, files stay */

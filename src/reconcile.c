@@ -11,6 +11,7 @@ static const value_t *get(const value_t *rec, const char *k) { return rec && rec
 typedef struct builder {
     units_t *u;
     const value_t *money;        /* a money value of the invoice: its dimension and unit */
+    const value_t *priced_money; /* one of the invoice before conversion, or NULL */
     int costs[USAGE_NCOSTS];     /* the export's cost columns shown */
     size_t ncols;
     value_t **rows;
@@ -24,9 +25,10 @@ static value_t *money(builder_t *b, const mpq_t q) { return value_quantity(q, &b
 static const usage_cost_col shown_costs[] = { USAGE_COST_BILLED, USAGE_COST_LIST, USAGE_COST_CONTRACTED };
 static const char *const cost_names[] = { "billed", "list", "contracted" };
 
-/* One row: label, period, sku, rows, quantity, outlay, the cost columns, difference, %. */
+/* One row: label, period, sku, rows, quantity, outlay (before conversion too), the cost
+ * columns, difference, %. */
 static void add_row(builder_t *b, const char *label, const char *period, const char *sku, long long rows,
-                    value_t *quantity, const mpq_t outlay, mpq_t *costs, int is_total)
+                    value_t *quantity, const mpq_t priced, const mpq_t outlay, mpq_t *costs, int is_total)
 {
     value_t **cells = calloc(b->ncols, sizeof *cells);
     if (cells && b->nrows == b->cap) {
@@ -41,6 +43,7 @@ static void add_row(builder_t *b, const char *label, const char *period, const c
     cells[c++] = value_str(sku);
     cells[c++] = rows >= 0 ? value_num_si((long)rows) : value_str("");
     cells[c++] = quantity ? quantity : value_str("");
+    if (b->priced_money) cells[c++] = value_quantity(priced, &b->priced_money->u.num.dim, &b->priced_money->u.num.disp);
     cells[c++] = money(b, outlay);
     for (size_t k = 0; k < sizeof shown_costs / sizeof shown_costs[0]; k++)
         if (b->costs[shown_costs[k]]) cells[c++] = money(b, costs[shown_costs[k]]);
@@ -88,7 +91,15 @@ static void table_costs(const usage_table_t *t, size_t i, usage_hour_t from, usa
     mpq_clear(x);
 }
 
-value_t *reconcile_table(units_t *u, const value_t *inv, const usage_table_t *t, char **err)
+/* The invoice's amount of sku in period p (its total when sku is NULL), or 0. */
+static void period_amount(const value_t *inv, size_t p, const char *sku, mpq_t out)
+{
+    const value_t *per = get(inv, "periods")->u.list.items[p];
+    const value_t *v = sku ? get(get(per, "charges"), sku) : get(per, "total");
+    if (v && v->kind == V_NUM) mpq_set(out, v->u.num.q); else mpq_set_ui(out, 0, 1);
+}
+
+value_t *reconcile_table(units_t *u, const value_t *inv, const value_t *priced, const usage_table_t *t, char **err)
 {
     const value_t *periods = get(inv, "periods"), *skus = get(inv, "skus"), *total = get(inv, "total");
     const value_t *cur = get(inv, "currency");
@@ -102,12 +113,13 @@ value_t *reconcile_table(units_t *u, const value_t *inv, const usage_table_t *t,
     memset(&b, 0, sizeof b);
     b.u = u;
     b.money = total;
-    b.ncols = 8;
+    b.priced_money = priced ? get(priced, "total") : NULL;
+    b.ncols = b.priced_money ? 9 : 8;
     mpq_init(b.max_diff);
     for (size_t k = 0; k < sizeof shown_costs / sizeof shown_costs[0]; k++)
         if ((b.costs[shown_costs[k]] = usage_table_has_cost(t, shown_costs[k]) || shown_costs[k] == USAGE_COST_BILLED)) b.ncols++;
-    mpq_t outlay, sum, costs[USAGE_NCOSTS], all[USAGE_NCOSTS];
-    mpq_inits(outlay, sum, NULL);
+    mpq_t outlay, sum, before, before_sum, costs[USAGE_NCOSTS], all[USAGE_NCOSTS];
+    mpq_inits(outlay, sum, before, before_sum, NULL);
     for (int c = 0; c < USAGE_NCOSTS; c++) { mpq_init(costs[c]); mpq_init(all[c]); }
     for (size_t p = 0; p < periods->u.list.n && !b.oom; p++) {
         const value_t *per = periods->u.list.items[p], *charges = get(per, "charges");
@@ -121,12 +133,14 @@ value_t *reconcile_table(units_t *u, const value_t *inv, const usage_table_t *t,
         }
         if (!plabel) { b.oom = 1; break; }
         mpq_set_ui(sum, 0, 1);
+        mpq_set_ui(before_sum, 0, 1);
         for (size_t s = 0; s < skus->u.list.n && !b.oom; s++) {
             const char *sku = skus->u.list.items[s]->u.s;
             const value_t *ch = get(charges, sku);
             size_t i = table_sku(t, sku);
             if (ch) value_magnitude(u, ch, outlay); else mpq_set_ui(outlay, 0, 1);
             mpq_add(sum, sum, outlay);
+            if (priced) { period_amount(priced, p, sku, before); mpq_add(before_sum, before_sum, before); }
             for (int c = 0; c < USAGE_NCOSTS; c++) mpq_set_ui(costs[c], 0, 1);
             value_t *q = NULL;
             long long rows = -1;
@@ -143,19 +157,20 @@ value_t *reconcile_table(units_t *u, const value_t *inv, const usage_table_t *t,
             if (!ch && !q && !mpq_sgn(costs[USAGE_COST_BILLED])) continue;
             char *label = diag_format("%s %s", plabel, sku);
             if (!label) { b.oom = 1; value_free(q); break; }
-            add_row(&b, label, plabel, sku, rows, q, outlay, costs, 0);
+            add_row(&b, label, plabel, sku, rows, q, before, outlay, costs, 0);
             free(label);
         }
         /* the invoice's other lines beside the costs of the export's rows without a SKU */
         value_magnitude(u, get(per, "total"), outlay);
         mpq_sub(outlay, outlay, sum);
+        if (priced) { period_amount(priced, p, NULL, before); mpq_sub(before, before, before_sum); }
         for (int c = 0; c < USAGE_NCOSTS; c++) mpq_set_ui(costs[c], 0, 1);
         size_t none = table_sku(t, "");
         long long rows = -1;
         if (none < usage_table_nskus(t)) { table_costs(t, none, from, to, costs, 0); rows = usage_table_rows_in(t, none, from, to); }
         if (!b.oom && (mpq_sgn(outlay) || mpq_sgn(costs[USAGE_COST_BILLED]))) {
             char *label = diag_format("%s other", plabel);
-            if (label) add_row(&b, label, plabel, "other", rows, NULL, outlay, costs, 0); else b.oom = 1;
+            if (label) add_row(&b, label, plabel, "other", rows, NULL, before, outlay, costs, 0); else b.oom = 1;
             free(label);
         }
         free(plabel);
@@ -164,11 +179,15 @@ value_t *reconcile_table(units_t *u, const value_t *inv, const usage_table_t *t,
     for (size_t i = 0; i < usage_table_nskus(t); i++)
         table_costs(t, i, usage_table_first_hour(t), usage_table_end_hour(t), all, 1);
     value_magnitude(u, total, outlay);
-    if (!b.oom) add_row(&b, "total", "", "", -1, NULL, outlay, all, 1);
+    if (b.priced_money) mpq_set(before, b.priced_money->u.num.q);
+    if (!b.oom) add_row(&b, "total", "", "", -1, NULL, before, outlay, all, 1);
     value_t *table = b.oom ? NULL : value_record("table");
     const char *head[12];
     size_t nh = 0;
-    head[nh++] = "line"; head[nh++] = "period"; head[nh++] = "sku"; head[nh++] = "rows"; head[nh++] = "quantity"; head[nh++] = "outlay";
+    char *priced_head = priced ? diag_format("outlay_%s", get(priced, "currency")->u.s) : NULL;
+    head[nh++] = "line"; head[nh++] = "period"; head[nh++] = "sku"; head[nh++] = "rows"; head[nh++] = "quantity";
+    if (priced) head[nh++] = priced_head ? priced_head : "outlay_priced";
+    head[nh++] = "outlay";
     for (size_t k = 0; k < sizeof shown_costs / sizeof shown_costs[0]; k++) if (b.costs[shown_costs[k]]) head[nh++] = cost_names[k];
     head[nh++] = "difference";
     head[nh++] = "difference_pct";
@@ -185,7 +204,8 @@ value_t *reconcile_table(units_t *u, const value_t *inv, const usage_table_t *t,
          value_record_set(table, "skipped_rows", value_num_si((long)usage_table_bad_rows(t)));
     for (size_t r = 0; b.rows && r < b.nrows; r++) value_free(b.rows[r]);
     free(b.rows);
-    mpq_clears(outlay, sum, b.max_diff, NULL);
+    mpq_clears(outlay, sum, before, before_sum, b.max_diff, NULL);
+    free(priced_head);
     for (int c = 0; c < USAGE_NCOSTS; c++) { mpq_clear(costs[c]); mpq_clear(all[c]); }
     if (!ok) { value_free(table); *err = diag_format("out of memory"); return NULL; }
     return table;

@@ -558,6 +558,18 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
     sb_printf(b, "Invoice: workload %s under contract %s, in %s%s\n", get(inv, "workload")->u.s,
               get(inv, "contract")->u.s, cur ? cur->u.s : "?",
               value_is_approx(get(inv, "total")) ? " (approximate: priced from approximate inputs)" : "");
+    const value_t *priced_in = get(inv, "pricing_currency");   /* converted by fx_invoice.c */
+    if (priced_in && priced_in->kind == V_STR) {
+        sb_printf(b, "Converted from %s, each period at the rate in force on its first day:", priced_in->u.s);
+        for (size_t p = 0; p < periods->u.list.n; p++) {
+            char *label = report_period_label(periods->u.list.items[p]);
+            const value_t *rate = get(periods->u.list.items[p], "exchange_rate");
+            sb_printf(b, "%s %s ", p ? "," : "", label ? label : "?");
+            free(label);
+            if (rate) write_value(b, u, rate, exact, 0);
+        }
+        sb_puts(b, "\n");
+    }
     /* Columns after the SKUs: only those with something in them in some period, so each
      * row reads as a sum; credits are deductions and show negative, as discounts do. */
     static const struct { const char *field, *title; int negate; } tail_all[] = {

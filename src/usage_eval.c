@@ -437,14 +437,45 @@ int usage_eval_fill(eval_t *e, const node_t *call, const value_t *uv, const cont
 
 /* ---------- reconciliation ---------- */
 
+/* reconcile(bill, usage) and outlay audit: Outlay's invoice beside the export's costs.
+ * An export billed in another currency than the contract's is compared in its own
+ * currency, the invoice converted by the run's rates (fx_eval_invoice: each period at
+ * the rate of its first day) and shown in both; without rates that is an error, never a
+ * comparison of amounts in two currencies. */
+static value_t *reconcile_usage(eval_t *e, const value_t *bill, const value_t *uv, const loc_t *at)
+{
+    const usage_table_t *t = usage_eval_table(uv);
+    const char *billed_in = usage_table_currency(t);
+    const value_t *cur = value_record_get(bill, "currency");
+    value_t *converted = NULL;
+    if (billed_in && cur && cur->kind == V_STR && strcmp(billed_in, cur->u.s)) {
+        int d = units_find_dimension(e->sh->units, billed_in);
+        if (d < 0 || !units_is_currency(e->sh->units, d)) {
+            eval_fail(e, at, DIAG_UNIT, "%s bills in %s, a currency the program does not declare", usage_eval_name(uv), billed_in);
+            diag_set_hint(e->err, "declare it (unit %s) and give its dated rates (fx %s in %s { from DATE = RATE })", billed_in, cur->u.s, billed_in);
+            return NULL;
+        }
+        if (!e->fx) {
+            eval_fail(e, at, DIAG_UNIT, "%s bills in %s but the invoice is in %s: amounts in two currencies can't be compared without exchange rates",
+                      usage_eval_name(uv), billed_in, cur->u.s);
+            diag_set_hint(e->err, "give the dated rates (fx %s in %s { from 2027-01-01 = 1.08 %s/%s }): the invoice converts at each period's rate; "
+                          "or read the export with costs_in = %s to convert its costs row by row", billed_in, cur->u.s, cur->u.s, billed_in, cur->u.s);
+            return NULL;
+        }
+        if (!(converted = fx_eval_invoice(e, bill, billed_in, at))) return NULL;
+    }
+    char *err = NULL;
+    value_t *r = reconcile_table(e->sh->units, converted ? converted : bill, converted ? bill : NULL, t, &err);
+    value_free(converted);
+    if (!r) eval_fail_with(e, at, err);
+    return r;
+}
+
 value_t *usage_eval_reconcile(eval_t *e, const node_t *call, value_t **args, size_t nargs)
 {
     if (nargs != 2 || args[0]->kind != V_RECORD || !args[0]->u.rec.tag || strcmp(args[0]->u.rec.tag, "invoice") || !usage_eval_is(args[1]))
         return eval_fail(e, &call->loc, DIAG_RUNTIME, "reconcile(bill, usage) needs an invoice from price() and the usage it priced");
-    char *err = NULL;
-    value_t *r = reconcile_table(e->sh->units, args[0], usage_eval_table(args[1]), &err);
-    if (!r) return eval_fail_with(e, &call->loc, err);
-    return r;
+    return reconcile_usage(e, args[0], args[1], &call->loc);
 }
 
 /* ---------- the command line: outlay price / audit ---------- */
@@ -493,7 +524,7 @@ static value_t *program_usage(eval_t *e, diag_t **err)
     return usage_from_cli(e, e->sh->usage_path, err);
 }
 
-int eval_price_usage(eval_t *e, const char *contract, int reconcile, diag_t **err)
+int eval_price_usage(eval_t *e, const char *contract, int reconcile, const char *currency, diag_t **err)
 {
     *err = NULL;
     value_t *c = find_contract(e, contract);
@@ -508,10 +539,17 @@ int eval_price_usage(eval_t *e, const char *contract, int reconcile, diag_t **er
     call.text = "price";
     value_t *args[2] = { u, c };
     value_t *bill = terms_price(e, &call, args, 2), *audit = NULL;
-    if (bill && reconcile) {
-        char *why = NULL;
-        if (!(audit = reconcile_table(e->sh->units, bill, usage_eval_table(u), &why))) eval_fail_with(e, NULL, why);
+    if (bill && currency) {   /* --currency: the invoice converted by the run's rates */
+        int d = units_find_dimension(e->sh->units, currency);
+        value_t *converted = NULL;
+        if (d < 0 || !units_is_currency(e->sh->units, d)) {
+            eval_fail(e, NULL, DIAG_UNIT, "--currency: `%s` is not a currency", currency);
+            diag_set_hint(e->err, "currencies are three-letter codes such as USD or EUR; declare another with `unit CHF`");
+        } else converted = fx_eval_invoice(e, bill, currency, NULL);
+        value_free(bill);
+        bill = converted;
     }
+    if (bill && reconcile) audit = reconcile_usage(e, bill, u, NULL);
     /* price shows the invoice; audit, the reconciliation */
     int ok = bill && (!reconcile || audit);
     if (ok) {

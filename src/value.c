@@ -640,22 +640,32 @@ void value_round_q(mpz_t out, const mpq_t x, round_mode mode)
     mpz_clears(q, r, twice, NULL);
 }
 
+void value_round_to(mpq_t x, const mpq_t quantum, int decimals, round_mode mode)
+{
+    mpq_t step, ratio;
+    mpq_inits(step, ratio, NULL);
+    if (quantum) mpq_set(step, quantum);
+    else {
+        mpz_ui_pow_ui(mpq_denref(step), 10, (unsigned long)decimals);
+        mpz_set_ui(mpq_numref(step), 1);
+    }
+    mpq_div(ratio, x, step);
+    mpz_t n;
+    mpz_init(n);
+    value_round_q(n, ratio, mode);
+    mpq_set_z(ratio, n);
+    mpq_mul(x, ratio, step);
+    mpz_clear(n);
+    mpq_clears(step, ratio, NULL);
+}
+
 value_t *value_round(const units_t *u, const value_t *x, const value_t *quantum, round_mode mode, char **err)
 {
     if (!value_same_dim(u, x, quantum, "round", err)) return NULL;
     if (mpq_sgn(quantum->u.num.q) <= 0) { *err = diag_format("the rounding quantum must be positive"); return NULL; }
     if (!value_size_ok(value_bits(x->u.num.q) + value_bits(quantum->u.num.q))) { *err = too_big(); return NULL; }
-    mpq_t ratio;
-    mpq_init(ratio);
-    mpq_div(ratio, x->u.num.q, quantum->u.num.q);
-    mpz_t n;
-    mpz_init(n);
-    value_round_q(n, ratio, mode);
-    mpq_set_z(ratio, n);
-    mpz_clear(n);
     value_t *r = value_quantity(x->u.num.q, &x->u.num.dim, x->u.num.disp.n ? &x->u.num.disp : &quantum->u.num.disp);
-    if (r) { mpq_mul(r->u.num.q, ratio, quantum->u.num.q); r->u.num.approx = x->u.num.approx; }
-    mpq_clear(ratio);
+    if (r) { value_round_to(r->u.num.q, quantum->u.num.q, 0, mode); r->u.num.approx = x->u.num.approx; }
     return r;
 }
 

@@ -97,6 +97,8 @@ int value_same_dim(const units_t *u, const value_t *a, const value_t *b, const c
 typedef enum { RM_HALF_EVEN, RM_HALF_UP, RM_HALF_DOWN, RM_UP, RM_DOWN, RM_CEILING, RM_FLOOR } round_mode;
 int value_round_mode_parse(const char *name, round_mode *out);
 void value_round_q(mpz_t out, const mpq_t x, round_mode mode);
+/* x rounded in place to a multiple of quantum (positive); quantum NULL: of 10^-decimals. */
+void value_round_to(mpq_t x, const mpq_t quantum, int decimals, round_mode mode);
 /* x rounded to a multiple of quantum (same dimension). */
 value_t *value_round(const units_t *u, const value_t *x, const value_t *quantum, round_mode mode, char **err);
 
