@@ -205,12 +205,186 @@ static int invoice_total(engine_t *en, engine_period_t *ep)
     return ok;
 }
 
-static const engine_clause_fn clauses[] = {
-    usage_charges, engine_plans, engine_fees, check_quantum, engine_discounts, engine_commitment, engine_trueup, engine_sla_credit,
-    engine_pool_draw, engine_upfront, invoice_total,
+/* The clauses before the SLA credit read the terms same_terms compares and the usage; those
+ * from it on also read the SLA bands, the pool and the upfront payment (a memo's cut). */
+static const engine_clause_fn before_sla[] = {
+    usage_charges, engine_plans, engine_fees, check_quantum, engine_discounts, engine_commitment, engine_trueup,
+};
+static const engine_clause_fn from_sla[] = { engine_sla_credit, engine_pool_draw, engine_upfront, invoice_total };
+
+/* ---------- memos ---------- */
+
+/* One period after the clauses before the SLA credit: its totals, lines and charges. */
+typedef struct memo_period { totals_t t; value_t **lines; size_t nlines; value_t *charges; } memo_period_t;
+
+struct contract_memo {
+    const contract_t *c;      /* the key: the terms, */
+    size_t np;
+    date_t *bounds;           /* each period's start and end, */
+    value_t **usage;          /* and usage[p * nskus + s] (references) */
+    memo_period_t *per;
+    sku_state_t *st;          /* the SKUs' state after the last period */
+    int currency;
+    dim_t money;
+    uterm_t money_unit;
 };
 
-static value_t *price_period(engine_t *en, const period_t *p, value_t *const *usage, const int *sla_hit, totals_t *out)
+/* Whether two figures are the same: the same number, dimensions, display unit and
+ * approximation (a date, string or truth value the same too). */
+static int same_value(const value_t *a, const value_t *b)
+{
+    if (a == b) return 1;
+    if (!a || !b || a->kind != b->kind) return 0;
+    switch (a->kind) {
+    case V_NUM:
+        if (!mpq_equal(a->u.num.q, b->u.num.q) || !dim_eq(&a->u.num.dim, &b->u.num.dim) || a->u.num.approx != b->u.num.approx ||
+            a->u.num.disp.n != b->u.num.disp.n)
+            return 0;
+        for (unsigned i = 0; a->u.num.disp.n != UTERM_NONE && i < a->u.num.disp.n; i++)
+            if (a->u.num.disp.t[i].unit != b->u.num.disp.t[i].unit || a->u.num.disp.t[i].exp != b->u.num.disp.t[i].exp) return 0;
+        return 1;
+    case V_BOOL: return a->u.b == b->u.b;
+    case V_STR: return !strcmp(a->u.s, b->u.s);
+    case V_DATE: return a->u.date == b->u.date;
+    default: return 0;   /* lists, records, objects: never the same, to be safe */
+    }
+}
+
+static int same_str(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+static int same_steps(const commit_step_t *a, const commit_step_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!same_value(a[i].amount, b[i].amount) || a[i].has_from != b[i].has_from || a[i].has_until != b[i].has_until ||
+            (a[i].has_from && a[i].from != b[i].from) || (a[i].has_until && a[i].until != b[i].until))
+            return 0;
+    return 1;
+}
+
+/* A new field of the terms must be compared below (or be one only the SLA stage and after
+ * read): these sizes (on 64-bit machines) make adding one without looking here fail to build. */
+_Static_assert(sizeof(void *) != 8 || (sizeof(contract_t) == 216 && sizeof(sku_terms_t) == 80 && sizeof(tier_t) == 24 &&
+                                       sizeof(commit_step_t) == 32 && sizeof(discount_t) == 24 && sizeof(plan_t) == 16),
+               "the contract's terms changed: compare the new ones in same_terms");
+
+/* Whether a and b agree in every term the clauses before the SLA credit read: all but the
+ * name, the SLA bands and basis, the credit pool and the upfront payment. */
+static int same_terms(const contract_t *a, const contract_t *b)
+{
+    if (a->start != b->start || a->end != b->end || a->nskus != b->nskus || a->ncommits != b->ncommits ||
+        a->period_months != b->period_months || a->weekly != b->weekly || !same_value(a->trueup, b->trueup) ||
+        a->nfees != b->nfees || a->ndiscounts != b->ndiscounts || a->nplans != b->nplans || !same_value(a->escalate, b->escalate) ||
+        !same_value(a->month_hours, b->month_hours) || a->month_calendar != b->month_calendar || a->rounding != b->rounding ||
+        a->commit_on_gross != b->commit_on_gross || !same_value(a->quantum, b->quantum) || a->mode != b->mode ||
+        !same_steps(a->commits, b->commits, a->ncommits) || !same_steps(a->fees, b->fees, a->nfees))
+        return 0;
+    for (size_t i = 0; i < a->nskus; i++) {
+        const sku_terms_t *x = &a->skus[i], *y = &b->skus[i];
+        if (strcmp(x->sku, y->sku) || x->kind != y->kind || x->cumulative != y->cumulative || !same_value(x->rate, y->rate) ||
+            x->ntiers != y->ntiers || !same_value(x->reserved, y->reserved) || !same_value(x->overage, y->overage) ||
+            x->windows_per_hour != y->windows_per_hour || x->plan != y->plan || !same_value(x->plan_rate, y->plan_rate))
+            return 0;
+        for (size_t t = 0; t < x->ntiers; t++)
+            if (!same_value(x->tiers[t].upto, y->tiers[t].upto) || !same_value(x->tiers[t].rate, y->tiers[t].rate) ||
+                x->tiers[t].below != y->tiers[t].below)
+                return 0;
+    }
+    for (size_t i = 0; i < a->ndiscounts; i++)
+        if (!same_value(a->discounts[i].pct, b->discounts[i].pct) || !same_str(a->discounts[i].sku, b->discounts[i].sku) ||
+            !same_value(a->discounts[i].above, b->discounts[i].above))
+            return 0;
+    for (size_t i = 0; i < a->nplans; i++)
+        if (strcmp(a->plans[i].name, b->plans[i].name) || !same_value(a->plans[i].amount, b->plans[i].amount)) return 0;
+    return 1;
+}
+
+/* Whether m was made from these terms, periods and usage. */
+static int memo_matches(const contract_memo_t *m, const contract_t *c, const period_t *periods, size_t np,
+                        value_t *const *usage, const contract_hours_t *hours)
+{
+    if (!m || hours || m->np != np || !same_terms(m->c, c)) return 0;
+    for (size_t p = 0; p < np; p++)
+        if (m->bounds[2 * p] != periods[p].start || m->bounds[2 * p + 1] != periods[p].end) return 0;
+    for (size_t i = 0; i < np * c->nskus; i++)
+        if (!same_value(m->usage[i], usage[i])) return 0;
+    return 1;
+}
+
+static void states_free(sku_state_t *st, size_t n)
+{
+    for (size_t s = 0; st && s < n; s++) { mpq_clears(st[s].cumulative, st[s].quantity, st[s].charge, NULL); value_free(st[s].qty_unit); }
+    free(st);
+}
+
+void contract_memo_free(contract_memo_t *m)
+{
+    if (!m) return;
+    for (size_t i = 0; m->usage && i < m->np * m->c->nskus; i++) value_free(m->usage[i]);
+    free(m->usage);
+    for (size_t p = 0; m->per && p < m->np; p++) {
+        memo_period_t *mp = &m->per[p];
+        engine_totals_clear(&mp->t);
+        for (size_t i = 0; i < mp->nlines; i++) value_free(mp->lines[i]);
+        free(mp->lines);
+        value_free(mp->charges);
+    }
+    free(m->per);
+    states_free(m->st, m->c->nskus);
+    free(m->bounds);
+    free(m);
+}
+
+/* An empty memo for a pricing of c over periods with usage; NULL when out of memory. */
+static contract_memo_t *memo_new(const contract_t *c, const period_t *periods, size_t np, value_t *const *usage)
+{
+    contract_memo_t *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->c = c;
+    m->np = np;
+    m->bounds = malloc((2 * np + 1) * sizeof *m->bounds);
+    m->usage = calloc(np * c->nskus + 1, sizeof *m->usage);
+    m->per = calloc(np + 1, sizeof *m->per);
+    if (!m->bounds || !m->usage || !m->per) { free(m->bounds); free(m->usage); free(m->per); free(m); return NULL; }
+    for (size_t p = 0; p < np; p++) {
+        m->bounds[2 * p] = periods[p].start;
+        m->bounds[2 * p + 1] = periods[p].end;
+        engine_totals_init(&m->per[p].t);
+    }
+    for (size_t i = 0; i < np * c->nskus; i++) m->usage[i] = usage[i] ? value_ref(usage[i]) : NULL;
+    return m;
+}
+
+static void totals_copy(totals_t *to, const totals_t *from)
+{
+    mpq_set(to->fees, from->fees); mpq_set(to->charges, from->charges); mpq_set(to->discounts, from->discounts);
+    mpq_set(to->net, from->net); mpq_set(to->shortfall, from->shortfall); mpq_set(to->sla, from->sla);
+    mpq_set(to->pool, from->pool); mpq_set(to->upfront, from->upfront); mpq_set(to->total, from->total);
+    mpq_set(to->effective, from->effective);
+}
+
+/* A copy of n references; NULL when out of memory. */
+static value_t **refs_copy(value_t *const *v, size_t n)
+{
+    value_t **r = malloc((n + 1) * sizeof *r);
+    for (size_t i = 0; r && i < n; i++) r[i] = value_ref(v[i]);
+    return r;
+}
+
+/* The period's charges per SKU (those used or reserved), after its usage charges. */
+static value_t *period_charges(engine_t *en, const engine_period_t *ep)
+{
+    const contract_t *c = en->c;
+    value_t *charges = value_record("charges");
+    for (size_t s = 0; charges && s < c->nskus; s++)
+        if ((ep->usage[s] || c->skus[s].reserved || (en->hours && en->hours->has[s])) &&
+            !value_record_set(charges, c->skus[s].sku, engine_money(en, ep->sku_charge[s]))) { value_free(charges); charges = NULL; }
+    return charges;
+}
+
+/* Prices one period: all its clauses, or with from (a memo's period) those from the SLA
+ * credit on; keep (or NULL) gets the period's state before the SLA credit. */
+static value_t *price_period(engine_t *en, const period_t *p, value_t *const *usage, const int *sla_hit, totals_t *out,
+                             const memo_period_t *from, memo_period_t *keep)
 {
     const contract_t *c = en->c;
     engine_period_t ep;
@@ -220,17 +394,32 @@ static value_t *price_period(engine_t *en, const period_t *p, value_t *const *us
     ep.sla_hit = sla_hit;
     mpq_init(ep.esc);
     engine_totals_init(&ep.t);
-    engine_escalation(c, p, ep.esc);
-    ep.sku_charge = calloc(c->nskus + 1, sizeof *ep.sku_charge);
-    ep.plan_q = calloc(c->nskus + 1, sizeof *ep.plan_q);
-    int ok = ep.sku_charge && ep.plan_q ? 1 : engine_fail(en, NULL);
-    for (size_t s = 0; ok && s < c->nskus; s++) { mpq_init(ep.sku_charge[s]); mpq_init(ep.plan_q[s]); }
-    for (size_t i = 0; ok && i < sizeof clauses / sizeof clauses[0]; i++) ok = clauses[i](en, &ep);
-    value_t *rec = NULL, *charges = ok ? value_record("charges") : NULL;
-    for (size_t s = 0; charges && s < c->nskus; s++)
-        if ((usage[s] || c->skus[s].reserved || (en->hours && en->hours->has[s])) &&
-            !value_record_set(charges, c->skus[s].sku, engine_money(en, ep.sku_charge[s]))) { value_free(charges); charges = NULL; }
-    if (charges) {
+    value_t *charges = NULL;
+    int ok = 1;
+    if (from) {
+        totals_copy(&ep.t, &from->t);
+        ep.lines = refs_copy(from->lines, from->nlines);
+        ep.nlines = from->nlines;
+        charges = ep.lines ? value_ref(from->charges) : NULL;
+        ok = charges ? 1 : engine_fail(en, NULL);
+    } else {
+        engine_escalation(c, p, ep.esc);
+        ep.sku_charge = calloc(c->nskus + 1, sizeof *ep.sku_charge);
+        ep.plan_q = calloc(c->nskus + 1, sizeof *ep.plan_q);
+        ok = ep.sku_charge && ep.plan_q ? 1 : engine_fail(en, NULL);
+        for (size_t s = 0; ok && s < c->nskus; s++) { mpq_init(ep.sku_charge[s]); mpq_init(ep.plan_q[s]); }
+        for (size_t i = 0; ok && i < sizeof before_sla / sizeof before_sla[0]; i++) ok = before_sla[i](en, &ep);
+        if (ok && !(charges = period_charges(en, &ep))) ok = engine_fail(en, NULL);
+        if (ok && keep) {
+            totals_copy(&keep->t, &ep.t);
+            if ((keep->lines = refs_copy(ep.lines, ep.nlines))) keep->nlines = ep.nlines;
+            keep->charges = value_ref(charges);
+            if (!keep->lines) ok = engine_fail(en, NULL);
+        }
+    }
+    for (size_t i = 0; ok && i < sizeof from_sla / sizeof from_sla[0]; i++) ok = from_sla[i](en, &ep);
+    value_t *rec = NULL;
+    if (ok) {
         rec = value_record("period");
         value_t *lv = value_list(ep.lines, ep.nlines);
         ep.lines = NULL;
@@ -239,6 +428,7 @@ static value_t *price_period(engine_t *en, const period_t *p, value_t *const *us
         charges = NULL;
         if (!ok) { value_free(rec); rec = NULL; }
     }
+    value_free(charges);
     if (!rec) engine_fail(en, NULL);
     engine_totals_add(out, &ep.t);
     for (size_t i = 0; ep.lines && i < ep.nlines; i++) value_free(ep.lines[i]);
@@ -262,7 +452,16 @@ value_t *contract_price_hours(const contract_t *c, units_t *u, const char *workl
                               const period_t *periods, size_t nperiods, value_t *const *usage,
                               const contract_hours_t *hours, const int *sla_hit, char **err, fault_t *fault)
 {
+    return contract_price_memo(c, u, workload, periods, nperiods, usage, hours, sla_hit, err, fault, NULL, NULL);
+}
+
+value_t *contract_price_memo(const contract_t *c, units_t *u, const char *workload,
+                             const period_t *periods, size_t nperiods, value_t *const *usage,
+                             const contract_hours_t *hours, const int *sla_hit, char **err, fault_t *fault,
+                             const contract_memo_t *reuse, contract_memo_t **keep)
+{
     *err = NULL;
+    if (keep) *keep = NULL;
     if (fault) { fault->kind = FAULT_NONE; fault->code = FAULT_OTHER; }
     engine_t pr;
     memset(&pr, 0, sizeof pr);
@@ -271,11 +470,15 @@ value_t *contract_price_hours(const contract_t *c, units_t *u, const char *workl
     pr.month = units_find(u, "month");
     if (pr.hour < 0 || pr.month < 0) { *err = diag_format("the prelude must define hour and month"); return NULL; }
     pr.time = units_get(u, pr.hour)->dim;
-    sku_state_t *st = calloc(c->nskus + 1, sizeof *st);
+    if (!memo_matches(reuse, c, periods, nperiods, usage, hours)) reuse = NULL;
+    contract_memo_t *memo = keep && !reuse && !hours ? memo_new(c, periods, nperiods, usage) : NULL;
+    /* from a memo, the SKUs' state is the memo's: only the clauses before the SLA credit change it */
+    sku_state_t *st = reuse ? reuse->st : calloc(c->nskus + 1, sizeof *st);
     value_t **recs = calloc(nperiods + 1, sizeof *recs);
-    if (!st || !recs) { free(st); free(recs); *err = diag_format("out of memory"); return NULL; }
+    if (!st || !recs) { if (!reuse) free(st); free(recs); contract_memo_free(memo); *err = diag_format("out of memory"); return NULL; }
     pr.st = st;
-    for (size_t s = 0; s < c->nskus; s++) mpq_inits(st[s].cumulative, st[s].quantity, st[s].charge, NULL);
+    for (size_t s = 0; !reuse && s < c->nskus; s++) mpq_inits(st[s].cumulative, st[s].quantity, st[s].charge, NULL);
+    if (reuse) { pr.currency = reuse->currency; pr.money = reuse->money; pr.money_unit = reuse->money_unit; }
     mpq_init(pr.pool_left);
     mpq_init(pr.year_spend);
     if (c->pool) mpq_set(pr.pool_left, c->pool->u.num.q);
@@ -283,7 +486,8 @@ value_t *contract_price_hours(const contract_t *c, units_t *u, const char *workl
     engine_totals_init(&term);
     size_t done = 0;
     for (; done < nperiods; done++) {
-        recs[done] = price_period(&pr, &periods[done], usage + done * c->nskus, sla_hit + done * c->nsla, &term);
+        recs[done] = price_period(&pr, &periods[done], usage + done * c->nskus, sla_hit + done * c->nsla, &term,
+                                  reuse ? &reuse->per[done] : NULL, memo ? &memo->per[done] : NULL);
         if (!recs[done]) break;
     }
     value_t *inv = NULL;
@@ -324,8 +528,14 @@ value_t *contract_price_hours(const contract_t *c, units_t *u, const char *workl
     }
     for (size_t i = 0; recs && i < nperiods; i++) value_free(recs[i]);
     free(recs);
-    for (size_t s = 0; s < c->nskus; s++) { mpq_clears(st[s].cumulative, st[s].quantity, st[s].charge, NULL); value_free(st[s].qty_unit); }
-    free(st);
+    if (memo && inv) {
+        memo->st = st;
+        memo->currency = pr.currency; memo->money = pr.money; memo->money_unit = pr.money_unit;
+        *keep = memo;
+    } else {
+        if (!reuse) states_free(st, c->nskus);
+        contract_memo_free(memo);
+    }
     engine_totals_clear(&term);
     mpq_clear(pr.pool_left);
     mpq_clear(pr.year_spend);

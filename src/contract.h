@@ -119,4 +119,18 @@ value_t *contract_price(const contract_t *c, units_t *u, const char *workload,
 value_t *contract_price_hours(const contract_t *c, units_t *u, const char *workload,
                               const period_t *periods, size_t nperiods, value_t *const *usage,
                               const contract_hours_t *hours, const int *sla_hit, char **err, fault_t *fault);
+
+/* A pricing's state before the SLA credit, per period: what the SLA bands, the credit pool
+ * and the upfront payment do not change. A sweep or compare that changes only what the SLA
+ * conditions read prices again from there. Its key is exact: every term the stages before
+ * the SLA credit read, the periods and each period's usage, compared figure by figure. */
+typedef struct contract_memo contract_memo_t;
+/* contract_price_hours, starting from reuse where its key matches these terms, periods and
+ * usage (and hours is NULL); with keep, a new memo of this pricing goes to *keep (NULL when
+ * there are hours, or out of memory). The memo refers to c's figures: c outlives it. */
+value_t *contract_price_memo(const contract_t *c, units_t *u, const char *workload,
+                             const period_t *periods, size_t nperiods, value_t *const *usage,
+                             const contract_hours_t *hours, const int *sla_hit, char **err, fault_t *fault,
+                             const contract_memo_t *reuse, contract_memo_t **keep);
+void contract_memo_free(contract_memo_t *m);
 #endif

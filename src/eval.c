@@ -1076,6 +1076,7 @@ static int load_prelude(eval_t *e)
     }
     if (r != POLICY_OK) return import_failed(e, NULL, "prelude", r, why);
     int ok = mark_imported(e, f.real) && parse_file(e, &f, NULL, &ast) && eval_run_in_dir(e, ast, f.path);
+    if (ok && !e->rerun) e->sh->prelude = ast;
     policy_file_close(&f);
     return ok;
 }
@@ -1175,6 +1176,7 @@ void eval_free(eval_t *e)
     deps_touched_free(e->touched);
     if (e->is_root) {
         shared_t *sh = e->sh;
+        terms_memo_free(sh->price_memos);
         for (loaded_t *l = sh->files, *n; l; l = n) { n = l->next; free(l->path); arena_free(l->arena); free(l); }
         strmap_free(sh->parsed);
         policy_free(sh->policy);

@@ -47,6 +47,8 @@ typedef struct shared {
     int show_query;         /* --show-query: keep each database query for main to print */
     char *usage_queries;    /* the queries kept, one after another */
     deps_set_t *done;       /* statements the program's own run has done (not re-runs) */
+    struct terms_memo *price_memos;   /* what price() calls kept for re-runs (terms.c) */
+    const node_t *prelude;  /* the prelude's statements, once a run has loaded it */
 } shared_t;
 
 struct eval {
@@ -122,6 +124,8 @@ value_t *terms_contract_field(eval_t *e, const value_t *contract, const char *na
 value_t *terms_workload_field(eval_t *e, const node_t *wl, const char *name, const loc_t *loc);
 value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs);
 const struct contract *terms_contract_terms(const value_t *contract);   /* the engine's terms */
+typedef struct terms_memo terms_memo_t;
+void terms_memo_free(terms_memo_t *m);
 
 /* A warning (a usage file's skipped rows): the run goes on; main prints it. */
 void eval_warn(eval_t *e, const loc_t *loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -199,6 +199,16 @@ static deps_touched_t *rerun_touches(const deps_t *g, const eval_t *parent, cons
     return t;
 }
 
+/* Whether a re-run keeps the prelude as its parent ran it: the change touches none of
+ * its statements (then loading it again would only skip each one). */
+static int prelude_kept(const eval_t *parent, const eval_t *c)
+{
+    if (!parent->prelude_loaded || !c->touched || !c->parent || !parent->sh->prelude) return 0;
+    for (const node_t *s = parent->sh->prelude; s; s = s->next)
+        if (deps_stmt_touched(c->touched, s)) return 0;
+    return 1;
+}
+
 /* Runs the program again with some overrides and evaluates exprs in the result. What the
  * overrides do not touch keeps the value the program's own run gave it. */
 static int rerun(eval_t *e, const deps_t *g, const char *scenario, const char *param, value_t *param_value,
@@ -214,6 +224,7 @@ static int rerun(eval_t *e, const deps_t *g, const char *scenario, const char *p
     if (param) add_override(c, param, NULL, param_value, 1, loc);
     if ((c->touched = rerun_touches(g, e, c))) c->parent = e;
     if (!c->err) {
+        c->prelude_loaded = prelude_kept(e, c);
         eval_ensure_prelude(c);
         c->current_dir = e->current_dir;
         for (size_t i = 0; i < e->sh->nmain && !c->err; i++) {

@@ -6,6 +6,7 @@
 #include "contract.h"
 #include "engine.h"
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@ typedef struct contract_obj {
     const node_t **commit_nodes, **fee_nodes, **discount_nodes, **plan_nodes;
     const node_t *pool_node, *round_node, *escalate_node, *upfront_node, *upfront_date_node, *trueup_node;
     const node_t *list_prices_node;
+    strmap_t *skus;              /* SKU name -> 1 + its index in c->skus */
 } contract_obj_t;
 
 static void contract_obj_free(void *p)
@@ -35,6 +37,7 @@ static void contract_obj_free(void *p)
     free(o->fee_nodes);
     free(o->discount_nodes);
     free(o->plan_nodes);
+    strmap_free(o->skus);
     free(o);
 }
 
@@ -80,16 +83,16 @@ static int check_share(eval_t *e, const value_t *v, const loc_t *loc, const char
 }
 
 /* The index of a contract's SKU, or nskus when it has none of that name. */
-static size_t sku_index(const contract_t *c, const char *sku)
+static size_t sku_index(const contract_obj_t *o, const char *sku)
 {
-    size_t i = 0;
-    while (i < c->nskus && strcmp(c->skus[i].sku, sku)) i++;
-    return i;
+    uintptr_t i = (uintptr_t)strmap_get(o->skus, sku);
+    return i ? (size_t)i - 1 : o->c->nskus;
 }
 
-static sku_terms_t *sku_slot(eval_t *e, contract_t *c, const char *sku, const loc_t *loc, int create)
+static sku_terms_t *sku_slot(eval_t *e, contract_obj_t *o, const char *sku, const loc_t *loc, int create)
 {
-    size_t i = sku_index(c, sku);
+    contract_t *c = o->c;
+    size_t i = sku_index(o, sku);
     if (i < c->nskus) {
         if (create) { eval_fail(e, loc, DIAG_NAME, "rate `%s` is already defined in this contract", sku); return NULL; }
         return &c->skus[i];
@@ -98,9 +101,14 @@ static sku_terms_t *sku_slot(eval_t *e, contract_t *c, const char *sku, const lo
     sku_terms_t *s = realloc(c->skus, (c->nskus + 1) * sizeof *s);
     if (!s) { eval_fail(e, loc, DIAG_LIMIT, "out of memory"); return NULL; }
     c->skus = s;
-    s = &c->skus[c->nskus++];
+    s = &c->skus[c->nskus];
     memset(s, 0, sizeof *s);
-    if (!(s->sku = strdup(sku))) { c->nskus--; eval_fail(e, loc, DIAG_LIMIT, "out of memory"); return NULL; }
+    if (!(s->sku = strdup(sku)) || !strmap_put(o->skus, sku, (void *)(uintptr_t)(c->nskus + 1))) {
+        free(s->sku);
+        eval_fail(e, loc, DIAG_LIMIT, "out of memory");
+        return NULL;
+    }
+    c->nskus++;
     return s;
 }
 
@@ -225,7 +233,7 @@ static int contract_plan(eval_t *e, contract_obj_t *o, const node_t *cl)
     if (mpq_sgn(p->amount->u.num.q) < 0) { eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "a plan's commitment cannot be negative"); return 0; }
     for (const node_t *r = cl->list; r; r = r->next) {
         if (r->kind != C_RATE) { eval_fail(e, &r->loc, DIAG_SYNTAX, "a plan holds `rate SKU = RATE` lines only"); return 0; }
-        size_t s = sku_index(c, r->text);
+        size_t s = sku_index(o, r->text);
         if (s == c->nskus || c->skus[s].kind != PRICE_FLAT) {
             eval_fail(e, &r->loc, DIAG_NAME, "the plan's rate `%s` needs a flat `rate %s` of the contract above the plan", r->text, r->text);
             return 0;
@@ -271,7 +279,7 @@ static int contract_list_prices(eval_t *e, const contract_obj_t *o)
     for (size_t i = 0; i < lp->u.rec.n; i++) {
         const char *sku = lp->u.rec.keys[i];
         const value_t *p = lp->u.rec.vals[i];
-        size_t s = sku_index(o->c, sku);
+        size_t s = sku_index(o, sku);
         if (s == o->c->nskus) {
             eval_fail(e, &n->a->loc, DIAG_NAME, "list_prices gives `%s`: the contract has no such rate", sku);
             struct eval_suggest sg = { sku, NULL, (size_t)-1 };
@@ -338,7 +346,7 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         return value_record_set(o->fields, cl->text, v);
     }
     case C_RATE: case C_TIERS: {
-        sku_terms_t *s = sku_slot(e, c, cl->text, &cl->loc, 1);
+        sku_terms_t *s = sku_slot(e, o, cl->text, &cl->loc, 1);
         if (!s) return 0;
         if (!remember(&o->rate_nodes, c->nskus - 1, cl) || !remember(&o->reserve_nodes, c->nskus - 1, NULL)) {
             eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory");
@@ -369,7 +377,7 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         return 1;
     }
     case C_RESERVE: {
-        sku_terms_t *s = sku_slot(e, c, cl->text, &cl->loc, 0);
+        sku_terms_t *s = sku_slot(e, o, cl->text, &cl->loc, 0);
         if (!s) return 0;
         if (s->reserved) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "`%s` is reserved twice", cl->text); return 0; }
         o->reserve_nodes[s - c->skus] = cl;
@@ -455,13 +463,60 @@ static int contract_term(eval_t *e, contract_t *c, value_t *term, const loc_t *l
     return ok;
 }
 
+/* Calls fn on each name an expression reads (identifiers and called names), as deps.c does. */
+static void each_name(const node_t *n, void (*fn)(const char *name, void *ctx), void *ctx)
+{
+    for (; n; n = n->next) {
+        if ((n->kind == E_IDENT || n->kind == E_CALL) && n->text) fn(n->text, ctx);
+        each_name(n->a, fn, ctx);
+        each_name(n->b, fn, ctx);
+        each_name(n->c, fn, ctx);
+        each_name(n->list, fn, ctx);
+        each_name(n->list2, fn, ctx);
+    }
+}
+
+struct touched_ctx { const deps_touched_t *t; int hit; };
+static void note_touched(const char *name, void *ctx)
+{
+    struct touched_ctx *c = ctx;
+    if (!c->hit) c->hit = deps_name_touched(c->t, name);
+}
+
+/* A re-run's contract: its parent's, when the re-run's change touches none of the terms.
+ * An SLA band's condition is not a term (it is evaluated as each period is priced, in the
+ * workload's scope), so a sweep of what only conditions read keeps the contract. NULL
+ * when it must be built again. */
+static value_t *parent_contract(eval_t *e, const node_t *n)
+{
+    if (!e->rerun || !e->touched || !e->parent) return NULL;
+    binding_t *b = eval_global_visible(e->parent, n->text);
+    if (!b || b->def != n || b->value->kind != V_OBJECT || b->value->u.obj.type != &terms_contract_type) return NULL;
+    struct touched_ctx c = { e->touched, 0 };
+    for (const node_t *cl = n->list; cl && !c.hit; cl = cl->next) {
+        if (cl->kind == C_FIELD) note_touched(cl->text, &c);   /* a field can be set by name */
+        each_name(cl->a, note_touched, &c);
+        if (cl->kind != C_CREDIT) each_name(cl->b, note_touched, &c);
+        each_name(cl->c, note_touched, &c);
+        each_name(cl->list, note_touched, &c);
+        each_name(cl->list2, note_touched, &c);
+    }
+    return c.hit ? NULL : value_ref(b->value);
+}
+
 value_t *terms_contract(eval_t *e, const node_t *n)
 {
+    value_t *same = parent_contract(e, n);
+    if (same) return same;
     contract_obj_t *o = calloc(1, sizeof *o);
     if (o) o->c = calloc(1, sizeof *o->c);
     if (o && o->c) o->fields = value_record("contract");
-    if (!o || !o->c || !o->fields) { if (o) { free(o->c); free(o); } return eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"); }
-    if (!(o->c->name = strdup(n->text))) { free(o->c); value_free(o->fields); free(o); return eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"); }
+    if (o && o->fields) o->skus = strmap_new();
+    if (!o || !o->c || !o->fields || !o->skus) {
+        if (o) { free(o->c); value_free(o->fields); free(o); }
+        return eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory");
+    }
+    if (!(o->c->name = strdup(n->text))) { contract_obj_free(o); return eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"); }
     o->c->rounding = CONTRACT_ROUND_INVOICE;
     o->c->mode = RM_HALF_EVEN;
     int has_start = 0, has_end = 0;
@@ -473,7 +528,7 @@ value_t *terms_contract(eval_t *e, const node_t *n)
     }
     for (size_t i = 0; !e->err && i < o->c->ndiscounts; i++) {
         const char *sku = o->c->discounts[i].sku;
-        if (!sku || sku_index(o->c, sku) < o->c->nskus) continue;
+        if (!sku || sku_index(o, sku) < o->c->nskus) continue;
         eval_fail(e, &o->discount_nodes[i]->loc, DIAG_NAME, "discount on `%s`: the contract has no such rate", sku);
         struct eval_suggest sg = { sku, NULL, (size_t)-1 };
         for (size_t j = 0; j < o->c->nskus; j++) eval_suggest_one(o->c->skus[j].sku, &sg);
@@ -547,14 +602,19 @@ static value_t *period_record(const period_t *p, units_t *u)
 }
 
 /* Evaluates the workload's items for one period (or one hour of it): usage per SKU. The
- * items stay bound for what follows (the SLA conditions); the caller pops them. */
-static int workload_items(eval_t *e, const node_t *wl, const contract_obj_t *co, const period_t *p, value_t **usage)
+ * items stay bound for what follows (the SLA conditions); the caller pops them. Item i
+ * takes the value from[i] where reuse[i] (a memo of an earlier run: see terms_memo_t);
+ * keep (or NULL) gets each item's value. */
+static int workload_items(eval_t *e, const node_t *wl, const contract_obj_t *co, const period_t *p, value_t **usage,
+                          value_t *const *from, const unsigned char *reuse, value_t **keep)
 {
-    for (const node_t *it = wl ? wl->list : NULL; it && !e->err; it = it->next) {
-        value_t *v = it->kind == S_DEF ? scenario_value(e, it->text, it->a) : eval_expr(e, it->a);
+    size_t i = 0;
+    for (const node_t *it = wl ? wl->list : NULL; it && !e->err; it = it->next, i++) {
+        int reused = reuse && reuse[i];
+        value_t *v = reused ? value_ref(from[i]) : it->kind == S_DEF ? scenario_value(e, it->text, it->a) : eval_expr(e, it->a);
         if (!v) break;
         if (it->kind == W_USE) {
-            size_t s = sku_index(co->c, it->text);
+            size_t s = sku_index(co, it->text);
             if (s == co->c->nskus) {
                 value_free(v);
                 eval_fail(e, &it->loc, DIAG_NAME, "contract %s has no rate `%s`", co->c->name, it->text);
@@ -564,7 +624,7 @@ static int workload_items(eval_t *e, const node_t *wl, const contract_obj_t *co,
                 break;
             }
             if (usage[s]) { value_free(v); eval_fail(e, &it->loc, DIAG_NAME, "`use %s` appears twice", it->text); break; }
-            if (v->kind == V_LIST) {
+            if (v->kind == V_LIST && !reused) {
                 /* a list gives the usage period by period */
                 if ((size_t)p->index >= v->u.list.n) {
                     eval_fail(e, &it->a->loc, DIAG_RUNTIME, "`use %s` lists %zu periods but the contract has more", it->text, v->u.list.n);
@@ -577,6 +637,7 @@ static int workload_items(eval_t *e, const node_t *wl, const contract_obj_t *co,
             }
             usage[s] = value_ref(v);
         }
+        if (keep) keep[i] = value_ref(v);
         if (!eval_scope_push(e, it->text, v)) { eval_fail(e, &it->loc, DIAG_LIMIT, "out of memory"); break; }
     }
     return !e->err;
@@ -613,11 +674,12 @@ static int bind_period(eval_t *e, const node_t *wl, const period_t *p, int over_
  * workload over hours sees t at the period's start. With usage from an export (wl NULL)
  * only the SLA conditions are evaluated. */
 static int workload_period(eval_t *e, const node_t *wl, const contract_obj_t *co, const period_t *p, int over_hours,
-                           size_t first_hour, value_t **usage, int *sla_hit)
+                           size_t first_hour, value_t **usage, int *sla_hit,
+                           value_t *const *from, const unsigned char *reuse, value_t **keep)
 {
     scope_t *mark = e->scope;
     if (!bind_period(e, wl, p, over_hours, first_hour)) return 0;
-    workload_items(e, wl, co, p, usage);
+    workload_items(e, wl, co, p, usage, from, reuse, keep);
     for (size_t b = 0; b < co->c->nsla && !e->err; b++) {
         value_t *c = eval_expr(e, co->sla_conds[b]);
         if (!c) break;
@@ -713,7 +775,7 @@ static contract_hours_t *workload_hours(eval_t *e, const node_t *wl, const contr
         size_t end = (size_t)(periods[p].end - co->c->start) * 24;
         for (; h < end && !e->err; h++) {
             scope_t *mark = e->scope;
-            if (bind_period(e, wl, &periods[p], 1, h)) workload_items(e, wl, co, &periods[p], usage);
+            if (bind_period(e, wl, &periods[p], 1, h)) workload_items(e, wl, co, &periods[p], usage, NULL, NULL, NULL);
             eval_scope_pop_to(e, mark);
             for (size_t s = 0; s < ns; s++) {
                 if (usage[s] && !e->err) store_hour(e, wl, co, s, h, usage[s], hours, kind);
@@ -752,6 +814,173 @@ static const loc_t *fault_loc(const contract_obj_t *co, const node_t *wl, const 
     return n ? &n->loc : fallback;
 }
 
+/* ---------- memos for re-runs ---------- */
+
+/* What a price() call of the run that starts sweeps and compares kept for their re-runs:
+ * each workload item's value per period, and the engine's state before the SLA credit. A
+ * re-run's call at the same place takes an item's value from it when the item's value
+ * cannot have changed: it is not overridden (then or now) and every name it reads is an
+ * earlier item taken too, `period` (the periods must be the same), or a name the re-run's
+ * change does not touch that holds the very value it held then. The engine checks its own
+ * part against the terms and usage (contract_price_memo). Kept only when the call's scope
+ * is empty (no caller's locals: a function sees only its parameters) and the workload does
+ * not run over hours. */
+struct terms_memo {
+    const node_t *call, *wl;
+    value_t *contract;           /* a reference: the engine's memo refers to its terms */
+    size_t np, nitems;
+    date_t *bounds;              /* each period's start and end */
+    value_t **items;             /* [p * nitems + i]: item i's value in period p */
+    unsigned char *overridden;   /* per item */
+    const char **names;          /* the names the items read that are not items or period, */
+    value_t **held;              /* and the global each held then (a reference), or NULL */
+    size_t nnames;
+    contract_memo_t *engine;
+    terms_memo_t *next;
+};
+
+static void memo_free(terms_memo_t *m)
+{
+    contract_memo_free(m->engine);   /* before the contract whose terms it refers to */
+    value_free(m->contract);
+    for (size_t i = 0; m->items && i < m->np * m->nitems; i++) value_free(m->items[i]);
+    free(m->items);
+    for (size_t i = 0; i < m->nnames; i++) value_free(m->held[i]);
+    free(m->names);
+    free(m->held);
+    free(m->bounds);
+    free(m->overridden);
+    free(m);
+}
+
+void terms_memo_free(terms_memo_t *m)
+{
+    for (terms_memo_t *n; m; m = n) { n = m->next; memo_free(m); }
+}
+
+/* Whether the program compares or sweeps: only then do price() calls keep memos. */
+static int program_reruns(const eval_t *e)
+{
+    for (size_t i = 0; i < e->sh->nmain; i++)
+        for (const node_t *s = e->sh->main[i]; s; s = s->next)
+            if (s->kind == S_SWEEP || s->kind == S_COMPARE) return 1;
+    return 0;
+}
+
+/* The earlier item of the workload named name (the last before `before`), or NULL. */
+static const node_t *earlier_item(const node_t *wl, const node_t *before, const char *name)
+{
+    const node_t *found = NULL;
+    for (const node_t *it = wl->list; it != before; it = it->next)
+        if (!strcmp(it->text, name)) found = it;
+    return found;
+}
+
+struct held_ctx { eval_t *e; terms_memo_t *m; const node_t *wl, *item; int oom; };
+static void note_held(const char *name, void *ctx)
+{
+    struct held_ctx *h = ctx;
+    terms_memo_t *m = h->m;
+    if (!strcmp(name, "period") || earlier_item(h->wl, h->item, name)) return;
+    for (size_t i = 0; i < m->nnames; i++)
+        if (!strcmp(m->names[i], name)) return;
+    const char **nm = realloc(m->names, (m->nnames + 1) * sizeof *nm);
+    if (nm) m->names = nm;
+    value_t **hv = nm ? realloc(m->held, (m->nnames + 1) * sizeof *hv) : NULL;
+    if (!hv) { h->oom = 1; return; }
+    m->held = hv;
+    binding_t *b = eval_global_visible(h->e, name);
+    m->names[m->nnames] = name;
+    m->held[m->nnames++] = b ? value_ref(b->value) : NULL;
+}
+
+/* A memo for a price() call about to run, its items to be filled in; NULL when the call
+ * keeps none. */
+static terms_memo_t *memo_start(eval_t *e, const node_t *call, const node_t *wl, value_t *contract,
+                                const period_t *periods, size_t np)
+{
+    terms_memo_t *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->call = call;
+    m->wl = wl;
+    m->contract = value_ref(contract);
+    m->np = np;
+    m->nitems = ast_count(wl->list);
+    m->bounds = malloc((2 * np + 1) * sizeof *m->bounds);
+    m->items = calloc(np * m->nitems + 1, sizeof *m->items);
+    m->overridden = calloc(m->nitems + 1, 1);
+    struct held_ctx h = { e, m, wl, NULL, !m->bounds || !m->items || !m->overridden };
+    size_t i = 0;
+    for (const node_t *it = wl->list; it && !h.oom; it = it->next, i++) {
+        m->overridden[i] = it->kind == S_DEF && scenario_override_for(e, it->text);
+        h.item = it;
+        each_name(it->a, note_held, &h);
+    }
+    for (size_t p = 0; !h.oom && p < np; p++) { m->bounds[2 * p] = periods[p].start; m->bounds[2 * p + 1] = periods[p].end; }
+    if (h.oom) { memo_free(m); return NULL; }
+    return m;
+}
+
+/* Keeps m as the memo of its call (replacing an older one), or frees it. */
+static void memo_keep(eval_t *e, terms_memo_t *m, int ok)
+{
+    if (!m) return;
+    if (!ok) { memo_free(m); return; }
+    for (terms_memo_t **p = &e->sh->price_memos; *p; p = &(*p)->next)
+        if ((*p)->call == m->call) {
+            terms_memo_t *old = *p;
+            *p = old->next;
+            memo_free(old);
+            break;
+        }
+    m->next = e->sh->price_memos;
+    e->sh->price_memos = m;
+}
+
+struct stable_ctx { eval_t *e; const terms_memo_t *m; const node_t *wl, *item; const unsigned char *reuse; int ok; };
+static void check_stable(const char *name, void *ctx)
+{
+    struct stable_ctx *c = ctx;
+    if (!c->ok || !strcmp(name, "period")) return;
+    if (earlier_item(c->wl, c->item, name)) {
+        /* any earlier item of that name: the scope finds the last, the check takes all */
+        size_t i = 0;
+        for (const node_t *it = c->wl->list; it != c->item; it = it->next, i++)
+            if (!strcmp(it->text, name) && !c->reuse[i]) c->ok = 0;
+        return;
+    }
+    if (deps_name_touched(c->e->touched, name)) { c->ok = 0; return; }
+    binding_t *b = eval_global_visible(c->e, name);
+    for (size_t i = 0; i < c->m->nnames; i++)
+        if (!strcmp(c->m->names[i], name)) { c->ok = (b ? b->value : NULL) == c->m->held[i]; return; }
+    c->ok = 0;
+}
+
+/* Which of the workload's items a re-run's call takes from its parent's memo (NULL: none). */
+static unsigned char *memo_reuse(eval_t *e, const node_t *call, const node_t *wl, const period_t *periods, size_t np,
+                                 const terms_memo_t **out)
+{
+    *out = NULL;
+    if (!e->rerun || !e->touched || !e->parent || !e->parent->is_root) return NULL;
+    const terms_memo_t *m = e->sh->price_memos;
+    while (m && m->call != call) m = m->next;
+    if (!m || m->wl != wl || m->np != np) return NULL;
+    for (size_t p = 0; p < np; p++)
+        if (m->bounds[2 * p] != periods[p].start || m->bounds[2 * p + 1] != periods[p].end) return NULL;
+    unsigned char *reuse = calloc(m->nitems + 1, 1);
+    if (!reuse) return NULL;
+    struct stable_ctx c = { e, m, wl, NULL, reuse, 1 };
+    size_t i = 0;
+    for (const node_t *it = wl->list; it; it = it->next, i++) {
+        c.item = it;
+        c.ok = !m->overridden[i] && !(it->kind == S_DEF && scenario_override_for(e, it->text));
+        each_name(it->a, check_stable, &c);
+        reuse[i] = (unsigned char)c.ok;
+    }
+    *out = m;
+    return reuse;
+}
+
 value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs)
 {
     int from_usage = nargs == 2 && usage_eval_is(args[0]);
@@ -783,15 +1012,24 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
     if (!usage || !sla) eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory");
     if (!e->err && over_hours) hours = workload_hours(e, wl, co, periods, np, &call->loc);
     if (!e->err && from_usage) usage_eval_fill(e, call, args[0], co->c, periods, np, usage, &hours);
+    const terms_memo_t *from = NULL;
+    terms_memo_t *keep = NULL;
+    unsigned char *reuse = NULL;
+    if (wl && !over_hours && !e->scope && !e->sh->redefine && !e->err) {
+        if (!e->rerun && program_reruns(e)) keep = memo_start(e, call, wl, args[1], periods, np);
+        else reuse = memo_reuse(e, call, wl, periods, np, &from);
+    }
     for (size_t p = 0; p < np && !e->err && (!over_hours || co->c->nsla); p++) {
         value_t **up = usage + p * ns;
-        workload_period(e, wl, co, &periods[p], over_hours, (size_t)(periods[p].start - co->c->start) * 24, up, sla + p * co->c->nsla);
+        workload_period(e, wl, co, &periods[p], over_hours, (size_t)(periods[p].start - co->c->start) * 24, up, sla + p * co->c->nsla,
+                        from ? from->items + p * from->nitems : NULL, reuse, keep ? keep->items + p * keep->nitems : NULL);
         for (size_t s = 0; over_hours && s < ns; s++) { value_free(up[s]); up[s] = NULL; }   /* the hours give usage */
     }
+    free(reuse);
     if (!e->err) {
         fault_t fault;
-        r = contract_price_hours(co->c, e->sh->units, wl ? wl->text : usage_eval_name(args[0]), periods, np, usage, hours, sla,
-                                 &err, &fault);
+        r = contract_price_memo(co->c, e->sh->units, wl ? wl->text : usage_eval_name(args[0]), periods, np, usage, hours, sla,
+                                &err, &fault, from ? from->engine : NULL, keep ? &keep->engine : NULL);
         /* an invoice priced from an approximate rate or usage is approximate throughout */
         int approx = 0;
         for (size_t i = 0; r && !approx && i < np * ns; i++) approx = value_is_approx(usage[i]);
@@ -802,6 +1040,7 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
                 diag_set_hint(e->err, "usage is priced as it is (200 TB at USD/GB), or as a level that runs all period (16384 gpu at USD/(gpu*hour))");
         }
     }
+    memo_keep(e, keep, r != NULL);
     for (size_t i = 0; usage && i < np * ns; i++) value_free(usage[i]);
     free(usage);
     free(sla);
