@@ -89,27 +89,26 @@ static void add_edge(deps_t *d, const char *read, const char *reader)
     e->to[e->n++] = to;
 }
 
-/* Calls fn on every name read in a chain of expressions or clauses and below it. */
-static void each_read(const node_t *n, void (*fn)(const char *name, void *ctx), void *ctx)
+void deps_each_read(const node_t *n, void (*fn)(const char *name, void *ctx), void *ctx)
 {
     for (; n; n = n->next) {
         if ((n->kind == E_IDENT || n->kind == E_CALL) && n->text) fn(n->text, ctx);
-        each_read(n->a, fn, ctx);
-        each_read(n->b, fn, ctx);
-        each_read(n->c, fn, ctx);
-        each_read(n->list, fn, ctx);
-        each_read(n->list2, fn, ctx);
+        deps_each_read(n->a, fn, ctx);
+        deps_each_read(n->b, fn, ctx);
+        deps_each_read(n->c, fn, ctx);
+        deps_each_read(n->list, fn, ctx);
+        deps_each_read(n->list2, fn, ctx);
     }
 }
 
 /* The names a statement reads (not its own name: a statement's next is the next one). */
 static void each_read_of(const node_t *s, void (*fn)(const char *name, void *ctx), void *ctx)
 {
-    each_read(s->a, fn, ctx);
-    each_read(s->b, fn, ctx);
-    each_read(s->c, fn, ctx);
-    each_read(s->list, fn, ctx);
-    each_read(s->list2, fn, ctx);
+    deps_each_read(s->a, fn, ctx);
+    deps_each_read(s->b, fn, ctx);
+    deps_each_read(s->c, fn, ctx);
+    deps_each_read(s->list, fn, ctx);
+    deps_each_read(s->list2, fn, ctx);
 }
 
 struct edge_ctx { deps_t *d; const char *reader; };
@@ -138,7 +137,7 @@ void deps_add_definition(deps_t *d, const char *name, const node_t *expr)
 {
     struct edge_ctx c = { d, name };
     if (intern(d, name) == (size_t)-1) d->oom = 1;
-    each_read(expr, edge_to_reader, &c);
+    deps_each_read(expr, edge_to_reader, &c);
 }
 
 void deps_add_program(deps_t *d, const node_t *stmts)

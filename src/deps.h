@@ -18,6 +18,8 @@ void deps_add_definition(deps_t *d, const char *name, const node_t *expr);
 /* Whether statements read any name, unit or percentage: those of a program that reads
  * none (eval '1/3 + 1/6') need no prelude. */
 int deps_needs_names(const node_t *stmts);
+/* Calls fn on every name read in a chain of expressions or clauses and below it. */
+void deps_each_read(const node_t *n, void (*fn)(const char *name, void *ctx), void *ctx);
 int deps_failed(const deps_t *d);      /* out of memory while building: trust nothing */
 void deps_free(deps_t *d);
 

@@ -463,19 +463,6 @@ static int contract_term(eval_t *e, contract_t *c, value_t *term, const loc_t *l
     return ok;
 }
 
-/* Calls fn on each name an expression reads (identifiers and called names), as deps.c does. */
-static void each_name(const node_t *n, void (*fn)(const char *name, void *ctx), void *ctx)
-{
-    for (; n; n = n->next) {
-        if ((n->kind == E_IDENT || n->kind == E_CALL) && n->text) fn(n->text, ctx);
-        each_name(n->a, fn, ctx);
-        each_name(n->b, fn, ctx);
-        each_name(n->c, fn, ctx);
-        each_name(n->list, fn, ctx);
-        each_name(n->list2, fn, ctx);
-    }
-}
-
 struct touched_ctx { const deps_touched_t *t; int hit; };
 static void note_touched(const char *name, void *ctx)
 {
@@ -495,11 +482,11 @@ static value_t *parent_contract(eval_t *e, const node_t *n)
     struct touched_ctx c = { e->touched, 0 };
     for (const node_t *cl = n->list; cl && !c.hit; cl = cl->next) {
         if (cl->kind == C_FIELD) note_touched(cl->text, &c);   /* a field can be set by name */
-        each_name(cl->a, note_touched, &c);
-        if (cl->kind != C_CREDIT) each_name(cl->b, note_touched, &c);
-        each_name(cl->c, note_touched, &c);
-        each_name(cl->list, note_touched, &c);
-        each_name(cl->list2, note_touched, &c);
+        deps_each_read(cl->a, note_touched, &c);
+        if (cl->kind != C_CREDIT) deps_each_read(cl->b, note_touched, &c);
+        deps_each_read(cl->c, note_touched, &c);
+        deps_each_read(cl->list, note_touched, &c);
+        deps_each_read(cl->list2, note_touched, &c);
     }
     return c.hit ? NULL : value_ref(b->value);
 }
@@ -914,7 +901,7 @@ static terms_memo_t *memo_start(eval_t *e, const node_t *call, const node_t *wl,
     for (const node_t *it = wl->list; it && !h.oom; it = it->next, i++) {
         m->overridden[i] = it->kind == S_DEF && scenario_override_for(e, it->text);
         h.item = it;
-        each_name(it->a, note_held, &h);
+        deps_each_read(it->a, note_held, &h);
     }
     for (size_t p = 0; !h.oom && p < np; p++) { m->bounds[2 * p] = periods[p].start; m->bounds[2 * p + 1] = periods[p].end; }
     if (h.oom) { memo_free(m); return NULL; }
@@ -974,7 +961,7 @@ static unsigned char *memo_reuse(eval_t *e, const node_t *call, const node_t *wl
     for (const node_t *it = wl->list; it; it = it->next, i++) {
         c.item = it;
         c.ok = !m->overridden[i] && !(it->kind == S_DEF && scenario_override_for(e, it->text));
-        each_name(it->a, check_stable, &c);
+        deps_each_read(it->a, check_stable, &c);
         reuse[i] = (unsigned char)c.ok;
     }
     *out = m;
