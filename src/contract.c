@@ -2,7 +2,8 @@
  * each billing period through the clause modules (engine*.c), in a fixed order:
  *   1. usage charges per SKU (engine_tiers.c; reservations, engine_reserve.c), rates
  *      escalated (engine_cycles.c: a period across a contract anniversary takes the
- *      hour-weighted average of the two years' factors); fixed fees (engine_fees.c)
+ *      hour-weighted average of the two years' factors, or the usage-weighted one for a
+ *      SKU with hourly usage); fixed fees (engine_fees.c)
  *   2. discounts: per SKU, then on all charges, then on spend above a threshold -> net
  *      (engine_discounts.c)
  *   3. commitment shortfall = max(0, minimum - net) (or - gross, with commitment_basis =
@@ -406,8 +407,10 @@ static value_t *price_period(engine_t *en, const period_t *p, value_t *const *us
         engine_escalation(c, p, ep.esc);
         ep.sku_charge = calloc(c->nskus + 1, sizeof *ep.sku_charge);
         ep.plan_q = calloc(c->nskus + 1, sizeof *ep.plan_q);
-        ok = ep.sku_charge && ep.plan_q ? 1 : engine_fail(en, NULL);
-        for (size_t s = 0; ok && s < c->nskus; s++) { mpq_init(ep.sku_charge[s]); mpq_init(ep.plan_q[s]); }
+        ep.sku_esc = calloc(c->nskus + 1, sizeof *ep.sku_esc);
+        ok = ep.sku_charge && ep.plan_q && ep.sku_esc ? 1 : engine_fail(en, NULL);
+        for (size_t s = 0; ok && s < c->nskus; s++) { mpq_init(ep.sku_charge[s]); mpq_init(ep.plan_q[s]); mpq_init(ep.sku_esc[s]); }
+        if (ok) engine_sku_escalation(en, &ep, ep.sku_esc);
         for (size_t i = 0; ok && i < sizeof before_sla / sizeof before_sla[0]; i++) ok = before_sla[i](en, &ep);
         if (ok && !(charges = period_charges(en, &ep))) ok = engine_fail(en, NULL);
         if (ok && keep) {
@@ -433,9 +436,12 @@ static value_t *price_period(engine_t *en, const period_t *p, value_t *const *us
     engine_totals_add(out, &ep.t);
     for (size_t i = 0; ep.lines && i < ep.nlines; i++) value_free(ep.lines[i]);
     free(ep.lines);
-    for (size_t s = 0; ep.sku_charge && ep.plan_q && s < c->nskus; s++) { mpq_clear(ep.sku_charge[s]); mpq_clear(ep.plan_q[s]); }
+    for (size_t s = 0; ep.sku_charge && ep.plan_q && ep.sku_esc && s < c->nskus; s++) {
+        mpq_clear(ep.sku_charge[s]); mpq_clear(ep.plan_q[s]); mpq_clear(ep.sku_esc[s]);
+    }
     free(ep.sku_charge);
     free(ep.plan_q);
+    free(ep.sku_esc);
     engine_totals_clear(&ep.t);
     mpq_clear(ep.esc);
     return rec;

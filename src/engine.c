@@ -213,7 +213,7 @@ int engine_flat_line(engine_t *en, engine_period_t *ep, size_t s, const char *ca
 {
     mpq_t rate, amount;
     mpq_inits(rate, amount, NULL);
-    mpq_mul(rate, list_rate->u.num.q, ep->esc);
+    mpq_mul(rate, list_rate->u.num.q, ep->sku_esc[s]);
     mpq_mul(amount, qty, rate);
     engine_round(en, amount, 1);
     value_t *qv = value_quantity(qty, qdim, qdisp);

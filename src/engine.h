@@ -38,6 +38,7 @@ typedef struct engine_period {
     value_t *const *usage;    /* per SKU, NULL where unused */
     const int *sla_hit;
     mpq_t esc;                /* the period's escalation factor */
+    mpq_t *sku_esc;           /* per SKU: the factor of its usage (engine_sku_escalation) */
     mpq_t *sku_charge;        /* per SKU */
     mpq_t *plan_q;            /* per SKU under a plan: its usage in the period */
     value_t **lines;
@@ -100,6 +101,10 @@ int engine_dated_amount(engine_t *en, const commit_step_t *steps, size_t n, int 
  * given per year (or as it is, read as per year), prorated by days when the term cuts
  * the year short. */
 void engine_escalation(const contract_t *c, const period_t *p, mpq_t out);
+/* Each SKU's factor in period ep, out[s]: the period's, or, for an unreserved SKU with
+ * hourly usage in a period across an anniversary, its usage-weighted average of its
+ * hours' factors. */
+void engine_sku_escalation(const engine_t *en, const engine_period_t *ep, mpq_t *out);
 long engine_contract_year(const contract_t *c, date_t d, date_t *year_end);
 void engine_year_factor(const contract_t *c, long k, mpq_t out);
 int engine_year_minimum(engine_t *en, const value_t *v, const dim_t *base, long k, date_t to, const char *what, mpq_t out);

@@ -68,7 +68,8 @@ static void compound(const mpq_t f, long year, mpq_t out)
 
 /* The escalation factor of a period: (1 + e)^k in contract year k, where year k starts on
  * the k-th anniversary of the start; a period across an anniversary takes the
- * hour-weighted average of the two factors. */
+ * hour-weighted average of the two factors (engine_sku_escalation weighs a SKU with
+ * hourly usage by its usage instead). */
 void engine_escalation(const contract_t *c, const period_t *p, mpq_t out)
 {
     mpq_set_ui(out, 1, 1);
@@ -131,9 +132,86 @@ int engine_year_minimum(engine_t *en, const value_t *v, const dim_t *base, long 
     return ok;
 }
 
+/* Whether SKU s's spend in period p follows its hours: its usage is hourly, it is not
+ * reserved (a reservation is held, and billed, every hour alike) and the period crosses
+ * an anniversary. */
+static int by_hours(const engine_t *en, const period_t *p, size_t s)
+{
+    const contract_t *c = en->c;
+    date_t year_end;
+    return en->hours && en->hours->has[s] && !c->skus[s].reserved &&
+           (engine_contract_year(c, p->start, &year_end), year_end < p->end);
+}
+
+/* SKU s's hourly usage over period p: its sum (q), and weighted by each hour's escalation
+ * factor, in all (w) and in the hours before day cut (w_before). */
+static void hourly_sums(const engine_t *en, const period_t *p, size_t s, date_t cut, mpq_t q, mpq_t w, mpq_t w_before)
+{
+    const contract_t *c = en->c;
+    const contract_hours_t *h = en->hours;
+    mpq_t f, x;
+    mpq_inits(f, x, NULL);
+    date_t year_end;
+    long k = engine_contract_year(c, p->start, &year_end);
+    engine_year_factor(c, k, f);
+    size_t from, to;
+    engine_period_hours(en, p, &from, &to);
+    mpq_set_ui(q, 0, 1); mpq_set_ui(w, 0, 1); mpq_set_ui(w_before, 0, 1);
+    for (size_t i = from; i < to; i++) {
+        date_t d = c->start + (date_t)(i / 24);
+        if (d >= year_end) { k = engine_contract_year(c, d, &year_end); engine_year_factor(c, k, f); }
+        const mpq_t *u = &h->q[s * h->nhours + i];
+        if (!mpq_sgn(*u)) continue;
+        mpq_add(q, q, *u);
+        mpq_mul(x, *u, f);
+        mpq_add(w, w, x);
+        if (d < cut) mpq_add(w_before, w_before, x);
+    }
+    mpq_clears(f, x, NULL);
+}
+
+void engine_sku_escalation(const engine_t *en, const engine_period_t *ep, mpq_t *out)
+{
+    mpq_t q, w, wb;
+    mpq_inits(q, w, wb, NULL);
+    for (size_t s = 0; s < en->c->nskus; s++) {
+        mpq_set(out[s], ep->esc);
+        if (!en->c->escalate || !by_hours(en, ep->p, s)) continue;
+        hourly_sums(en, ep->p, s, ep->p->end, q, w, wb);
+        if (mpq_sgn(q)) mpq_div(out[s], w, q);
+    }
+    mpq_clears(q, w, wb, NULL);
+}
+
+/* The share of period ep's charges that falls before day cut: each SKU's charge by days,
+ * or, for a SKU whose spend follows its hours, by its hours' spend (each hour's usage at
+ * its year's escalation); by days when there are no charges. */
+static void share_before(const engine_t *en, const engine_period_t *ep, date_t cut, mpq_t out)
+{
+    const period_t *p = ep->p;
+    if (cut <= p->start || cut >= p->end) { mpq_set_ui(out, cut > p->start, 1); return; }
+    mpq_t days, all, part, q, w, wb;
+    mpq_inits(days, all, part, q, w, wb, NULL);
+    mpq_set_si(days, cut - p->start, p->end - p->start);
+    mpq_canonicalize(days);
+    mpq_set_ui(out, 0, 1);
+    for (size_t s = 0; s < en->c->nskus; s++) {
+        mpq_add(all, all, ep->sku_charge[s]);
+        if (by_hours(en, p, s) && (hourly_sums(en, p, s, cut, q, w, wb), mpq_sgn(w))) mpq_div(part, wb, w);
+        else mpq_set(part, days);
+        mpq_mul(part, part, ep->sku_charge[s]);
+        mpq_add(out, out, part);
+    }
+    if (mpq_sgn(all)) mpq_div(out, out, all);
+    else mpq_set(out, days);
+    mpq_clears(days, all, part, q, w, wb, NULL);
+}
+
 /* A commitment trued up yearly: each period's spend (net, or gross with commitment_basis
- * = gross) counts toward its contract year, a period across an anniversary toward each
- * year by its days; the period holding a year's last day bills that year's shortfall. */
+ * = gross) counts toward its contract year; a period across an anniversary splits it
+ * between the years as its charges split (share_before: by the hours' spend where usage
+ * is hourly, else by days). The period holding a year's last day bills that year's
+ * shortfall. */
 int engine_trueup(engine_t *en, engine_period_t *ep)
 {
     const contract_t *c = en->c;
@@ -145,8 +223,9 @@ int engine_trueup(engine_t *en, engine_period_t *ep)
     for (date_t d = p->start, year_end, to; ok && d < p->end; d = to) {
         long k = engine_contract_year(c, d, &year_end);
         to = year_end < p->end ? year_end : p->end;
-        mpq_set_si(part, to - d, p->end - p->start);
-        mpq_canonicalize(part);
+        share_before(en, ep, to, part);
+        share_before(en, ep, d, x);
+        mpq_sub(part, part, x);
         mpq_mul(part, part, c->commit_on_gross ? ep->t.charges : ep->t.net);
         mpq_add(en->year_spend, en->year_spend, part);
         if (to < year_end) continue;

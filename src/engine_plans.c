@@ -71,8 +71,8 @@ static int price_plan(engine_t *en, engine_period_t *ep, size_t p, plan_sku_t *k
             ok = engine_fail_at(en, FAULT_PLAN, FAULT_OTHER, p, diag_format("the plan rate of %s must be in the units of its rate", sk->sku));
         else if (sk->reserved)
             ok = engine_fail_at(en, FAULT_PLAN, FAULT_OTHER, p, diag_format("%s is reserved and under a plan: choose one", sk->sku));
-        mpq_mul(ks[i].rate, sk->rate->u.num.q, ep->esc);
-        mpq_mul(ks[i].plan_rate, sk->plan_rate->u.num.q, ep->esc);
+        mpq_mul(ks[i].rate, sk->rate->u.num.q, ep->sku_esc[ks[i].s]);
+        mpq_mul(ks[i].plan_rate, sk->plan_rate->u.num.q, ep->sku_esc[ks[i].s]);
         mpq_div(ks[i].even, ep->plan_q[ks[i].s], ep->p->hours);   /* usage given per period runs evenly */
     }
     qsort(ks, nk, sizeof *ks, by_saving);

@@ -114,10 +114,10 @@ int engine_tiers_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t
         mpq_mul(amount, q, volume_tier(sk, bounds, sk->cumulative ? x : q)->rate->u.num.q);
         break;
     }
-    mpq_mul(amount, amount, ep->esc);
+    mpq_mul(amount, amount, ep->sku_esc[s]);
     engine_round(en, amount, 1);
     const value_t *lr = engine_sku_rate(sk);
-    if (mpq_sgn(q)) mpq_div(rate, amount, q); else mpq_mul(rate, lr->u.num.q, ep->esc);
+    if (mpq_sgn(q)) mpq_div(rate, amount, q); else mpq_mul(rate, lr->u.num.q, ep->sku_esc[s]);
     /* a tiered SKU has no single list price; its contracted price is the average */
     int ok = engine_line(en, ep, sk->sku, "usage", qv, sk->kind == PRICE_FLAT ? lr : NULL, rate, amount);
     mpq_add(ep->sku_charge[s], ep->sku_charge[s], amount);
