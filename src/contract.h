@@ -59,8 +59,10 @@ typedef struct contract {
     size_t nsla;
     value_t *pool;            /* prepaid / promotional credit, or NULL */
     value_t *upfront;         /* a payment billed on upfront_on and amortised over the term, or NULL */
-    /* A month of a per-month rate against a level (6 PB at USD/(GB*month)): the prelude's
-     * 730 hours, month_hours, or (month_calendar) each calendar month's own hours. */
+    /* A month of a per-month rate against a level (6 PB at USD/(GB*month)): month_hours,
+     * or (month_calendar) each calendar month's own hours; neither given, a calendar
+     * month for a storage-style rate (money per data per month) and the prelude's 730
+     * hours for any other (engine.c). */
     value_t *month_hours;
     int month_calendar;
     date_t upfront_on;
