@@ -115,10 +115,10 @@ static node_list_t list_add(node_list_t l, node_t *n)
 %token CREDIT "credit" WHEN "when" POOL "pool" ROUND "round" LINES "lines" INVOICE "invoice"
 %token NONE "none" TO "to" FROM "from" UNTIL "until" GRADUATED "graduated" VOLUME "volume"
 %token CUMULATIVE "cumulative" FIRST "first" NEXT "next" UP "up" AT "at" USE "use"
-%token USAGE "usage" FX "fx"
+%token USAGE "usage" FX "fx" CAP "cap"
 
 %type <node> stmt expr expr_inner postfix primary number exponent clause clause_inner tier witem witem_inner def
-%type <node> opt_mode opt_overage opt_extends opt_from opt_until fx_rate
+%type <node> opt_mode opt_overage opt_extends opt_from opt_until fx_rate scope opt_scope
 %type <list> stmts args opt_args opt_params clauses tiers witems defs names
 %type <list> clause_list tier_list witem_list def_list fx_rates fx_rate_list
 %type <num> tier_mode opt_cumulative opt_prefixed
@@ -228,8 +228,11 @@ clause_inner
     : IDENT '=' expr    { OOM_CHECK($$ = NEW(C_FIELD, @1)); $$->text = $1; $$->a = $3; }
     | RATE IDENT '=' expr
                         { OOM_CHECK($$ = NEW(C_RATE, @2)); $$->text = $2; $$->a = $4; }
-    | RATE IDENT '=' tier_mode opt_cumulative '{' tiers '}'
-                        { OOM_CHECK($$ = NEW(C_TIERS, @2)); $$->text = $2; $$->op = $4; $$->flag = $5; $$->list = $7.head; }
+    | RATE IDENT '=' tier_mode opt_cumulative opt_from '{' tiers '}'
+                        { OOM_CHECK($$ = NEW(C_TIERS, @2)); $$->text = $2; $$->op = $4; $$->flag = $5; $$->a = $6; $$->list = $8.head; }
+    | RATE '[' names ']' '=' tier_mode opt_cumulative opt_from '{' tiers '}'   /* one ladder several SKUs share */
+                        { OOM_CHECK($$ = NEW(C_TIERS, @3)); $$->text = $3.head->text; $$->list2 = $3.head;
+                          $$->op = $6; $$->flag = $7; $$->a = $8; $$->list = $10.head; }
     | COMMIT expr opt_from opt_until
                         { OOM_CHECK($$ = NEW(C_COMMIT, @1)); $$->a = $2; $$->b = $3; $$->c = $4; }
     | TRUED IDENT YEARLY  /* `up` is a name here: it is a rounding mode on a clause line */
@@ -241,14 +244,16 @@ clause_inner
     | RESERVE IDENT '=' expr opt_overage
                         { OOM_CHECK($$ = NEW(C_RESERVE, @2)); $$->text = $2; $$->a = $4; $$->b = $5; }
     | DISCOUNT expr     { OOM_CHECK($$ = NEW(C_DISCOUNT, @1)); $$->a = $2; }
-    | DISCOUNT expr ON IDENT
-                        { OOM_CHECK($$ = NEW(C_DISCOUNT, @1)); $$->a = $2; $$->text = $4; }
+    | DISCOUNT expr scope
+                        { OOM_CHECK($$ = NEW(C_DISCOUNT, @1)); $$->a = $2; $$->list2 = $3; }
     | DISCOUNT expr ON SPEND ABOVE expr
                         { OOM_CHECK($$ = NEW(C_DISCOUNT, @1)); $$->a = $2; $$->b = $6; }
-    | ESCALATE expr YEARLY
-                        { OOM_CHECK($$ = NEW(C_ESCALATE, @1)); $$->a = $2; }
-    | CREDIT expr WHEN expr
-                        { OOM_CHECK($$ = NEW(C_CREDIT, @1)); $$->a = $2; $$->b = $4; }
+    | ESCALATE expr YEARLY opt_scope
+                        { OOM_CHECK($$ = NEW(C_ESCALATE, @1)); $$->a = $2; $$->list2 = $4; }
+    | CREDIT expr opt_scope WHEN expr
+                        { OOM_CHECK($$ = NEW(C_CREDIT, @1)); $$->a = $2; $$->list2 = $3; $$->b = $5; }
+    | CREDIT CAP expr opt_scope
+                        { OOM_CHECK($$ = NEW(C_CREDIT, @1)); $$->flag = 1; /* a cap */ $$->a = $3; $$->list2 = $4; }
     | CREDIT POOL expr  { OOM_CHECK($$ = NEW(C_POOL, @1)); $$->a = $3; }
     | ROUND INVOICE TO expr opt_mode
                         { OOM_CHECK($$ = NEW(C_ROUND, @1)); $$->op = ROUND_INVOICE; $$->a = $4; $$->b = $5; }
@@ -262,6 +267,12 @@ opt_cumulative: %empty { $$ = 0; } | CUMULATIVE { $$ = 1; } ;
 opt_overage: %empty { $$ = NULL; } | OVERAGE expr { $$ = $2; } ;
 opt_from: %empty { $$ = NULL; } | FROM expr { $$ = $2; } ;
 opt_until: %empty { $$ = NULL; } | UNTIL expr { $$ = $2; } ;
+/* the SKUs a discount, escalator or credit applies to: on gpu_hour, on [gpu_hour, egress] */
+scope
+    : ON IDENT          { OOM_CHECK($$ = NEW(E_IDENT, @2)); $$->text = $2; }
+    | ON '[' names ']'  { $$ = $3.head; }
+    ;
+opt_scope: %empty { $$ = NULL; } | scope ;
 opt_mode: %empty { $$ = NULL; } | IDENT { OOM_CHECK($$ = NEW(E_IDENT, @1)); $$->text = $1; } ;
 
 tier

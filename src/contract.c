@@ -1,17 +1,19 @@
 /* contract: the pricing engine's entry. It owns the contract's terms and orchestrates
  * each billing period through the clause modules (engine*.c), in a fixed order:
- *   1. usage charges per SKU (engine_tiers.c; reservations, engine_reserve.c), rates
- *      escalated (engine_cycles.c: a period across a contract anniversary takes the
- *      hour-weighted average of the two years' factors, or the usage-weighted one for a
- *      SKU with hourly usage); fixed fees (engine_fees.c)
- *   2. discounts: per SKU, then on all charges, then on spend above a threshold -> net
+ *   1. usage charges per SKU (engine_tiers.c, which then prices the tier ladders several
+ *      SKUs share; reservations, engine_reserve.c; plans, engine_plans.c), each SKU's rates
+ *      escalated by its own escalator or the contract's (engine_cycles.c: a period across
+ *      a contract anniversary takes the hour-weighted average of the two years' factors,
+ *      or the usage-weighted one for a SKU with hourly usage); fixed fees (engine_fees.c)
+ *   2. discounts: on SKUs, then on all charges, then on spend above a threshold -> net
  *      (engine_discounts.c)
  *   3. commitment shortfall = max(0, minimum - net) (or - gross, with commitment_basis =
  *      gross), the minimum prorated segment by segment (engine_reserve.c); a commitment
  *      trued up yearly bills its shortfall on the last period of each contract year
  *      (engine_cycles.c)
- *   4. SLA credit = the largest band that holds x net (x net + shortfall, with
- *      sla_basis = invoice)
+ *   4. SLA credits: on each set of SKUs bands name, the largest band that holds x the
+ *      SKUs' charges after discounts; on the whole contract, x net (x net + shortfall,
+ *      with sla_basis = invoice); then each cap scales the credits under it down to it
  *   5. credit-pool draw = min(remaining pool, net + shortfall - SLA credit)
  *   6. invoice = net + shortfall - SLA credit - pool draw, rounded per the policy
  * and returns the invoice as a record. Money is kept as exact rationals in base currency
@@ -21,6 +23,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+void contract_set_free(sku_set_t *s)
+{
+    free(s->idx);
+    free(s->label);
+}
 
 void contract_free(contract_t *c)
 {
@@ -34,6 +42,8 @@ void contract_free(contract_t *c)
         value_free(s->reserved);
         value_free(s->overage);
         value_free(s->plan_rate);
+        value_free(s->start);
+        value_free(s->escalate);
     }
     free(c->skus);
     for (size_t i = 0; i < c->ncommits; i++) value_free(c->commits[i].amount);
@@ -41,13 +51,16 @@ void contract_free(contract_t *c)
     value_free(c->trueup);
     for (size_t i = 0; i < c->nfees; i++) value_free(c->fees[i].amount);
     free(c->fees);
-    for (size_t i = 0; i < c->ndiscounts; i++) { value_free(c->discounts[i].pct); free(c->discounts[i].sku); value_free(c->discounts[i].above); }
+    for (size_t i = 0; i < c->ndiscounts; i++) { value_free(c->discounts[i].pct); contract_set_free(&c->discounts[i].on); value_free(c->discounts[i].above); }
     free(c->discounts);
     for (size_t i = 0; i < c->nplans; i++) { free(c->plans[i].name); value_free(c->plans[i].amount); }
     free(c->plans);
     value_free(c->escalate);
-    for (size_t i = 0; i < c->nsla; i++) value_free(c->sla_pcts[i]);
+    for (size_t i = 0; i < c->nsla; i++) { value_free(c->sla_pcts[i]); if (c->sla_on) contract_set_free(&c->sla_on[i]); }
     free(c->sla_pcts);
+    free(c->sla_on);
+    for (size_t i = 0; i < c->ncaps; i++) { value_free(c->sla_caps[i].amount); contract_set_free(&c->sla_caps[i].on); }
+    free(c->sla_caps);
     value_free(c->pool);
     value_free(c->upfront);
     value_free(c->month_hours);
@@ -63,13 +76,14 @@ static void each_figure(const contract_t *c, void (*fn)(const value_t *v, void *
     for (size_t i = 0; i < sizeof single / sizeof single[0]; i++) fn(single[i], ctx);
     for (size_t i = 0; i < c->nskus; i++) {
         const sku_terms_t *s = &c->skus[i];
-        fn(s->rate, ctx); fn(s->reserved, ctx); fn(s->overage, ctx); fn(s->plan_rate, ctx);
+        fn(s->rate, ctx); fn(s->reserved, ctx); fn(s->overage, ctx); fn(s->plan_rate, ctx); fn(s->start, ctx); fn(s->escalate, ctx);
         for (size_t t = 0; t < s->ntiers; t++) { fn(s->tiers[t].upto, ctx); fn(s->tiers[t].rate, ctx); }
     }
     for (size_t i = 0; i < c->ncommits; i++) fn(c->commits[i].amount, ctx);
     for (size_t i = 0; i < c->nfees; i++) fn(c->fees[i].amount, ctx);
     for (size_t i = 0; i < c->ndiscounts; i++) { fn(c->discounts[i].pct, ctx); fn(c->discounts[i].above, ctx); }
     for (size_t i = 0; i < c->nsla; i++) fn(c->sla_pcts[i], ctx);
+    for (size_t i = 0; i < c->ncaps; i++) fn(c->sla_caps[i].amount, ctx);
     for (size_t i = 0; i < c->nplans; i++) fn(c->plans[i].amount, ctx);
 }
 
@@ -157,7 +171,7 @@ static int usage_charge(engine_t *en, engine_period_t *ep, size_t s)
         qv = value_quantity(q, &qdim, &qdisp);
         mpq_add(st->quantity, st->quantity, q);
         if (!st->qty_unit) st->qty_unit = value_ref(qv);
-        if (sk->plan) mpq_set(ep->plan_q[s], q);   /* priced with its plan's other SKUs, hour by hour */
+        if (sk->plan || (sk->ladder && !sk->reserved)) mpq_set(ep->plan_q[s], q);   /* priced with its plan's or ladder's other SKUs */
         else ok = sk->reserved ? engine_reserve_charge(en, ep, s, q, &qdim, &qdisp) : engine_tiers_charge(en, ep, s, q, &qdim, qv);
     }
     if (ok) {
@@ -209,14 +223,15 @@ static int invoice_total(engine_t *en, engine_period_t *ep)
 /* The clauses before the SLA credit read the terms same_terms compares and the usage; those
  * from it on also read the SLA bands, the pool and the upfront payment (a memo's cut). */
 static const engine_clause_fn before_sla[] = {
-    usage_charges, engine_plans, engine_fees, check_quantum, engine_discounts, engine_commitment, engine_trueup,
+    usage_charges, engine_tiers_shared, engine_plans, engine_fees, check_quantum, engine_discounts, engine_commitment, engine_trueup,
 };
 static const engine_clause_fn from_sla[] = { engine_sla_credit, engine_pool_draw, engine_upfront, invoice_total };
 
 /* ---------- memos ---------- */
 
-/* One period after the clauses before the SLA credit: its totals, lines and charges. */
-typedef struct memo_period { totals_t t; value_t **lines; size_t nlines; value_t *charges; } memo_period_t;
+/* One period after the clauses before the SLA credit: its totals, lines and charges, and
+ * what each SKU came to after discounts (the SLA credits on SKUs read it). */
+typedef struct memo_period { totals_t t; value_t **lines; size_t nlines; value_t *charges; mpq_t *sku_net; } memo_period_t;
 
 struct contract_memo {
     const contract_t *c;      /* the key: the terms, */
@@ -251,7 +266,10 @@ static int same_value(const value_t *a, const value_t *b)
     }
 }
 
-static int same_str(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+static int same_set(const sku_set_t *a, const sku_set_t *b)
+{
+    return a->n == b->n && (!a->n || !memcmp(a->idx, b->idx, a->n * sizeof *a->idx));
+}
 
 static int same_steps(const commit_step_t *a, const commit_step_t *b, size_t n)
 {
@@ -264,8 +282,8 @@ static int same_steps(const commit_step_t *a, const commit_step_t *b, size_t n)
 
 /* A new field of the terms must be compared below (or be one only the SLA stage and after
  * read): these sizes (on 64-bit machines) make adding one without looking here fail to build. */
-_Static_assert(sizeof(void *) != 8 || (sizeof(contract_t) == 216 && sizeof(sku_terms_t) == 80 && sizeof(tier_t) == 24 &&
-                                       sizeof(commit_step_t) == 32 && sizeof(discount_t) == 24 && sizeof(plan_t) == 16),
+_Static_assert(sizeof(void *) != 8 || (sizeof(contract_t) == 240 && sizeof(sku_terms_t) == 104 && sizeof(tier_t) == 24 &&
+                                       sizeof(commit_step_t) == 32 && sizeof(discount_t) == 40 && sizeof(plan_t) == 16),
                "the contract's terms changed: compare the new ones in same_terms");
 
 /* Whether a and b agree in every term the clauses before the SLA credit read: all but the
@@ -283,7 +301,8 @@ static int same_terms(const contract_t *a, const contract_t *b)
         const sku_terms_t *x = &a->skus[i], *y = &b->skus[i];
         if (strcmp(x->sku, y->sku) || x->kind != y->kind || x->cumulative != y->cumulative || !same_value(x->rate, y->rate) ||
             x->ntiers != y->ntiers || !same_value(x->reserved, y->reserved) || !same_value(x->overage, y->overage) ||
-            x->windows_per_hour != y->windows_per_hour || x->plan != y->plan || !same_value(x->plan_rate, y->plan_rate))
+            x->windows_per_hour != y->windows_per_hour || x->plan != y->plan || !same_value(x->plan_rate, y->plan_rate) ||
+            x->ladder != y->ladder || !same_value(x->start, y->start) || !same_value(x->escalate, y->escalate))
             return 0;
         for (size_t t = 0; t < x->ntiers; t++)
             if (!same_value(x->tiers[t].upto, y->tiers[t].upto) || !same_value(x->tiers[t].rate, y->tiers[t].rate) ||
@@ -291,7 +310,7 @@ static int same_terms(const contract_t *a, const contract_t *b)
                 return 0;
     }
     for (size_t i = 0; i < a->ndiscounts; i++)
-        if (!same_value(a->discounts[i].pct, b->discounts[i].pct) || !same_str(a->discounts[i].sku, b->discounts[i].sku) ||
+        if (!same_value(a->discounts[i].pct, b->discounts[i].pct) || !same_set(&a->discounts[i].on, &b->discounts[i].on) ||
             !same_value(a->discounts[i].above, b->discounts[i].above))
             return 0;
     for (size_t i = 0; i < a->nplans; i++)
@@ -328,6 +347,8 @@ void contract_memo_free(contract_memo_t *m)
         for (size_t i = 0; i < mp->nlines; i++) value_free(mp->lines[i]);
         free(mp->lines);
         value_free(mp->charges);
+        for (size_t s = 0; mp->sku_net && s < m->c->nskus; s++) mpq_clear(mp->sku_net[s]);
+        free(mp->sku_net);
     }
     free(m->per);
     states_free(m->st, m->c->nskus);
@@ -393,23 +414,24 @@ static value_t *price_period(engine_t *en, const period_t *p, value_t *const *us
     ep.p = p;
     ep.usage = usage;
     ep.sla_hit = sla_hit;
-    mpq_init(ep.esc);
     engine_totals_init(&ep.t);
     value_t *charges = NULL;
-    int ok = 1;
-    if (from) {
+    ep.sku_net = calloc(c->nskus + 1, sizeof *ep.sku_net);
+    int ok = ep.sku_net ? 1 : engine_fail(en, NULL);
+    for (size_t s = 0; ok && s < c->nskus; s++) mpq_init(ep.sku_net[s]);
+    if (ok && from) {
         totals_copy(&ep.t, &from->t);
+        for (size_t s = 0; s < c->nskus; s++) mpq_set(ep.sku_net[s], from->sku_net[s]);
         ep.lines = refs_copy(from->lines, from->nlines);
         ep.nlines = from->nlines;
         charges = ep.lines ? value_ref(from->charges) : NULL;
         ok = charges ? 1 : engine_fail(en, NULL);
-    } else {
-        engine_escalation(c, p, ep.esc);
+    } else if (ok) {
         ep.sku_charge = calloc(c->nskus + 1, sizeof *ep.sku_charge);
         ep.plan_q = calloc(c->nskus + 1, sizeof *ep.plan_q);
         ep.sku_esc = calloc(c->nskus + 1, sizeof *ep.sku_esc);
         ok = ep.sku_charge && ep.plan_q && ep.sku_esc ? 1 : engine_fail(en, NULL);
-        for (size_t s = 0; ok && s < c->nskus; s++) { mpq_init(ep.sku_charge[s]); mpq_init(ep.plan_q[s]); mpq_init(ep.sku_esc[s]); }
+        for (size_t s = 0; ok && s < c->nskus; s++) mpq_inits(ep.sku_charge[s], ep.plan_q[s], ep.sku_esc[s], NULL);
         if (ok) engine_sku_escalation(en, &ep, ep.sku_esc);
         for (size_t i = 0; ok && i < sizeof before_sla / sizeof before_sla[0]; i++) ok = before_sla[i](en, &ep);
         if (ok && !(charges = period_charges(en, &ep))) ok = engine_fail(en, NULL);
@@ -417,7 +439,9 @@ static value_t *price_period(engine_t *en, const period_t *p, value_t *const *us
             totals_copy(&keep->t, &ep.t);
             if ((keep->lines = refs_copy(ep.lines, ep.nlines))) keep->nlines = ep.nlines;
             keep->charges = value_ref(charges);
-            if (!keep->lines) ok = engine_fail(en, NULL);
+            if ((keep->sku_net = calloc(c->nskus + 1, sizeof *keep->sku_net)))
+                for (size_t s = 0; s < c->nskus; s++) { mpq_init(keep->sku_net[s]); mpq_set(keep->sku_net[s], ep.sku_net[s]); }
+            if (!keep->lines || !keep->sku_net) ok = engine_fail(en, NULL);
         }
     }
     for (size_t i = 0; ok && i < sizeof from_sla / sizeof from_sla[0]; i++) ok = from_sla[i](en, &ep);
@@ -436,14 +460,14 @@ static value_t *price_period(engine_t *en, const period_t *p, value_t *const *us
     engine_totals_add(out, &ep.t);
     for (size_t i = 0; ep.lines && i < ep.nlines; i++) value_free(ep.lines[i]);
     free(ep.lines);
-    for (size_t s = 0; ep.sku_charge && ep.plan_q && ep.sku_esc && s < c->nskus; s++) {
-        mpq_clear(ep.sku_charge[s]); mpq_clear(ep.plan_q[s]); mpq_clear(ep.sku_esc[s]);
-    }
+    for (size_t s = 0; ep.sku_net && s < c->nskus; s++) mpq_clear(ep.sku_net[s]);
+    for (size_t s = 0; ep.sku_charge && ep.plan_q && ep.sku_esc && s < c->nskus; s++)
+        mpq_clears(ep.sku_charge[s], ep.plan_q[s], ep.sku_esc[s], NULL);
     free(ep.sku_charge);
+    free(ep.sku_net);
     free(ep.plan_q);
     free(ep.sku_esc);
     engine_totals_clear(&ep.t);
-    mpq_clear(ep.esc);
     return rec;
 }
 

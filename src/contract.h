@@ -13,10 +13,19 @@ typedef struct tier {
 
 typedef enum { PRICE_FLAT, PRICE_GRADUATED, PRICE_VOLUME } price_kind;
 
+/* The SKUs a clause applies to, by index, in increasing order; n == 0: the whole contract.
+ * label names them on invoice lines (one SKU's name, or the names joined with +). */
+typedef struct sku_set { size_t *idx; size_t n; char *label; } sku_set_t;
+
 typedef struct sku_terms {
     char *sku;
     price_kind kind;
     int cumulative;           /* tiers count usage over the whole term */
+    size_t ladder;            /* 1 + the index of the first SKU of a tier ladder several SKUs
+                                 share (their combined usage walks it), 0: its own */
+    value_t *start;           /* usage from outside the contract the ladder starts from (in
+                                 each period, or once for cumulative tiers), or NULL */
+    value_t *escalate;        /* the SKU's own yearly escalator, or NULL: the contract's */
     value_t *rate;            /* PRICE_FLAT */
     tier_t *tiers;
     size_t ntiers;
@@ -33,7 +42,10 @@ typedef struct sku_terms {
 typedef struct plan { char *name; value_t *amount; } plan_t;
 
 typedef struct commit_step { value_t *amount; date_t from, until; int has_from, has_until; } commit_step_t;
-typedef struct discount { value_t *pct; char *sku; value_t *above; } discount_t;
+typedef struct discount { value_t *pct; sku_set_t on; value_t *above; } discount_t;
+/* A cap on the SLA credits on a set of SKUs: a share of their net charges, or money per
+ * month. */
+typedef struct sla_cap { value_t *amount; sku_set_t on; } sla_cap_t;
 
 /* Where money is rounded: each period's invoice total (the default), every line, nowhere. */
 typedef enum { CONTRACT_ROUND_INVOICE, CONTRACT_ROUND_LINES, CONTRACT_ROUND_NONE } contract_rounding;
@@ -56,7 +68,10 @@ typedef struct contract {
     size_t nplans;
     value_t *escalate;        /* yearly rate, or NULL */
     value_t **sla_pcts;       /* one per SLA band; conditions are the caller's */
+    sku_set_t *sla_on;        /* per band, the SKUs whose charges it credits (NULL: all bands on the whole contract) */
     size_t nsla;
+    sla_cap_t *sla_caps;
+    size_t ncaps;
     value_t *pool;            /* prepaid / promotional credit, or NULL */
     value_t *upfront;         /* a payment billed on upfront_on and amortised over the term, or NULL */
     /* A month of a per-month rate against a level (6 PB at USD/(GB*month)): month_hours,
@@ -82,7 +97,7 @@ typedef struct period {
 
 /* Which part of the terms or usage an error is about, so the caller can point at it. */
 typedef enum { FAULT_NONE, FAULT_USAGE, FAULT_RATE, FAULT_RESERVE, FAULT_COMMIT, FAULT_FEE, FAULT_DISCOUNT,
-               FAULT_POOL, FAULT_ROUND, FAULT_PLAN, FAULT_UPFRONT, FAULT_TRUEUP } fault_kind;
+               FAULT_POOL, FAULT_ROUND, FAULT_PLAN, FAULT_UPFRONT, FAULT_TRUEUP, FAULT_CAP } fault_kind;
 /* Why: FAULT_UNFIT when a quantity's dimensions don't meet its rate's, so the caller can
  * say how usage meets a rate; FAULT_OTHER for everything else. */
 typedef enum { FAULT_OTHER, FAULT_UNFIT } fault_code;
@@ -102,6 +117,7 @@ contract_hours_t *contract_hours_new(size_t nskus, size_t nhours);
 void contract_hours_free(contract_hours_t *h);
 
 void contract_free(contract_t *c);
+void contract_set_free(sku_set_t *s);
 /* Whether any of the terms is an approximate quantity. */
 int contract_is_approx(const contract_t *c);
 /* The machine words of all the contract's figures: its sums grow with them. */

@@ -37,10 +37,12 @@ typedef struct engine_period {
     const period_t *p;
     value_t *const *usage;    /* per SKU, NULL where unused */
     const int *sla_hit;
-    mpq_t esc;                /* the period's escalation factor */
-    mpq_t *sku_esc;           /* per SKU: the factor of its usage (engine_sku_escalation) */
+    mpq_t *sku_esc;           /* per SKU: the factor of its usage (engine_sku_escalation), of its
+                                 own escalator, else the contract's */
     mpq_t *sku_charge;        /* per SKU */
-    mpq_t *plan_q;            /* per SKU under a plan: its usage in the period */
+    mpq_t *sku_net;           /* per SKU: its charge less its exact share of the discounts */
+    mpq_t *plan_q;            /* per SKU priced with others (under a plan, on a shared tier
+                                 ladder): its usage in the period */
     value_t **lines;
     size_t nlines;
     totals_t t;
@@ -95,18 +97,17 @@ int engine_per_period(engine_t *en, const value_t *v, const mpq_t share, const c
 int engine_dated_amount(engine_t *en, const commit_step_t *steps, size_t n, int last_wins, fault_kind kind,
                         const char *what, const period_t *p, mpq_t out);
 
-/* engine_cycles.c: the escalation factor of a period; the contract year k holding day d
- * (year k starts on the k-th anniversary of the start) and its end, cut at the term's
- * end; year k's factor, (1 + e)^k; the minimum of year k, ending on `to`, of an amount
- * given per year (or as it is, read as per year), prorated by days when the term cuts
- * the year short. */
-void engine_escalation(const contract_t *c, const period_t *p, mpq_t out);
-/* Each SKU's factor in period ep, out[s]: the period's, or, for an unreserved SKU with
- * hourly usage in a period across an anniversary, its usage-weighted average of its
- * hours' factors. */
+/* engine_cycles.c: each SKU's escalation factor in period ep, out[s], under its own
+ * escalator or else the contract's: the period's, or, for an unreserved SKU with hourly
+ * usage in a period across an anniversary, its usage-weighted average of its hours'
+ * factors; the contract year k
+ * holding day d (year k starts on the k-th anniversary of the start) and its end, cut at
+ * the term's end; year k's factor, (1 + e)^k; the minimum of year k, ending on `to`, of an
+ * amount given per year (or as it is, read as per year), prorated by days when the term
+ * cuts the year short. */
 void engine_sku_escalation(const engine_t *en, const engine_period_t *ep, mpq_t *out);
 long engine_contract_year(const contract_t *c, date_t d, date_t *year_end);
-void engine_year_factor(const contract_t *c, long k, mpq_t out);
+void engine_year_factor(const value_t *escalate, long k, mpq_t out);
 int engine_year_minimum(engine_t *en, const value_t *v, const dim_t *base, long k, date_t to, const char *what, mpq_t out);
 
 /* The clauses, in the order contract.c applies them. */
@@ -114,6 +115,7 @@ int engine_year_minimum(engine_t *en, const value_t *v, const dim_t *base, long 
  * check that its tiers fit usage of dimension qdim. */
 int engine_tiers_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t q, const dim_t *qdim, const value_t *qv);
 int engine_tiers_check(engine_t *en, size_t s, const dim_t *qdim);
+int engine_tiers_shared(engine_t *en, engine_period_t *ep);       /* the shared ladders */
 int engine_reserve_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t q, const dim_t *qdim,
                           const uterm_t *qdisp);                  /* engine_reserve.c */
 int engine_plans(engine_t *en, engine_period_t *ep);             /* engine_plans.c */

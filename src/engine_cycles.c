@@ -70,14 +70,14 @@ static void compound(const mpq_t f, long year, mpq_t out)
  * the k-th anniversary of the start; a period across an anniversary takes the
  * hour-weighted average of the two factors (engine_sku_escalation weighs a SKU with
  * hourly usage by its usage instead). */
-void engine_escalation(const contract_t *c, const period_t *p, mpq_t out)
+static void period_escalation(const contract_t *c, const value_t *escalate, const period_t *p, mpq_t out)
 {
     mpq_set_ui(out, 1, 1);
-    if (!c->escalate) return;
+    if (!escalate) return;
     mpq_t f, part, sum;
     mpq_inits(f, part, sum, NULL);
     mpq_set_ui(f, 1, 1);
-    mpq_add(f, f, c->escalate->u.num.q);
+    mpq_add(f, f, escalate->u.num.q);
     long year = 0;
     while (dates_add_months(c->start, 12 * (year + 1)) <= p->start) year++;
     compound(f, year, out);   /* the factor at the period's start */
@@ -107,13 +107,13 @@ long engine_contract_year(const contract_t *c, date_t d, date_t *year_end)
     return k;
 }
 
-void engine_year_factor(const contract_t *c, long k, mpq_t out)
+void engine_year_factor(const value_t *escalate, long k, mpq_t out)
 {
     mpq_set_ui(out, 1, 1);
-    if (!c->escalate) return;
+    if (!escalate) return;
     mpq_t f;
     mpq_init(f);
-    mpq_add(f, out, c->escalate->u.num.q);
+    mpq_add(f, out, escalate->u.num.q);
     compound(f, k, out);
     mpq_clear(f);
 }
@@ -143,23 +143,27 @@ static int by_hours(const engine_t *en, const period_t *p, size_t s)
            (engine_contract_year(c, p->start, &year_end), year_end < p->end);
 }
 
+/* The escalator of SKU s's rates: its own, else the contract's (NULL: none). */
+static const value_t *sku_escalator(const contract_t *c, size_t s) { return c->skus[s].escalate ? c->skus[s].escalate : c->escalate; }
+
 /* SKU s's hourly usage over period p: its sum (q), and weighted by each hour's escalation
  * factor, in all (w) and in the hours before day cut (w_before). */
 static void hourly_sums(const engine_t *en, const period_t *p, size_t s, date_t cut, mpq_t q, mpq_t w, mpq_t w_before)
 {
     const contract_t *c = en->c;
+    const value_t *escalate = sku_escalator(c, s);
     const contract_hours_t *h = en->hours;
     mpq_t f, x;
     mpq_inits(f, x, NULL);
     date_t year_end;
     long k = engine_contract_year(c, p->start, &year_end);
-    engine_year_factor(c, k, f);
+    engine_year_factor(escalate, k, f);
     size_t from, to;
     engine_period_hours(en, p, &from, &to);
     mpq_set_ui(q, 0, 1); mpq_set_ui(w, 0, 1); mpq_set_ui(w_before, 0, 1);
     for (size_t i = from; i < to; i++) {
         date_t d = c->start + (date_t)(i / 24);
-        if (d >= year_end) { k = engine_contract_year(c, d, &year_end); engine_year_factor(c, k, f); }
+        if (d >= year_end) { k = engine_contract_year(c, d, &year_end); engine_year_factor(escalate, k, f); }
         const mpq_t *u = &h->q[s * h->nhours + i];
         if (!mpq_sgn(*u)) continue;
         mpq_add(q, q, *u);
@@ -175,8 +179,8 @@ void engine_sku_escalation(const engine_t *en, const engine_period_t *ep, mpq_t 
     mpq_t q, w, wb;
     mpq_inits(q, w, wb, NULL);
     for (size_t s = 0; s < en->c->nskus; s++) {
-        mpq_set(out[s], ep->esc);
-        if (!en->c->escalate || !by_hours(en, ep->p, s)) continue;
+        period_escalation(en->c, sku_escalator(en->c, s), ep->p, out[s]);
+        if (!sku_escalator(en->c, s) || !by_hours(en, ep->p, s)) continue;
         hourly_sums(en, ep->p, s, ep->p->end, q, w, wb);
         if (mpq_sgn(q)) mpq_div(out[s], w, q);
     }

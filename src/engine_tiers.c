@@ -1,6 +1,10 @@
 /* engine_tiers: a SKU's usage charge at its rate card — a flat rate, graduated tiers
  * (each tier priced on its own) or volume tiers (all units at the tier reached), reset
- * per period or cumulative over the term. */
+ * per period or cumulative over the term, from a starting position (usage from outside
+ * the contract that counts toward the tiers but is not billed here). A tier ladder shared
+ * by several SKUs is walked by their combined usage, and its charge is shared among them
+ * pro rata by their usage in the period: each pays the ladder's average rate, as AWS
+ * presents usage tiered across the accounts of an organization. */
 #include "engine.h"
 #include "diag.h"
 #include <stdlib.h>
@@ -46,35 +50,45 @@ static void free_bounds(mpq_t *bounds, size_t n)
     free(bounds);
 }
 
-/* Tier bounds in the usage's terms (NULL on error). A bound may be given as a level
- * (5 PB) for usage that is a level over time (PB-month): it then counts per pricing month. */
-static mpq_t *tier_bounds(engine_t *en, size_t s, const dim_t *qdim)
+/* A bound or starting position b in the usage's terms (qdim) into out; a message when it
+ * does not fit. A level (5 PB) for usage that is a level over time (PB-month) counts per
+ * pricing month. */
+static char *usage_terms(engine_t *en, const sku_terms_t *sk, const value_t *b, const char *what, int plural, const dim_t *qdim,
+                         mpq_t out)
+{
+    dim_t with_time;
+    dim_combine(&with_time, &b->u.num.dim, &en->time, 1);
+    if (dim_eq(&b->u.num.dim, qdim)) mpq_set(out, b->u.num.q);
+    else if (dim_eq(&with_time, qdim)) mpq_mul(out, b->u.num.q, units_get(en->u, en->month)->factor);
+    else {
+        char *dt = engine_dims_text(en, &b->u.num.dim), *du = engine_dims_text(en, qdim);
+        char *msg = diag_format("the %s of %s %s %s but it is used in %s", what, sk->sku, plural ? "are" : "is",
+                                dt ? dt : "?", du ? du : "?");
+        free(dt); free(du);
+        return msg;
+    }
+    return NULL;
+}
+
+/* Tier bounds in the usage's terms (NULL on error), and the ladder's starting position. */
+static mpq_t *tier_bounds(engine_t *en, size_t s, const dim_t *qdim, mpq_t start)
 {
     const sku_terms_t *sk = &en->c->skus[s];
     mpq_t *out = malloc(sk->ntiers * sizeof *out);
     if (!out) { engine_fail(en, NULL); return NULL; }
     for (size_t i = 0; i < sk->ntiers; i++) mpq_init(out[i]);
-    for (size_t i = 0; i < sk->ntiers; i++) {
-        char *msg = NULL;
+    char *msg = sk->start ? usage_terms(en, sk, sk->start, "starting position", 0, qdim, start) : NULL;
+    if (!sk->start) mpq_set_ui(start, 0, 1);
+    for (size_t i = 0; !msg && i < sk->ntiers; i++) {
         if (!dim_eq(&sk->tiers[i].rate->u.num.dim, &engine_sku_rate(sk)->u.num.dim))
             msg = diag_format("the tiers of %s have rates of different dimensions", sk->sku);
-        const value_t *b = sk->tiers[i].upto;
-        dim_t with_time;
-        if (!msg && b) {
-            dim_combine(&with_time, &b->u.num.dim, &en->time, 1);
-            if (dim_eq(&b->u.num.dim, qdim)) mpq_set(out[i], b->u.num.q);
-            else if (dim_eq(&with_time, qdim)) mpq_mul(out[i], b->u.num.q, units_get(en->u, en->month)->factor);
-            else {
-                char *dt = engine_dims_text(en, &b->u.num.dim), *du = engine_dims_text(en, qdim);
-                msg = diag_format("the tier bounds of %s are %s but it is used in %s", sk->sku, dt ? dt : "?", du ? du : "?");
-                free(dt); free(du);
-            }
-        }
-        if (msg) {
-            engine_fail_at(en, FAULT_RATE, FAULT_OTHER, s, msg);
-            free_bounds(out, sk->ntiers);
-            return NULL;
-        }
+        else if (sk->tiers[i].upto)
+            msg = usage_terms(en, sk, sk->tiers[i].upto, "tier bounds", 1, qdim, out[i]);
+    }
+    if (msg) {
+        engine_fail_at(en, FAULT_RATE, FAULT_OTHER, s, msg);
+        free_bounds(out, sk->ntiers);
+        return NULL;
     }
     return out;
 }
@@ -83,37 +97,40 @@ int engine_tiers_check(engine_t *en, size_t s, const dim_t *qdim)
 {
     const sku_terms_t *sk = &en->c->skus[s];
     if (sk->kind == PRICE_FLAT) return 1;
-    mpq_t *b = tier_bounds(en, s, qdim);
+    mpq_t start;
+    mpq_init(start);
+    mpq_t *b = tier_bounds(en, s, qdim, start);
     free_bounds(b, sk->ntiers);
+    mpq_clear(start);
     return b != NULL;
 }
 
-int engine_tiers_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t q, const dim_t *qdim, const value_t *qv)
+/* The charge, unescalated, for q more units on SKU s's rate card, past the usage already
+ * counted this period or term (before: the cumulative usage, for cumulative tiers). */
+static int card_amount(engine_t *en, size_t s, const mpq_t before, const mpq_t q, const dim_t *qdim, mpq_t out)
 {
     const sku_terms_t *sk = &en->c->skus[s];
-    sku_state_t *st = &en->st[s];
-    mpq_t *bounds = NULL;
-    if (sk->kind != PRICE_FLAT && !(bounds = tier_bounds(en, s, qdim))) return 0;
-    mpq_t amount, rate, x;
-    mpq_inits(amount, rate, x, NULL);
-    switch (sk->kind) {
-    case PRICE_FLAT:
-        mpq_mul(amount, q, sk->rate->u.num.q);
-        break;
-    case PRICE_GRADUATED:
-        if (sk->cumulative) {
-            mpq_add(x, st->cumulative, q);
-            graduated(sk, bounds, st->cumulative, x, amount);
-        } else {
-            mpq_set_ui(x, 0, 1);
-            graduated(sk, bounds, x, q, amount);
-        }
-        break;
-    case PRICE_VOLUME:
-        mpq_add(x, st->cumulative, q);
-        mpq_mul(amount, q, volume_tier(sk, bounds, sk->cumulative ? x : q)->rate->u.num.q);
-        break;
+    if (sk->kind == PRICE_FLAT) { mpq_mul(out, q, sk->rate->u.num.q); return 1; }
+    mpq_t from, to;
+    mpq_inits(from, to, NULL);
+    mpq_t *bounds = tier_bounds(en, s, qdim, from);
+    if (bounds) {
+        if (sk->cumulative) mpq_add(from, from, before);
+        mpq_add(to, from, q);
+        if (sk->kind == PRICE_GRADUATED) graduated(sk, bounds, from, to, out);
+        else mpq_mul(out, q, volume_tier(sk, bounds, to)->rate->u.num.q);
     }
+    free_bounds(bounds, sk->ntiers);
+    mpq_clears(from, to, NULL);
+    return bounds != NULL;
+}
+
+/* SKU s's usage line: amount (unescalated) for usage q, escalated and rounded. */
+static int usage_line(engine_t *en, engine_period_t *ep, size_t s, mpq_t amount, const mpq_t q, const value_t *qv)
+{
+    const sku_terms_t *sk = &en->c->skus[s];
+    mpq_t rate;
+    mpq_init(rate);
     mpq_mul(amount, amount, ep->sku_esc[s]);
     engine_round(en, amount, 1);
     const value_t *lr = engine_sku_rate(sk);
@@ -121,7 +138,59 @@ int engine_tiers_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t
     /* a tiered SKU has no single list price; its contracted price is the average */
     int ok = engine_line(en, ep, sk->sku, "usage", qv, sk->kind == PRICE_FLAT ? lr : NULL, rate, amount);
     mpq_add(ep->sku_charge[s], ep->sku_charge[s], amount);
-    mpq_clears(amount, rate, x, NULL);
-    free_bounds(bounds, sk->ntiers);
+    mpq_clear(rate);
     return ok;
+}
+
+int engine_tiers_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t q, const dim_t *qdim, const value_t *qv)
+{
+    mpq_t amount;
+    mpq_init(amount);
+    int ok = card_amount(en, s, en->st[s].cumulative, q, qdim, amount) && usage_line(en, ep, s, amount, q, qv);
+    mpq_clear(amount);
+    return ok;
+}
+
+/* One shared ladder, whose first SKU is o: the members' usage this period (in ep->plan_q)
+ * walks it together, from where their usage before this period left it. */
+static int price_ladder(engine_t *en, engine_period_t *ep, size_t o)
+{
+    const contract_t *c = en->c;
+    dim_t qdim;
+    uterm_t qdisp;
+    engine_quantity_unit(en, o, &qdim, &qdisp);
+    mpq_t total, before, amount;
+    mpq_inits(total, before, amount, NULL);
+    for (size_t m = o; m < c->nskus; m++)
+        if (c->skus[m].ladder == o + 1) {
+            mpq_add(total, total, ep->plan_q[m]);
+            mpq_add(before, before, en->st[m].cumulative);   /* which already counts this period */
+        }
+    mpq_sub(before, before, total);
+    int ok = card_amount(en, o, before, total, &qdim, amount);
+    for (size_t m = o; ok && m < c->nskus; m++) {
+        if (c->skus[m].ladder != o + 1 || (!ep->usage[m] && !(en->hours && en->hours->has[m]))) continue;
+        mpq_t share;
+        mpq_init(share);
+        if (mpq_sgn(total)) { mpq_mul(share, amount, ep->plan_q[m]); mpq_div(share, share, total); }
+        value_t *qv = value_quantity(ep->plan_q[m], &qdim, &qdisp);
+        mpq_t before_m;
+        mpq_init(before_m);
+        mpq_set(before_m, ep->sku_charge[m]);
+        ok = qv ? usage_line(en, ep, m, share, ep->plan_q[m], qv) : engine_fail(en, NULL);
+        mpq_sub(before_m, ep->sku_charge[m], before_m);
+        mpq_add(en->st[m].charge, en->st[m].charge, before_m);
+        mpq_add(ep->t.charges, ep->t.charges, before_m);
+        value_free(qv);
+        mpq_clears(share, before_m, NULL);
+    }
+    mpq_clears(total, before, amount, NULL);
+    return ok;
+}
+
+int engine_tiers_shared(engine_t *en, engine_period_t *ep)
+{
+    for (size_t s = 0; s < en->c->nskus; s++)
+        if (en->c->skus[s].ladder == s + 1 && !price_ladder(en, ep, s)) return 0;
+    return 1;
 }

@@ -19,10 +19,13 @@ typedef struct contract_obj {
     value_t *fields;             /* start, end, term and the informational fields */
     const node_t **sla_conds;    /* one condition per SLA band, evaluated per period */
     const node_t **rate_nodes, **reserve_nodes;   /* per SKU */
-    const node_t **commit_nodes, **fee_nodes, **discount_nodes, **plan_nodes;
+    const node_t **commit_nodes, **fee_nodes, **discount_nodes, **plan_nodes, **credit_nodes, **cap_nodes;
     const node_t *pool_node, *round_node, *escalate_node, *upfront_node, *upfront_date_node, *trueup_node;
     const node_t *list_prices_node;
     strmap_t *skus;              /* SKU name -> 1 + its index in c->skus */
+    const node_t **sku_escalate_nodes;   /* escalators `on` SKUs, until their SKUs are known */
+    value_t **sku_escalators;
+    size_t nsku_escalators;
 } contract_obj_t;
 
 static void contract_obj_free(void *p)
@@ -38,6 +41,11 @@ static void contract_obj_free(void *p)
     free(o->discount_nodes);
     free(o->plan_nodes);
     strmap_free(o->skus);
+    free(o->credit_nodes);
+    free(o->cap_nodes);
+    free(o->sku_escalate_nodes);
+    for (size_t i = 0; i < o->nsku_escalators; i++) value_free(o->sku_escalators[i]);
+    free(o->sku_escalators);
     free(o);
 }
 
@@ -89,6 +97,14 @@ static size_t sku_index(const contract_obj_t *o, const char *sku)
     return i ? (size_t)i - 1 : o->c->nskus;
 }
 
+/* "did you mean" the contract's SKU closest to name, on the error just raised. */
+static void hint_sku(eval_t *e, const contract_t *c, const char *name)
+{
+    struct eval_suggest sg = { name, NULL, (size_t)-1 };
+    for (size_t k = 0; k < c->nskus; k++) eval_suggest_one(c->skus[k].sku, &sg);
+    eval_hint_closest(e, &sg);
+}
+
 static sku_terms_t *sku_slot(eval_t *e, contract_obj_t *o, const char *sku, const loc_t *loc, int create)
 {
     contract_t *c = o->c;
@@ -116,6 +132,8 @@ static int add_tiers(eval_t *e, sku_terms_t *s, const node_t *n)
 {
     s->kind = n->op == TIERS_GRADUATED ? PRICE_GRADUATED : PRICE_VOLUME;
     s->cumulative = n->flag;
+    if (n->a && !(s->start = expect_num(e, n->a, "a starting position"))) return 0;
+    if (s->start && mpq_sgn(s->start->u.num.q) < 0) { eval_fail(e, &n->a->loc, DIAG_RUNTIME, "a starting position cannot be negative"); return 0; }
     size_t cnt = ast_count(n->list);
     if (!cnt) { eval_fail(e, &n->loc, DIAG_RUNTIME, "a tiered rate needs at least one tier"); return 0; }
     s->tiers = calloc(cnt, sizeof *s->tiers);
@@ -246,6 +264,51 @@ static int contract_plan(eval_t *e, contract_obj_t *o, const node_t *cl)
     return 1;
 }
 
+/* credit cap LIMIT [on SKUS]: a share of the SKUs' charges (30%) or money per month. */
+static int contract_cap(eval_t *e, contract_obj_t *o, const node_t *cl)
+{
+    contract_t *c = o->c;
+    sla_cap_t *k = realloc(c->sla_caps, (c->ncaps + 1) * sizeof *k);
+    if (k) c->sla_caps = k;
+    if (!k || !remember(&o->cap_nodes, c->ncaps, cl)) { eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    k = &c->sla_caps[c->ncaps];
+    memset(k, 0, sizeof *k);
+    if (!(k->amount = expect_num(e, cl->a, "an SLA credit cap"))) return 0;
+    c->ncaps++;
+    if (value_is_dimensionless(k->amount)) return check_share(e, k->amount, &cl->a->loc, "an SLA credit cap", "30%");
+    if (mpq_sgn(k->amount->u.num.q) < 0) { eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "an SLA credit cap cannot be negative"); return 0; }
+    return 1;
+}
+
+/* rate [a, b] = graduated { ... }: the first SKU (already added) holds the ladder; the
+ * others get their own copy of its terms and walk it with it. */
+static int share_ladder(eval_t *e, contract_obj_t *o, const node_t *cl)
+{
+    contract_t *c = o->c;
+    size_t first = c->nskus - 1;
+    c->skus[first].ladder = first + 1;
+    for (const node_t *n = cl->list2->next; n; n = n->next) {
+        sku_terms_t *s = sku_slot(e, o, n->text, &n->loc, 1);
+        if (!s) return 0;
+        if (!remember(&o->rate_nodes, c->nskus - 1, cl) || !remember(&o->reserve_nodes, c->nskus - 1, NULL) ||
+            !(s->tiers = calloc(c->skus[first].ntiers, sizeof *s->tiers))) {
+            eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory");
+            return 0;
+        }
+        const sku_terms_t *f = &c->skus[first];
+        s->kind = f->kind;
+        s->cumulative = f->cumulative;
+        s->ladder = first + 1;
+        s->start = f->start ? value_ref(f->start) : NULL;
+        for (; s->ntiers < f->ntiers; s->ntiers++) {
+            s->tiers[s->ntiers] = f->tiers[s->ntiers];
+            value_ref(s->tiers[s->ntiers].rate);
+            if (s->tiers[s->ntiers].upto) value_ref(s->tiers[s->ntiers].upto);
+        }
+    }
+    return 1;
+}
+
 /* `, trued up yearly` after a commit (cl's previous clause, prev) makes it a commitment per
  * contract year: it leaves the monthly minimums for the contract's one yearly true-up. */
 static int contract_trueup(eval_t *e, contract_obj_t *o, const node_t *prev, const node_t *cl)
@@ -282,9 +345,7 @@ static int contract_list_prices(eval_t *e, const contract_obj_t *o)
         size_t s = sku_index(o, sku);
         if (s == o->c->nskus) {
             eval_fail(e, &n->a->loc, DIAG_NAME, "list_prices gives `%s`: the contract has no such rate", sku);
-            struct eval_suggest sg = { sku, NULL, (size_t)-1 };
-            for (size_t j = 0; j < o->c->nskus; j++) eval_suggest_one(o->c->skus[j].sku, &sg);
-            eval_hint_closest(e, &sg);
+            hint_sku(e, o->c, sku);
             return 0;
         }
         const value_t *r = engine_sku_rate(&o->c->skus[s]);
@@ -352,7 +413,7 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
             eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory");
             return 0;
         }
-        if (cl->kind == C_TIERS) return add_tiers(e, s, cl);
+        if (cl->kind == C_TIERS) return add_tiers(e, s, cl) && (!cl->list2 || share_ladder(e, o, cl));
         s->kind = PRICE_FLAT;
         return (s->rate = expect_num(e, cl->a, "a rate")) != NULL;
     }
@@ -396,24 +457,34 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         if (!(d->pct = expect_num(e, cl->a, "a discount"))) return 0;
         c->ndiscounts++;
         if (!check_share(e, d->pct, &cl->a->loc, "a discount", "5%")) return 0;
-        if (cl->text && !(d->sku = strdup(cl->text))) { eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
         if (!cl->b) return 1;
         if (!(d->above = expect_num(e, cl->b, "a spend threshold"))) return 0;
         if (mpq_sgn(d->above->u.num.q) < 0) { eval_fail(e, &cl->b->loc, DIAG_RUNTIME, "a spend threshold cannot be negative"); return 0; }
         return 1;
     }
-    case C_ESCALATE:
-        if (c->escalate) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "only one escalator per contract"); return 0; }
-        o->escalate_node = cl;
-        if (!(c->escalate = expect_num(e, cl->a, "an escalator"))) return 0;
-        if (!value_is_dimensionless(c->escalate)) { eval_fail(e, &cl->a->loc, DIAG_UNIT, "an escalator is a percentage such as 3%%"); return 0; }
-        return guards_ratio(e, c->escalate, &cl->a->loc, "an escalator");
+    case C_ESCALATE: {
+        if (c->escalate && !cl->list2) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "only one escalator per contract"); return 0; }
+        value_t *v = expect_num(e, cl->a, "an escalator");
+        if (!v) return 0;
+        if (cl->list2) {   /* its SKUs are known once the whole contract is read */
+            value_t **vs = realloc(o->sku_escalators, (o->nsku_escalators + 1) * sizeof *vs);
+            if (vs) o->sku_escalators = vs;
+            if (!vs || !remember(&o->sku_escalate_nodes, o->nsku_escalators, cl)) { value_free(v); eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+            o->sku_escalators[o->nsku_escalators++] = v;
+        } else {
+            o->escalate_node = cl;
+            c->escalate = v;
+        }
+        if (!value_is_dimensionless(v)) { eval_fail(e, &cl->a->loc, DIAG_UNIT, "an escalator is a percentage such as 3%%"); return 0; }
+        return guards_ratio(e, v, &cl->a->loc, "an escalator");
+    }
     case C_CREDIT: {
+        if (cl->flag) return contract_cap(e, o, cl);
         value_t **p = realloc(c->sla_pcts, (c->nsla + 1) * sizeof *p);
         const node_t **conds = p ? realloc(o->sla_conds, (c->nsla + 1) * sizeof *conds) : NULL;
         if (p) c->sla_pcts = p;
-        if (!conds) { eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
-        o->sla_conds = conds;
+        if (conds) o->sla_conds = conds;
+        if (!conds || !remember(&o->credit_nodes, c->nsla, cl)) { eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
         if (!(c->sla_pcts[c->nsla] = expect_num(e, cl->a, "an SLA credit"))) return 0;
         o->sla_conds[c->nsla++] = cl->b;
         const value_t *pct = c->sla_pcts[c->nsla - 1];
@@ -442,6 +513,81 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         eval_fail(e, &cl->loc, DIAG_SYNTAX, "unexpected %s in a contract", ast_kind_name(cl->kind));
         return 0;
     }
+}
+
+/* The SKUs a clause names (`on x`, `on [x, y]`) as a set, in the contract's order; a name
+ * the contract does not price is an error with the closest name as a hint. */
+static int resolve_scope(eval_t *e, const contract_obj_t *o, const node_t *names, const char *what, sku_set_t *out)
+{
+    const contract_t *c = o->c;
+    size_t n = ast_count(names), len = 1;
+    if (!n) return 1;
+    if (!(out->idx = calloc(n, sizeof *out->idx))) { eval_fail(e, &names->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    for (const node_t *x = names; x; x = x->next) {
+        size_t i = sku_index(o, x->text), j = out->n;
+        if (i == c->nskus) {
+            eval_fail(e, &x->loc, DIAG_NAME, "%s on `%s`: the contract has no such rate", what, x->text);
+            hint_sku(e, c, x->text);
+            return 0;
+        }
+        for (size_t k = 0; k < out->n; k++)
+            if (out->idx[k] == i) { eval_fail(e, &x->loc, DIAG_NAME, "`%s` is named twice", x->text); return 0; }
+        for (; j > 0 && out->idx[j - 1] > i; j--) out->idx[j] = out->idx[j - 1];
+        out->idx[j] = i;
+        out->n++;
+        len += strlen(x->text) + 1;
+    }
+    if (!(out->label = calloc(len, 1))) { eval_fail(e, &names->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    for (size_t k = 0; k < out->n; k++) {
+        if (k) strcat(out->label, "+");
+        strcat(out->label, c->skus[out->idx[k]].sku);
+    }
+    return 1;
+}
+
+/* (1 + e)^year for every year of the term must stay a number GMP can hold. */
+static int check_compounding(eval_t *e, const contract_t *c, const value_t *escalate, const node_t *at)
+{
+    mpq_t f;
+    mpq_init(f);
+    mpq_set_ui(f, 1, 1);
+    mpq_add(f, f, escalate->u.num.q);
+    size_t years = (size_t)(c->end - c->start) / 365 + 2;
+    if (mpq_sgn(f) <= 0) eval_fail(e, &at->loc, DIAG_RUNTIME, "an escalator must be above -100%%");
+    else if (!value_size_ok(value_bits(f) * years))
+        eval_fail(e, &at->loc, DIAG_LIMIT, "this escalator compounds past the size of numbers Outlay can hold");
+    mpq_clear(f);
+    return !e->err;
+}
+
+/* Discounts, escalators, SLA credits and caps `on` SKUs, once all the rates are read. */
+static int resolve_scopes(eval_t *e, contract_obj_t *o)
+{
+    contract_t *c = o->c;
+    for (size_t i = 0; i < c->ndiscounts; i++)
+        if (!resolve_scope(e, o, o->discount_nodes[i]->list2, "discount", &c->discounts[i].on)) return 0;
+    for (size_t b = 0; b < c->nsla && !c->sla_on; b++)
+        if (o->credit_nodes[b]->list2 && !(c->sla_on = calloc(c->nsla, sizeof *c->sla_on))) {
+            eval_fail(e, &o->credit_nodes[b]->loc, DIAG_LIMIT, "out of memory");
+            return 0;
+        }
+    for (size_t b = 0; c->sla_on && b < c->nsla; b++)
+        if (!resolve_scope(e, o, o->credit_nodes[b]->list2, "credit", &c->sla_on[b])) return 0;
+    for (size_t k = 0; k < c->ncaps; k++)
+        if (!resolve_scope(e, o, o->cap_nodes[k]->list2, "credit cap", &c->sla_caps[k].on)) return 0;
+    for (size_t i = 0; i < o->nsku_escalators; i++) {
+        const node_t *cl = o->sku_escalate_nodes[i];
+        sku_set_t on = { NULL, 0, NULL };
+        int ok = resolve_scope(e, o, cl->list2, "escalate", &on) && check_compounding(e, c, o->sku_escalators[i], cl);
+        for (const node_t *x = cl->list2; ok && x; x = x->next) {
+            sku_terms_t *s = &c->skus[sku_index(o, x->text)];
+            if (s->escalate) ok = (eval_fail(e, &x->loc, DIAG_RUNTIME, "`%s` has two escalators", s->sku), 0);
+            else s->escalate = value_ref(o->sku_escalators[i]);
+        }
+        contract_set_free(&on);
+        if (!ok) return 0;
+    }
+    return 1;
 }
 
 /* term = 36 month: whole months of the 730-hour pricing month are calendar months here. */
@@ -513,14 +659,6 @@ value_t *terms_contract(eval_t *e, const node_t *n)
         if (cl->kind == C_FIELD && !strcmp(cl->text, "term")) term_node = cl;
         if (!(cl->kind == C_TRUEUP ? contract_trueup(e, o, prev, cl) : contract_clause(e, o, cl, &has_start, &has_end, &term))) break;
     }
-    for (size_t i = 0; !e->err && i < o->c->ndiscounts; i++) {
-        const char *sku = o->c->discounts[i].sku;
-        if (!sku || sku_index(o, sku) < o->c->nskus) continue;
-        eval_fail(e, &o->discount_nodes[i]->loc, DIAG_NAME, "discount on `%s`: the contract has no such rate", sku);
-        struct eval_suggest sg = { sku, NULL, (size_t)-1 };
-        for (size_t j = 0; j < o->c->nskus; j++) eval_suggest_one(o->c->skus[j].sku, &sg);
-        eval_hint_closest(e, &sg);
-    }
     if (!e->err) contract_list_prices(e, o);
     if (!e->err && !has_start) eval_fail(e, &n->loc, DIAG_RUNTIME, "contract %s needs a start date (start = 2026-12-01)", n->text);
     if (!e->err && has_end && term) eval_fail(e, &term_node->loc, DIAG_RUNTIME, "give either a term or an end date, not both");
@@ -533,18 +671,8 @@ value_t *terms_contract(eval_t *e, const node_t *n)
         eval_fail(e, &o->upfront_date_node->loc, DIAG_RUNTIME, "upfront_date without an upfront payment");
     if (!e->err && o->c->upfront && (o->c->upfront_on < o->c->start || o->c->upfront_on >= o->c->end))
         eval_fail(e, &(o->upfront_date_node ? o->upfront_date_node : o->upfront_node)->loc, DIAG_RUNTIME, "the upfront payment must fall within the term");
-    if (!e->err && o->c->escalate) {
-        /* (1 + e)^year for every year of the term must stay a number GMP can hold */
-        mpq_t f;
-        mpq_init(f);
-        mpq_set_ui(f, 1, 1);
-        mpq_add(f, f, o->c->escalate->u.num.q);
-        size_t years = (size_t)(o->c->end - o->c->start) / 365 + 2;
-        if (mpq_sgn(f) <= 0) eval_fail(e, &o->escalate_node->loc, DIAG_RUNTIME, "an escalator must be above -100%%");
-        else if (!value_size_ok(value_bits(f) * years))
-            eval_fail(e, &o->escalate_node->loc, DIAG_LIMIT, "this escalator compounds past the size of numbers Outlay can hold");
-        mpq_clear(f);
-    }
+    if (!e->err) resolve_scopes(e, o);
+    if (!e->err && o->c->escalate) check_compounding(e, o->c, o->c->escalate, o->escalate_node);
     if (!e->err) {
         value_record_set(o->fields, "start", value_date(o->c->start));
         value_record_set(o->fields, "end", value_date(o->c->end));
@@ -605,9 +733,7 @@ static int workload_items(eval_t *e, const node_t *wl, const contract_obj_t *co,
             if (s == co->c->nskus) {
                 value_free(v);
                 eval_fail(e, &it->loc, DIAG_NAME, "contract %s has no rate `%s`", co->c->name, it->text);
-                struct eval_suggest sg = { it->text, NULL, (size_t)-1 };
-                for (size_t k = 0; k < co->c->nskus; k++) eval_suggest_one(co->c->skus[k].sku, &sg);
-                eval_hint_closest(e, &sg);
+                hint_sku(e, co->c, it->text);
                 break;
             }
             if (usage[s]) { value_free(v); eval_fail(e, &it->loc, DIAG_NAME, "`use %s` appears twice", it->text); break; }
@@ -796,6 +922,7 @@ static const loc_t *fault_loc(const contract_obj_t *co, const node_t *wl, const 
     case FAULT_PLAN: n = co->plan_nodes[f->index]; break;
     case FAULT_UPFRONT: n = co->upfront_node; break;
     case FAULT_TRUEUP: n = co->trueup_node; break;
+    case FAULT_CAP: n = co->cap_nodes[f->index]; break;
     case FAULT_NONE: break;
     }
     return n ? &n->loc : fallback;

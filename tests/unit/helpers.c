@@ -336,6 +336,8 @@ static void sx(sb_t *b, const node_t *n)
     case C_TIERS:
         put(b, "(tiers "); put(b, n->text); put(b, n->op == TIERS_GRADUATED ? " graduated" : " volume");
         if (n->flag) put(b, " cumulative");
+        if (n->a) { put(b, " from "); sx(b, n->a); }
+        if (n->list2) { put(b, " shared"); sx_list(b, n->list2); put(b, " |"); }
         sx_list(b, n->list); put(b, ")");
         break;
     case T_TIER: {
@@ -358,12 +360,21 @@ static void sx(sb_t *b, const node_t *n)
         break;
     case C_DISCOUNT:
         put(b, "(discount "); sx(b, n->a);
-        if (n->text) { put(b, " on "); put(b, n->text); }
+        if (n->list2) { put(b, " on"); sx_list(b, n->list2); }
         if (n->b) { put(b, " above "); sx(b, n->b); }
         put(b, ")");
         break;
-    case C_ESCALATE: put(b, "(escalate "); sx(b, n->a); put(b, ")"); break;
-    case C_CREDIT: put(b, "(credit "); sx(b, n->a); put(b, " when "); sx(b, n->b); put(b, ")"); break;
+    case C_ESCALATE:
+        put(b, "(escalate "); sx(b, n->a);
+        if (n->list2) { put(b, " on"); sx_list(b, n->list2); }
+        put(b, ")");
+        break;
+    case C_CREDIT:
+        put(b, n->flag ? "(credit-cap " : "(credit "); sx(b, n->a);
+        if (n->list2) { put(b, " on"); sx_list(b, n->list2); }
+        if (n->b) { put(b, " when "); sx(b, n->b); }
+        put(b, ")");
+        break;
     case C_POOL: put(b, "(pool "); sx(b, n->a); put(b, ")"); break;
     case C_TRUEUP: put(b, "(trued-up "); put(b, n->text); put(b, ")"); break;
     case C_ROUND:

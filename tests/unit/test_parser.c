@@ -208,6 +208,26 @@ UTEST(parser, contract_block)
         " (pool (* 50[e6] USD))"
         " (round lines (* 0.01 USD) half_up))");
     parses_as("contract c {\n round invoice to 1 USD\n}", "(contract c (round invoice (* 1 USD)))");
+    /* scope: a shared ladder, a starting position, clauses on SKUs, a credit cap */
+    parses_as("contract c {\n"
+              "  rate [a, b] = graduated cumulative from 40 TB { first 10 TB at 1 USD/GB, above at 0.5 USD/GB }\n"
+              "  rate x = volume from used { above at 1 USD/GB }\n"
+              "  discount 10% on [a, x]\n"
+              "  escalate 3% yearly on a\n"
+              "  credit 10% on [a, b] when uptime < 99%\n"
+              "  credit cap 50% on a\n"
+              "  credit cap 1000 USD per month\n"
+              "}",
+              "(contract c"
+              " (tiers a graduated cumulative from (* 40 TB) shared a b | (first (* 10 TB) (/ (* 1 USD) GB)) (above (/ (* 0.5 USD) GB)))"
+              " (tiers x volume from used (above (/ (* 1 USD) GB)))"
+              " (discount 10% on a x)"
+              " (escalate 3% on a)"
+              " (credit 10% on a b when (< uptime 99%))"
+              " (credit-cap 50% on a)"
+              " (credit-cap (/ (* 1000 USD) month)))");
+    /* `cap` is a clause word only right after `credit` */
+    parses_as("contract c {\n  commit cap\n}", "(contract c (commit cap))");
     parses_as("contract c {}", "(contract c)");
     parses_as("contract c {\n}", "(contract c)");
 }
