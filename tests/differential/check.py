@@ -12,7 +12,9 @@ text. The generator covers mid-month starts, end dates, flat and tiered (graduat
 per period/cumulative) rates, reserves with overage, commitment ramps, fees, the three
 kinds of discount, escalators, SLA bands, credit pools, every rounding policy and mode,
 and both commitment and SLA bases; half the cases are pushed to edges (usage on a tier
-bound, line rounding with ceiling/floor, a whole-dollar invoice quantum)."""
+bound, line rounding with ceiling/floor, a whole-dollar invoice quantum), and half get
+clauses with a scope (a tier ladder shared by two SKUs, a starting position in a ladder,
+discounts, escalators, SLA bands and caps on sets of SKUs)."""
 import json
 import os
 import random

@@ -74,6 +74,11 @@ def pct(p):
     return dec(p * 100) + '%'
 
 
+def on_text(names):
+    """`on x` for one SKU, `on [x, y]` for several."""
+    return names[0] if len(names) == 1 else '[%s]' % ', '.join(names)
+
+
 # ---------------------------------------------------------------- generation
 
 def usage_value(rng, kind, form):
@@ -307,10 +312,47 @@ def generate(rng, features=None):
     case['order_seed'] = rng.random()
     if rng.random() < EDGE:
         edge_mutate(rng, case)
+    if rng.random() < SCOPE:
+        scope_mutate(rng, case, nper)
     return case
 
 
 EDGE = 0.5
+SCOPE = 0.5
+
+
+def scope_mutate(rng, case, nper):
+    """Clauses with a scope (doc §12): a tier ladder shared with a second SKU, a starting
+    position in a ladder, discounts, escalators, SLA bands and caps on sets of SKUs. Drawn
+    after everything else, so the rest of a seed's case stays as it was."""
+    skus = case['skus']
+    tiered = [s for s in skus if s.get('tiers')]
+    if tiered and rng.random() < 0.6:
+        o = rng.choice(tiered)
+        form = rng.choice(KINDS[o['kind']][1])
+        partner = {'name': o['name'] + '_b', 'kind': o['kind'], 'usage_form': form, 'rate': None, 'tiers': o['tiers'],
+                   'reserve': None, 'ladder': o['name'], 'usage': [usage_value(rng, o['kind'], form) for _ in range(nper)]}
+        o['ladder'] = o['name']
+        skus.insert(skus.index(o) + 1, partner)
+    for s in tiered:
+        if rng.random() < 0.4:
+            form = rng.choice(KINDS[s['kind']][2])
+            s['tiers']['start'] = (form, bound_value(rng, s['kind'], form, 1) * rng.choice([F(0), F(1, 2), F(1), F(2)]))
+    names = [s['name'] for s in skus]
+    for d in case['discounts']:
+        if d['kind'] == 'sku' and rng.random() < 0.6:
+            d['skus'] = rng.sample(names, rng.randint(1, len(names)))
+    for s in rng.sample(skus, rng.randint(0, len(skus))):
+        s['escalate'] = rng.choice([F(4, 100), F(10, 100), F(-2, 100)])
+    case['sla_on'] = [rng.sample(names, rng.randint(1, len(names))) if rng.random() < 0.5 else None for _ in case['sla']]
+    caps = []
+    for _ in range(rng.randint(0, 2) if case['sla'] else 0):
+        on = rng.sample(names, rng.randint(1, len(names))) if rng.random() < 0.5 else None
+        if rng.random() < 0.5:
+            caps.append(('share', rng.choice([F(5, 100), F(20, 100), F(50, 100), F(1)]), on))
+        else:
+            caps.append(('money', F(rng.randint(1, 2000)), on))
+    case['caps'] = caps
 
 
 def edge_mutate(rng, case):
@@ -401,9 +443,14 @@ def render(case):
     if case.get('sla_basis') == 'invoice':
         L.append('  sla_basis = invoice')
     for s in case['skus']:
+        if s.get('ladder') not in (None, s['name']):
+            continue                             # rated by its ladder's first SKU
         if s.get('tiers'):
             t = s['tiers']
-            L.append('  rate %s = %s%s {' % (s['name'], t['mode'], ' cumulative' if t['cumulative'] else ''))
+            names = s['name'] if not s.get('ladder') else \
+                '[%s]' % ', '.join(x['name'] for x in case['skus'] if x.get('ladder') == s['name'])
+            start = ' from %s' % render_bound(s['kind'], t['start'][0], t['start'][1]) if t.get('start') else ''
+            L.append('  rate %s = %s%s%s {' % (names, t['mode'], ' cumulative' if t['cumulative'] else '', start))
             for item in t['text']:
                 L.append('    ' + item)
             L.append('  }')
@@ -437,7 +484,7 @@ def render(case):
         L.append(dated('fee', f))
     for d in case['discounts']:
         if d['kind'] == 'sku':
-            L.append('  discount %s on %s' % (pct(d['pct']), d['sku']))
+            L.append('  discount %s on %s' % (pct(d['pct']), on_text(d.get('skus') or [d['sku']])))
         elif d['kind'] == 'all':
             L.append('  discount %s' % pct(d['pct']))
         else:
@@ -445,11 +492,18 @@ def render(case):
             L.append('  discount %s on spend above %s USD%s' % (pct(d['pct']), dec(d['amount']), unit))
     if case.get('escalate') is not None:
         L.append('  escalate %s yearly' % pct(case['escalate']))
-    for p, op, thr in case['sla']:
+    for s in case['skus']:
+        if s.get('escalate') is not None:
+            L.append('  escalate %s yearly on %s' % (pct(s['escalate']), s['name']))
+    for (p, op, thr), on in zip(case['sla'], case.get('sla_on') or [None] * len(case['sla'])):
+        scope = ' on %s' % on_text(on) if on else ''
         if op == 'index':
-            L.append('  credit %s when period.index == %d' % (pct(p), thr))
+            L.append('  credit %s%s when period.index == %d' % (pct(p), scope, thr))
         else:
-            L.append('  credit %s when uptime %s %s' % (pct(p), op, pct(thr)))
+            L.append('  credit %s%s when uptime %s %s' % (pct(p), scope, op, pct(thr)))
+    for kind, limit, on in case.get('caps', []):
+        L.append('  credit cap %s%s' % (pct(limit) if kind == 'share' else dec(limit) + ' USD per month',
+                                        ' on %s' % on_text(on) if on else ''))
     if case.get('pool') is not None:
         L.append('  credit pool %s USD' % dec(case['pool']))
     r = case.get('rounding')

@@ -6,14 +6,16 @@ A case is a plain dict (see gen.py for how one is made and rendered to .outlay t
   start: date            first day of the term
   term:  int months | None,  end: date | None   (end = add_months(start, term) when term is given)
   skus:  [ {name, kind, rate: Fraction | None, tiers: None | {mode: graduated|volume,
-            cumulative: bool, tiers: [(bound_or_None, closed, rate)]},
+            cumulative: bool, tiers: [(bound_or_None, closed, rate)], start: None | (form, value)},
+            ladder: None | the name of the first SKU of a ladder it shares,
             usage: [value per period], usage_form: 'level'|'amount'|...,
-            reserve: None | {qty, form, overage: Fraction | None}} ]
+            reserve: None | {qty, form, overage: Fraction | None}, escalate: its own | None} ]
   commits: [ {amount: per-month Fraction, from: date|None, until: date|None} ]
   fees:    [ same shape ]
-  discounts: [ {kind: 'sku'|'all'|'above', pct, sku, amount} ]
+  discounts: [ {kind: 'sku'|'all'|'above', pct, sku, skus: [names] | None, amount} ]
   escalate: Fraction | None
   sla: [ (pct, op, threshold) ] with op '<', '<=' (uptime) or 'index' (period.index == threshold),  uptime: [per period]
+  sla_on: [ [names] | None per band ],  caps: [ ('share' | 'money', limit, [names] | None) ]
   pool: Fraction | None
   rounding: None (default) | ('invoice', Q, mode) | ('lines', Q, mode) | ('none',)
   commitment_basis: 'net'|'gross',  sla_basis: 'net'|'invoice'
@@ -115,8 +117,7 @@ def volume_rate(tiers, u):
 
 # ---------------------------------------------------------------- pricing
 
-def escalation_factor(case, a, b):
-    p = case.get('escalate')
+def escalation_factor(case, a, b, p):
     if p is None:
         return F(1)
     start = case['start']
@@ -160,28 +161,33 @@ def price(case):
     for i, (a, b) in enumerate(ps):
         hours = (b - a).days * 24
         share = F((b - a).days, days_in_month(a))
-        fac = escalation_factor(case, a, b)
+        facs = {s['name']: escalation_factor(case, a, b, s['escalate'] if s.get('escalate') is not None else case.get('escalate'))
+                for s in case['skus']}
         lines = []                          # (category, sku, amount) after line rounding
         charges = {}
         # 1. usage charges
         for s in case['skus']:
+            fac = facs[s['name']]
             u = usage_qty(s['kind'], s['usage_form'], s['usage'][i], hours, share)
             if s.get('tiers'):
+                if s.get('ladder') not in (None, s['name']):
+                    continue                # priced with its ladder's first SKU
                 t = s['tiers']
                 tiers = t['tiers']
+                members = [m for m in case['skus'] if m.get('ladder') == s['name']] if s.get('ladder') else [s]
+                uses = {m['name']: usage_qty(m['kind'], m['usage_form'], m['usage'][i], hours, share) for m in members}
+                total_u = sum(uses.values())
+                c0 = (cum[s['name']] if t['cumulative'] else 0) + (bound_qty(s['kind'], *t['start']) if t.get('start') else 0)
                 if t['mode'] == 'graduated':
-                    if t['cumulative']:
-                        c0 = cum[s['name']]
-                        amt = graduated(tiers, c0 + u) - graduated(tiers, c0)
-                    else:
-                        amt = graduated(tiers, u)
+                    amt = graduated(tiers, c0 + total_u) - graduated(tiers, c0)
                 else:
-                    base = cum[s['name']] + u if t['cumulative'] else u
-                    amt = u * volume_rate(tiers, base)
-                cum[s['name']] += u
-                amt = line_round(amt * fac)
-                lines.append(('usage', s['name'], amt))
-                charges[s['name']] = amt
+                    amt = total_u * volume_rate(tiers, c0 + total_u)
+                cum[s['name']] += total_u
+                for m in members:           # each its share, pro rata by usage
+                    part = amt * uses[m['name']] / total_u if total_u else F(0)
+                    part = line_round(part * facs[m['name']])
+                    lines.append(('usage', m['name'], part))
+                    charges[m['name']] = part
             elif s.get('reserve'):
                 r = s['reserve']
                 rq = usage_qty(s['kind'], r['form'], r['qty'], hours, share)
@@ -200,23 +206,34 @@ def price(case):
             fees = line_round(daily_amount(case['fees'], a, b, last_wins=False))
             lines.append(('fee', 'fee', fees))
         gross = sum(charges.values()) + fees
-        # 2. discounts: per SKU, then on all (one after another), then spend above
+        # 2. discounts: on SKUs (each on what its SKUs come to after those before it), then on
+        # all (one after another), then spend above; each attributed exactly to its SKUs
+        # pro rata (net_by), for the discounts and SLA credits on SKUs
         running = gross
         disc_total = F(0)
+        net_by = dict(charges)
         for d in case.get('discounts', []):
             if d['kind'] == 'sku':
-                x = line_round(-d['pct'] * charges[d['sku']])
+                on = d.get('skus') or [d['sku']]
+                x = line_round(-d['pct'] * sum(net_by[n] for n in on))
+                for n in on:
+                    net_by[n] -= d['pct'] * net_by[n]
                 running += x
                 disc_total += x
         for d in case.get('discounts', []):
             if d['kind'] == 'all':
+                for n in net_by:
+                    net_by[n] -= d['pct'] * net_by[n]
                 x = line_round(-d['pct'] * running)
                 running += x
                 disc_total += x
         for d in case.get('discounts', []):
             if d['kind'] == 'above':
                 thr = d['amount'] * share
-                x = line_round(-d['pct'] * max(F(0), running - thr))
+                exact = -d['pct'] * max(F(0), running - thr)
+                for n in net_by:
+                    net_by[n] += net_by[n] * exact / running if running else 0
+                x = line_round(exact)
                 running += x
                 disc_total += x
         net = running
@@ -224,14 +241,33 @@ def price(case):
         minimum = daily_amount(case.get('commits', []), a, b, last_wins=True)
         basis = gross if case.get('commitment_basis') == 'gross' else net
         shortfall = line_round(max(F(0), minimum - basis))
-        # 4. SLA
-        pct = F(0)
-        for p, op, thr in case.get('sla', []):
-            up = case['uptime'][i]
-            if (op == '<' and up < thr) or (op == '<=' and up <= thr) or (op == 'index' and i == thr):
-                pct = max(pct, p)
+        # 4. SLA: per set of SKUs (None: the whole contract) the largest band that holds
+        # times the set's base, then the caps in order scale the credits under them
         sla_base = net + shortfall if case.get('sla_basis') == 'invoice' else net
-        sla = -line_round(-pct * sla_base)   # the sla_credit line is negative; ceiling/floor go by sign
+
+        def base_of(key):
+            return sla_base if key is None else sum(net_by[n] for n in key)
+        bands = case.get('sla', [])
+        keys = [frozenset(on) if on else None for on in (case.get('sla_on') or [None] * len(bands))]
+        scopes = list(dict.fromkeys(keys))
+        credit, held = {}, {}
+        for key in scopes:
+            pct = F(0)
+            for (p, op, thr), k in zip(bands, keys):
+                up = case['uptime'][i]
+                if k == key and ((op == '<' and up < thr) or (op == '<=' and up <= thr) or (op == 'index' and i == thr)):
+                    pct = max(pct, p)
+            credit[key], held[key] = pct * base_of(key), pct > 0
+        for kind, limit, on in case.get('caps', []):
+            cap_key = frozenset(on) if on else None
+            cap = limit * base_of(cap_key) if kind == 'share' else limit * share
+            under = [k for k in scopes if cap_key is None or (k is not None and k <= cap_key)]
+            tot = sum(credit[k] for k in under)
+            if tot > cap:
+                for k in under:
+                    credit[k] = credit[k] * cap / tot
+        # each sla_credit line is negative; ceiling/floor go by sign
+        sla = sum(-line_round(-credit[k]) for k in scopes if held[k])
         # 5. pool
         due = net + shortfall - sla
         draw = F(0)
@@ -249,5 +285,5 @@ def price(case):
             total = exact_total
         out.append(dict(start=a, end=b, gross=gross, fees=fees, discounts=disc_total, net=net,
                         shortfall=shortfall, sla_credit=sla, pool_draw=draw, total=total,
-                        charges=charges, minimum=minimum, factor=fac))
+                        charges=charges, minimum=minimum, factors=facs))
     return {'periods': out, 'total': sum((p['total'] for p in out), F(0))}
