@@ -7,7 +7,12 @@
 
 typedef struct prefix_def { char *name; mpq_t factor; } prefix_def_t;
 
+/* Recent display-unit products: a * b^sign = r, with the bound on r's factor bits. */
+enum { MEMO_SLOTS = 256 };
+typedef struct combine_memo { uterm_t a, b, r; int sign; } combine_memo_t;
+
 struct units {
+    combine_memo_t *memo;   /* MEMO_SLOTS, made on first use; sign 0 is an empty slot */
     char *dim_names[DIM_MAX];
     int dim_base[DIM_MAX];
     int ndims;
@@ -30,6 +35,7 @@ void units_free(units_t *u)
     free(u->defs);
     free(u->slots);
     free(u->prefixes);
+    free(u->memo);
     free(u);
 }
 
@@ -112,6 +118,8 @@ static int push(units_t *u, const char *name, const mpq_t factor, const dim_t *d
     mpq_init(d->factor);
     mpq_set(d->factor, factor);
     d->dim = *dim;
+    d->dim_id = dim_intern(dim);
+    d->factor_bits = mpz_sizeinbase(mpq_numref(factor), 2) + mpz_sizeinbase(mpq_denref(factor), 2);
     d->prefixed = prefixed;
     u->n++;
     if (!index_last(u)) { u->n--; free(d->name); mpq_clear(d->factor); *err = "out of memory"; return -1; }
@@ -240,6 +248,106 @@ int dim_combine(dim_t *out, const dim_t *a, const dim_t *b, int sign)
     return !bad;
 }
 
+/* The interned vectors (by id), an open-addressing index of them (id + 1, 0 is empty),
+ * and the results of combining two ids (key: both ids and the sign). */
+static dim_t *dim_table;
+static uint32_t ndim_table, capdim_table;
+static uint32_t *dim_slots;
+static size_t ndim_slots;
+typedef struct dim_pair { uint64_t key; uint32_t id; } dim_pair_t;   /* key 0 is empty */
+static dim_pair_t *pairs;
+static size_t npairs, cappairs;
+#define DIM_ID_BAD (UINT32_MAX - 1)   /* a combination out of range */
+
+static size_t dim_hash(const dim_t *d)
+{
+    uint64_t w[sizeof(dim_t) / 8], h = 0;
+    _Static_assert(sizeof(dim_t) % 8 == 0, "dim_t is whole words");
+    memcpy(w, d->e, sizeof w);
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) h = (h ^ w[i]) * 0x9E3779B97F4A7C15u;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static size_t dim_slot(const dim_t *d)
+{
+    size_t i = dim_hash(d) & (ndim_slots - 1);
+    while (dim_slots[i] && !dim_eq(&dim_table[dim_slots[i] - 1], d)) i = (i + 1) & (ndim_slots - 1);
+    return i;
+}
+
+uint32_t dim_intern(const dim_t *d)
+{
+    if (ndim_slots) {
+        uint32_t id = dim_slots[dim_slot(d)];
+        if (id) return id - 1;
+    }
+    if (ndim_table >= INT32_MAX) return DIM_ID_NONE;   /* pair keys hold two ids below 2^31 */
+    if (!ndim_table && !dim_is_zero(d)) {   /* id 0 is dimensionless */
+        dim_t zero;
+        memset(&zero, 0, sizeof zero);
+        if (dim_intern(&zero) == DIM_ID_NONE) return DIM_ID_NONE;
+    }
+    if (ndim_table == capdim_table) {
+        uint32_t cap = capdim_table ? capdim_table * 2 : 64;
+        dim_t *t = realloc(dim_table, cap * sizeof *t);
+        if (!t) return DIM_ID_NONE;
+        dim_table = t; capdim_table = cap;
+    }
+    if ((ndim_table + 1) * 2 > ndim_slots) {
+        size_t n = ndim_slots ? ndim_slots * 2 : 256;
+        uint32_t *s = calloc(n, sizeof *s), *old = dim_slots;
+        if (!s) return DIM_ID_NONE;
+        dim_slots = s; ndim_slots = n;
+        free(old);
+        for (uint32_t i = 0; i < ndim_table; i++) dim_slots[dim_slot(&dim_table[i])] = i + 1;
+    }
+    dim_table[ndim_table] = *d;
+    dim_slots[dim_slot(d)] = ndim_table + 1;
+    return ndim_table++;
+}
+
+static size_t pair_slot(uint64_t key)
+{
+    size_t i = (size_t)((key * 0x9E3779B97F4A7C15u) >> 20) & (cappairs - 1);
+    while (pairs[i].key && pairs[i].key != key) i = (i + 1) & (cappairs - 1);
+    return i;
+}
+
+/* Remembers key -> id, growing the table at half full; forgetting is fine (out of memory). */
+static void pair_add(uint64_t key, uint32_t id)
+{
+    if ((npairs + 1) * 2 > cappairs) {
+        size_t cap = cappairs ? cappairs * 2 : 256;
+        dim_pair_t *p = calloc(cap, sizeof *p), *old = pairs;
+        if (!p) return;
+        size_t oldcap = cappairs;
+        pairs = p; cappairs = cap;
+        for (size_t i = 0; i < oldcap; i++) if (old[i].key) pairs[pair_slot(old[i].key)] = old[i];
+        free(old);
+    }
+    pairs[pair_slot(key)] = (dim_pair_t){ key, id };
+    npairs++;
+}
+
+int dim_combine_id(dim_t *out, uint32_t *out_id, const dim_t *a, uint32_t ida, const dim_t *b, uint32_t idb, int sign)
+{
+    int interned = ida != DIM_ID_NONE && idb != DIM_ID_NONE;
+    uint64_t key = ((uint64_t)ida << 32 | idb) * 2 + (sign < 0) + 1;   /* never 0: ids stay below 2^31 */
+    if (interned && cappairs) {
+        const dim_pair_t *p = &pairs[pair_slot(key)];
+        if (p->key == key) {
+            if (p->id == DIM_ID_BAD) return 0;
+            *out = dim_table[p->id];
+            *out_id = p->id;
+            return 1;
+        }
+    }
+    int ok = dim_combine(out, a, b, sign);
+    *out_id = ok ? dim_intern(out) : DIM_ID_BAD;
+    if (interned && *out_id != DIM_ID_NONE) pair_add(key, *out_id);
+    return ok;
+}
+
 int dim_scale(dim_t *out, const dim_t *a, long n)
 {
     dim_t r;
@@ -341,7 +449,40 @@ static void uterm_compact(const units_t *u, uterm_t *r)
     if (dim_is_zero(&d)) r->n = 0;
 }
 
+/* Whether two display units are the same (the terms, not the bytes after them). */
+static int uterm_same(const uterm_t *a, const uterm_t *b)
+{
+    if (a->n != b->n) return 0;
+    if (a->n == UTERM_NONE) return 1;
+    for (int i = 0; i < a->n; i++)
+        if (a->t[i].unit != b->t[i].unit || a->t[i].exp != b->t[i].exp) return 0;
+    return 1;
+}
+
+static size_t uterm_hash(const uterm_t *t, size_t h)
+{
+    h = (h ^ t->n) * 0x9E3779B97F4A7C15u;
+    if (t->n != UTERM_NONE)
+        for (int i = 0; i < t->n; i++) h = (h ^ ((size_t)t->t[i].unit << 8 | (unsigned char)t->t[i].exp)) * 0x9E3779B97F4A7C15u;
+    return h;
+}
+
+static void uterm_combine_now(const units_t *u, uterm_t *out, const uterm_t *a, const uterm_t *b, int sign);
+
 void uterm_combine(const units_t *u, uterm_t *out, const uterm_t *a, const uterm_t *b, int sign)
+{
+    units_t *w = (units_t *)u;   /* the memo is a cache: the registry is unchanged */
+    if (!w->memo) w->memo = calloc(MEMO_SLOTS, sizeof *w->memo);
+    if (!w->memo) { uterm_combine_now(u, out, a, b, sign); return; }
+    combine_memo_t *m = &w->memo[(uterm_hash(b, uterm_hash(a, (size_t)sign)) >> 24) & (MEMO_SLOTS - 1)];
+    if (m->sign == sign && uterm_same(&m->a, a) && uterm_same(&m->b, b)) { *out = m->r; return; }
+    uterm_t r;
+    uterm_combine_now(u, &r, a, b, sign);
+    m->a = *a; m->b = *b; m->r = r; m->sign = sign;
+    *out = r;
+}
+
+static void uterm_combine_now(const units_t *u, uterm_t *out, const uterm_t *a, const uterm_t *b, int sign)
 {
     uterm_t r;
     if (a->n == UTERM_NONE || b->n == UTERM_NONE) { memset(&r, 0, sizeof r); r.n = UTERM_NONE; *out = r; return; }
@@ -368,11 +509,7 @@ size_t uterm_bits(const units_t *u, const uterm_t *t)
 {
     size_t bits = 0;
     if (t->n == UTERM_NONE) return 0;
-    for (int i = 0; i < t->n; i++) {
-        const mpq_t *f = &u->defs[t->t[i].unit].factor;
-        size_t b = mpz_sizeinbase(mpq_numref(*f), 2) + mpz_sizeinbase(mpq_denref(*f), 2);
-        bits += b * (size_t)abs(t->t[i].exp);
-    }
+    for (int i = 0; i < t->n; i++) bits += u->defs[t->t[i].unit].factor_bits * (size_t)abs(t->t[i].exp);
     return bits;
 }
 

@@ -4,6 +4,7 @@
 #define OUTLAY_UNITS_H
 #include <gmp.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum { DIM_MAX = 48, UTERM_MAX = 8, DIM_EXP_MAX = 100 };
 
@@ -25,6 +26,8 @@ typedef struct unit_def {
     int prefixed;         /* accepts SI/binary prefixes */
     int approx;           /* defined by an approximate quantity */
     int from_prefix;      /* a prefixed form (kB), registered when first used */
+    uint32_t dim_id;      /* dim, interned (dim_intern) */
+    size_t factor_bits;   /* bits of the factor's numerator and denominator together */
 } unit_def_t;
 
 typedef struct units units_t;
@@ -71,13 +74,23 @@ int dim_eq(const dim_t *a, const dim_t *b);
 int dim_single(const dim_t *d);
 /* a + sign*b into out; 0 when an exponent would leave [-DIM_EXP_MAX, DIM_EXP_MAX]. */
 int dim_combine(dim_t *out, const dim_t *a, const dim_t *b, int sign);
+/* Dimension vectors interned: each distinct vector has a small id (0 is dimensionless),
+ * the same for the whole process, so equal dimensions have equal ids and the dimension of
+ * a product, once worked out, is looked up by the ids of its factors. DIM_ID_NONE stands
+ * for a vector that could not be interned (out of memory): compare and combine the
+ * vectors then. */
+#define DIM_ID_NONE UINT32_MAX
+uint32_t dim_intern(const dim_t *d);
+/* dim_combine of a (interned as ida) and b (idb), with the result's id into *out_id. */
+int dim_combine_id(dim_t *out, uint32_t *out_id, const dim_t *a, uint32_t ida, const dim_t *b, uint32_t idb, int sign);
 int dim_scale(dim_t *out, const dim_t *a, long n);
 /* "USD/time", "FLOP", "dimensionless"; malloc'd. */
 char *units_format_dim(const units_t *u, const dim_t *d);
 
 /* Display units */
 void uterm_single(uterm_t *t, int unit);
-/* a * b^sign, cancelling units of one dimension into the first one seen. */
+/* a * b^sign, cancelling units of one dimension into the first one seen. The registry
+ * remembers recent results (a price list multiplies the same units over and over). */
 void uterm_combine(const units_t *u, uterm_t *out, const uterm_t *a, const uterm_t *b, int sign);
 void uterm_pow(const units_t *u, uterm_t *out, const uterm_t *a, long n);
 /* A bound on the size, in bits, of the display unit's factor (checked before computing it). */

@@ -64,8 +64,9 @@ void value_free(value_t *v)
     release(v);
 }
 
-/* A quantity whose number the caller sets (a pooled value's number is left over). */
-static value_t *new_quantity(const dim_t *dim, const uterm_t *disp)
+/* A quantity whose number the caller sets (a pooled value's number is left over). dim_id
+ * is dim's id when the caller has it, else DIM_ID_NONE (then dim is interned here). */
+static value_t *new_quantity(const dim_t *dim, uint32_t dim_id, const uterm_t *disp)
 {
     value_t *v;
     if (npool_num) {
@@ -77,14 +78,20 @@ static value_t *new_quantity(const dim_t *dim, const uterm_t *disp)
         mpq_init(v->u.num.q);
     }
     v->kind = V_NUM; v->refs = 1; v->size = 1; live_values++;
-    if (dim) v->u.num.dim = *dim; else memset(&v->u.num.dim, 0, sizeof v->u.num.dim);
+    if (dim) {
+        v->u.num.dim = *dim;
+        v->u.num.dim_id = dim_id != DIM_ID_NONE ? dim_id : dim_intern(dim);
+    } else {
+        memset(&v->u.num.dim, 0, sizeof v->u.num.dim);
+        v->u.num.dim_id = 0;
+    }
     if (disp) v->u.num.disp = *disp; else memset(&v->u.num.disp, 0, sizeof v->u.num.disp);
     return v;
 }
 
 value_t *value_quantity(const mpq_t q, const dim_t *dim, const uterm_t *disp)
 {
-    value_t *v = new_quantity(dim, disp);
+    value_t *v = new_quantity(dim, DIM_ID_NONE, disp);
     if (v) mpq_set(v->u.num.q, q);
     return v;
 }
@@ -106,8 +113,8 @@ value_t *value_unit(const units_t *u, int unit)
     const unit_def_t *d = units_get(u, unit);
     uterm_t t;
     uterm_single(&t, unit);
-    value_t *v = value_quantity(d->factor, &d->dim, &t);
-    if (v) v->u.num.approx = d->approx;
+    value_t *v = new_quantity(&d->dim, d->dim_id, &t);
+    if (v) { mpq_set(v->u.num.q, d->factor); v->u.num.approx = d->approx; }
     return v;
 }
 
@@ -377,7 +384,8 @@ int value_same_dim(const units_t *u, const value_t *a, const value_t *b, const c
         *err = diag_format("cannot %s a %s and a %s", what, value_kind_name(a), value_kind_name(b));
         return 0;
     }
-    if (dim_eq(&a->u.num.dim, &b->u.num.dim)) return 1;
+    uint32_t ia = a->u.num.dim_id, ib = b->u.num.dim_id;
+    if (ia != DIM_ID_NONE && ib != DIM_ID_NONE ? ia == ib : dim_eq(&a->u.num.dim, &b->u.num.dim)) return 1;
     char *da = units_format_dim(u, &a->u.num.dim), *db = units_format_dim(u, &b->u.num.dim);
     *err = diag_format("cannot %s %s and %s: the dimensions differ", what, da ? da : "?", db ? db : "?");
     free(da); free(db);
@@ -433,7 +441,7 @@ static value_t *addsub(const units_t *u, const value_t *a, const value_t *b, int
     small = small && small_add(sa, sb, &sr);
     if (!small && !value_size_ok(value_bits(*x) + value_bits(*y) + 1)) { *err = too_big(); return NULL; }
     const uterm_t *disp = (a->u.num.disp.n || dim_is_zero(&a->u.num.dim)) ? &a->u.num.disp : &b->u.num.disp;
-    value_t *r = new_quantity(&a->u.num.dim, disp);
+    value_t *r = new_quantity(&a->u.num.dim, a->u.num.dim_id, disp);
     if (!r) return NULL;
     if (small) small_put(r->u.num.q, sr);
     else if (sign > 0) mpq_add(r->u.num.q, *x, *y);
@@ -458,7 +466,8 @@ static value_t *muldiv(const units_t *u, const value_t *a, const value_t *b, int
                 small_mul(sa, sign > 0 ? sb : small_inv(sb), &sr);
     if (!small && !value_size_ok(value_bits(a->u.num.q) + value_bits(b->u.num.q))) { *err = too_big(); return NULL; }
     dim_t d;
-    if (!dim_combine(&d, &a->u.num.dim, &b->u.num.dim, sign)) {
+    uint32_t did;
+    if (!dim_combine_id(&d, &did, &a->u.num.dim, a->u.num.dim_id, &b->u.num.dim, b->u.num.dim_id, sign)) {
         *err = diag_format("unit exponent out of range (at most %d)", DIM_EXP_MAX);
         return NULL;
     }
@@ -467,7 +476,7 @@ static value_t *muldiv(const units_t *u, const value_t *a, const value_t *b, int
     /* a display unit too large to compute (a huge user unit to a high power) gives way
      * to base units */
     if (!value_size_ok(uterm_bits(u, &t))) t.n = UTERM_NONE;
-    value_t *r = new_quantity(&d, &t);
+    value_t *r = new_quantity(&d, did, &t);
     if (!r) return NULL;
     if (small) small_put(r->u.num.q, sr);
     else if (sign > 0) mpq_mul(r->u.num.q, a->u.num.q, b->u.num.q);
@@ -529,8 +538,8 @@ value_t *value_pow(const units_t *u, const value_t *a, const value_t *b, char **
 value_t *value_neg(const value_t *a, char **err)
 {
     if (a->kind != V_NUM) { *err = diag_format("cannot negate a %s", value_kind_name(a)); return NULL; }
-    value_t *r = value_quantity(a->u.num.q, &a->u.num.dim, &a->u.num.disp);
-    if (r) { mpq_neg(r->u.num.q, r->u.num.q); r->u.num.approx = a->u.num.approx; }
+    value_t *r = new_quantity(&a->u.num.dim, a->u.num.dim_id, &a->u.num.disp);
+    if (r) { mpq_neg(r->u.num.q, a->u.num.q); r->u.num.approx = a->u.num.approx; }
     return r;
 }
 
@@ -596,8 +605,8 @@ value_t *value_convert(const units_t *u, const value_t *a, const value_t *target
     if (!pure) { *err = diag_format("the right side of 'in' must be a unit without a number, such as USD/hour"); return NULL; }
     if (a->kind != V_NUM) { *err = diag_format("cannot convert a %s to a unit", value_kind_name(a)); return NULL; }
     if (!value_same_dim(u, a, target, "convert between", err)) return NULL;
-    value_t *r = value_quantity(a->u.num.q, &a->u.num.dim, &target->u.num.disp);
-    if (r) r->u.num.approx = a->u.num.approx;
+    value_t *r = new_quantity(&a->u.num.dim, a->u.num.dim_id, &target->u.num.disp);
+    if (r) { mpq_set(r->u.num.q, a->u.num.q); r->u.num.approx = a->u.num.approx; }
     return r;
 }
 
@@ -684,8 +693,9 @@ static int small_literal(const char *digits, long exp10, small_t *r)
 
 value_t *value_from_literal(const char *text, int scale, int percent, char **err)
 {
-    /* digits[.digits][e[+-]digits], '_' between digits */
-    char *digits = malloc(strlen(text) + 1);
+    /* digits[.digits][e[+-]digits], '_' between digits; the digits of an everyday
+     * literal go in a buffer on the stack */
+    char buf[64], *digits = strlen(text) < sizeof buf ? buf : malloc(strlen(text) + 1);
     if (!digits) { *err = diag_format("out of memory"); return NULL; }
     size_t nd = 0;
     long frac = 0, exp10 = 0;
@@ -703,23 +713,23 @@ value_t *value_from_literal(const char *text, int scale, int percent, char **err
         int neg = *p == '-';
         if (*p == '+' || *p == '-') p++;
         while (p[0] == '0' && p[1]) p++;   /* leading zeros say nothing about size */
-        if (strlen(p) > 7) { free(digits); *err = diag_format("exponent too large in number literal"); return NULL; }
+        if (strlen(p) > 7) { if (digits != buf) free(digits); *err = diag_format("exponent too large in number literal"); return NULL; }
         exp10 = strtol(p, NULL, 10);
         if (neg) exp10 = -exp10;
     }
     exp10 += scale - frac - (percent ? 2 : 0);
-    if (labs(exp10) > 100000) { free(digits); *err = diag_format("exponent too large in number literal (at most 10^100000)"); return NULL; }
+    if (labs(exp10) > 100000) { if (digits != buf) free(digits); *err = diag_format("exponent too large in number literal (at most 10^100000)"); return NULL; }
     small_t lit;
     if (small_literal(digits, exp10, &lit)) {
-        free(digits);
-        value_t *v = new_quantity(NULL, NULL);
+        if (digits != buf) free(digits);
+        value_t *v = new_quantity(NULL, 0, NULL);
         if (v) small_put(v->u.num.q, lit);
         return v;
     }
     mpq_t q;
     mpq_init(q);
     mpz_set_str(mpq_numref(q), digits, 10);
-    free(digits);
+    if (digits != buf) free(digits);
     mpz_t p10;
     mpz_init(p10);
     mpz_ui_pow_ui(p10, 10, (unsigned long)labs(exp10));

@@ -30,7 +30,8 @@ struct value {
     int depth;                   /* 0, or 1 + the deepest list or record inside */
     size_t size;                 /* values inside, this one included (saturating) */
     union {
-        struct { mpq_t q; dim_t dim; uterm_t disp; int approx; } num;
+        /* dim and dim_id (dim interned, see dim_intern) are set together, by the constructors */
+        struct { mpq_t q; dim_t dim; uint32_t dim_id; uterm_t disp; int approx; } num;
         int b;
         char *s;
         date_t date;

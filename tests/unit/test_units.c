@@ -274,6 +274,57 @@ UTEST(units, dims)
     cr_expect(dim_is_zero(&r));
 }
 
+/* Interned dimensions: equal vectors have one id, 0 is dimensionless, and a combination
+ * looked up by ids (the second time from the remembered pairs) is the vector sum, or
+ * out of range both times. */
+UTEST(units, dim_ids)
+{
+    dim_t zero, a, b, r, r2;
+    memset(&zero, 0, sizeof zero);
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.e[d_usd] = 1;
+    a.e[d_time] = -1;
+    b.e[d_time] = 1;
+    uint32_t ia = dim_intern(&a), ib = dim_intern(&b), iz = dim_intern(&zero);
+    cr_expect_eq(iz, 0);
+    cr_expect_neq(ia, ib);
+    cr_expect_neq(ia, 0);
+    dim_t copy = a;
+    cr_expect_eq(dim_intern(&copy), ia);
+    for (int round = 0; round < 2; round++) {
+        uint32_t ir;
+        /* USD/time * time = USD */
+        cr_assert(dim_combine_id(&r, &ir, &a, ia, &b, ib, 1));
+        cr_assert(dim_combine(&r2, &a, &b, 1));
+        cr_expect(dim_eq(&r, &r2));
+        cr_expect_eq(r.e[d_usd], 1);
+        cr_expect_eq(r.e[d_time], 0);
+        cr_expect_eq(ir, dim_intern(&r2));
+        /* USD/time / time = USD/time^2 */
+        cr_assert(dim_combine_id(&r, &ir, &a, ia, &b, ib, -1));
+        cr_expect_eq(r.e[d_time], -2);
+        cr_expect_eq(ir, dim_intern(&r));
+        cr_expect_neq(ir, ia);
+        /* a dimension divided by itself is dimensionless */
+        cr_assert(dim_combine_id(&r, &ir, &a, ia, &a, ia, -1));
+        cr_expect_eq(ir, 0);
+        cr_expect(dim_is_zero(&r));
+    }
+    dim_t big;
+    memset(&big, 0, sizeof big);
+    big.e[d_time] = 60;
+    uint32_t ibig = dim_intern(&big), ir;
+    cr_expect_not(dim_combine_id(&r, &ir, &big, ibig, &big, ibig, 1));   /* 120 */
+    cr_expect_not(dim_combine_id(&r, &ir, &big, ibig, &big, ibig, 1));   /* remembered */
+    cr_expect(dim_combine_id(&r, &ir, &big, ibig, &big, ibig, -1));
+    cr_expect_eq(ir, 0);
+    /* without ids (not interned), the vectors are combined */
+    cr_expect(dim_combine_id(&r, &ir, &a, DIM_ID_NONE, &b, ib, 1));
+    cr_expect_eq(r.e[d_usd], 1);
+    cr_expect_eq(r.e[d_time], 0);
+}
+
 /* ---------- display units ---------- */
 
 static uterm_t term(int n, const int *units, const int *exps)
@@ -313,35 +364,44 @@ UTEST(units, uterm_format_output)
     format_is(&t, "month");
 }
 
+/* The registry remembers recent products: each case runs twice (the second time from
+ * the memo), and a result written over its own operand is right too. */
 UTEST(units, uterm_combine_cancels)
 {
-    /* USD/(gpu*hour) * month: month cancels the hour (same dimension), leaving USD/gpu */
-    uterm_t rate = term(3, (int[]){ usd, gpu, hour }, (int[]){ 1, -1, -1 });
-    uterm_t m, out;
-    uterm_single(&m, month);
-    uterm_combine(u, &out, &rate, &m, 1);
-    format_is(&out, "USD/gpu");
-    /* hour * month merges into the first one seen: hour^2 */
-    uterm_t h;
-    uterm_single(&h, hour);
-    uterm_combine(u, &out, &h, &m, 1);
-    format_is(&out, "hour^2");
-    /* month / hour is dimensionless: no display unit */
-    uterm_combine(u, &out, &m, &h, -1);
-    cr_expect_eq(out.n, 0);
-    format_is(&out, "");
-    /* USD / (gpu*hour) built by division */
-    uterm_t usd1, gh;
-    uterm_single(&usd1, usd);
-    gh = term(2, (int[]){ gpu, hour }, (int[]){ 1, 1 });
-    uterm_combine(u, &out, &usd1, &gh, -1);
-    format_is(&out, "USD/(gpu*hour)");
-    /* anything combined with "none" is none */
-    uterm_t none;
-    memset(&none, 0, sizeof none);
-    none.n = UTERM_NONE;
-    uterm_combine(u, &out, &usd1, &none, 1);
-    cr_expect_eq(out.n, UTERM_NONE);
+    for (int round = 0; round < 2; round++) {
+        /* USD/(gpu*hour) * month: month cancels the hour (same dimension), leaving USD/gpu */
+        uterm_t rate = term(3, (int[]){ usd, gpu, hour }, (int[]){ 1, -1, -1 });
+        uterm_t m, out;
+        uterm_single(&m, month);
+        uterm_combine(u, &out, &rate, &m, 1);
+        format_is(&out, "USD/gpu");
+        /* hour * month merges into the first one seen: hour^2 */
+        uterm_t h;
+        uterm_single(&h, hour);
+        uterm_combine(u, &out, &h, &m, 1);
+        format_is(&out, "hour^2");
+        /* month / hour is dimensionless: no display unit */
+        uterm_combine(u, &out, &m, &h, -1);
+        cr_expect_eq(out.n, 0);
+        format_is(&out, "");
+        /* USD / (gpu*hour) built by division */
+        uterm_t usd1, gh;
+        uterm_single(&usd1, usd);
+        gh = term(2, (int[]){ gpu, hour }, (int[]){ 1, 1 });
+        uterm_combine(u, &out, &usd1, &gh, -1);
+        format_is(&out, "USD/(gpu*hour)");
+        /* anything combined with "none" is none */
+        uterm_t none;
+        memset(&none, 0, sizeof none);
+        none.n = UTERM_NONE;
+        uterm_combine(u, &out, &usd1, &none, 1);
+        cr_expect_eq(out.n, UTERM_NONE);
+        /* the same operands with the other sign are another product */
+        uterm_combine(u, &out, &usd1, &gh, 1);
+        format_is(&out, "USD*gpu*hour");
+        uterm_combine(u, &usd1, &usd1, &gh, -1);
+        format_is(&usd1, "USD/(gpu*hour)");
+    }
 }
 
 UTEST(units, uterm_too_many_terms)
