@@ -12,6 +12,7 @@
 #include "focus.h"
 #include "diag.h"
 #include "escape.h"
+#include "fx_invoice.h"
 #include "report.h"
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,9 @@ enum { FOCUS_DECIMALS = 12 };
 
 /* The columns, in the order written: the 21 FOCUS 1.2 mandatory ones, with SkuId,
  * ChargeFrequency, PricingCategory and the unit prices beside them, then the commitment
- * discount columns (conditional in FOCUS: Outlay's contracts support commitments). */
+ * discount columns (conditional in FOCUS: Outlay's contracts support commitments), then
+ * — only when an invoice shown was converted into another currency (fx_invoice.h) — the
+ * pricing currency columns (conditional: pricing and billing currencies differ). */
 typedef enum {
     F_BILLING_ACCOUNT_ID, F_BILLING_ACCOUNT_NAME, F_BILLING_CURRENCY, F_BILLING_PERIOD_START,
     F_BILLING_PERIOD_END, F_CHARGE_PERIOD_START, F_CHARGE_PERIOD_END, F_CHARGE_CATEGORY, F_CHARGE_CLASS,
@@ -29,7 +32,8 @@ typedef enum {
     F_LIST_UNIT_PRICE, F_LIST_COST, F_CONTRACTED_UNIT_PRICE, F_CONTRACTED_COST, F_EFFECTIVE_COST,
     F_BILLED_COST, F_COMMITMENT_DISCOUNT_CATEGORY, F_COMMITMENT_DISCOUNT_ID, F_COMMITMENT_DISCOUNT_NAME,
     F_COMMITMENT_DISCOUNT_TYPE, F_COMMITMENT_DISCOUNT_STATUS, F_COMMITMENT_DISCOUNT_QUANTITY,
-    F_COMMITMENT_DISCOUNT_UNIT, F_NCOLS
+    F_COMMITMENT_DISCOUNT_UNIT, F_PRICING_CURRENCY, F_PRICING_CURRENCY_LIST_UNIT_PRICE,
+    F_PRICING_CURRENCY_CONTRACTED_UNIT_PRICE, F_PRICING_CURRENCY_EFFECTIVE_COST, F_NCOLS
 } focus_col;
 
 static const char *const col_names[F_NCOLS] = {
@@ -40,11 +44,13 @@ static const char *const col_names[F_NCOLS] = {
     "ListUnitPrice", "ListCost", "ContractedUnitPrice", "ContractedCost", "EffectiveCost", "BilledCost",
     "CommitmentDiscountCategory", "CommitmentDiscountId", "CommitmentDiscountName", "CommitmentDiscountType",
     "CommitmentDiscountStatus", "CommitmentDiscountQuantity", "CommitmentDiscountUnit",
+    "PricingCurrency", "PricingCurrencyListUnitPrice", "PricingCurrencyContractedUnitPrice", "PricingCurrencyEffectiveCost",
 };
 
 static int is_number_col(int c)
 {
-    return c == F_PRICING_QUANTITY || (c >= F_LIST_UNIT_PRICE && c <= F_BILLED_COST) || c == F_COMMITMENT_DISCOUNT_QUANTITY;
+    return c == F_PRICING_QUANTITY || (c >= F_LIST_UNIT_PRICE && c <= F_BILLED_COST) || c == F_COMMITMENT_DISCOUNT_QUANTITY ||
+           c > F_PRICING_CURRENCY;
 }
 
 /* An invoice line's category in FOCUS terms. */
@@ -574,6 +580,30 @@ static void period_rows(rows_t *rs, const invoice_ctx_t *x, const value_t *per)
     mpq_clears(share, period_q, m, NULL);
 }
 
+/* The pricing currency columns of a period's rows [first, n): for an invoice converted
+ * into another currency, the rows' unit prices and effective cost in the currency it was
+ * priced in (each divided by the period's exchange rate, the one the period converted
+ * at); for one never converted, its own figures. */
+static void pricing_columns(rows_t *rs, size_t first, const invoice_ctx_t *x, const value_t *per)
+{
+    static const struct { int from, to; } cols[] = {
+        { F_LIST_UNIT_PRICE, F_PRICING_CURRENCY_LIST_UNIT_PRICE },
+        { F_CONTRACTED_UNIT_PRICE, F_PRICING_CURRENCY_CONTRACTED_UNIT_PRICE },
+        { F_EFFECTIVE_COST, F_PRICING_CURRENCY_EFFECTIVE_COST },
+    };
+    const value_t *priced_in = get(x->inv, "pricing_currency");
+    mpq_t rate, m;
+    mpq_inits(rate, m, NULL);
+    fx_invoice_period_rate(x->u, x->inv, per, rate);
+    for (size_t i = first; i < rs->n; i++) {
+        row_t *r = &rs->r[i];
+        row_text(rs, r, F_PRICING_CURRENCY, strdup(priced_in ? str(priced_in) : x->currency));
+        for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++)
+            if (r->has[cols[k].from]) { mpq_div(m, r->num[cols[k].from], rate); row_num(r, cols[k].to, m); }
+    }
+    mpq_clears(rate, m, NULL);
+}
+
 static void invoice_rows(rows_t *rs, eval_t *e, const value_t *inv)
 {
     invoice_ctx_t x = { .e = e, .u = eval_units(e), .inv = inv };
@@ -586,8 +616,18 @@ static void invoice_rows(rows_t *rs, eval_t *e, const value_t *inv)
     x.upfront = get(inv, "upfront") && invoice_commitments(x.u, inv, &x.one, x.term_q, &x.unit) == 1;
     if (x.upfront && x.one.spend) { free(x.unit); x.unit = strdup(x.currency); }
     const value_t *periods = get(inv, "periods");
-    for (size_t p = 0; periods && periods->kind == V_LIST && p < periods->u.list.n && !rs->oom; p++)
-        period_rows(rs, &x, periods->u.list.items[p]);
+    value_t *prices = x.prices;   /* in the contract's currency */
+    for (size_t p = 0; periods && periods->kind == V_LIST && p < periods->u.list.n && !rs->oom; p++) {
+        const value_t *per = periods->u.list.items[p];
+        size_t first = rs->n;
+        /* a converted invoice's list prices, as the period converts its rates */
+        x.prices = prices ? fx_invoice_period_value(x.u, inv, per, prices) : NULL;
+        if (prices && !x.prices) { rs->oom = 1; break; }
+        period_rows(rs, &x, per);
+        pricing_columns(rs, first, &x, per);
+        value_free(x.prices);
+    }
+    x.prices = prices;
     mpq_clear(x.term_q);
     free(x.unit);
     free(x.provider);
@@ -615,7 +655,8 @@ static void format_column(rows_t *rs, int col)
 {
     int all_end = 1;
     for (size_t i = 0; i < rs->n; i++) if (rs->r[i].has[col] && !terminates(rs->r[i].num[col])) all_end = 0;
-    int ratio = col == F_CONTRACTED_UNIT_PRICE || col == F_LIST_UNIT_PRICE;
+    int ratio = col == F_CONTRACTED_UNIT_PRICE || col == F_LIST_UNIT_PRICE || col == F_PRICING_CURRENCY_CONTRACTED_UNIT_PRICE ||
+                col == F_PRICING_CURRENCY_LIST_UNIT_PRICE;
     mpq_t sum, before, now, cell, scale;
     mpz_t z;
     mpq_inits(sum, before, now, cell, scale, NULL);
@@ -674,18 +715,20 @@ size_t focus_left_out(eval_t *e)
 int focus_write(FILE *out, eval_t *e)
 {
     rows_t rs = { 0 };
+    int ncols = F_PRICING_CURRENCY;   /* and the pricing currency columns when an invoice was converted */
     for (size_t i = 0; i < eval_shown_count(e); i++) {
         const value_t *v = eval_shown(e, i)->value;
         char *why = is_invoice(v) ? invoice_problem(eval_units(e), v) : NULL;
         if (is_invoice(v) && !why) invoice_rows(&rs, e, v);   /* focus_check said why not */
+        if (is_invoice(v) && !why && get(v, "pricing_currency")) ncols = F_NCOLS;
         free(why);
     }
     for (int c = 0; c < F_NCOLS; c++) if (is_number_col(c)) format_column(&rs, c);
     int ok = !rs.oom;
-    for (int c = 0; ok && c < F_NCOLS; c++) ok = fputs(c ? "," : "", out) >= 0 && fputs(col_names[c], out) >= 0;
+    for (int c = 0; ok && c < ncols; c++) ok = fputs(c ? "," : "", out) >= 0 && fputs(col_names[c], out) >= 0;
     ok = ok && fputs("\r\n", out) >= 0;
     for (size_t i = 0; ok && i < rs.n; i++) {
-        for (int c = 0; ok && c < F_NCOLS; c++) ok = fputs(c ? "," : "", out) >= 0 && csv_cell(out, rs.r[i].text[c] ? rs.r[i].text[c] : "");
+        for (int c = 0; ok && c < ncols; c++) ok = fputs(c ? "," : "", out) >= 0 && csv_cell(out, rs.r[i].text[c] ? rs.r[i].text[c] : "");
         ok = ok && fputs("\r\n", out) >= 0;
     }
     for (size_t i = 0; i < rs.n; i++)

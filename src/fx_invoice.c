@@ -259,3 +259,29 @@ value_t *fx_invoice_convert(const units_t *u, const value_t *inv, const char *to
     if (!ok) { value_free(r); return NULL; }
     return r;
 }
+
+int fx_invoice_period_rate(const units_t *u, const value_t *inv, const value_t *period, mpq_t rate)
+{
+    const value_t *cur = get(inv, "currency"), *quoted = get(period, "exchange_rate");
+    int to = cur && cur->kind == V_STR ? units_find_dimension(u, cur->u.s) : -1;
+    mpq_set_ui(rate, 1, 1);
+    if (!get(inv, "pricing_currency") || !quoted || quoted->kind != V_NUM || to < 0) return 0;
+    /* quoted as its table gives it: EUR/USD, or USD/EUR for the inverse */
+    if (quoted->u.num.dim.e[to] > 0) mpq_set(rate, quoted->u.num.q); else mpq_inv(rate, quoted->u.num.q);
+    return 1;
+}
+
+value_t *fx_invoice_period_value(const units_t *u, const value_t *inv, const value_t *period, const value_t *v)
+{
+    mpq_t rate;
+    mpq_init(rate);
+    conv_t c = { u, -1, -1, rate };
+    value_t *r = NULL;
+    if (fx_invoice_period_rate(u, inv, period, rate)) {
+        c.from = units_find_dimension(u, get(inv, "pricing_currency")->u.s);
+        c.to = units_find_dimension(u, get(inv, "currency")->u.s);
+    }
+    r = c.from >= 0 && c.to >= 0 ? walk(&c, v) : value_ref((value_t *)v);
+    mpq_clear(rate);
+    return r;
+}

@@ -22,4 +22,10 @@ typedef struct fx_rounding { int round_total; round_mode mode; } fx_rounding_t;
  * *err naming the period when no rate covers its first day, or out of memory. */
 value_t *fx_invoice_convert(const units_t *u, const value_t *inv, const char *to, const fx_table_t *tables,
                             const fx_rounding_t *rounding, char **err);
+/* For a period of an invoice that fx_invoice_convert made: 1 and *rate, the target
+ * currency per pricing currency; 0 and 1 for a period of an invoice never converted. */
+int fx_invoice_period_rate(const units_t *u, const value_t *inv, const value_t *period, mpq_t rate);
+/* v, figures in the pricing currency of a converted invoice (the contract's list prices),
+ * in its billing currency as that period converts them; a new reference. */
+value_t *fx_invoice_period_value(const units_t *u, const value_t *inv, const value_t *period, const value_t *v);
 #endif

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Invoices converted into another currency, recomputed with Python's csv module and exact
-fractions (no Outlay code). Checks tests/golden/fx_invoice.out (JSON).
+fractions (no Outlay code). Checks tests/golden/fx_invoice.out (JSON) and the FOCUS rows of
+tests/golden/fx_price_focus.out (the contract of usage_cli.outlay, without the fee, priced
+from the same export and converted into EUR by exports/rates.outlay, the same EUR table) and
+fx_focus_list.out (list prices in USD).
 
 The invoice in USD: the rows of tests/golden/exports/cli.csv summed per calendar month of
 ChargePeriodStart and SKU, times the flat rates (gpu_hour 2.10 USD/hour, egress 0.09 USD/GB,
@@ -134,6 +137,45 @@ for label, (cur, per_usd, minor, table, quote) in cases.items():
     for k in got:
         if k not in want:
             c.eq(label + ' ' + k, 'shown but not checked', None)
+
+
+def check_focus(case, usd, lists):
+    """A FOCUS file of one converted invoice: each usage row's euros and dollars; each
+    period's BilledCost column adds up to the rounded EUR total (the rounding row included);
+    the pricing currency columns hold the row in dollars: every cost and unit price is the
+    euro one times the period's USD/EUR rate, so the rounding row's is the euro rounding in
+    dollars; a list price (else the contracted one) converts with the period."""
+    with open(os.path.join(GOLDEN, case + '.out'), newline='') as f:
+        rows = list(csv.DictReader(f))
+    name = case + ' '
+    for p, m in enumerate(MONTHS):
+        k = 1 / in_force(EUR_TABLE, m + '-01')
+        got = [r for r in rows if r['BillingPeriodStart'].startswith(m)]
+        exact = sum(a for _, a in usd[m].values()) * k
+        total = round_to(exact, F(1, 100))
+        c.eq(name + m + ' BilledCost sum', sum(F(r['BilledCost']) for r in got), total)
+        for r in got:
+            c.eq(name + m + ' currencies', (r['BillingCurrency'], r['PricingCurrency']), ('EUR', 'USD'))
+            if r['ChargeCategory'] != 'Usage':
+                c.eq(name + m + ' rounding row', (r['ChargeDescription'], F(r['PricingCurrencyEffectiveCost'])),
+                     ('invoice rounding', (total - exact) / k))
+                continue
+            sku = r['SkuId']
+            q, a = usd[m][sku]
+            list_price = lists.get(sku, RATES[sku])
+            c.eq(name + m + ' ' + sku + ' PricingQuantity', F(r['PricingQuantity']), q)
+            c.eq(name + m + ' ' + sku + ' PricingCurrencyEffectiveCost', F(r['PricingCurrencyEffectiveCost']), a)
+            c.eq(name + m + ' ' + sku + ' PricingCurrencyContractedUnitPrice', F(r['PricingCurrencyContractedUnitPrice']), RATES[sku])
+            c.eq(name + m + ' ' + sku + ' PricingCurrencyListUnitPrice', F(r['PricingCurrencyListUnitPrice']), list_price)
+            # figures that do not end are written to 12 places
+            for col, want in (('BilledCost', a * k), ('ListUnitPrice', list_price * k), ('ListCost', list_price * q * k)):
+                c.eq(name + m + ' ' + sku + ' ' + col, abs(F(r[col]) - want) <= F(1, 10 ** 12), True)
+
+
+usd = usd_invoice()
+check_focus('fx_price_focus', usd, {})
+# fx_focus_list: 500 hours a month, list price 2.50 USD/hour
+check_focus('fx_focus_list', {m: {'gpu_hour': (F(500), 500 * RATES['gpu_hour'])} for m in MONTHS}, {'gpu_hour': F('2.50')})
 # the point of the case: the mid-January EUR rate is not January's, and yen round to whole yen
 assert in_force(EUR_TABLE, '2027-01-20') != in_force(EUR_TABLE, '2027-01-01')
 for label in results:
