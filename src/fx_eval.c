@@ -78,32 +78,27 @@ int fx_eval_statement(eval_t *e, const node_t *n)
     return 1;
 }
 
-/* How the invoice's contract rounds, when the contract is in scope (else each period's
- * total, half to even, the engine's default); 0 and an error for a contract that rounds
- * each line, whose converted lines would no longer add up to the rounded totals. */
-static int invoice_rounding(eval_t *e, const value_t *inv, const loc_t *at, fx_rounding_t *r)
+/* How a converted invoice is rounded: its contract's rounding rule applied in the
+ * contract's own currency already (to its lines or its totals); the conversion rounds
+ * each period's total in the target currency, in the contract's mode — as a provider
+ * converts an invoice's total — unless the contract rounds nothing. A contract out of
+ * scope (the invoice outlived it) rounds as the engine does by default, half to even. */
+static void invoice_rounding(eval_t *e, const value_t *inv, fx_rounding_t *r)
 {
     r->round_total = 1;
     r->mode = RM_HALF_EVEN;
     const value_t *name = value_record_get(inv, "contract");
     binding_t *b = name && name->kind == V_STR ? eval_global_find(e, name->u.s) : NULL;
-    if (!b || b->value->kind != V_OBJECT || b->value->u.obj.type != &terms_contract_type) return 1;
+    if (!b || b->value->kind != V_OBJECT || b->value->u.obj.type != &terms_contract_type) return;
     const contract_t *c = terms_contract_terms(b->value);
     r->mode = c->mode;
-    r->round_total = c->rounding == CONTRACT_ROUND_INVOICE;
-    if (c->rounding == CONTRACT_ROUND_LINES) {
-        eval_fail(e, at, DIAG_RUNTIME, "contract %s rounds each line (round lines): its invoice can't be converted to another currency yet", c->name);
-        const value_t *cur = value_record_get(inv, "currency");
-        diag_set_hint(e->err, "an invoice rounded per period (round invoice to 0.01 %s, the default) converts", cur && cur->kind == V_STR ? cur->u.s : "USD");
-        return 0;
-    }
-    return 1;
+    r->round_total = c->rounding != CONTRACT_ROUND_NONE;
 }
 
 value_t *fx_eval_invoice(eval_t *e, const value_t *inv, const char *to, const loc_t *at)
 {
     fx_rounding_t r;
-    if (!invoice_rounding(e, inv, at, &r)) return NULL;
+    invoice_rounding(e, inv, &r);
     char *err = NULL;
     value_t *v = fx_invoice_convert(e->sh->units, inv, to, e->fx, &r, &err);
     if (v) return v;

@@ -3,7 +3,8 @@
 fractions (no Outlay code). Checks tests/golden/fx_invoice.out (JSON) and the FOCUS rows of
 tests/golden/fx_price_focus.out (the contract of usage_cli.outlay, without the fee, priced
 from the same export and converted into EUR by exports/rates.outlay, the same EUR table) and
-fx_focus_list.out (list prices in USD).
+fx_focus_list.out (list prices in USD), and fx_invoice_lines.out (a contract rounding each
+line, converted into yen).
 
 The invoice in USD: the rows of tests/golden/exports/cli.csv summed per calendar month of
 ChargePeriodStart and SKU, times the flat rates (gpu_hour 2.10 USD/hour, egress 0.09 USD/GB,
@@ -25,7 +26,7 @@ import sys
 from fractions import Fraction as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from outlay_check import GOLDEN, Checker, number, round_to  # noqa: E402
+from outlay_check import GOLDEN, Checker, number, read_shown, round_to  # noqa: E402
 
 RATES = {'gpu_hour': F('2.10'), 'egress': F('0.09')}
 FEE = F('99.99')
@@ -176,6 +177,22 @@ usd = usd_invoice()
 check_focus('fx_price_focus', usd, {})
 # fx_focus_list: 500 hours a month, list price 2.50 USD/hour
 check_focus('fx_focus_list', {m: {'gpu_hour': (F(500), 500 * RATES['gpu_hour'])} for m in MONTHS}, {'gpu_hour': F('2.50')})
+
+
+def check_lines_rounding():
+    """fx_invoice_lines: a contract rounding each line half up, in USD; the yen total is
+    the USD total (the sum of the rounded lines) at 150 JPY/USD, rounded to whole yen in
+    the contract's mode, half up."""
+    lines = [round_to(F(100) * F('2.10'), F(1, 100), 'half_up'), round_to(F('1000.333') * F('0.09'), F(1, 100), 'half_up')]
+    usd_total = sum(lines)
+    jpy = round_to(usd_total * 150, 1, 'half_up')
+    assert jpy != round_to(usd_total * 150, 1, 'half_even')   # the mode matters here
+    shown = read_shown('fx_invoice_lines')
+    c.eq('fx_invoice_lines bill.total', shown.get('bill.total'), (usd_total, 'USD'))
+    c.eq('fx_invoice_lines convert(bill, JPY).total', shown.get('convert(bill, JPY).total'), (jpy, 'JPY'))
+
+
+check_lines_rounding()
 # the point of the case: the mid-January EUR rate is not January's, and yen round to whole yen
 assert in_force(EUR_TABLE, '2027-01-20') != in_force(EUR_TABLE, '2027-01-01')
 for label in results:
