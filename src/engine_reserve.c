@@ -1,7 +1,7 @@
 /* engine_reserve: reservations and commitments. A reservation is paid in full whether
  * used or not, with usage above it at the overage rate — over the whole period, or hour
  * by hour when it is reserved per hour, minute or second (each window's unused part is
- * lost and billed on its own line). A commitment is a minimum spend per month: the
+ * lost and billed on its own line; a reservation over the period notes the part used). A commitment is a minimum spend per month: the
  * shortfall below it is billed. */
 #include "engine.h"
 #include "diag.h"
@@ -72,10 +72,16 @@ int engine_reserve_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq
         ok = ok && engine_flat_line(en, ep, s, "unused_commitment", res, qdim, qdisp, lr);
         ok = ok && engine_flat_line(en, ep, s, "on_demand", x, qdim, qdisp, ov);
     } else if (ok) {
-        /* the reservation is paid in full; usage above it at the overage rate */
+        /* the reservation is paid in full, and keeps the part of it the usage took
+         * (`used`) for views that split it (FOCUS); usage above it at the overage rate, a
+         * line even when there is none, which says the rate without the reservation */
         ok = engine_flat_line(en, ep, s, "reserved", res, qdim, qdisp, lr);
+        mpq_set(used, mpq_cmp(q, res) < 0 ? q : res);
+        if (mpq_sgn(used) < 0) mpq_set_ui(used, 0, 1);
+        if (ok && !value_record_set(ep->lines[ep->nlines - 1], "used", value_quantity(used, qdim, qdisp))) ok = engine_fail(en, NULL);
         mpq_sub(x, q, res);
-        if (ok && mpq_sgn(x) > 0) ok = engine_flat_line(en, ep, s, "overage", x, qdim, qdisp, ov);
+        if (mpq_sgn(x) < 0) mpq_set_ui(x, 0, 1);
+        ok = ok && engine_flat_line(en, ep, s, "overage", x, qdim, qdisp, ov);
     }
     mpq_clears(res, x, used, NULL);
     return ok;

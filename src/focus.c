@@ -1,6 +1,6 @@
 /* focus: invoices as FOCUS 1.2 rows. Each invoice line is one row; its category becomes
  * a FOCUS ChargeCategory (corrections are marked by ChargeClass), its period the charge
- * and billing periods. A commitment discount (an hourly reservation or a spend plan) is
+ * and billing periods. A commitment discount (a reservation or a spend plan) is
  * written as FOCUS writes one: each period's commitment is a Purchase row (BilledCost, no
  * EffectiveCost), the usage it covers and its unused part are Usage rows with no
  * BilledCost, whose EffectiveCost carries the commitment and the period's share of the
@@ -220,24 +220,30 @@ static int list_price_of(const value_t *prices, const char *sku, const value_t *
 /* A commitment discount: an hourly reservation of a SKU, or a spend plan. */
 typedef struct commitment { int spend; const char *name; } commitment_t;
 
-/* The commitment discount line i draws on (committed_use) or leaves unused
- * (unused_commitment); 0 for any other line. An hourly reservation bills its SKU's
- * committed_use and unused_commitment lines (both with a quantity); a spend plan bills
- * committed_use lines for the SKUs it covers, then one unused_commitment line named for
- * the plan, without a quantity: the plan of the first such line after the committed_use
- * line. */
-static int commitment_of(const value_t *lines, size_t i, commitment_t *c, int *unused)
+/* How a commitment line counts: the usage it covers, its unused part, or both (a
+ * reservation over the period bills one `reserved` line, noting the part `used`). */
+enum { PART_USED, PART_UNUSED, PART_BOTH };
+
+/* The commitment discount line i draws on (committed_use), leaves unused
+ * (unused_commitment) or both (reserved); 0 for any other line. An hourly reservation
+ * bills its SKU's committed_use and unused_commitment lines (both with a quantity); a
+ * spend plan bills committed_use lines for the SKUs it covers, then one
+ * unused_commitment line named for the plan, without a quantity: the plan of the first
+ * such line after the committed_use line. */
+static int commitment_of(const value_t *lines, size_t i, commitment_t *c, int *part)
 {
     const value_t *l = lines->u.list.items[i];
     const char *category = str(get(l, "category")), *sku = str(get(l, "sku"));
-    *unused = !strcmp(category, "unused_commitment");
-    if (!*unused && strcmp(category, "committed_use")) return 0;
     c->name = sku;
-    if (*unused) { c->spend = !get(l, "quantity"); return 1; }
+    c->spend = 0;
+    if (!strcmp(category, "reserved") && get(l, "used")) { *part = PART_BOTH; return 1; }
+    *part = strcmp(category, "unused_commitment") ? PART_USED : PART_UNUSED;
+    if (*part == PART_USED && strcmp(category, "committed_use")) return 0;
+    if (*part == PART_UNUSED) { c->spend = !get(l, "quantity"); return 1; }
     for (size_t k = 0; k < lines->u.list.n; k++) {
         const value_t *o = lines->u.list.items[k];
         if (strcmp(str(get(o, "category")), "unused_commitment")) continue;
-        if (get(o, "quantity") && !strcmp(str(get(o, "sku")), sku)) { c->spend = 0; return 1; }
+        if (get(o, "quantity") && !strcmp(str(get(o, "sku")), sku)) return 1;
         if (!get(o, "quantity") && k > i) { c->spend = 1; c->name = str(get(o, "sku")); return 1; }
     }
     return 0;
@@ -268,8 +274,8 @@ static int invoice_commitments(const units_t *u, const value_t *inv, commitment_
         const value_t *lines = get(periods->u.list.items[p], "lines");
         for (size_t i = 0; lines && lines->kind == V_LIST && i < lines->u.list.n; i++) {
             commitment_t c;
-            int unused;
-            if (!commitment_of(lines, i, &c, &unused)) continue;
+            int part;
+            if (!commitment_of(lines, i, &c, &part)) continue;
             if (!n) { *first = c; n = 1; }
             else if (!same_commitment(&c, first)) n = 2;
             if (term_q && same_commitment(&c, first)) {
@@ -294,7 +300,7 @@ static char *invoice_problem(const units_t *u, const value_t *inv)
     if (n == 1) return NULL;
     return diag_format("--format focus: the upfront payment of contract %s prepays %s; FOCUS spreads a prepayment over "
                        "the usage of the one commitment it bought",
-                       str(get(inv, "contract")), n ? "several commitments" : "no reservation per hour or plan");
+                       str(get(inv, "contract")), n ? "several commitments" : "no reservation or plan");
 }
 
 /* What stays the same over an invoice's rows. */
@@ -400,9 +406,9 @@ static void commitment_purchase(rows_t *rs, const invoice_ctx_t *x, const value_
     char *unit_name = NULL;
     for (size_t i = 0; i < lines->u.list.n; i++) {
         commitment_t o;
-        int unused;
+        int part;
         const value_t *l = lines->u.list.items[i];
-        if (!commitment_of(lines, i, &o, &unused) || !same_commitment(&o, c)) continue;
+        if (!commitment_of(lines, i, &o, &part) || !same_commitment(&o, c)) continue;
         if (get(l, "amount")) { value_magnitude(x->u, get(l, "amount"), m); mpq_add(fee, fee, m); }
         commitment_quantity(x->u, l, c->spend, m);
         mpq_add(q, q, m);
@@ -421,33 +427,44 @@ static void commitment_purchase(rows_t *rs, const invoice_ctx_t *x, const value_
     mpq_clears(fee, q, m, NULL);
 }
 
-/* The rate a commitment line's SKU pays without the commitment: its on_demand line's in
- * the period (a reservation's overage rate, a plan's SKU rate). */
+/* The rate a commitment line's SKU pays without the commitment: its on_demand or overage
+ * line's in the period (a reservation's overage rate, a plan's SKU rate). */
 static const value_t *on_demand_rate(const value_t *lines, const value_t *l)
 {
     for (size_t k = 0; k < lines->u.list.n; k++) {
         const value_t *o = lines->u.list.items[k];
-        if (!strcmp(str(get(o, "category")), "on_demand") && !strcmp(str(get(o, "sku")), str(get(l, "sku"))) && get(o, "rate"))
+        const char *category = str(get(o, "category"));
+        if ((!strcmp(category, "on_demand") || !strcmp(category, "overage")) && !strcmp(str(get(o, "sku")), str(get(l, "sku"))) &&
+            get(o, "rate"))
             return get(o, "rate");
     }
     return get(l, "rate");
 }
 
-/* A usage line drawing on a commitment (Used) or its unused part (Unused): billed through
+/* A usage line drawing on a commitment (Used) or its unused part (Unused), or that part of
+ * a reservation over the period (its quantity split by what was `used`): billed through
  * the commitment's purchase, so BilledCost 0; EffectiveCost is the line's amount and, for
  * the commitment an upfront payment bought, the period's share of the payment spread by
  * commitment quantity (share x q / period_q). Priced at what the SKU pays without the
  * commitment; a plan's unused money at its face value. */
 static void commitment_row(rows_t *rs, row_t *r, const invoice_ctx_t *x, const value_t *lines, const value_t *l,
-                           const commitment_t *c, int unused, const mpq_t share, const mpq_t period_q)
+                           const commitment_t *c, int part, const mpq_t share, const mpq_t period_q)
 {
     const units_t *u = x->u;
-    const value_t *qty = get(l, "quantity"), *amount = get(l, "amount");
+    const value_t *qty = get(l, "quantity"), *amount = get(l, "amount"), *used = get(l, "used");
     const char *sku = str(get(l, "sku"));
-    mpq_t q, m, eff, contracted, list, zero;
-    mpq_inits(q, m, eff, contracted, list, zero, NULL);
+    int unused = part == PART_UNUSED;
+    mpq_t q, m, eff, contracted, list, zero, frac;
+    mpq_inits(q, m, eff, contracted, list, zero, frac, NULL);
+    mpq_set_ui(frac, 1, 1);
+    if (used && qty && mpq_sgn(qty->u.num.q)) {   /* the part of the reservation this row shows */
+        mpq_div(frac, used->u.num.q, qty->u.num.q);
+        if (unused) { mpq_set_ui(m, 1, 1); mpq_sub(frac, m, frac); }
+    } else if (used) mpq_set_ui(frac, !unused, 1);
     if (amount) value_magnitude(u, amount, eff);
+    mpq_mul(eff, eff, frac);
     commitment_quantity(u, l, c->spend, q);
+    mpq_mul(q, q, frac);
     if (x->upfront && same_commitment(c, &x->one)) {
         if (mpq_sgn(period_q)) { mpq_mul(m, share, q); mpq_div(m, m, period_q); }
         else if (unused) mpq_set(m, share);   /* nothing to spread by: the commitment went unused */
@@ -465,6 +482,7 @@ static void commitment_row(rows_t *rs, row_t *r, const invoice_ctx_t *x, const v
     if (qty) {
         const value_t *od = on_demand_rate(lines, l);
         value_magnitude(u, qty, m);
+        mpq_mul(m, m, frac);
         unit_price(u, qty, od->u.num.q, contracted);
         int has_list = list_price_of(x->prices, sku, od, list);
         if (has_list) unit_price(u, qty, list, list);
@@ -480,7 +498,7 @@ static void commitment_row(rows_t *rs, row_t *r, const invoice_ctx_t *x, const v
     row_num(r, F_EFFECTIVE_COST, eff);
     commitment_columns(rs, r, x, c, unused ? "Unused" : "Used", q, c->spend ? x->currency : unit);
     free(unit);
-    mpq_clears(q, m, eff, contracted, list, zero, NULL);
+    mpq_clears(q, m, eff, contracted, list, zero, frac, NULL);
 }
 
 /* Any other line: billed as it is. A line with a quantity and a rate is priced; a fee or
@@ -555,27 +573,31 @@ static void period_rows(rows_t *rs, const invoice_ctx_t *x, const value_t *per)
     }
     for (size_t i = 0; i < lines->u.list.n; i++) {
         commitment_t c;
-        int unused;
-        if (x->upfront && commitment_of(lines, i, &c, &unused) && same_commitment(&c, &x->one)) {
+        int part;
+        if (x->upfront && commitment_of(lines, i, &c, &part) && same_commitment(&c, &x->one)) {
             commitment_quantity(x->u, lines->u.list.items[i], c.spend, m);
             mpq_add(period_q, period_q, m);
         }
     }
     for (size_t i = 0; i < lines->u.list.n && !rs->oom; i++) {
         commitment_t c;
-        int unused, first = 1;
+        int part, first = 1;
         const value_t *l = lines->u.list.items[i];
-        int is_commitment = commitment_of(lines, i, &c, &unused);
+        int is_commitment = commitment_of(lines, i, &c, &part);
         for (size_t k = 0; is_commitment && k < i && first; k++) {
             commitment_t o;
-            int u2;
-            first = !(commitment_of(lines, k, &o, &u2) && same_commitment(&o, &c));
+            int other_part;
+            first = !(commitment_of(lines, k, &o, &other_part) && same_commitment(&o, &c));
         }
         if (is_commitment && first) commitment_purchase(rs, x, per, lines, &c);
         row_t *r = period_row(rs, x, per);
         if (!r) break;
-        if (is_commitment) commitment_row(rs, r, x, lines, l, &c, unused, share, period_q);
-        else line_row(rs, r, x, l);
+        if (!is_commitment) line_row(rs, r, x, l);
+        else if (part != PART_BOTH) commitment_row(rs, r, x, lines, l, &c, part, share, period_q);
+        else {
+            commitment_row(rs, r, x, lines, l, &c, PART_USED, share, period_q);
+            if ((r = period_row(rs, x, per))) commitment_row(rs, r, x, lines, l, &c, PART_UNUSED, share, period_q);
+        }
     }
     mpq_clears(share, period_q, m, NULL);
 }

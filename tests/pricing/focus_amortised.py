@@ -10,6 +10,9 @@ hours 0..11 of each day, y 2 vm always.
   price aws_h100_8x_hourly / 8 (read from stdlib/providers/aws.outlay).
 - partial_upfront: 150,000 USD on 2027-03-15, reserved at 0.9, 5% off, lines to the cent.
 - no_upfront: reserved at 1.2, 3 months, lines to the cent.
+- period_upfront: 5 gpu reserved over each period (96 gpu*hour used a day, 24 unused,
+  none above), at 1 USD/(gpu*hour), 1,000 USD upfront, 2 months: its one `reserved` line
+  is split into Used and Unused rows by the part used.
 - plan_upfront: 20,000 USD upfront; a plan of 30 USD per hour over x (6 vs 10
   USD/(vm*hour), the larger saving first) and y (8 vs 10), 3 months.
 
@@ -28,8 +31,9 @@ contractedcost,contractedunitprice,chargefrequency,pricingcategory,commitmentdis
   charge has a price (the usage a commitment covers at the SKU's price without it), the
   billed cost on a credit; a list price the contract does not give is its contracted one;
 - over the term, BilledCost and EffectiveCost both add up to the invoices' total, and
-  each period's EffectiveCost to the invoice's amortised view (as
-  tests/pricing/pricing_upfront.py checks the invoice's own figures by the same rule);
+  each period's EffectiveCost to the invoice's amortised view: the model's, and the one
+  the text invoice of the same file shows (tests/golden/focus_amortised_views.out,
+  columns Total and Amortised, or Total alone without an upfront payment);
 - every cost column adds up to its exact total."""
 import csv
 import io
@@ -41,7 +45,7 @@ from fractions import Fraction as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, '..', '..')
 sys.path.insert(0, os.path.join(HERE, '..'))
-from outlay_check import D, add_months, hours, periods, round_to  # noqa: E402
+from outlay_check import D, add_months, hours, periods, read_invoice, round_to  # noqa: E402
 
 TOL = F(1, 10**12)   # a cell of a column written to 12 places, the rounding carried
 NUMS = ('PricingQuantity', 'ListUnitPrice', 'ListCost', 'ContractedUnitPrice', 'ContractedCost', 'EffectiveCost',
@@ -86,31 +90,39 @@ def purchase(amount, prepaid):
                 ListCost=amount, BilledCost=amount, EffectiveCost=F(0) if prepaid else amount)
 
 
-def reservation(name, months, rate, upfront, paid_on, discount, cents, list_price):
-    """The expected rows of an hourly reservation of 4 gpu under the bursty workload, the
-    whole commitment (upfront + every period's fee) and each period's amortised total."""
+def reservation(name, months, rate, upfront, paid_on, discount, cents, list_price, period_level=None):
+    """The expected rows of an hourly reservation of 4 gpu (or of period_level gpu over each
+    period) under the bursty workload, the whole commitment (upfront + every period's fee)
+    and each period's amortised total."""
     rnd = (lambda x: round_to(x, F(1, 100))) if cents else (lambda x: x)
     start = D('2027-01-01')
     end = add_months(start, months)
     term_days = (end - start).days
     cid = f'{name}/reserve/gpu_hour'
+    overage = F('2.5') if period_level is None else F(3)
     rows, whole, views = [], F(upfront), []
     for a, b in periods(start, end):
         days = (b - a).days
-        used, unused, over = F(80 * days), F(16 * days), F(16 * days)
-        used_amt, unused_amt, over_amt = rnd(used * rate), rnd(unused * rate), rnd(over * F('2.5'))
+        if period_level is None:
+            used, unused, over = F(80 * days), F(16 * days), F(16 * days)
+            used_amt, unused_amt, over_amt = rnd(used * rate), rnd(unused * rate), rnd(over * F('2.5'))
+        else:   # one line for the reservation, split by the part used; 96 gpu*hour a day
+            reserved, usage = F(period_level * 24 * days), F(96 * days)
+            used, unused, over = min(usage, reserved), reserved - min(usage, reserved), max(usage - reserved, 0)
+            amt = rnd(reserved * rate)
+            used_amt, unused_amt, over_amt = amt * used / reserved, amt * unused / reserved, rnd(over * overage)
         fee = used_amt + unused_amt
         share = F(upfront) * days / term_days
         paid = F(upfront) if a <= paid_on < b else F(0)
-        lp = list_price if list_price is not None else F('2.5')
+        lp = list_price if list_price is not None else overage
         if fee:
             rows.append(row(name, a, 'Purchase', 'Recurring', cid=cid, CommitmentDiscountQuantity=used + unused,
                             **purchase(fee, True)))
         rows.append(row(name, a, 'Usage', 'Usage-Based', 'gpu_hour', 'Used', cid, CommitmentDiscountQuantity=used,
-                        **priced(used, F('2.5'), lp, F(0), used_amt + share * used / (used + unused))))
+                        **priced(used, overage, lp, F(0), used_amt + share * used / (used + unused))))
         rows.append(row(name, a, 'Usage', 'Usage-Based', 'gpu_hour', 'Unused', cid, CommitmentDiscountQuantity=unused,
-                        **priced(unused, F('2.5'), lp, F(0), unused_amt + share * unused / (used + unused))))
-        rows.append(row(name, a, 'Usage', 'Usage-Based', 'gpu_hour', **priced(over, F('2.5'), lp, over_amt, over_amt)))
+                        **priced(unused, overage, lp, F(0), unused_amt + share * unused / (used + unused))))
+        rows.append(row(name, a, 'Usage', 'Usage-Based', 'gpu_hour', **priced(over, overage, lp, over_amt, over_amt)))
         total = fee + over_amt + paid
         if discount:
             disc = -rnd((fee + over_amt) * discount)
@@ -118,7 +130,8 @@ def reservation(name, months, rate, upfront, paid_on, discount, cents, list_pric
                             EffectiveCost=disc))
             total += disc
         if paid:
-            rows.append(row(name, a, 'Purchase', 'One-Time', cid=cid, CommitmentDiscountQuantity=F(4 * hours(start, end)),
+            level = 4 if period_level is None else period_level
+            rows.append(row(name, a, 'Purchase', 'One-Time', cid=cid, CommitmentDiscountQuantity=F(level * hours(start, end)),
                             **purchase(paid, True)))
         whole += fee
         views.append((str(a), total, total - paid + share))
@@ -214,7 +227,8 @@ def main():
     want, whole, views = [], {}, {}
     for name, args in (('all_upfront', (12, F(0), 300000, D('2027-01-01'), None, False, list_gpu)),
                        ('partial_upfront', (12, F('0.9'), 150000, D('2027-03-15'), F(5, 100), True, None)),
-                       ('no_upfront', (3, F('1.2'), 0, D('2027-01-01'), None, True, None))):
+                       ('no_upfront', (3, F('1.2'), 0, D('2027-01-01'), None, True, None)),
+                       ('period_upfront', (2, F(1), 1000, D('2027-01-01'), None, False, None, 5))):
         rows, w, v = reservation(name, *args)
         want += rows
         whole.update(w)
@@ -260,6 +274,18 @@ def main():
             rows = [r for r in mine if r['BillingPeriodStart'][:10] == a]
             check(f'{name} {a}: BilledCost is the period total', close(sum(F(r['BilledCost']) for r in rows), t, len(rows)))
             check(f'{name} {a}: EffectiveCost is the period amortised', close(sum(F(r['EffectiveCost']) for r in rows), s, len(rows)))
+    # the text invoice's two views are those of the FOCUS rows
+    for n, name in enumerate(views):
+        shown, _ = read_invoice('focus_amortised_views', n)
+        mine = [r for r in table if r['BillingAccountId'] == name]
+        for a, t, s in views[name]:
+            rows = [r for r in mine if r['BillingPeriodStart'][:10] == a]
+            cells = shown.get(a[:7], {})
+            check(f'{name} {a[:7]}: the invoice shows the model total', cells.get('Total') == t, f'{cells.get("Total")} != {t}')
+            check(f'{name} {a[:7]}: the invoice shows the model amortised view', cells.get('Amortised', cells.get('Total')) == s,
+                  f'{cells.get("Amortised")} != {s}')
+            check(f'{name} {a[:7]}: its Amortised column is the FOCUS EffectiveCost',
+                  close(sum(F(r['EffectiveCost']) for r in rows), cells.get('Amortised', cells.get('Total')), len(rows)))
     for col in ('BilledCost', 'EffectiveCost'):
         check(f'{col} column adds up to the exact total of every invoice', sum(F(r[col]) for r in table) == everything,
               f'{sum(F(r[col]) for r in table)} != {everything}')

@@ -410,7 +410,18 @@ UTEST(contract, reservation_and_overage)
     cr_expect_str_eq(h_field(h_index(lines, 0), "category")->u.s, "reserved");
     cr_expect_str_eq(h_field(h_index(lines, 1), "category")->u.s, "overage");
     expect_money(h_index(lines, 1), "amount", "6696");
-    cr_expect_eq(h_field(period_rec(r.inv, 1), "lines")->u.list.n, 1);
+    /* the part of the reservation used: all of it in January, 3 of 5 gpu in February; the
+     * overage line says the rate without the reservation even when nothing is above it */
+    char *m = h_magnitude(U, h_field(h_index(lines, 0), "used"));
+    cr_expect_str_eq(m, "3720");
+    free(m);
+    lines = h_field(period_rec(r.inv, 1), "lines");
+    cr_assert_eq(lines->u.list.n, 2);
+    m = h_magnitude(U, h_field(h_index(lines, 0), "used"));
+    cr_expect_str_eq(m, "2016");
+    free(m);
+    cr_expect_str_eq(h_field(h_index(lines, 1), "category")->u.s, "overage");
+    expect_money(h_index(lines, 1), "amount", "0");
     priced_free(&r);
     free_usage(usage, 3);
     contract_free(c);
