@@ -83,7 +83,7 @@ static int month_rule(engine_t *en, const value_t *rate, const mpq_t **hours)
     const contract_t *c = en->c;
     const uterm_t *d = &rate->u.num.disp;
     int per_month = 0;
-    for (size_t i = 0; i < d->n; i++) per_month |= d->t[i].unit == en->month && d->t[i].exp < 0;
+    for (size_t i = 0; d->n != UTERM_NONE && i < d->n; i++) per_month |= d->t[i].unit == en->month && d->t[i].exp < 0;
     if (!per_month) return MONTH_PRICING;
     if (c->month_hours) { *hours = &c->month_hours->u.num.q; return MONTH_HOURS; }
     if (c->month_calendar) return MONTH_CALENDAR;
