@@ -104,8 +104,11 @@ value_t *fx_eval_invoice(eval_t *e, const value_t *inv, const char *to, const lo
     if (v) return v;
     eval_fail_with(e, at, err);
     const value_t *cur = value_record_get(inv, "currency");
-    if (!e->fx && cur && cur->kind == V_STR)
-        diag_set_hint(e->err, "give the dated rates: fx %s in %s { from 2027-01-01 = 1.08 %s/%s }", to, cur->u.s, cur->u.s, to);
+    int pair = 0;   /* a table between the two: then the error names the date it misses */
+    for (const fx_table_t *t = e->fx; t && cur && cur->kind == V_STR; t = t->next)
+        pair |= (!strcmp(t->from, to) && !strcmp(t->to, cur->u.s)) || (!strcmp(t->from, cur->u.s) && !strcmp(t->to, to));
+    if (!pair && cur && cur->kind == V_STR && strcmp(cur->u.s, to) && !value_record_get(inv, "pricing_currency"))
+        diag_set_hint(e->err, "give the dated rates, in the program or a file named by --fx: fx %s in %s { from DATE = RATE %s/%s }", to, cur->u.s, cur->u.s, to);
     return NULL;
 }
 

@@ -452,13 +452,14 @@ static value_t *reconcile_usage(eval_t *e, const value_t *bill, const value_t *u
         int d = units_find_dimension(e->sh->units, billed_in);
         if (d < 0 || !units_is_currency(e->sh->units, d)) {
             eval_fail(e, at, DIAG_UNIT, "%s bills in %s, a currency the program does not declare", usage_eval_name(uv), billed_in);
-            diag_set_hint(e->err, "declare it (unit %s) and give its dated rates (fx %s in %s { from DATE = RATE })", billed_in, cur->u.s, billed_in);
+            diag_set_hint(e->err, "declare it (unit %s) and give its dated rates (fx %s in %s { from DATE = RATE %s/%s })", billed_in, billed_in, cur->u.s,
+                          cur->u.s, billed_in);
             return NULL;
         }
         if (!e->fx) {
             eval_fail(e, at, DIAG_UNIT, "%s bills in %s but the invoice is in %s: amounts in two currencies can't be compared without exchange rates",
                       usage_eval_name(uv), billed_in, cur->u.s);
-            diag_set_hint(e->err, "give the dated rates (fx %s in %s { from 2027-01-01 = 1.08 %s/%s }): the invoice converts at each period's rate; "
+            diag_set_hint(e->err, "give the dated rates, in the program or a file named by --fx (fx %s in %s { from DATE = RATE %s/%s }): the invoice converts at each period's rate; "
                           "or read the export with costs_in = %s to convert its costs row by row", billed_in, cur->u.s, cur->u.s, billed_in, cur->u.s);
             return NULL;
         }
