@@ -349,16 +349,21 @@ static int contract_list_prices(eval_t *e, const contract_obj_t *o)
             return 0;
         }
         const value_t *r = engine_sku_rate(&o->c->skus[s]);
-        if (p->kind != V_NUM || value_is_approx(p) || r->kind != V_NUM || !dim_eq(&p->u.num.dim, &r->u.num.dim)) {
-            char *dp = p->kind == V_NUM ? units_format_dim(u, &p->u.num.dim) : NULL;
-            char *dr = r->kind == V_NUM ? units_format_dim(u, &r->u.num.dim) : NULL;
-            if (p->kind == V_NUM && value_is_approx(p))
-                eval_fail(e, &n->a->loc, DIAG_RUNTIME, "the list price of `%s` must be exact, not approximate", sku);
-            else
-                eval_fail(e, &n->a->loc, DIAG_UNIT, "the list price of `%s` is in %s, its rate in %s: give it per the rate's unit",
-                          sku, dp ? dp : value_kind_name(p), dr ? dr : "?");
-            free(dp);
-            free(dr);
+        if (p->kind == V_NUM && value_is_approx(p)) {
+            eval_fail(e, &n->a->loc, DIAG_RUNTIME, "the list price of `%s` must be exact, not approximate", sku);
+            return 0;
+        }
+        if (p->kind != V_NUM || r->kind != V_NUM || !dim_eq(&p->u.num.dim, &r->u.num.dim)) {
+            uterm_t tp, tr;
+            if (p->kind == V_NUM) value_display_unit(u, p, &tp);
+            if (r->kind == V_NUM) value_display_unit(u, r, &tr);
+            char *up = p->kind == V_NUM ? uterm_format(u, &tp) : NULL, *ur = r->kind == V_NUM ? uterm_format(u, &tr) : NULL;
+            if (up) eval_fail(e, &n->a->loc, DIAG_UNIT, "the list price of `%s` is in %s, its rate in %s", sku, up, ur ? ur : "?");
+            else eval_fail(e, &n->a->loc, DIAG_UNIT, "the list price of `%s` must be a price, not a %s", sku, value_kind_name(p));
+            if (e->err && up) diag_set_hint(e->err, "give it in %s, as the rate: a price per instance divided by what one holds, "
+                                      "such as aws_h100_8x_hourly / (8 gpu)", ur ? ur : "the rate's unit");
+            free(up);
+            free(ur);
             return 0;
         }
     }
