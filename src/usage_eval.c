@@ -352,8 +352,27 @@ static value_t *sku_quantity(const usage_table_t *t, size_t i, usage_hour_t from
     return v;
 }
 
-/* Whether the engine prices a SKU hour by hour: a reservation per hour, a spend plan. */
-static int sku_hourly(const sku_terms_t *sk) { return (sk->reserved && sk->windows_per_hour) || sk->plan; }
+/* Whether a period crosses a contract anniversary where the price depends on the hours
+ * on each side: an escalator prices each hour at its year's rate, a yearly true-up counts
+ * each hour's spend toward its year (engine_cycles.c). */
+static int splits_at_anniversary(const contract_t *c, const period_t *periods, size_t np)
+{
+    if (!c->escalate && !c->trueup) return 0;
+    for (size_t p = 0; p < np; p++)
+        for (int k = 1;; k++) {
+            date_t a = dates_add_months(c->start, 12 * k);
+            if (a >= periods[p].end) break;
+            if (a > periods[p].start) return 1;
+        }
+    return 0;
+}
+
+/* Whether the engine prices a SKU hour by hour: a reservation per hour, a spend plan, or
+ * (split) any unreserved SKU when a period splits at an anniversary. */
+static int sku_hourly(const sku_terms_t *sk, int split)
+{
+    return (sk->reserved && sk->windows_per_hour) || sk->plan || (split && !sk->reserved);
+}
 
 /* Fills usage[p * nskus + s] for the contract's periods from the table: each period's sum
  * of the SKU's hours; or, for a SKU the contract prices hour by hour, *hours with each
@@ -406,8 +425,8 @@ int usage_eval_fill(eval_t *e, const node_t *call, const value_t *uv, const cont
         return 0;
     }
     size_t nh = (size_t)(end - start);
-    int hourly = 0;
-    for (size_t s = 0; s < c->nskus; s++) hourly |= sku_hourly(&c->skus[s]);
+    int hourly = 0, split = splits_at_anniversary(c, periods, np);
+    for (size_t s = 0; s < c->nskus; s++) hourly |= sku_hourly(&c->skus[s], split);
     if (hourly && !(*hours = contract_hours_new(c->nskus, nh)))
         return !eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory");
     for (size_t i = 0; i < nt; i++) {
@@ -415,7 +434,7 @@ int usage_eval_fill(eval_t *e, const node_t *call, const value_t *uv, const cont
         while (s < c->nskus && strcmp(c->skus[s].sku, usage_table_sku(t, i))) s++;
         if (s == c->nskus) continue;   /* the rows without a SKU */
         const value_t *unit = usage_table_unit(t, i);
-        if (sku_hourly(&c->skus[s]) && unit) {
+        if (sku_hourly(&c->skus[s], split) && unit) {
             (*hours)->has[s] = 1;
             (*hours)->dim[s] = unit->u.num.dim;
             for (size_t h = 0; h < nh; h++) {
