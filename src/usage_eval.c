@@ -353,11 +353,13 @@ static value_t *sku_quantity(const usage_table_t *t, size_t i, usage_hour_t from
 }
 
 /* Whether a period crosses a contract anniversary where the price depends on the hours
- * on each side: an escalator prices each hour at its year's rate, a yearly true-up counts
- * each hour's spend toward its year (engine_cycles.c). */
+ * on each side: an escalator (the contract's or a SKU's) prices each hour at its year's
+ * rate, a yearly true-up counts each hour's spend toward its year (engine_cycles.c). */
 static int splits_at_anniversary(const contract_t *c, const period_t *periods, size_t np)
 {
-    if (!c->escalate && !c->trueup) return 0;
+    int by_year = c->escalate || c->trueup;
+    for (size_t s = 0; s < c->nskus; s++) by_year |= c->skus[s].escalate != NULL;
+    if (!by_year) return 0;
     for (size_t p = 0; p < np; p++)
         for (int k = 1;; k++) {
             date_t a = dates_add_months(c->start, 12 * k);

@@ -9,7 +9,9 @@ up yearly: each hour's spend (usage x 2 x its year's factor) counts toward its y
 year's shortfall = max(0, minimum - spend) on the invoice holding its last day; year 2 is
 cut at 31 of its 366 days. A period's usage line is the sum of its hours, at the average
 rate; invoices round to the cent (half-even), with a rounding line when that changes the
-total. Checks tests/golden/usage_anniversary.out (run with --exact)."""
+total. sku_deal: the same usage and escalator (on the SKU), no true-up: January 2028's
+usage line alone, its hours priced the same way. Checks tests/golden/usage_anniversary.out
+(run with --exact)."""
 
 import csv
 import datetime
@@ -73,6 +75,9 @@ for i, (a, b) in enumerate(periods(START, END)):
         lines.append({'sku': '"invoice"', 'category': '"rounding"', 'amount': usd(invoice - due)})
     if i in (12, 13):
         want['bill.periods[%d].lines' % i] = lines
+    if i == 12:   # the same usage line with no true-up and no rounding (whole cents)
+        assert round_to(amount, F(1, 100)) == amount
+        want['price(actual, sku_deal).periods[12].lines'] = lines[:1]
     total += invoice
 want['bill.total'] = usd(total)
 
