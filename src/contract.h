@@ -23,8 +23,9 @@ typedef struct sku_terms {
     int cumulative;           /* tiers count usage over the whole term */
     size_t ladder;            /* 1 + the index of the first SKU of a tier ladder several SKUs
                                  share (their combined usage walks it), 0: its own */
-    value_t *start;           /* usage from outside the contract the ladder starts from (in
-                                 each period, or once for cumulative tiers), or NULL */
+    value_t *start;           /* usage from outside the contract the ladder starts from, in
+                                 each period (a list: one per period) or once for cumulative
+                                 tiers; or NULL */
     value_t *escalate;        /* the SKU's own yearly escalator, or NULL: the contract's */
     value_t *rate;            /* PRICE_FLAT */
     tier_t *tiers;

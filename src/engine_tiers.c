@@ -70,15 +70,23 @@ static char *usage_terms(engine_t *en, const sku_terms_t *sk, const value_t *b, 
     return NULL;
 }
 
-/* Tier bounds in the usage's terms (NULL on error), and the ladder's starting position. */
-static mpq_t *tier_bounds(engine_t *en, size_t s, const dim_t *qdim, mpq_t start)
+/* Tier bounds in the usage's terms (NULL on error), and the ladder's starting position in
+ * period p (a list gives one per period; NULL: the first). */
+static mpq_t *tier_bounds(engine_t *en, size_t s, const dim_t *qdim, const period_t *p, mpq_t start)
 {
     const sku_terms_t *sk = &en->c->skus[s];
     mpq_t *out = malloc(sk->ntiers * sizeof *out);
     if (!out) { engine_fail(en, NULL); return NULL; }
     for (size_t i = 0; i < sk->ntiers; i++) mpq_init(out[i]);
-    char *msg = sk->start ? usage_terms(en, sk, sk->start, "starting position", 0, qdim, start) : NULL;
-    if (!sk->start) mpq_set_ui(start, 0, 1);
+    const value_t *from = sk->start;
+    size_t k = p ? (size_t)p->index : 0;
+    char *msg = NULL;
+    if (from && from->kind == V_LIST && k >= from->u.list.n)
+        msg = diag_format("the starting positions of %s list %zu periods but the contract has more", sk->sku, from->u.list.n);
+    else if (from && from->kind == V_LIST)
+        from = from->u.list.items[k];
+    if (!msg && from) msg = usage_terms(en, sk, from, "starting position", 0, qdim, start);
+    if (!from) mpq_set_ui(start, 0, 1);
     for (size_t i = 0; !msg && i < sk->ntiers; i++) {
         if (!dim_eq(&sk->tiers[i].rate->u.num.dim, &engine_sku_rate(sk)->u.num.dim))
             msg = diag_format("the tiers of %s have rates of different dimensions", sk->sku);
@@ -99,7 +107,7 @@ int engine_tiers_check(engine_t *en, size_t s, const dim_t *qdim)
     if (sk->kind == PRICE_FLAT) return 1;
     mpq_t start;
     mpq_init(start);
-    mpq_t *b = tier_bounds(en, s, qdim, start);
+    mpq_t *b = tier_bounds(en, s, qdim, NULL, start);
     free_bounds(b, sk->ntiers);
     mpq_clear(start);
     return b != NULL;
@@ -107,13 +115,14 @@ int engine_tiers_check(engine_t *en, size_t s, const dim_t *qdim)
 
 /* The charge, unescalated, for q more units on SKU s's rate card, past the usage already
  * counted this period or term (before: the cumulative usage, for cumulative tiers). */
-static int card_amount(engine_t *en, size_t s, const mpq_t before, const mpq_t q, const dim_t *qdim, mpq_t out)
+static int card_amount(engine_t *en, const engine_period_t *ep, size_t s, const mpq_t before, const mpq_t q, const dim_t *qdim,
+                       mpq_t out)
 {
     const sku_terms_t *sk = &en->c->skus[s];
     if (sk->kind == PRICE_FLAT) { mpq_mul(out, q, sk->rate->u.num.q); return 1; }
     mpq_t from, to;
     mpq_inits(from, to, NULL);
-    mpq_t *bounds = tier_bounds(en, s, qdim, from);
+    mpq_t *bounds = tier_bounds(en, s, qdim, ep->p, from);
     if (bounds) {
         if (sk->cumulative) mpq_add(from, from, before);
         mpq_add(to, from, q);
@@ -146,7 +155,7 @@ int engine_tiers_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t
 {
     mpq_t amount;
     mpq_init(amount);
-    int ok = card_amount(en, s, en->st[s].cumulative, q, qdim, amount) && usage_line(en, ep, s, amount, q, qv);
+    int ok = card_amount(en, ep, s, en->st[s].cumulative, q, qdim, amount) && usage_line(en, ep, s, amount, q, qv);
     mpq_clear(amount);
     return ok;
 }
@@ -167,7 +176,7 @@ static int price_ladder(engine_t *en, engine_period_t *ep, size_t o)
             mpq_add(before, before, en->st[m].cumulative);   /* which already counts this period */
         }
     mpq_sub(before, before, total);
-    int ok = card_amount(en, o, before, total, &qdim, amount);
+    int ok = card_amount(en, ep, o, before, total, &qdim, amount);
     for (size_t m = o; ok && m < c->nskus; m++) {
         if (c->skus[m].ladder != o + 1 || (!ep->usage[m] && !(en->hours && en->hours->has[m]))) continue;
         mpq_t share;

@@ -128,12 +128,29 @@ static sku_terms_t *sku_slot(eval_t *e, contract_obj_t *o, const char *sku, cons
     return s;
 }
 
+/* `graduated from Q`: a quantity, or a list of one per billing period; none below zero. A
+ * cumulative ladder starts once. */
+static int add_start(eval_t *e, sku_terms_t *s, const node_t *n)
+{
+    if (!(s->start = eval_expr(e, n->a))) return 0;
+    int list = s->start->kind == V_LIST;
+    if (list && s->cumulative) {
+        eval_fail(e, &n->a->loc, DIAG_RUNTIME, "a cumulative ladder starts once: give one starting position, not a list");
+        return 0;
+    }
+    for (size_t i = 0; i < (list ? s->start->u.list.n : 1); i++) {
+        const value_t *v = list ? s->start->u.list.items[i] : s->start;
+        if (v->kind != V_NUM) { eval_fail(e, &n->a->loc, DIAG_RUNTIME, "a starting position must be a quantity, or a list of one per period"); return 0; }
+        if (mpq_sgn(v->u.num.q) < 0) { eval_fail(e, &n->a->loc, DIAG_RUNTIME, "a starting position cannot be negative"); return 0; }
+    }
+    return 1;
+}
+
 static int add_tiers(eval_t *e, sku_terms_t *s, const node_t *n)
 {
     s->kind = n->op == TIERS_GRADUATED ? PRICE_GRADUATED : PRICE_VOLUME;
     s->cumulative = n->flag;
-    if (n->a && !(s->start = expect_num(e, n->a, "a starting position"))) return 0;
-    if (s->start && mpq_sgn(s->start->u.num.q) < 0) { eval_fail(e, &n->a->loc, DIAG_RUNTIME, "a starting position cannot be negative"); return 0; }
+    if (n->a && !add_start(e, s, n)) return 0;
     size_t cnt = ast_count(n->list);
     if (!cnt) { eval_fail(e, &n->loc, DIAG_RUNTIME, "a tiered rate needs at least one tier"); return 0; }
     s->tiers = calloc(cnt, sizeof *s->tiers);

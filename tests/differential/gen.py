@@ -337,7 +337,9 @@ def scope_mutate(rng, case, nper):
     for s in tiered:
         if rng.random() < 0.4:
             form = rng.choice(KINDS[s['kind']][2])
-            s['tiers']['start'] = (form, bound_value(rng, s['kind'], form, 1) * rng.choice([F(0), F(1, 2), F(1), F(2)]))
+            pos = [bound_value(rng, s['kind'], form, 1) * rng.choice([F(0), F(1, 2), F(1), F(2)]) for _ in range(nper)]
+            per_period = not s['tiers']['cumulative'] and rng.random() < 0.4   # a list, one per period
+            s['tiers']['start'] = (form, pos if per_period else pos[0])
     names = [s['name'] for s in skus]
     for d in case['discounts']:
         if d['kind'] == 'sku' and rng.random() < 0.6:
@@ -449,7 +451,11 @@ def render(case):
             t = s['tiers']
             names = s['name'] if not s.get('ladder') else \
                 '[%s]' % ', '.join(x['name'] for x in case['skus'] if x.get('ladder') == s['name'])
-            start = ' from %s' % render_bound(s['kind'], t['start'][0], t['start'][1]) if t.get('start') else ''
+            start = ''
+            if t.get('start'):
+                form, pos = t['start']
+                start = ' from %s' % ('[%s]' % ', '.join(render_bound(s['kind'], form, v) for v in pos) if isinstance(pos, list)
+                                      else render_bound(s['kind'], form, pos))
             L.append('  rate %s = %s%s%s {' % (names, t['mode'], ' cumulative' if t['cumulative'] else '', start))
             for item in t['text']:
                 L.append('    ' + item)

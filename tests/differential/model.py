@@ -6,7 +6,7 @@ A case is a plain dict (see gen.py for how one is made and rendered to .outlay t
   start: date            first day of the term
   term:  int months | None,  end: date | None   (end = add_months(start, term) when term is given)
   skus:  [ {name, kind, rate: Fraction | None, tiers: None | {mode: graduated|volume,
-            cumulative: bool, tiers: [(bound_or_None, closed, rate)], start: None | (form, value)},
+            cumulative: bool, tiers: [(bound_or_None, closed, rate)], start: None | (form, value or [per period])},
             ladder: None | the name of the first SKU of a ladder it shares,
             usage: [value per period], usage_form: 'level'|'amount'|...,
             reserve: None | {qty, form, overage: Fraction | None}, escalate: its own | None} ]
@@ -177,7 +177,11 @@ def price(case):
                 members = [m for m in case['skus'] if m.get('ladder') == s['name']] if s.get('ladder') else [s]
                 uses = {m['name']: usage_qty(m['kind'], m['usage_form'], m['usage'][i], hours, share) for m in members}
                 total_u = sum(uses.values())
-                c0 = (cum[s['name']] if t['cumulative'] else 0) + (bound_qty(s['kind'], *t['start']) if t.get('start') else 0)
+                at = 0
+                if t.get('start'):
+                    form, pos = t['start']
+                    at = bound_qty(s['kind'], form, pos[i] if isinstance(pos, list) else pos)
+                c0 = (cum[s['name']] if t['cumulative'] else 0) + at
                 if t['mode'] == 'graduated':
                     amt = graduated(tiers, c0 + total_u) - graduated(tiers, c0)
                 else:

@@ -76,6 +76,9 @@ def expected():
     # start: 20 TB a month from 40 TB, in each month
     for i in range(2):
         want['price(monthly, start).periods[%d].total' % i] = usd(cents(ladder('graduated', LADDER, 40 * TB, 20 * TB)))
+    # start_list: from 40 TB in January, from 5 TB in February
+    for i, at in enumerate((40 * TB, 5 * TB)):
+        want['sl.periods[%d].total' % i] = usd(cents(ladder('graduated', LADDER, at, 20 * TB)))
     # start_cum: from 40 TB once, then on from 60 TB
     for i in range(2):
         want['sc.periods[%d].total' % i] = usd(cents(ladder('graduated', LADDER, 40 * TB + 20 * TB * i, 20 * TB)))
