@@ -1,7 +1,7 @@
 /* contract: the pricing engine's entry. It owns the contract's terms and orchestrates
  * each billing period through the clause modules (engine*.c), in a fixed order:
- *   1. usage charges per SKU (engine_tiers.c, which then prices the tier ladders several
- *      SKUs share; reservations, engine_reserve.c; plans, engine_plans.c), each SKU's rates
+ *   1. usage charges per SKU (engine_tiers.c, which prices a tier ladder several SKUs
+ *      share once its last SKU's usage is known; reservations, engine_reserve.c; plans, engine_plans.c), each SKU's rates
  *      escalated by its own escalator or the contract's (engine_cycles.c: a period across
  *      a contract anniversary takes the hour-weighted average of the two years' factors,
  *      or the usage-weighted one for a SKU with hourly usage); fixed fees (engine_fees.c)
@@ -188,7 +188,7 @@ static int usage_charge(engine_t *en, engine_period_t *ep, size_t s)
 static int usage_charges(engine_t *en, engine_period_t *ep)
 {
     for (size_t s = 0; s < en->c->nskus; s++)
-        if (!usage_charge(en, ep, s)) return 0;
+        if (!usage_charge(en, ep, s) || !engine_tiers_shared(en, ep, s)) return 0;
     return 1;
 }
 
@@ -223,7 +223,7 @@ static int invoice_total(engine_t *en, engine_period_t *ep)
 /* The clauses before the SLA credit read the terms same_terms compares and the usage; those
  * from it on also read the SLA bands, the pool and the upfront payment (a memo's cut). */
 static const engine_clause_fn before_sla[] = {
-    usage_charges, engine_tiers_shared, engine_plans, engine_fees, check_quantum, engine_discounts, engine_commitment, engine_trueup,
+    usage_charges, engine_plans, engine_fees, check_quantum, engine_discounts, engine_commitment, engine_trueup,
 };
 static const engine_clause_fn from_sla[] = { engine_sla_credit, engine_pool_draw, engine_upfront, invoice_total };
 

@@ -115,7 +115,8 @@ int engine_year_minimum(engine_t *en, const value_t *v, const dim_t *base, long 
  * check that its tiers fit usage of dimension qdim. */
 int engine_tiers_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t q, const dim_t *qdim, const value_t *qv);
 int engine_tiers_check(engine_t *en, size_t s, const dim_t *qdim);
-int engine_tiers_shared(engine_t *en, engine_period_t *ep);       /* the shared ladders */
+/* After SKU s's usage: the ladder s shares, when s is its last SKU (its lines together). */
+int engine_tiers_shared(engine_t *en, engine_period_t *ep, size_t s);
 int engine_reserve_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t q, const dim_t *qdim,
                           const uterm_t *qdisp);                  /* engine_reserve.c */
 int engine_plans(engine_t *en, engine_period_t *ep);             /* engine_plans.c */

@@ -197,9 +197,12 @@ static int price_ladder(engine_t *en, engine_period_t *ep, size_t o)
     return ok;
 }
 
-int engine_tiers_shared(engine_t *en, engine_period_t *ep)
+int engine_tiers_shared(engine_t *en, engine_period_t *ep, size_t s)
 {
-    for (size_t s = 0; s < en->c->nskus; s++)
-        if (en->c->skus[s].ladder == s + 1 && !price_ladder(en, ep, s)) return 0;
-    return 1;
+    const contract_t *c = en->c;
+    size_t o = c->skus[s].ladder;
+    if (!o) return 1;
+    for (size_t m = s + 1; m < c->nskus; m++)
+        if (c->skus[m].ladder == o) return 1;   /* not its last SKU */
+    return price_ladder(en, ep, o - 1);
 }
