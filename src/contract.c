@@ -252,13 +252,7 @@ static int same_value(const value_t *a, const value_t *b)
     if (a == b) return 1;
     if (!a || !b || a->kind != b->kind) return 0;
     switch (a->kind) {
-    case V_NUM:
-        if (!mpq_equal(a->u.num.q, b->u.num.q) || !dim_eq(&a->u.num.dim, &b->u.num.dim) || a->u.num.approx != b->u.num.approx ||
-            a->u.num.disp.n != b->u.num.disp.n)
-            return 0;
-        for (unsigned i = 0; a->u.num.disp.n != UTERM_NONE && i < a->u.num.disp.n; i++)
-            if (a->u.num.disp.t[i].unit != b->u.num.disp.t[i].unit || a->u.num.disp.t[i].exp != b->u.num.disp.t[i].exp) return 0;
-        return 1;
+    case V_NUM: return a->u.num.approx == b->u.num.approx && engine_same_quantity(a, b->u.num.q, &b->u.num.dim, &b->u.num.disp);
     case V_BOOL: return a->u.b == b->u.b;
     case V_STR: return !strcmp(a->u.s, b->u.s);
     case V_DATE: return a->u.date == b->u.date;
@@ -567,6 +561,7 @@ value_t *contract_price_memo(const contract_t *c, units_t *u, const char *worklo
         contract_memo_free(memo);
     }
     engine_totals_clear(&term);
+    engine_shared_free(&pr);
     mpq_clear(pr.pool_left);
     mpq_clear(pr.year_spend);
     return inv;

@@ -4,6 +4,7 @@
 #include "engine.h"
 #include "diag.h"
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 void engine_totals_init(totals_t *t) { mpq_inits(t->fees, t->charges, t->discounts, t->net, t->shortfall, t->sla, t->pool, t->upfront, t->total, t->effective, NULL); }
@@ -175,12 +176,55 @@ void engine_quantity_unit(engine_t *en, size_t s, dim_t *qdim, uterm_t *qdisp)
 
 value_t *engine_money(engine_t *en, const mpq_t q) { return value_quantity(q, &en->money, &en->money_unit); }
 
+int engine_same_quantity(const value_t *v, const mpq_t q, const dim_t *d, const uterm_t *t)
+{
+    if (v->kind != V_NUM || !mpq_equal(v->u.num.q, q) || !dim_eq(&v->u.num.dim, d) || v->u.num.disp.n != t->n) return 0;
+    for (unsigned i = 0; t->n != UTERM_NONE && i < t->n; i++)
+        if (v->u.num.disp.t[i].unit != t->t[i].unit || v->u.num.disp.t[i].exp != t->t[i].exp) return 0;
+    return 1;
+}
+
+static struct engine_shared *shared_slot(engine_t *en, const char *key)
+{
+    return &en->shared[((uintptr_t)key >> 3) % (sizeof en->shared / sizeof en->shared[0])];
+}
+
+/* The string value of s (a new reference), shared with the pricing's other lines. */
+static value_t *shared_str(engine_t *en, const char *s)
+{
+    struct engine_shared *sl = shared_slot(en, s);
+    if (sl->key != s || !sl->str || strcmp(sl->str->u.s, s)) {
+        value_free(sl->str);
+        value_free(sl->rate);
+        *sl = (struct engine_shared){ s, value_str(s), NULL };
+    }
+    return sl->str ? value_ref(sl->str) : NULL;
+}
+
+/* The rate q (of dimension d, shown in t) of SKU sku's line (a new reference): the SKU's
+ * last one when it is the same, as it is from one period to the next. */
+static value_t *shared_rate(engine_t *en, const char *sku, const mpq_t q, const dim_t *d, const uterm_t *t)
+{
+    struct engine_shared *sl = shared_slot(en, sku);
+    if (sl->key == sku && sl->str && sl->rate && engine_same_quantity(sl->rate, q, d, t)) return value_ref(sl->rate);
+    value_t *r = value_quantity(q, d, t);
+    if (r && sl->key == sku && sl->str) { value_free(sl->rate); sl->rate = value_ref(r); }
+    return r;
+}
+
+void engine_shared_free(engine_t *en)
+{
+    for (size_t i = 0; i < sizeof en->shared / sizeof en->shared[0]; i++) { value_free(en->shared[i].str); value_free(en->shared[i].rate); }
+    memset(en->shared, 0, sizeof en->shared);
+}
+
 static value_t *line(engine_t *en, const char *sku, const char *category, const value_t *qty,
                      const value_t *list_rate, const mpq_t rate, const mpq_t amount)
 {
     value_t *l = value_record("line");
     if (!l) return NULL;
-    int ok = value_record_set(l, "sku", value_str(sku)) && value_record_set(l, "category", value_str(category));
+    value_t *sv = shared_str(en, sku);   /* first: the rate below shares its slot */
+    int ok = value_record_set(l, "sku", sv) && value_record_set(l, "category", shared_str(en, category));
     if (ok && qty) ok = value_record_set(l, "quantity", value_ref((value_t *)qty));
     if (ok && list_rate) ok = value_record_set(l, "list_rate", value_ref((value_t *)list_rate));
     if (ok && qty && rate) {
@@ -189,7 +233,7 @@ static value_t *line(engine_t *en, const char *sku, const char *category, const 
         uterm_t t;
         dim_combine(&d, &en->money, &qty->u.num.dim, -1);
         uterm_combine(en->u, &t, &en->money_unit, &qty->u.num.disp, -1);
-        ok = value_record_set(l, "rate", value_quantity(rate, &d, &t));
+        ok = value_record_set(l, "rate", shared_rate(en, sku, rate, &d, &t));
     }
     if (ok) ok = value_record_set(l, "amount", engine_money(en, amount));
     if (!ok) { value_free(l); return NULL; }

@@ -30,6 +30,10 @@ typedef struct engine {
     sku_state_t *st;
     mpq_t pool_left;
     mpq_t year_spend;         /* spend so far in the contract year of a yearly true-up */
+    /* What the lines of one pricing share (an invoice has a line per SKU per period): the
+     * string values of SKU names and categories, and each SKU's last rate; a slot is used
+     * only when its content is the same */
+    struct engine_shared { const char *key; value_t *str, *rate; } shared[256];
 } engine_t;
 
 /* One billing period being priced. */
@@ -74,6 +78,9 @@ int engine_month_is_pricing(engine_t *en, const value_t *rate);
 const value_t *engine_sku_rate(const sku_terms_t *s);
 
 /* Records and lines. */
+/* Whether v is the quantity q of dimension d shown in t. */
+int engine_same_quantity(const value_t *v, const mpq_t q, const dim_t *d, const uterm_t *t);
+void engine_shared_free(engine_t *en);
 value_t *engine_money(engine_t *en, const mpq_t q);
 int engine_line(engine_t *en, engine_period_t *ep, const char *sku, const char *category, const value_t *qty,
                 const value_t *list_rate, const mpq_t rate, const mpq_t amount);

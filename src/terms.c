@@ -738,17 +738,25 @@ static value_t *period_record(const period_t *p, units_t *u)
     return r;
 }
 
+/* One period's part of a memo (see terms_memo_t): item i takes from[i] where reuse[i], the
+ * period's record is period (or made again); keep and keep_period (or NULL) get what the
+ * period evaluates. */
+typedef struct memo_row {
+    value_t *const *from;
+    const unsigned char *reuse;
+    value_t *period;
+    value_t **keep, **keep_period;
+} memo_row_t;
+
 /* Evaluates the workload's items for one period (or one hour of it): usage per SKU. The
- * items stay bound for what follows (the SLA conditions); the caller pops them. Item i
- * takes the value from[i] where reuse[i] (a memo of an earlier run: see terms_memo_t);
- * keep (or NULL) gets each item's value. */
+ * items stay bound for what follows (the SLA conditions); the caller pops them. */
 static int workload_items(eval_t *e, const node_t *wl, const contract_obj_t *co, const period_t *p, value_t **usage,
-                          value_t *const *from, const unsigned char *reuse, value_t **keep)
+                          const memo_row_t *row)
 {
     size_t i = 0;
     for (const node_t *it = wl ? wl->list : NULL; it && !e->err; it = it->next, i++) {
-        int reused = reuse && reuse[i];
-        value_t *v = reused ? value_ref(from[i]) : it->kind == S_DEF ? scenario_value(e, it->text, it->a) : eval_expr(e, it->a);
+        int reused = row && row->reuse && row->reuse[i];
+        value_t *v = reused ? value_ref(row->from[i]) : it->kind == S_DEF ? scenario_value(e, it->text, it->a) : eval_expr(e, it->a);
         if (!v) break;
         if (it->kind == W_USE) {
             size_t s = sku_index(co, it->text);
@@ -772,7 +780,7 @@ static int workload_items(eval_t *e, const node_t *wl, const contract_obj_t *co,
             }
             usage[s] = value_ref(v);
         }
-        if (keep) keep[i] = value_ref(v);
+        if (row && row->keep) row->keep[i] = value_ref(v);
         if (!eval_scope_push(e, it->text, v)) { eval_fail(e, &it->loc, DIAG_LIMIT, "out of memory"); break; }
     }
     return !e->err;
@@ -794,9 +802,10 @@ static value_t *hour_value(units_t *u, size_t h)
 }
 
 /* Binds period (and t, at hour t_hour, for a workload over hours) for what follows. */
-static int bind_period(eval_t *e, const node_t *wl, const period_t *p, int over_hours, size_t t_hour)
+static int bind_period(eval_t *e, const node_t *wl, const period_t *p, int over_hours, size_t t_hour, const memo_row_t *row)
 {
-    value_t *pr = period_record(p, e->sh->units);
+    value_t *pr = row && row->period ? value_ref(row->period) : period_record(p, e->sh->units);
+    if (pr && row && row->keep_period) *row->keep_period = value_ref(pr);
     if (!pr || !eval_scope_push(e, "period", pr) ||
         (over_hours && !eval_scope_push(e, "t", hour_value(e->sh->units, t_hour)))) {
         eval_fail(e, wl ? &wl->loc : NULL, DIAG_LIMIT, "out of memory");
@@ -809,12 +818,11 @@ static int bind_period(eval_t *e, const node_t *wl, const period_t *p, int over_
  * workload over hours sees t at the period's start. With usage from an export (wl NULL)
  * only the SLA conditions are evaluated. */
 static int workload_period(eval_t *e, const node_t *wl, const contract_obj_t *co, const period_t *p, int over_hours,
-                           size_t first_hour, value_t **usage, int *sla_hit,
-                           value_t *const *from, const unsigned char *reuse, value_t **keep)
+                           size_t first_hour, value_t **usage, int *sla_hit, const memo_row_t *row)
 {
     scope_t *mark = e->scope;
-    if (!bind_period(e, wl, p, over_hours, first_hour)) return 0;
-    workload_items(e, wl, co, p, usage, from, reuse, keep);
+    if (!bind_period(e, wl, p, over_hours, first_hour, row)) return 0;
+    workload_items(e, wl, co, p, usage, row);
     for (size_t b = 0; b < co->c->nsla && !e->err; b++) {
         value_t *c = eval_expr(e, co->sla_conds[b]);
         if (!c) break;
@@ -910,7 +918,7 @@ static contract_hours_t *workload_hours(eval_t *e, const node_t *wl, const contr
         size_t end = (size_t)(periods[p].end - co->c->start) * 24;
         for (; h < end && !e->err; h++) {
             scope_t *mark = e->scope;
-            if (bind_period(e, wl, &periods[p], 1, h)) workload_items(e, wl, co, &periods[p], usage, NULL, NULL, NULL);
+            if (bind_period(e, wl, &periods[p], 1, h, NULL)) workload_items(e, wl, co, &periods[p], usage, NULL);
             eval_scope_pop_to(e, mark);
             for (size_t s = 0; s < ns; s++) {
                 if (usage[s] && !e->err) store_hour(e, wl, co, s, h, usage[s], hours, kind);
@@ -967,6 +975,7 @@ struct terms_memo {
     size_t np, nitems;
     date_t *bounds;              /* each period's start and end */
     value_t **items;             /* [p * nitems + i]: item i's value in period p */
+    value_t **periods;           /* each period's record, the workload's `period` */
     unsigned char *overridden;   /* per item */
     const char **names;          /* the names the items read that are not items or period, */
     value_t **held;              /* and the global each held then (a reference), or NULL */
@@ -981,6 +990,8 @@ static void memo_free(terms_memo_t *m)
     value_free(m->contract);
     for (size_t i = 0; m->items && i < m->np * m->nitems; i++) value_free(m->items[i]);
     free(m->items);
+    for (size_t p = 0; m->periods && p < m->np; p++) value_free(m->periods[p]);
+    free(m->periods);
     for (size_t i = 0; i < m->nnames; i++) value_free(m->held[i]);
     free(m->names);
     free(m->held);
@@ -1045,7 +1056,8 @@ static terms_memo_t *memo_start(eval_t *e, const node_t *call, const node_t *wl,
     m->bounds = malloc((2 * np + 1) * sizeof *m->bounds);
     m->items = calloc(np * m->nitems + 1, sizeof *m->items);
     m->overridden = calloc(m->nitems + 1, 1);
-    struct held_ctx h = { e, m, wl, NULL, !m->bounds || !m->items || !m->overridden };
+    m->periods = calloc(np + 1, sizeof *m->periods);
+    struct held_ctx h = { e, m, wl, NULL, !m->bounds || !m->items || !m->overridden || !m->periods };
     size_t i = 0;
     for (const node_t *it = wl->list; it && !h.oom; it = it->next, i++) {
         m->overridden[i] = it->kind == S_DEF && scenario_override_for(e, it->text);
@@ -1157,8 +1169,10 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
     }
     for (size_t p = 0; p < np && !e->err && (!over_hours || co->c->nsla); p++) {
         value_t **up = usage + p * ns;
+        memo_row_t row = { from ? from->items + p * from->nitems : NULL, reuse, from ? from->periods[p] : NULL,
+                           keep ? keep->items + p * keep->nitems : NULL, keep ? &keep->periods[p] : NULL };
         workload_period(e, wl, co, &periods[p], over_hours, (size_t)(periods[p].start - co->c->start) * 24, up, sla + p * co->c->nsla,
-                        from ? from->items + p * from->nitems : NULL, reuse, keep ? keep->items + p * keep->nitems : NULL);
+                        from || keep ? &row : NULL);
         for (size_t s = 0; over_hours && s < ns; s++) { value_free(up[s]); up[s] = NULL; }   /* the hours give usage */
     }
     free(reuse);
