@@ -145,7 +145,8 @@ static int period_quantity(engine_t *en, engine_period_t *ep, size_t s, const va
     return engine_hours_quantity(en, ep->p, s, q);
 }
 
-static int usage_charge(engine_t *en, engine_period_t *ep, size_t s)
+/* SKU s's usage charge in the period, added to the SKU's and (in charges) the period's. */
+static int usage_charge(engine_t *en, engine_period_t *ep, size_t s, engine_sum_t *charges)
 {
     const sku_terms_t *sk = &en->c->skus[s];
     sku_state_t *st = &en->st[s];
@@ -176,8 +177,8 @@ static int usage_charge(engine_t *en, engine_period_t *ep, size_t s)
     }
     if (ok) {
         mpq_add(st->cumulative, st->cumulative, q);
-        mpq_add(st->charge, st->charge, ep->sku_charge[s]);
-        mpq_add(ep->t.charges, ep->t.charges, ep->sku_charge[s]);
+        engine_sum_add(&st->charges, ep->sku_charge[s]);
+        engine_sum_add(charges, ep->sku_charge[s]);
     }
     value_free(qv);
     value_free(zero);
@@ -187,9 +188,13 @@ static int usage_charge(engine_t *en, engine_period_t *ep, size_t s)
 
 static int usage_charges(engine_t *en, engine_period_t *ep)
 {
-    for (size_t s = 0; s < en->c->nskus; s++)
-        if (!usage_charge(en, ep, s) || !engine_tiers_shared(en, ep, s)) return 0;
-    return 1;
+    engine_sum_t charges;
+    engine_sum_init(&charges);
+    int ok = 1;
+    for (size_t s = 0; ok && s < en->c->nskus; s++) ok = usage_charge(en, ep, s, &charges) && engine_tiers_shared(en, ep, s);
+    engine_sum_fold(&charges, ep->t.charges);
+    engine_sum_clear(&charges);
+    return ok;
 }
 
 static int check_quantum(engine_t *en, engine_period_t *ep)
@@ -326,7 +331,11 @@ static int memo_matches(const contract_memo_t *m, const contract_t *c, const per
 
 static void states_free(sku_state_t *st, size_t n)
 {
-    for (size_t s = 0; st && s < n; s++) { mpq_clears(st[s].cumulative, st[s].quantity, st[s].charge, NULL); value_free(st[s].qty_unit); }
+    for (size_t s = 0; st && s < n; s++) {
+        mpq_clears(st[s].cumulative, st[s].quantity, st[s].charge, NULL);
+        engine_sum_clear(&st[s].charges);
+        value_free(st[s].qty_unit);
+    }
     free(st);
 }
 
@@ -501,7 +510,7 @@ value_t *contract_price_memo(const contract_t *c, units_t *u, const char *worklo
     value_t **recs = calloc(nperiods + 1, sizeof *recs);
     if (!st || !recs) { if (!reuse) free(st); free(recs); contract_memo_free(memo); *err = diag_format("out of memory"); return NULL; }
     pr.st = st;
-    for (size_t s = 0; !reuse && s < c->nskus; s++) mpq_inits(st[s].cumulative, st[s].quantity, st[s].charge, NULL);
+    for (size_t s = 0; !reuse && s < c->nskus; s++) { mpq_inits(st[s].cumulative, st[s].quantity, st[s].charge, NULL); engine_sum_init(&st[s].charges); }
     if (reuse) { pr.currency = reuse->currency; pr.money = reuse->money; pr.money_unit = reuse->money_unit; }
     mpq_init(pr.pool_left);
     mpq_init(pr.year_spend);
@@ -514,6 +523,7 @@ value_t *contract_price_memo(const contract_t *c, units_t *u, const char *worklo
                                   reuse ? &reuse->per[done] : NULL, memo ? &memo->per[done] : NULL);
         if (!recs[done]) break;
     }
+    for (size_t s = 0; !reuse && s < c->nskus; s++) engine_sum_fold(&st[s].charges, st[s].charge);
     value_t *inv = NULL;
     if (done == nperiods && !*err && pr.currency < 0) *err = diag_format("the contract has no billing periods");
     if (done == nperiods && !*err) {

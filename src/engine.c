@@ -268,6 +268,45 @@ int engine_flat_line(engine_t *en, engine_period_t *ep, size_t s, const char *ca
     return ok;
 }
 
+/* ---------- sums ---------- */
+
+void engine_sum_init(engine_sum_t *s) { mpz_init(s->num); mpz_init_set_ui(s->den, 1); }
+void engine_sum_clear(engine_sum_t *s) { mpz_clear(s->num); mpz_clear(s->den); }
+
+void engine_sum_add(engine_sum_t *s, const mpq_t x)
+{
+    if (!mpq_sgn(x)) return;
+    mpz_t k;
+    mpz_init(k);
+    if (mpz_divisible_p(s->den, mpq_denref(x))) {
+        mpz_divexact(k, s->den, mpq_denref(x));
+        mpz_addmul(s->num, mpq_numref(x), k);
+    } else {   /* over the least common denominator */
+        mpz_t l;
+        mpz_init(l);
+        mpz_lcm(l, s->den, mpq_denref(x));
+        mpz_divexact(k, l, s->den);
+        mpz_mul(s->num, s->num, k);
+        mpz_divexact(k, l, mpq_denref(x));
+        mpz_addmul(s->num, mpq_numref(x), k);
+        mpz_swap(s->den, l);
+        mpz_clear(l);
+    }
+    mpz_clear(k);
+}
+
+void engine_sum_fold(engine_sum_t *s, mpq_t into)
+{
+    mpq_t t;
+    mpq_init(t);
+    mpz_swap(mpq_numref(t), s->num);
+    mpz_swap(mpq_denref(t), s->den);
+    mpq_canonicalize(t);
+    mpq_add(into, into, t);
+    mpq_clear(t);
+    mpz_set_ui(s->den, 1);
+}
+
 /* ---------- rounding ---------- */
 
 void engine_round_as(engine_t *en, mpq_t x, int is_line, round_mode mode)

@@ -13,8 +13,18 @@ void engine_totals_init(totals_t *t);
 void engine_totals_clear(totals_t *t);
 void engine_totals_add(totals_t *a, const totals_t *b);
 
-/* What the engine keeps per SKU across periods. */
-typedef struct sku_state { mpq_t cumulative, quantity, charge; value_t *qty_unit; } sku_state_t;
+/* An exact running sum that is not reduced at each step: a term whose denominator divides
+ * the sum's costs a division and a multiply-add, no gcd (the charges of a long escalated
+ * term have denominators of hundreds of bits). engine_sum_fold adds it, reduced, to an mpq_t. */
+typedef struct engine_sum { mpz_t num, den; } engine_sum_t;
+void engine_sum_init(engine_sum_t *s);
+void engine_sum_clear(engine_sum_t *s);
+void engine_sum_add(engine_sum_t *s, const mpq_t x);
+void engine_sum_fold(engine_sum_t *s, mpq_t into);   /* into += s; s = 0 */
+
+/* What the engine keeps per SKU across periods: charges are summed in charges, then folded
+ * into charge once the periods are priced. */
+typedef struct sku_state { mpq_t cumulative, quantity, charge; engine_sum_t charges; value_t *qty_unit; } sku_state_t;
 
 /* The pricing state of one price() call. */
 typedef struct engine {

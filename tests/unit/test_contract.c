@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "helpers.h"
+#include "engine.h"
 
 static eval_t *env;
 static units_t *U;
@@ -956,4 +957,39 @@ UTEST(contract, price_with_no_periods)
     value_free(inv);
     free(err);
     contract_free(c);
+}
+
+/* ---------- sums ---------- */
+
+/* engine_sum keeps a running sum unreduced: it must agree with mpq_add term by term, for
+ * denominators that divide the sum's (an escalated year's 50^k), that do not (3, 7), a
+ * term of zero, negative terms, and after folding into a value that is not zero. */
+Test(contract, engine_sum_agrees_with_mpq_add)
+{
+    gmp_randstate_t rs;
+    gmp_randinit_default(rs);
+    gmp_randseed_ui(rs, 11);
+    engine_sum_t s;
+    engine_sum_init(&s);
+    mpq_t want, got, x;
+    mpq_inits(want, got, x, NULL);
+    mpq_set_si(want, -7, 3);
+    mpq_set(got, want);
+    for (int i = 1; i <= 3000; i++) {
+        mpz_urandomb(mpq_numref(x), rs, 1 + (unsigned long)(i % 150));
+        if (i % 3 == 0) mpz_neg(mpq_numref(x), mpq_numref(x));
+        if (i % 97 == 0) mpz_set_ui(mpq_numref(x), 0);
+        static const unsigned long dens[] = { 1, 50, 2500, 3, 7, 100 };
+        mpz_ui_pow_ui(mpq_denref(x), dens[i % 6], 1 + (unsigned long)(i % 40));
+        mpq_canonicalize(x);
+        engine_sum_add(&s, x);
+        mpq_add(want, want, x);
+        if (i % 250 == 0) {
+            engine_sum_fold(&s, got);
+            cr_assert(mpq_equal(got, want), "the sums differ after %d terms", i);
+        }
+    }
+    mpq_clears(want, got, x, NULL);
+    engine_sum_clear(&s);
+    gmp_randclear(rs);
 }
