@@ -162,9 +162,14 @@ int engine_tiers_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t
 
 /* One shared ladder, whose first SKU is o: the members' usage this period (in ep->plan_q)
  * walks it together, from where their usage before this period left it. */
+static int is_used(const engine_t *en, const engine_period_t *ep, size_t s) { return ep->usage[s] || (en->hours && en->hours->has[s]); }
+
 static int price_ladder(engine_t *en, engine_period_t *ep, size_t o)
 {
     const contract_t *c = en->c;
+    int used = 0;
+    for (size_t m = o; m < c->nskus; m++) used |= c->skus[m].ladder == o + 1 && is_used(en, ep, m);
+    if (!used) return 1;   /* no line, and the ladder stays where it was */
     dim_t qdim;
     uterm_t qdisp;
     engine_quantity_unit(en, o, &qdim, &qdisp);
@@ -178,7 +183,7 @@ static int price_ladder(engine_t *en, engine_period_t *ep, size_t o)
     mpq_sub(before, before, total);
     int ok = card_amount(en, ep, o, before, total, &qdim, amount);
     for (size_t m = o; ok && m < c->nskus; m++) {
-        if (c->skus[m].ladder != o + 1 || (!ep->usage[m] && !(en->hours && en->hours->has[m]))) continue;
+        if (c->skus[m].ladder != o + 1 || !is_used(en, ep, m)) continue;
         mpq_t share;
         mpq_init(share);
         if (mpq_sgn(total)) { mpq_mul(share, amount, ep->plan_q[m]); mpq_div(share, share, total); }

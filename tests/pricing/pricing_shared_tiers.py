@@ -63,6 +63,9 @@ def expected():
         if i == 1:
             want['sh.periods[1].lines[1].rate'] = (ch['ec2_out'] / (30 * TB), 'USD/GB')
     want['sh.total'] = usd(sum(totals))
+    want['price(cdn_only, shared).periods[0].lines'] = [
+        {'sku': '"cdn"', 'category': '"usage"', 'quantity': (F(TB), 'GB'), 'list_rate': (F('0.02'), 'USD/GB'),
+         'rate': (F('0.02'), 'USD/GB'), 'amount': usd(TB * F('0.02'))}]
     # vol: below 10 TB at 0.10, above at 0.08, shared
     vol = [(10 * TB, F('0.10')), (None, F('0.08'))]
     for i, u in enumerate([{'ec2_out': 6 * TB, 's3_out': 4 * TB}, {'ec2_out': 3 * TB, 's3_out': 2 * TB}]):
