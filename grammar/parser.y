@@ -115,7 +115,7 @@ static node_list_t list_add(node_list_t l, node_t *n)
 %token CREDIT "credit" WHEN "when" POOL "pool" ROUND "round" LINES "lines" INVOICE "invoice"
 %token NONE "none" TO "to" FROM "from" UNTIL "until" GRADUATED "graduated" VOLUME "volume"
 %token CUMULATIVE "cumulative" FIRST "first" NEXT "next" UP "up" AT "at" USE "use"
-%token USAGE "usage" FX "fx" CAP "cap"
+%token USAGE "usage" FX "fx" CAP "cap" OF "of" RESERVED "reserved" ESCALATING "escalating"
 
 %type <node> stmt expr expr_inner postfix primary number exponent clause clause_inner tier witem witem_inner def
 %type <node> opt_mode opt_overage opt_extends opt_from opt_until fx_rate scope opt_scope
@@ -235,6 +235,9 @@ clause_inner
                           $$->op = $6; $$->flag = $7; $$->a = $8; $$->list = $10.head; }
     | COMMIT expr opt_from opt_until
                         { OOM_CHECK($$ = NEW(C_COMMIT, @1)); $$->a = $2; $$->b = $3; $$->c = $4; }
+    | COMMIT expr OF RESERVED IDENT
+                        { OOM_CHECK($$ = NEW(C_COMMIT, @1)); $$->a = $2; $$->text = $5; /* a share of its reservation */ }
+    | ESCALATING        { OOM_CHECK($$ = NEW(C_ESCALATING, @1)); /* qualifies the commit or fee before it */ }
     | TRUED IDENT YEARLY  /* `up` is a name here: it is a rounding mode on a clause line */
                         { OOM_CHECK($$ = NEW(C_TRUEUP, @1)); $$->text = $2; /* qualifies the commit before it */ }
     | FEE expr opt_from opt_until

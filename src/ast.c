@@ -26,7 +26,7 @@ const char *ast_kind_name(node_kind kind)
         "dimension", "prefix", "contract", "workload", "scenario", "compare", "sweep",
         "field", "rate", "tiered rate", "commit", "reserve", "discount", "escalate",
         "credit", "credit pool", "rounding", "trued up yearly", "tier", "use",
-        "exchange-rate table", "exchange rate", "plan"
+        "exchange-rate table", "exchange rate", "plan", "escalating"
     };
     return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "node";
 }

@@ -13,14 +13,16 @@ typedef enum {
     S_IMPORT, S_DEF, S_FN, S_SHOW, S_EXPR, S_ASSERT, S_UNIT, S_DIMENSION, S_PREFIX,
     S_CONTRACT, S_WORKLOAD, S_SCENARIO, S_COMPARE, S_SWEEP,
     /* contract clauses */
-    C_FIELD, C_RATE, C_TIERS, C_COMMIT /* flag: a fixed fee */, C_RESERVE, C_DISCOUNT, C_ESCALATE, C_CREDIT,
+    C_FIELD, C_RATE, C_TIERS, C_COMMIT /* flag: a fixed fee; text: commit A of reserved SKU */, C_RESERVE, C_DISCOUNT, C_ESCALATE, C_CREDIT,
     C_POOL, C_ROUND, C_TRUEUP /* `, trued up yearly` after a commit */, T_TIER,
     /* workload items */
     W_USE,
     /* exchange-rate tables (fx EUR in USD { from DATE = RATE }) and their lines */
     S_FX, FX_RATE,
     /* a spend-based plan: its commitment and, in list, its rates (C_RATE) */
-    C_PLAN
+    C_PLAN,
+    /* `, escalating` after a commit or fee */
+    C_ESCALATING
 } node_kind;
 
 /* Binary and unary operators beyond the single characters + - * / ^ */

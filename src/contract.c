@@ -44,6 +44,9 @@ void contract_free(contract_t *c)
         value_free(s->plan_rate);
         value_free(s->start);
         value_free(s->escalate);
+        for (size_t i = 0; i < s->ncommits; i++) value_free(s->commits[i].amount);
+        free(s->commits);
+        value_free(s->commit_share);
     }
     free(c->skus);
     for (size_t i = 0; i < c->ncommits; i++) value_free(c->commits[i].amount);
@@ -77,6 +80,7 @@ static void each_figure(const contract_t *c, void (*fn)(const value_t *v, void *
     for (size_t i = 0; i < c->nskus; i++) {
         const sku_terms_t *s = &c->skus[i];
         fn(s->rate, ctx); fn(s->reserved, ctx); fn(s->overage, ctx); fn(s->plan_rate, ctx); fn(s->start, ctx); fn(s->escalate, ctx);
+        for (size_t i = 0; i < s->ncommits; i++) fn(s->commits[i].amount, ctx);
         for (size_t t = 0; t < s->ntiers; t++) { fn(s->tiers[t].upto, ctx); fn(s->tiers[t].rate, ctx); }
     }
     for (size_t i = 0; i < c->ncommits; i++) fn(c->commits[i].amount, ctx);
@@ -152,10 +156,12 @@ static int usage_charge(engine_t *en, engine_period_t *ep, size_t s, engine_sum_
     sku_state_t *st = &en->st[s];
     const value_t *use = ep->usage[s];
     int hourly = en->hours && en->hours->has[s];
-    if (!use && !hourly && !sk->reserved) return 1;
+    /* a reservation or commitment without use: no usage of the kind it names */
+    const value_t *basis = sk->reserved ? sk->reserved : sk->ncommits ? sk->commits[0].amount : NULL;
+    if (!use && !hourly && !basis) return 1;
     value_t *zero = NULL;
-    if (!use && !hourly) {   /* a reservation without use: no usage of the reserved kind */
-        zero = value_quantity(sk->reserved->u.num.q, &sk->reserved->u.num.dim, &sk->reserved->u.num.disp);
+    if (!use && !hourly) {
+        zero = value_quantity(basis->u.num.q, &basis->u.num.dim, &basis->u.num.disp);
         if (!zero) return engine_fail(en, NULL);
         mpq_set_ui(zero->u.num.q, 0, 1);
         use = zero;
@@ -174,6 +180,7 @@ static int usage_charge(engine_t *en, engine_period_t *ep, size_t s, engine_sum_
         if (!st->qty_unit) st->qty_unit = value_ref(qv);
         if (sk->plan || (sk->ladder && !sk->reserved)) mpq_set(ep->plan_q[s], q);   /* priced with its plan's or ladder's other SKUs */
         else ok = sk->reserved ? engine_reserve_charge(en, ep, s, q, &qdim, &qdisp) : engine_tiers_charge(en, ep, s, q, &qdim, qv);
+        ok = ok && engine_usage_commitment(en, ep, s, q, &qdim, &qdisp);
     }
     if (ok) {
         mpq_add(st->cumulative, st->cumulative, q);
@@ -274,15 +281,16 @@ static int same_steps(const commit_step_t *a, const commit_step_t *b, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (!same_value(a[i].amount, b[i].amount) || a[i].has_from != b[i].has_from || a[i].has_until != b[i].has_until ||
-            (a[i].has_from && a[i].from != b[i].from) || (a[i].has_until && a[i].until != b[i].until))
+            (a[i].has_from && a[i].from != b[i].from) || (a[i].has_until && a[i].until != b[i].until) ||
+            a[i].escalates != b[i].escalates)
             return 0;
     return 1;
 }
 
 /* A new field of the terms must be compared below (or be one only the SLA stage and after
  * read): these sizes (on 64-bit machines) make adding one without looking here fail to build. */
-_Static_assert(sizeof(void *) != 8 || (sizeof(contract_t) == 240 && sizeof(sku_terms_t) == 104 && sizeof(tier_t) == 24 &&
-                                       sizeof(commit_step_t) == 32 && sizeof(discount_t) == 40 && sizeof(plan_t) == 16),
+_Static_assert(sizeof(void *) != 8 || (sizeof(contract_t) == 248 && sizeof(sku_terms_t) == 136 && sizeof(tier_t) == 24 &&
+                                       sizeof(commit_step_t) == 40 && sizeof(discount_t) == 40 && sizeof(plan_t) == 16),
                "the contract's terms changed: compare the new ones in same_terms");
 
 /* Whether a and b agree in every term the clauses before the SLA credit read: all but the
@@ -291,6 +299,7 @@ static int same_terms(const contract_t *a, const contract_t *b)
 {
     if (a->start != b->start || a->end != b->end || a->nskus != b->nskus || a->ncommits != b->ncommits ||
         a->period_months != b->period_months || a->weekly != b->weekly || !same_value(a->trueup, b->trueup) ||
+        a->trueup_escalates != b->trueup_escalates ||
         a->nfees != b->nfees || a->ndiscounts != b->ndiscounts || a->nplans != b->nplans || !same_value(a->escalate, b->escalate) ||
         !same_value(a->month_hours, b->month_hours) || a->month_calendar != b->month_calendar || a->rounding != b->rounding ||
         a->commit_on_gross != b->commit_on_gross || !same_value(a->quantum, b->quantum) || a->mode != b->mode ||
@@ -301,7 +310,9 @@ static int same_terms(const contract_t *a, const contract_t *b)
         if (strcmp(x->sku, y->sku) || x->kind != y->kind || x->cumulative != y->cumulative || !same_value(x->rate, y->rate) ||
             x->ntiers != y->ntiers || !same_value(x->reserved, y->reserved) || !same_value(x->overage, y->overage) ||
             x->windows_per_hour != y->windows_per_hour || x->plan != y->plan || !same_value(x->plan_rate, y->plan_rate) ||
-            x->ladder != y->ladder || !same_value(x->start, y->start) || !same_value(x->escalate, y->escalate))
+            x->ladder != y->ladder || !same_value(x->start, y->start) || !same_value(x->escalate, y->escalate) ||
+            x->ncommits != y->ncommits || !same_steps(x->commits, y->commits, x->ncommits) ||
+            !same_value(x->commit_share, y->commit_share) || x->commit_yearly != y->commit_yearly)
             return 0;
         for (size_t t = 0; t < x->ntiers; t++)
             if (!same_value(x->tiers[t].upto, y->tiers[t].upto) || !same_value(x->tiers[t].rate, y->tiers[t].rate) ||
@@ -332,7 +343,7 @@ static int memo_matches(const contract_memo_t *m, const contract_t *c, const per
 static void states_free(sku_state_t *st, size_t n)
 {
     for (size_t s = 0; st && s < n; s++) {
-        mpq_clears(st[s].cumulative, st[s].quantity, st[s].charge, NULL);
+        mpq_clears(st[s].cumulative, st[s].quantity, st[s].charge, st[s].year_committed, st[s].year_used, NULL);
         engine_sum_clear(&st[s].charges);
         value_free(st[s].qty_unit);
     }
@@ -401,7 +412,7 @@ static value_t *period_charges(engine_t *en, const engine_period_t *ep)
     const contract_t *c = en->c;
     value_t *charges = value_record("charges");
     for (size_t s = 0; charges && s < c->nskus; s++)
-        if ((ep->usage[s] || c->skus[s].reserved || (en->hours && en->hours->has[s])) &&
+        if ((ep->usage[s] || c->skus[s].reserved || c->skus[s].ncommits || (en->hours && en->hours->has[s])) &&
             !value_record_set(charges, c->skus[s].sku, engine_money(en, ep->sku_charge[s]))) { value_free(charges); charges = NULL; }
     return charges;
 }
@@ -510,7 +521,7 @@ value_t *contract_price_memo(const contract_t *c, units_t *u, const char *worklo
     value_t **recs = calloc(nperiods + 1, sizeof *recs);
     if (!st || !recs) { if (!reuse) free(st); free(recs); contract_memo_free(memo); *err = diag_format("out of memory"); return NULL; }
     pr.st = st;
-    for (size_t s = 0; !reuse && s < c->nskus; s++) { mpq_inits(st[s].cumulative, st[s].quantity, st[s].charge, NULL); engine_sum_init(&st[s].charges); }
+    for (size_t s = 0; !reuse && s < c->nskus; s++) { mpq_inits(st[s].cumulative, st[s].quantity, st[s].charge, st[s].year_committed, st[s].year_used, NULL); engine_sum_init(&st[s].charges); }
     if (reuse) { pr.currency = reuse->currency; pr.money = reuse->money; pr.money_unit = reuse->money_unit; }
     mpq_init(pr.pool_left);
     mpq_init(pr.year_spend);

@@ -36,13 +36,21 @@ typedef struct sku_terms {
                                  reserved in each hour, minute or second (use it or lose it) */
     size_t plan;              /* 1 + the index of the plan covering the SKU, 0: none */
     value_t *plan_rate;       /* the SKU's rate under that plan */
+    /* A commitment in the SKU's usage: quantities per month in force by date (commit 500000
+     * gpu_hour per month), or a share of its reservation (commit 80% of reserved gpu_hour).
+     * What the usage leaves unused of it is billed at the SKU's rate. */
+    struct commit_step *commits;
+    size_t ncommits;
+    value_t *commit_share;
+    int commit_yearly;        /* measured over each contract year (trued up yearly) */
 } sku_terms_t;
 
 /* A spend-based commitment (a savings plan): so much money per hour, spent each hour on
  * the usage of its SKUs at their plan rates, largest percentage saving first. */
 typedef struct plan { char *name; value_t *amount; } plan_t;
 
-typedef struct commit_step { value_t *amount; date_t from, until; int has_from, has_until; } commit_step_t;
+/* escalates: the amount follows the contract's escalator, (1 + e)^k in contract year k */
+typedef struct commit_step { value_t *amount; date_t from, until; int has_from, has_until, escalates; } commit_step_t;
 typedef struct discount { value_t *pct; sku_set_t on; value_t *above; } discount_t;
 /* A cap on the SLA credits on a set of SKUs: a share of their net charges, or money per
  * month. */
@@ -61,6 +69,7 @@ typedef struct contract {
     int period_months;        /* billing periods of 1 (0 too), 3 or 12 calendar months */
     int weekly;               /* billing periods of weeks, Monday to Monday */
     value_t *trueup;          /* a commitment per contract year, trued up at each year's end, or NULL */
+    int trueup_escalates;
     commit_step_t *fees;      /* fixed charges per month, billed whatever the usage */
     size_t nfees;
     discount_t *discounts;
@@ -98,7 +107,8 @@ typedef struct period {
 
 /* Which part of the terms or usage an error is about, so the caller can point at it. */
 typedef enum { FAULT_NONE, FAULT_USAGE, FAULT_RATE, FAULT_RESERVE, FAULT_COMMIT, FAULT_FEE, FAULT_DISCOUNT,
-               FAULT_POOL, FAULT_ROUND, FAULT_PLAN, FAULT_UPFRONT, FAULT_TRUEUP, FAULT_CAP } fault_kind;
+               FAULT_POOL, FAULT_ROUND, FAULT_PLAN, FAULT_UPFRONT, FAULT_TRUEUP, FAULT_CAP,
+               FAULT_USAGE_COMMIT /* index: the SKU */ } fault_kind;
 /* Why: FAULT_UNFIT when a quantity's dimensions don't meet its rate's, so the caller can
  * say how usage meets a rate; FAULT_OTHER for everything else. */
 typedef enum { FAULT_OTHER, FAULT_UNFIT } fault_code;

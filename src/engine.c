@@ -255,9 +255,15 @@ int engine_line(engine_t *en, engine_period_t *ep, const char *sku, const char *
 int engine_flat_line(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t qty,
                      const dim_t *qdim, const uterm_t *qdisp, const value_t *list_rate)
 {
+    return engine_flat_line_at(en, ep, s, category, qty, qdim, qdisp, list_rate, ep->sku_esc[s]);
+}
+
+int engine_flat_line_at(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t qty,
+                        const dim_t *qdim, const uterm_t *qdisp, const value_t *list_rate, const mpq_t esc)
+{
     mpq_t rate, amount;
     mpq_inits(rate, amount, NULL);
-    mpq_mul(rate, list_rate->u.num.q, ep->sku_esc[s]);
+    mpq_mul(rate, list_rate->u.num.q, esc);
     mpq_mul(amount, qty, rate);
     engine_round(en, amount, 1);
     value_t *qv = value_quantity(qty, qdim, qdisp);
@@ -353,30 +359,48 @@ static int in_force(const commit_step_t *s, date_t d)
     return !(s->has_from && d < s->from) && !(s->has_until && d >= s->until);
 }
 
-/* The first day after d, before end, where the lines in force may change: a line's from
- * or until, or the first of the next month. */
-static date_t segment_end(const commit_step_t *steps, size_t n, date_t d, date_t end)
+/* The first day after d, before end, where the lines in force or their escalation may
+ * change: a line's from or until, the first of the next month, an anniversary. */
+static date_t segment_end(const contract_t *c, const commit_step_t *steps, size_t n, date_t d, date_t end)
 {
     int y, m, dd;
     dates_to_ymd(d, &y, &m, &dd);
-    date_t next = dates_add_months(dates_from_ymd(y, m, 1), 1);
+    date_t next = dates_add_months(dates_from_ymd(y, m, 1), 1), year_end;
     if (next < end) end = next;
     for (size_t i = 0; i < n; i++) {
         if (steps[i].has_from && steps[i].from > d && steps[i].from < end) end = steps[i].from;
         if (steps[i].has_until && steps[i].until > d && steps[i].until < end) end = steps[i].until;
+        if (steps[i].escalates && (engine_contract_year(c, d, &year_end), year_end < end)) end = year_end;
     }
     return end;
 }
 
-int engine_dated_amount(engine_t *en, const commit_step_t *steps, size_t n, int last_wins, fault_kind kind,
-                        const char *what, const period_t *p, mpq_t out)
+/* Line i's part of a segment: its amount per month x share (x the escalation factor of the
+ * segment's contract year when it escalates). */
+static int segment_part(engine_t *en, const commit_step_t *step, const dim_t *base, const mpq_t share, date_t d,
+                        const char *what, mpq_t part)
+{
+    if (!engine_per_time(en, step->amount, base, en->month, share, what, part)) return 0;
+    if (step->escalates) {
+        date_t year_end;
+        mpq_t f;
+        mpq_init(f);
+        engine_year_factor(en->c->escalate, engine_contract_year(en->c, d, &year_end), f);
+        mpq_mul(part, part, f);
+        mpq_clear(f);
+    }
+    return 1;
+}
+
+int engine_dated_quantity(engine_t *en, const commit_step_t *steps, size_t n, int last_wins, const dim_t *base,
+                          const char *what, const period_t *p, mpq_t out, size_t *bad)
 {
     mpq_t part, share;
     mpq_inits(part, share, NULL);
     mpq_set_ui(out, 0, 1);
     int ok = 1;
     for (date_t d = p->start; ok && d < p->end;) {
-        date_t to = segment_end(steps, n, d, p->end);
+        date_t to = segment_end(en->c, steps, n, d, p->end);
         int y, m, dd;
         dates_to_ymd(d, &y, &m, &dd);
         mpq_set_ui(share, (unsigned long)(to - d), (unsigned long)dates_days_in_month(y, m));
@@ -385,17 +409,25 @@ int engine_dated_amount(engine_t *en, const commit_step_t *steps, size_t n, int 
         for (size_t i = 0; ok && i < n; i++) {
             if (!in_force(&steps[i], d)) continue;
             if (last_wins) { last = i; continue; }
-            if (!engine_per_period(en, steps[i].amount, share, what, part)) ok = engine_fail_at(en, kind, FAULT_OTHER, i, NULL);
+            if (!(ok = segment_part(en, &steps[i], base, share, d, what, part))) *bad = i;
             else mpq_add(out, out, part);
         }
         if (ok && last_wins && last < n) {
-            if (!engine_per_period(en, steps[last].amount, share, what, part)) ok = engine_fail_at(en, kind, FAULT_OTHER, last, NULL);
+            if (!(ok = segment_part(en, &steps[last], base, share, d, what, part))) *bad = last;
             else mpq_add(out, out, part);
         }
         d = to;
     }
     mpq_clears(part, share, NULL);
     return ok;
+}
+
+int engine_dated_amount(engine_t *en, const commit_step_t *steps, size_t n, int last_wins, fault_kind kind,
+                        const char *what, const period_t *p, mpq_t out)
+{
+    size_t bad = 0;
+    return engine_dated_quantity(en, steps, n, last_wins, &en->money, what, p, out, &bad) ||
+           engine_fail_at(en, kind, FAULT_OTHER, bad, NULL);
 }
 
 /* ---------- hourly usage ---------- */

@@ -23,8 +23,9 @@ void engine_sum_add(engine_sum_t *s, const mpq_t x);
 void engine_sum_fold(engine_sum_t *s, mpq_t into);   /* into += s; s = 0 */
 
 /* What the engine keeps per SKU across periods: charges are summed in charges, then folded
- * into charge once the periods are priced. */
-typedef struct sku_state { mpq_t cumulative, quantity, charge; engine_sum_t charges; value_t *qty_unit; } sku_state_t;
+ * into charge once the periods are priced; year_*: its commitment in usage trued up yearly,
+ * so far in the contract year. */
+typedef struct sku_state { mpq_t cumulative, quantity, charge, year_committed, year_used; engine_sum_t charges; value_t *qty_unit; } sku_state_t;
 
 /* The pricing state of one price() call. */
 typedef struct engine {
@@ -97,6 +98,9 @@ int engine_line(engine_t *en, engine_period_t *ep, const char *sku, const char *
 /* A line at a flat rate (escalated): quantity x rate, added to the SKU's charge. */
 int engine_flat_line(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t qty,
                      const dim_t *qdim, const uterm_t *qdisp, const value_t *list_rate);
+/* The same at the escalation factor esc rather than the period's. */
+int engine_flat_line_at(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t qty,
+                        const dim_t *qdim, const uterm_t *qdisp, const value_t *list_rate, const mpq_t esc);
 int engine_totals_record(engine_t *en, value_t *rec, const totals_t *t);
 
 /* Rounds x per the contract's policy; is_line: a line rather than the invoice total. */
@@ -108,9 +112,14 @@ void engine_round_as(engine_t *en, mpq_t x, int is_line, round_mode mode);
 int engine_per_time(engine_t *en, const value_t *v, const dim_t *base, int per, const mpq_t share, const char *what, mpq_t out);
 /* A threshold or minimum given per month (or per period), times share. */
 int engine_per_period(engine_t *en, const value_t *v, const mpq_t share, const char *what, mpq_t out);
-/* A monthly amount in force by date, prorated over the period segment by segment: each
- * stretch of days in one calendar month with the same lines in force counts those lines
- * (the last only, with last_wins) x days / days of that month. */
+/* A quantity of dimension base per month in force by date, prorated over the period segment
+ * by segment: each stretch of days in one calendar month (and one contract year, for lines
+ * that escalate) with the same lines in force counts those lines (the last only, with
+ * last_wins) x days / days of that month (x the year's escalation factor). *bad: the line
+ * at fault on error. */
+int engine_dated_quantity(engine_t *en, const commit_step_t *steps, size_t n, int last_wins, const dim_t *base,
+                          const char *what, const period_t *p, mpq_t out, size_t *bad);
+/* A monthly amount of money in force by date, prorated over the period as above. */
 int engine_dated_amount(engine_t *en, const commit_step_t *steps, size_t n, int last_wins, fault_kind kind,
                         const char *what, const period_t *p, mpq_t out);
 
@@ -125,6 +134,8 @@ int engine_dated_amount(engine_t *en, const commit_step_t *steps, size_t n, int 
 void engine_sku_escalation(const engine_t *en, const engine_period_t *ep, mpq_t *out);
 long engine_contract_year(const contract_t *c, date_t d, date_t *year_end);
 void engine_year_factor(const value_t *escalate, long k, mpq_t out);
+/* The escalator of SKU s's rates: its own, else the contract's (NULL: none). */
+const value_t *engine_sku_escalator(const contract_t *c, size_t s);
 int engine_year_minimum(engine_t *en, const value_t *v, const dim_t *base, long k, date_t to, const char *what, mpq_t out);
 
 /* The clauses, in the order contract.c applies them. */
@@ -141,6 +152,9 @@ int engine_fees(engine_t *en, engine_period_t *ep);              /* engine_fees.
 int engine_upfront(engine_t *en, engine_period_t *ep);           /* engine_fees.c */
 int engine_discounts(engine_t *en, engine_period_t *ep);         /* engine_discounts.c */
 int engine_commitment(engine_t *en, engine_period_t *ep);        /* engine_reserve.c */
+/* engine_reserve.c: SKU s's commitment in usage, its period usage q known: bills what q
+ * leaves unused of it. */
+int engine_usage_commitment(engine_t *en, engine_period_t *ep, size_t s, const mpq_t q, const dim_t *qdim, const uterm_t *qdisp);
 int engine_trueup(engine_t *en, engine_period_t *ep);            /* engine_cycles.c */
 int engine_sla_credit(engine_t *en, engine_period_t *ep);        /* engine_discounts.c */
 int engine_pool_draw(engine_t *en, engine_period_t *ep);         /* engine_discounts.c */

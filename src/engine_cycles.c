@@ -143,15 +143,14 @@ static int by_hours(const engine_t *en, const period_t *p, size_t s)
            (engine_contract_year(c, p->start, &year_end), year_end < p->end);
 }
 
-/* The escalator of SKU s's rates: its own, else the contract's (NULL: none). */
-static const value_t *sku_escalator(const contract_t *c, size_t s) { return c->skus[s].escalate ? c->skus[s].escalate : c->escalate; }
+const value_t *engine_sku_escalator(const contract_t *c, size_t s) { return c->skus[s].escalate ? c->skus[s].escalate : c->escalate; }
 
 /* SKU s's hourly usage over period p: its sum (q), and weighted by each hour's escalation
  * factor, in all (w) and in the hours before day cut (w_before). */
 static void hourly_sums(const engine_t *en, const period_t *p, size_t s, date_t cut, mpq_t q, mpq_t w, mpq_t w_before)
 {
     const contract_t *c = en->c;
-    const value_t *escalate = sku_escalator(c, s);
+    const value_t *escalate = engine_sku_escalator(c, s);
     const contract_hours_t *h = en->hours;
     mpq_t f, x;
     mpq_inits(f, x, NULL);
@@ -179,8 +178,8 @@ void engine_sku_escalation(const engine_t *en, const engine_period_t *ep, mpq_t 
     mpq_t q, w, wb;
     mpq_inits(q, w, wb, NULL);
     for (size_t s = 0; s < en->c->nskus; s++) {
-        period_escalation(en->c, sku_escalator(en->c, s), ep->p, out[s]);
-        if (!sku_escalator(en->c, s) || !by_hours(en, ep->p, s)) continue;
+        period_escalation(en->c, engine_sku_escalator(en->c, s), ep->p, out[s]);
+        if (!engine_sku_escalator(en->c, s) || !by_hours(en, ep->p, s)) continue;
         hourly_sums(en, ep->p, s, ep->p->end, q, w, wb);
         if (mpq_sgn(q)) mpq_div(out[s], w, q);
     }
@@ -215,7 +214,7 @@ static void share_before(const engine_t *en, const engine_period_t *ep, date_t c
  * = gross) counts toward its contract year; a period across an anniversary splits it
  * between the years as its charges split (share_before: by the hours' spend where usage
  * is hourly, else by days). The period holding a year's last day bills that year's
- * shortfall. */
+ * shortfall. An escalating commitment is year k's amount x (1 + e)^k. */
 int engine_trueup(engine_t *en, engine_period_t *ep)
 {
     const contract_t *c = en->c;
@@ -235,6 +234,10 @@ int engine_trueup(engine_t *en, engine_period_t *ep)
         if (to < year_end) continue;
         ok = engine_year_minimum(en, c->trueup, &en->money, k, year_end, "the yearly commitment", x) ||
              engine_fail_at(en, FAULT_TRUEUP, FAULT_OTHER, 0, NULL);
+        if (c->trueup_escalates) {
+            engine_year_factor(c->escalate, k, part);
+            mpq_mul(x, x, part);
+        }
         mpq_sub(x, x, en->year_spend);
         if (ok && mpq_sgn(x) > 0) {
             engine_round(en, x, 1);

@@ -1,8 +1,11 @@
 /* engine_reserve: reservations and commitments. A reservation is paid in full whether
  * used or not, with usage above it at the overage rate — over the whole period, or hour
  * by hour when it is reserved per hour, minute or second (each window's unused part is
- * lost and billed on its own line; a reservation over the period notes the part used). A commitment is a minimum spend per month: the
- * shortfall below it is billed. */
+ * lost and billed on its own line; a reservation over the period notes the part used). A
+ * commitment is a minimum spend per month: the shortfall below it is billed. A commitment in usage (so much of a SKU per month, or a
+ * share of its reservation, which is then paid only as far as it is used or committed)
+ * bills what the usage leaves unused of it at the SKU's rate, per period or per contract
+ * year. */
 #include "engine.h"
 #include "diag.h"
 
@@ -50,6 +53,78 @@ static void apply_hourly(engine_t *en, const engine_period_t *ep, size_t s, cons
     mpq_sub(over, q, used);
 }
 
+/* What usage leaves unused of a commitment in SKU s's usage: committed - used in the period
+ * (unless trued up yearly), or over each contract year on the period holding its last day,
+ * where a period across an anniversary counts toward each year by its days. The unused
+ * part is billed at the SKU's rate, escalated as in the period, or (over a year) as in
+ * that year. committed: the period's committed quantity, NULL for a yearly amount. */
+static int usage_unused(engine_t *en, engine_period_t *ep, size_t s, const mpq_t committed, const mpq_t used,
+                        const dim_t *qdim, const uterm_t *qdisp)
+{
+    const contract_t *c = en->c;
+    const sku_terms_t *sk = &c->skus[s];
+    sku_state_t *st = &en->st[s];
+    const period_t *p = ep->p;
+    mpq_t x, part;
+    mpq_inits(x, part, NULL);
+    int ok = 1;
+    if (!sk->commit_yearly) {
+        /* an hourly reservation shows its unused commitment each period, as without a share */
+        mpq_sub(x, committed, used);
+        if (mpq_sgn(x) < 0) mpq_set_ui(x, 0, 1);
+        if (mpq_sgn(x) > 0 || sk->windows_per_hour) ok = engine_flat_line(en, ep, s, "unused_commitment", x, qdim, qdisp, sk->rate);
+    }
+    for (date_t d = p->start, year_end, to; ok && sk->commit_yearly && d < p->end; d = to) {
+        long k = engine_contract_year(c, d, &year_end);
+        to = year_end < p->end ? year_end : p->end;
+        mpq_set_si(part, to - d, p->end - p->start);
+        mpq_canonicalize(part);
+        mpq_mul(x, used, part);
+        mpq_add(st->year_used, st->year_used, x);
+        if (committed) { mpq_mul(x, committed, part); mpq_add(st->year_committed, st->year_committed, x); }
+        if (to < year_end) continue;
+        if (!committed)
+            ok = engine_year_minimum(en, sk->commits[0].amount, qdim, k, year_end, "a yearly commitment", st->year_committed) ||
+                 engine_fail_at(en, FAULT_USAGE_COMMIT, FAULT_OTHER, s, NULL);
+        mpq_sub(x, st->year_committed, st->year_used);
+        if (ok && mpq_sgn(x) > 0) {
+            engine_year_factor(engine_sku_escalator(c, s), k, part);
+            ok = engine_flat_line_at(en, ep, s, "unused_commitment", x, qdim, qdisp, sk->rate, part);
+        }
+        mpq_set_ui(st->year_committed, 0, 1);
+        mpq_set_ui(st->year_used, 0, 1);
+    }
+    mpq_clears(x, part, NULL);
+    return ok;
+}
+
+/* `commit P of reserved SKU`: P of the period's reservation res is committed; used is
+ * what the reservation covered. */
+static int share_unused(engine_t *en, engine_period_t *ep, size_t s, const mpq_t res, const mpq_t used,
+                        const dim_t *qdim, const uterm_t *qdisp)
+{
+    mpq_t committed;
+    mpq_init(committed);
+    mpq_mul(committed, res, en->c->skus[s].commit_share->u.num.q);
+    int ok = usage_unused(en, ep, s, committed, used, qdim, qdisp);
+    mpq_clear(committed);
+    return ok;
+}
+
+int engine_usage_commitment(engine_t *en, engine_period_t *ep, size_t s, const mpq_t q, const dim_t *qdim, const uterm_t *qdisp)
+{
+    const sku_terms_t *sk = &en->c->skus[s];
+    if (!sk->ncommits) return 1;
+    if (sk->commit_yearly) return usage_unused(en, ep, s, NULL, q, qdim, qdisp);
+    mpq_t committed;
+    mpq_init(committed);
+    size_t bad = 0;
+    int ok = engine_dated_quantity(en, sk->commits, sk->ncommits, 1, qdim, "a commitment in usage", ep->p, committed, &bad) ?
+             usage_unused(en, ep, s, committed, q, qdim, qdisp) : engine_fail_at(en, FAULT_USAGE_COMMIT, FAULT_OTHER, s, NULL);
+    mpq_clear(committed);
+    return ok;
+}
+
 int engine_reserve_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t q, const dim_t *qdim,
                           const uterm_t *qdisp)
 {
@@ -68,17 +143,23 @@ int engine_reserve_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq
         apply_hourly(en, ep, s, q, res, used, x);
         ok = engine_flat_line(en, ep, s, "committed_use", used, qdim, qdisp, lr);
         mpq_mul(res, res, ep->p->hours);
-        mpq_sub(res, res, used);
-        ok = ok && engine_flat_line(en, ep, s, "unused_commitment", res, qdim, qdisp, lr);
+        if (sk->commit_share) {
+            ok = ok && share_unused(en, ep, s, res, used, qdim, qdisp);
+        } else {
+            mpq_sub(res, res, used);
+            ok = ok && engine_flat_line(en, ep, s, "unused_commitment", res, qdim, qdisp, lr);
+        }
         ok = ok && engine_flat_line(en, ep, s, "on_demand", x, qdim, qdisp, ov);
     } else if (ok) {
-        /* the reservation is paid in full, and keeps the part of it the usage took
+        /* the reservation is paid in full (with a committed share, as far as it is used,
+         * and what is unused of the share apart), and keeps the part of it the usage took
          * (`used`) for views that split it (FOCUS); usage above it at the overage rate, a
          * line even when there is none, which says the rate without the reservation */
-        ok = engine_flat_line(en, ep, s, "reserved", res, qdim, qdisp, lr);
         mpq_set(used, mpq_cmp(q, res) < 0 ? q : res);
         if (mpq_sgn(used) < 0) mpq_set_ui(used, 0, 1);
+        ok = engine_flat_line(en, ep, s, "reserved", sk->commit_share ? used : res, qdim, qdisp, lr);
         if (ok && !value_record_set(ep->lines[ep->nlines - 1], "used", value_quantity(used, qdim, qdisp))) ok = engine_fail(en, NULL);
+        ok = ok && (!sk->commit_share || share_unused(en, ep, s, res, used, qdim, qdisp));
         mpq_sub(x, q, res);
         if (mpq_sgn(x) < 0) mpq_set_ui(x, 0, 1);
         ok = ok && engine_flat_line(en, ep, s, "overage", x, qdim, qdisp, ov);

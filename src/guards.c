@@ -113,7 +113,7 @@ int guards_commit(eval_t *e, const value_t *amount, const node_t *n)
               "it ignores each month's length and the escalator");
     if (e->err)
         diag_set_hint(e->err, "commit to the usage instead, so that it is priced at its rate each month: "
-                      "`reserve SKU = QUANTITY`");
+                      "`reserve SKU = QUANTITY` with `commit 80%% of reserved SKU`, or `commit 500000 SKU per month`");
     return 0;
 }
 

@@ -18,7 +18,7 @@ typedef struct contract_obj {
     contract_t *c;
     value_t *fields;             /* start, end, term and the informational fields */
     const node_t **sla_conds;    /* one condition per SLA band, evaluated per period */
-    const node_t **rate_nodes, **reserve_nodes;   /* per SKU */
+    const node_t **rate_nodes, **reserve_nodes, **usage_commit_nodes;   /* per SKU */
     const node_t **commit_nodes, **fee_nodes, **discount_nodes, **plan_nodes, **credit_nodes, **cap_nodes;
     const node_t *pool_node, *round_node, *escalate_node, *upfront_node, *upfront_date_node, *trueup_node;
     const node_t *list_prices_node;
@@ -26,6 +26,8 @@ typedef struct contract_obj {
     const node_t **sku_escalate_nodes;   /* escalators `on` SKUs, until their SKUs are known */
     value_t **sku_escalators;
     size_t nsku_escalators;
+    const node_t *usage_commit, *escalating_node;   /* the last commitment in usage, of SKU usage_sku */
+    size_t usage_sku;
 } contract_obj_t;
 
 static void contract_obj_free(void *p)
@@ -36,6 +38,7 @@ static void contract_obj_free(void *p)
     free(o->sla_conds);
     free(o->rate_nodes);
     free(o->reserve_nodes);
+    free(o->usage_commit_nodes);
     free(o->commit_nodes);
     free(o->fee_nodes);
     free(o->discount_nodes);
@@ -331,13 +334,17 @@ static int share_ladder(eval_t *e, contract_obj_t *o, const node_t *cl)
 static int contract_trueup(eval_t *e, contract_obj_t *o, const node_t *prev, const node_t *cl)
 {
     contract_t *c = o->c;
+    sku_terms_t *sk = prev && prev == o->usage_commit ? &c->skus[o->usage_sku] : NULL;
     const char *why = strcmp(cl->text, "up") ? "write `trued up yearly`"
                       : !prev || prev->kind != C_COMMIT || prev->flag ? "`trued up yearly` qualifies the commit just before it: "
                                                                     "commit 120 million USD per year, trued up yearly"
                       : prev->b || prev->c ? "a commitment trued up yearly runs over the whole term: it takes no `from` or `until`"
-                      : c->trueup ? "a contract has one commitment trued up yearly" : NULL;
+                      : sk && (sk->commit_yearly || sk->ncommits > 1) ? "a SKU's commitment trued up yearly is its only one"
+                      : !sk && (c->trueup || prev == o->trueup_node) ? "a contract has one commitment trued up yearly" : NULL;
     if (why) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "%s", why); return 0; }
-    c->trueup = c->commits[--c->ncommits].amount;
+    if (sk) { sk->commit_yearly = 1; return 1; }
+    c->trueup_escalates = c->commits[--c->ncommits].escalates;
+    c->trueup = c->commits[c->ncommits].amount;
     o->trueup_node = prev;
     return 1;
 }
@@ -387,6 +394,123 @@ static int contract_list_prices(eval_t *e, const contract_obj_t *o)
     return 1;
 }
 
+/* `, escalating` after a commit or fee (prev) makes its amount follow the escalator. */
+static int contract_escalating(eval_t *e, contract_obj_t *o, const node_t *prev, const node_t *cl)
+{
+    contract_t *c = o->c;
+    commit_step_t *step = !prev || prev->kind != C_COMMIT || prev == o->usage_commit || prev == o->trueup_node ? NULL
+                          : prev->flag ? &c->fees[c->nfees - 1] : &c->commits[c->ncommits - 1];
+    const char *why = prev && prev == o->usage_commit ? "a commitment in usage is billed at its SKU's rate, which the escalator raises already"
+                      : !step && (!prev || prev != o->trueup_node) ? "`escalating` qualifies the commit or fee just before it: "
+                                                          "commit 10 million USD per month, escalating"
+                      : (step ? step->escalates : c->trueup_escalates) ? "`escalating` twice" : NULL;
+    if (why) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "%s", why); return 0; }
+    if (step) step->escalates = 1;
+    else c->trueup_escalates = 1;
+    o->escalating_node = cl;
+    return 1;
+}
+
+static int mentions(const node_t *n, const char *name);
+
+/* The SKU a commit line names (commit 500000 gpu_hour per month), or nskus. */
+static size_t commit_sku(const contract_t *c, const node_t *amount)
+{
+    size_t s = 0;
+    while (s < c->nskus && !mentions(amount, c->skus[s].sku)) s++;
+    return s;
+}
+
+/* One unit of what SKU s's rate prices, 1 gpu*hour for a rate in USD/(gpu*hour): the
+ * value of the SKU's name in a commit line. NULL when the rate is no currency per unit. */
+static value_t *sku_unit(eval_t *e, const sku_terms_t *sk)
+{
+    units_t *u = e->sh->units;
+    const value_t *r = sk->kind == PRICE_FLAT ? sk->rate : sk->tiers[0].rate;
+    int money = -1;
+    for (int d = 0; d < units_dimension_count(u); d++)
+        if (r->u.num.dim.e[d] == 1 && units_is_currency(u, d)) money = d;
+    if (money < 0 || units_base_of(u, money) < 0) return NULL;
+    dim_t md, qd;
+    uterm_t mu, qu;
+    memset(&md, 0, sizeof md);
+    md.e[money] = 1;
+    uterm_single(&mu, units_base_of(u, money));
+    dim_combine(&qd, &md, &r->u.num.dim, -1);
+    uterm_combine(u, &qu, &mu, &r->u.num.disp, -1);
+    mpq_t one;
+    mpq_init(one);
+    uterm_factor(u, &qu, one);
+    value_t *v = value_quantity(one, &qd, &qu);
+    mpq_clear(one);
+    return v;
+}
+
+/* A commit or fee line's `from` and `until` into its step. */
+static int dated(eval_t *e, const node_t *cl, commit_step_t *cs, const char *what)
+{
+    if (cl->b && !(cs->has_from = expect_date(e, cl->b, "`from`", &cs->from))) return 0;
+    if (cl->c && !(cs->has_until = expect_date(e, cl->c, "`until`", &cs->until))) return 0;
+    if (cs->has_from && cs->has_until && cs->until <= cs->from) {
+        eval_fail(e, &cl->c->loc, DIAG_RUNTIME, "this %s ends before it begins", what);
+        return 0;
+    }
+    return 1;
+}
+
+/* A commitment in a SKU's usage: `commit 80% of reserved SKU`, a share of its reservation,
+ * or `commit 500000 SKU per month`, where the SKU's name stands for one unit of what its
+ * rate prices (it wins over a unit or name of the same spelling on this line). */
+static int contract_usage_commit(eval_t *e, contract_obj_t *o, const node_t *cl)
+{
+    contract_t *c = o->c;
+    size_t s = cl->text ? sku_index(o, cl->text) : commit_sku(c, cl->a);
+    if (s == c->nskus) { eval_fail(e, &cl->loc, DIAG_NAME, "commit ... of reserved `%s`: the contract has no rate `%s` above this line", cl->text, cl->text); return 0; }
+    sku_terms_t *sk = &c->skus[s];
+    for (size_t t = s + 1; !cl->text && t < c->nskus; t++)
+        if (mentions(cl->a, c->skus[t].sku)) { eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "a commitment in usage names one SKU, not `%s` and `%s`", sk->sku, c->skus[t].sku); return 0; }
+    const char *why = sk->kind != PRICE_FLAT ? "a commitment in usage needs a flat rate for `%s`"
+                      : sk->commit_yearly ? "`%s` has a commitment trued up yearly already"
+                      : sk->commit_share || (cl->text && sk->ncommits) ? "`%s` has a commitment in usage already" : NULL;
+    if (why) { eval_fail(e, &cl->loc, DIAG_RUNTIME, why, sk->sku); return 0; }
+    if (!o->usage_commit_nodes[s]) o->usage_commit_nodes[s] = cl;
+    o->usage_commit = cl;
+    o->usage_sku = s;
+    if (cl->text)
+        return (sk->commit_share = expect_num(e, cl->a, "a commitment's share")) &&
+               check_share(e, sk->commit_share, &cl->a->loc, "a commitment's share of a reservation", "80%");
+    value_t *unit = sku_unit(e, sk);
+    scope_t *mark = e->scope;
+    if (!unit || !eval_scope_push(e, sk->sku, value_ref(unit))) {
+        value_free(unit);
+        eval_fail(e, &cl->loc, DIAG_RUNTIME, "the rate of `%s` is no currency per unit", sk->sku);
+        return 0;
+    }
+    value_t *v = expect_num(e, cl->a, "a commitment");
+    eval_scope_pop_to(e, mark);
+    int hour = units_find(e->sh->units, "hour");
+    dim_t per_time = unit->u.num.dim;
+    if (hour >= 0) dim_combine(&per_time, &unit->u.num.dim, &units_get(e->sh->units, hour)->dim, -1);
+    if (v && !dim_eq(&v->u.num.dim, &unit->u.num.dim) && !dim_eq(&v->u.num.dim, &per_time)) {
+        char *d = uterm_format(e->sh->units, &unit->u.num.disp);
+        eval_fail(e, &cl->a->loc, DIAG_UNIT, "a commitment in the usage of `%s` is so much of its unit (%s) per month: "
+                  "commit 500000 %s per month", sk->sku, d ? d : "?", sk->sku);
+        free(d);
+        value_free(v);
+        v = NULL;
+    }
+    value_free(unit);
+    if (!v) return 0;
+    if (mpq_sgn(v->u.num.q) < 0) { value_free(v); eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "a commitment cannot be negative"); return 0; }
+    commit_step_t *cs = realloc(sk->commits, (sk->ncommits + 1) * sizeof *cs);
+    if (!cs) { value_free(v); eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    sk->commits = cs;
+    cs = &cs[sk->ncommits++];
+    memset(cs, 0, sizeof *cs);
+    cs->amount = v;
+    return dated(e, cl, cs, "commitment");
+}
+
 static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *has_start, int *has_end, value_t **term)
 {
     contract_t *c = o->c;
@@ -431,7 +555,8 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
     case C_RATE: case C_TIERS: {
         sku_terms_t *s = sku_slot(e, o, cl->text, &cl->loc, 1);
         if (!s) return 0;
-        if (!remember(&o->rate_nodes, c->nskus - 1, cl) || !remember(&o->reserve_nodes, c->nskus - 1, NULL)) {
+        if (!remember(&o->rate_nodes, c->nskus - 1, cl) || !remember(&o->reserve_nodes, c->nskus - 1, NULL) ||
+            !remember(&o->usage_commit_nodes, c->nskus - 1, NULL)) {
             eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory");
             return 0;
         }
@@ -440,6 +565,7 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         return (s->rate = expect_num(e, cl->a, "a rate")) != NULL;
     }
     case C_COMMIT: {
+        if (!cl->flag && (cl->text || commit_sku(c, cl->a) < c->nskus)) return contract_usage_commit(e, o, cl);
         /* commit (a minimum) and fee (a fixed charge): monthly amounts in force by date */
         commit_step_t **steps = cl->flag ? &c->fees : &c->commits;
         size_t *n = cl->flag ? &c->nfees : &c->ncommits;
@@ -451,13 +577,7 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         if (!(cs->amount = expect_num(e, cl->a, cl->flag ? "a fee" : "a commitment"))) return 0;
         (*n)++;
         if (!cl->flag && !guards_commit(e, cs->amount, cl->a)) return 0;
-        if (cl->b && !(cs->has_from = expect_date(e, cl->b, "`from`", &cs->from))) return 0;
-        if (cl->c && !(cs->has_until = expect_date(e, cl->c, "`until`", &cs->until))) return 0;
-        if (cs->has_from && cs->has_until && cs->until <= cs->from) {
-            eval_fail(e, &cl->c->loc, DIAG_RUNTIME, "this %s ends before it begins", cl->flag ? "fee" : "commitment");
-            return 0;
-        }
-        return 1;
+        return dated(e, cl, cs, cl->flag ? "fee" : "commitment");
     }
     case C_RESERVE: {
         sku_terms_t *s = sku_slot(e, o, cl->text, &cl->loc, 0);
@@ -677,10 +797,20 @@ value_t *terms_contract(eval_t *e, const node_t *n)
     int has_start = 0, has_end = 0;
     value_t *term = NULL;
     const node_t *term_node = n;
-    for (const node_t *cl = n->list, *prev = NULL; cl; prev = cl, cl = cl->next) {
+    /* qualifiers (trued up yearly, escalating) qualify the clause before them all */
+    for (const node_t *cl = n->list, *prev = NULL; cl; cl = cl->next) {
         if (cl->kind == C_FIELD && !strcmp(cl->text, "term")) term_node = cl;
-        if (!(cl->kind == C_TRUEUP ? contract_trueup(e, o, prev, cl) : contract_clause(e, o, cl, &has_start, &has_end, &term))) break;
+        if (!(cl->kind == C_TRUEUP ? contract_trueup(e, o, prev, cl)
+              : cl->kind == C_ESCALATING ? contract_escalating(e, o, prev, cl)
+              : contract_clause(e, o, cl, &has_start, &has_end, &term))) break;
+        if (cl->kind != C_TRUEUP && cl->kind != C_ESCALATING) prev = cl;
     }
+    for (size_t s = 0; !e->err && s < o->c->nskus; s++)
+        if (o->c->skus[s].commit_share && !o->c->skus[s].reserved)
+            eval_fail(e, &o->usage_commit_nodes[s]->loc, DIAG_RUNTIME, "`%s` has no reservation to commit a share of: add `reserve %s = QUANTITY`",
+                      o->c->skus[s].sku, o->c->skus[s].sku);
+    if (!e->err && o->escalating_node && !o->c->escalate)
+        eval_fail(e, &o->escalating_node->loc, DIAG_RUNTIME, "`escalating` needs the contract's escalator: escalate 3%% yearly");
     if (!e->err) contract_list_prices(e, o);
     if (!e->err && !has_start) eval_fail(e, &n->loc, DIAG_RUNTIME, "contract %s needs a start date (start = 2026-12-01)", n->text);
     if (!e->err && has_end && term) eval_fail(e, &term_node->loc, DIAG_RUNTIME, "give either a term or an end date, not both");
@@ -953,6 +1083,7 @@ static const loc_t *fault_loc(const contract_obj_t *co, const node_t *wl, const 
     case FAULT_UPFRONT: n = co->upfront_node; break;
     case FAULT_TRUEUP: n = co->trueup_node; break;
     case FAULT_CAP: n = co->cap_nodes[f->index]; break;
+    case FAULT_USAGE_COMMIT: n = co->usage_commit_nodes[f->index]; break;
     case FAULT_NONE: break;
     }
     return n ? &n->loc : fallback;

@@ -349,6 +349,7 @@ static void sx(sb_t *b, const node_t *n)
     }
     case C_COMMIT:
         put(b, n->flag ? "(fee " : "(commit "); sx(b, n->a);
+        if (n->text) { put(b, " of reserved "); put(b, n->text); }
         if (n->b) { put(b, " from "); sx(b, n->b); }
         if (n->c) { put(b, " until "); sx(b, n->c); }
         put(b, ")");
@@ -377,6 +378,7 @@ static void sx(sb_t *b, const node_t *n)
         break;
     case C_POOL: put(b, "(pool "); sx(b, n->a); put(b, ")"); break;
     case C_TRUEUP: put(b, "(trued-up "); put(b, n->text); put(b, ")"); break;
+    case C_ESCALATING: put(b, "(escalating)"); break;
     case C_ROUND:
         put(b, n->op == ROUND_INVOICE ? "(round invoice" : n->op == ROUND_LINES ? "(round lines" : "(round none");
         if (n->a) { put(b, " "); sx(b, n->a); }

@@ -228,6 +228,10 @@ UTEST(parser, contract_block)
               " (credit-cap (/ (* 1000 USD) month)))");
     /* `cap` is a clause word only right after `credit` */
     parses_as("contract c {\n  commit cap\n}", "(contract c (commit cap))");
+    /* commitments in usage and qualifiers: `of` and `reserved` are words on a clause line only */
+    parses_as("contract c {\n commit 80% of reserved gpu_hour, trued up yearly\n commit 5 USD, escalating\n of = 1\n}",
+              "(contract c (commit 80% of reserved gpu_hour) (trued-up up) (commit (* 5 USD)) (escalating) (field of 1))");
+    parses_as("contract c {\n commit 500000 gpu_hour per month\n}", "(contract c (commit (/ (* 500000 gpu_hour) month)))");
     parses_as("contract c {}", "(contract c)");
     parses_as("contract c {\n}", "(contract c)");
 }
