@@ -181,21 +181,30 @@ static const char *units_help =
 
 static const char *contracts_help =
 "contract NAME {\n"
-"  start = 2026-12-01          term = 36 months (or end = DATE)     billing = monthly\n"
+"  start = 2026-12-01          term = 36 months (or end = DATE)\n"
+"  billing = weekly|monthly|quarterly|yearly (monthly when not given)\n"
+"  month = calendar | N hours  (what a month of a per-month rate is; 730 hours when not given)\n"
 "  rate SKU = 2.10 USD/(gpu*hour)\n"
 "  rate SKU = graduated|volume [cumulative] [from Q] { first Q at R / next Q at R /\n"
 "                                up to Q at R / below Q at R / above at R }\n"
 "  rate [SKU, SKU] = graduated { ... }   (one tier ladder walked by their combined usage)\n"
 "  commit AMOUNT per month [from DATE] [until DATE]     fee AMOUNT per month [from] [until]\n"
+"  commit AMOUNT per year, trued up yearly   (the shortfall is billed at each contract year's end)\n"
 "  reserve SKU = QUANTITY [overage RATE]\n"
+"  reserve SKU = QUANTITY per hour|minute|second [overage RATE]   (use it or lose it, each hour)\n"
+"  plan NAME = AMOUNT per hour { rate SKU = PLAN_RATE ... }   (spend-based, largest saving first)\n"
+"  upfront = AMOUNT [upfront_date = DATE]   (a Purchase; bill.amortised spreads it over the term)\n"
 "  discount P [on SKU | on [SKU, SKU] | on spend above AMOUNT per month]\n"
 "  escalate P yearly [on SKUS]     credit P [on SKUS] when CONDITION     credit pool AMOUNT\n"
 "  credit cap P|AMOUNT per month [on SKUS]\n"
 "  round invoice|lines to 0.01 USD [MODE]     round none\n"
 "  commitment_basis = net|gross     sla_basis = net|invoice\n"
 "}\n"
-"workload NAME { field = EXPR ... use SKU = EXPR }   (period: start, end, index, hours, share)\n"
-"bill = price(workload, contract)\n";
+"workload NAME { field = EXPR ... use SKU = EXPR }   (period: start, end, index, hours, share;\n"
+"                                                     t and hour_of_day(t) for usage over hours)\n"
+"usage NAME = read_usage(\"export.csv\" [, { sku = \"COL\"; quantity = \"COL\"; unit = gpu*hour; at = \"COL\";\n"
+"                       category = \"Usage\"; skus = { gpu_hour = \"H100-SKU\" } }])   (FOCUS columns by default)\n"
+"bill = price(workload or usage, contract)     audit = reconcile(bill, usage)\n";
 
 static void help(const char *topic)
 {
@@ -204,7 +213,11 @@ static void help(const char *topic)
         size_t n;
         const builtin_t *b = builtins_all(&n);
         for (size_t i = 0; i < n; i++) printf("  %s\n", b[i].help);
-        puts("  price(workload, contract): the invoice");
+        puts("  price(workload, contract): the invoice (a usage value in place of the workload)");
+        puts("  read_usage(path [, mapping]): a usage export, FOCUS columns unless mapped");
+        puts("  postgres(connection, table): a database source for read_usage (--allow-database)");
+        puts("  reconcile(bill, usage): the invoice beside the export's billed costs");
+        puts("  convert(amount, currency, date): by the program's fx table");
         return;
     }
     if (!strcmp(topic, "units")) { fputs(units_help, stdout); return; }

@@ -83,6 +83,14 @@ def main():
     out = r.line(":help units")
     check(":help units explains units", "730 hours" in out and ":units" in out, repr(out))
     check(":help", ":load" in r.line(":help"))
+    out = r.line(":help contracts")
+    # the clauses of billing cycles, true-ups, hourly reservations, plans, prepayment and the month
+    for clause in ("billing = weekly|monthly|quarterly|yearly", "trued up yearly", "per hour|minute|second",
+                   "plan NAME = AMOUNT per hour", "upfront = AMOUNT", "month = calendar | N hours", "read_usage("):
+        check(":help contracts shows " + clause, clause in out, repr(out))
+    out = r.line(":help functions")
+    check(":help functions lists the usage functions",
+          all(f in out for f in ("read_usage(", "reconcile(", "postgres(", "convert(")), repr(out))
     r.line(":load " + loadme)
     check(":load keeps the file's definitions", "3 USD/(gpu*hour)" in r.line("loaded_rate"))
     r.line("w = 2 USD")
