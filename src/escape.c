@@ -1,6 +1,7 @@
 /* escape: one rule for which characters are printed as escapes, used by every printer of
  * text that came from an input (reports, diff, diagnostics, explain, the REPL). */
 #include "escape.h"
+#include "strbuf.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,21 +51,14 @@ size_t escape_char(const char *s, size_t n, int flags, char buf[ESCAPE_MAX])
 
 char *escape_text(const char *s, int flags)
 {
-    size_t n = strlen(s), cap = n + 1, len = 0;
-    char *out = malloc(cap), buf[ESCAPE_MAX];
-    for (size_t i = 0; out && i < n; ) {
+    size_t n = strlen(s);
+    strbuf_t out = STRBUF_INIT;
+    char buf[ESCAPE_MAX];
+    for (size_t i = 0; i < n && !out.oom; ) {
         i += escape_char(s + i, n - i, flags, buf);
-        size_t k = strlen(buf);
-        if (len + k + 1 > cap) {
-            char *grown = realloc(out, cap = cap * 2 + k);
-            if (!grown) { free(out); return NULL; }
-            out = grown;
-        }
-        memcpy(out + len, buf, k);
-        len += k;
+        strbuf_add(&out, buf);
     }
-    if (out) out[len] = '\0';
-    return out;
+    return strbuf_take(&out);
 }
 
 void escape_fputs(const char *s, int flags, FILE *out)

@@ -1,5 +1,6 @@
 /* json: recursive-descent JSON reader with a depth limit. */
 #include "json.h"
+#include "strbuf.h"
 #include "diag.h"
 #include <ctype.h>
 #include <stdlib.h>
@@ -41,9 +42,8 @@ static char *string(reader_t *r)
 {
     if (r->p >= r->end || *r->p != '"') { error(r, "expected a string"); return NULL; }
     r->p++;
-    size_t cap = 32, n = 0;
-    char *s = malloc(cap);
-    while (s && r->p < r->end && *r->p != '"') {
+    strbuf_t s = STRBUF_INIT;
+    while (r->p < r->end && *r->p != '"' && !s.oom) {
         char c = *r->p++;
         if (c == '\\') {
             if (r->p >= r->end) break;
@@ -57,24 +57,24 @@ static char *string(reader_t *r)
             case 'u': {
                 /* \u0001 to \u001f only: Outlay writes its other characters as UTF-8 */
                 if (r->end - r->p < 4 || r->p[0] != '0' || r->p[1] != '0' || !isxdigit((unsigned char)r->p[2]) ||
-                    !isxdigit((unsigned char)r->p[3])) { free(s); error(r, "unsupported \\u escape"); return NULL; }
+                    !isxdigit((unsigned char)r->p[3])) { strbuf_free(&s); error(r, "unsupported \\u escape"); return NULL; }
                 c = (char)strtol((char[]){ r->p[2], r->p[3], 0 }, NULL, 16);
-                if (!c) { free(s); error(r, "\\u0000 in a string"); return NULL; }
+                if (!c) { strbuf_free(&s); error(r, "\\u0000 in a string"); return NULL; }
                 r->p += 4;
                 break;
             }
             case '"': case '\\': case '/': break;
-            default: free(s); error(r, "unknown escape"); return NULL;
+            default: strbuf_free(&s); error(r, "unknown escape"); return NULL;
             }
         }
-        if (n + 2 > cap) { char *ns = realloc(s, cap *= 2); if (!ns) { free(s); s = NULL; break; } s = ns; }
-        s[n++] = c;
+        strbuf_addc(&s, c);
     }
-    if (!s) { error(r, "out of memory"); return NULL; }
-    if (r->p >= r->end) { free(s); error(r, "unterminated string"); return NULL; }
+    if (s.oom) { strbuf_free(&s); error(r, "out of memory"); return NULL; }
+    if (r->p >= r->end) { strbuf_free(&s); error(r, "unterminated string"); return NULL; }
     r->p++;
-    s[n] = '\0';
-    return s;
+    char *text = strbuf_take(&s);
+    if (!text) error(r, "out of memory");
+    return text;
 }
 
 static int push(json_t *j, char *key, json_t *item)

@@ -6,6 +6,7 @@
 #include "builtins.h"
 #include "escape.h"
 #include "explain.h"
+#include "strbuf.h"
 #include "repl.h"
 #include <signal.h>
 #include <stdio.h>
@@ -25,16 +26,11 @@ static char *read_line(const char *prompt)
 #endif
     fputs(prompt, stdout);
     fflush(stdout);
-    size_t cap = 256, len = 0;
-    char *buf = malloc(cap);
+    strbuf_t line = STRBUF_INIT;
     int c;
-    while (buf && (c = getchar()) != EOF && c != '\n') {
-        if (len + 2 > cap) { char *nb = realloc(buf, cap *= 2); if (!nb) { free(buf); return NULL; } buf = nb; }
-        buf[len++] = (char)c;
-    }
-    if (!buf || (c == EOF && len == 0)) { free(buf); return NULL; }
-    buf[len] = '\0';
-    return buf;
+    while (!line.oom && (c = getchar()) != EOF && c != '\n') strbuf_addc(&line, (char)c);
+    if (line.oom || (c == EOF && line.n == 0)) { strbuf_free(&line); return NULL; }
+    return strbuf_take(&line);
 }
 
 static const char *help_text =

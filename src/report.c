@@ -3,52 +3,12 @@
 #include "focus.h"
 #include "diag.h"
 #include "escape.h"
+#include "strbuf.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define REPORT_VERSION "1"
-
-/* ---------- a growable string ---------- */
-
-typedef struct sbuf { char *s; size_t n, cap; int oom; } sbuf_t;
-
-static void sb_add(sbuf_t *b, const char *s, size_t n)
-{
-    if (b->oom) return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = (b->cap ? b->cap : 64);
-        while (cap < b->n + n + 1) cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p) { b->oom = 1; return; }
-        b->s = p; b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-static void sb_puts(sbuf_t *b, const char *s) { if (s) sb_add(b, s, strlen(s)); }
-static void sb_printf(sbuf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf_t *b, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n >= 0 && (size_t)n < sizeof buf) { sb_add(b, buf, (size_t)n); return; }
-    char *big = NULL;
-    va_start(ap, fmt);
-    if (n >= 0 && (big = malloc((size_t)n + 1))) vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    if (big) { sb_add(b, big, (size_t)n); free(big); } else b->oom = 1;
-}
-static char *sb_take(sbuf_t *b)
-{
-    if (b->oom) { free(b->s); return NULL; }
-    if (!b->s) return strdup("");
-    return b->s;
-}
 
 /* ---------- numbers ---------- */
 
@@ -65,18 +25,18 @@ char *report_fraction(const mpq_t q)
     return s;
 }
 
-static void group_digits(sbuf_t *b, const char *digits, int grouped)
+static void group_digits(strbuf_t *b, const char *digits, int grouped)
 {
     size_t len = strlen(digits);
     for (size_t i = 0; i < len; i++) {
-        if (grouped && i > 0 && (len - i) % 3 == 0) sb_add(b, ",", 1);
-        sb_add(b, digits + i, 1);
+        if (grouped && i > 0 && (len - i) % 3 == 0) strbuf_addn(b, ",", 1);
+        strbuf_addn(b, digits + i, 1);
     }
 }
 
 /* Writes |scaled| / 10^frac, an already rounded value, grouped when asked; keep is how many
  * fraction digits trailing-zero trimming must leave (frac: trim nothing). */
-static void write_fixed(sbuf_t *b, const mpz_t scaled, long frac, int grouped, long keep)
+static void write_fixed(strbuf_t *b, const mpz_t scaled, long frac, int grouped, long keep)
 {
     char *digits = mpz_get_str(NULL, 10, scaled);
     if (!digits) { b->oom = 1; return; }
@@ -101,7 +61,7 @@ static void write_fixed(sbuf_t *b, const mpz_t scaled, long frac, int grouped, l
     if (frac > 0) {
         size_t end = len;
         while (end > int_len + (size_t)keep && d[end - 1] == '0') end--;
-        if (end > int_len) { sb_add(b, ".", 1); sb_add(b, d + int_len, end - int_len); }
+        if (end > int_len) { strbuf_addn(b, ".", 1); strbuf_addn(b, d + int_len, end - int_len); }
     }
     free(padded);
     free(digits);
@@ -123,7 +83,7 @@ static unsigned long split_2_5(mpz_t rest, const mpz_t den)
 
 /* Repeating decimal for a non-terminating fraction, with the period in parentheses;
  * falls back to p/q when the period is long. */
-static void write_repeating(sbuf_t *b, const mpq_t q)
+static void write_repeating(strbuf_t *b, const mpq_t q)
 {
     enum { MAX_PERIOD = 60 };
     mpz_t num, den, rem, ip;
@@ -148,22 +108,22 @@ static void write_repeating(sbuf_t *b, const mpq_t q)
     }
     if (period > MAX_PERIOD || pre > 200) {
         char *f = report_fraction(q);
-        sb_puts(b, f);
+        strbuf_add(b, f);
         free(f);
     } else {
-        if (mpq_sgn(q) < 0) sb_add(b, "-", 1);
+        if (mpq_sgn(q) < 0) strbuf_addn(b, "-", 1);
         char *is = mpz_get_str(NULL, 10, ip);
-        sb_puts(b, is);
+        strbuf_add(b, is);
         free(is);
-        sb_add(b, ".", 1);
+        strbuf_addn(b, ".", 1);
         for (unsigned long i = 0; i < pre + period; i++) {
-            if (i == pre) sb_add(b, "(", 1);
+            if (i == pre) strbuf_addn(b, "(", 1);
             mpz_mul_ui(rem, rem, 10);
             mpz_tdiv_qr(ip, rem, rem, den);
             char c = (char)('0' + mpz_get_ui(ip));
-            sb_add(b, &c, 1);
+            strbuf_addn(b, &c, 1);
         }
-        sb_add(b, ")", 1);
+        strbuf_addn(b, ")", 1);
     }
     mpz_clear(t);
     mpz_clears(num, den, rem, ip, NULL);
@@ -179,7 +139,7 @@ static long decimal_places(const mpz_t den)
     return r;
 }
 
-static void write_number_min(sbuf_t *b, const mpq_t q, int exact, int grouped, long min_frac);
+static void write_number_min(strbuf_t *b, const mpq_t q, int exact, int grouped, long min_frac);
 
 /* For 0 < |q| < 1: the zeros between the point and the first digit. */
 static long leading_zeros(const mpq_t q)
@@ -205,7 +165,7 @@ static long leading_zeros(const mpq_t q)
 }
 
 /* q as m x 10^e with 1 <= |m| < 10 (six significant digits): 1.42857e-16, 3.7908e25 */
-static void write_scientific(sbuf_t *b, const mpq_t q, long e)
+static void write_scientific(strbuf_t *b, const mpq_t q, long e)
 {
     mpq_t m;
     mpq_init(m);
@@ -218,15 +178,15 @@ static void write_scientific(sbuf_t *b, const mpq_t q, long e)
     mpq_canonicalize(m);
     char *digits = report_fixed(m, 5, 0, 0);
     if (digits && (!strcmp(digits, "10") || !strcmp(digits, "-10"))) { free(digits); digits = strdup(mpq_sgn(q) < 0 ? "-1" : "1"); e++; }
-    sb_printf(b, "%se%ld", digits ? digits : "?", e);
+    strbuf_printf(b, "%se%ld", digits ? digits : "?", e);
     free(digits);
     mpq_clear(m);
 }
 
-static void write_number(sbuf_t *b, const mpq_t q, int exact, int grouped) { write_number_min(b, q, exact, grouped, 0); }
+static void write_number(strbuf_t *b, const mpq_t q, int exact, int grouped) { write_number_min(b, q, exact, grouped, 0); }
 
 /* min_frac: money shows cents (12.50) unless it is a whole amount */
-static void write_number_min(sbuf_t *b, const mpq_t q, int exact, int grouped, long min_frac)
+static void write_number_min(strbuf_t *b, const mpq_t q, int exact, int grouped, long min_frac)
 {
     long places = decimal_places(mpq_denref(q));
     long frac;
@@ -295,7 +255,7 @@ static void write_number_min(sbuf_t *b, const mpq_t q, int exact, int grouped, l
     mpz_clears(whole, shown_whole, NULL);
     if (carried) write_scientific(b, q, 18);
     else {
-        if (mpz_sgn(n) < 0) sb_add(b, "-", 1);
+        if (mpz_sgn(n) < 0) strbuf_addn(b, "-", 1);
         write_fixed(b, n, frac, grouped, rounded ? (min_frac < frac ? min_frac : frac) : frac);
     }
     mpz_clears(p10, n, NULL);
@@ -313,24 +273,24 @@ char *report_fixed(const mpq_t q, long decimals, int grouped, long keep)
     mpz_set(mpq_denref(x), mpq_denref(q));
     mpq_canonicalize(x);
     value_round_q(n, x, RM_HALF_EVEN);
-    sbuf_t b = {0};
-    if (mpz_sgn(n) < 0) sb_add(&b, "-", 1);
+    strbuf_t b = STRBUF_INIT;
+    if (mpz_sgn(n) < 0) strbuf_addn(&b, "-", 1);
     write_fixed(&b, n, decimals, grouped, keep);
     mpz_clears(n, p10, NULL);
     mpq_clear(x);
-    return sb_take(&b);
+    return strbuf_take(&b);
 }
 
 char *report_number(const mpq_t q, int exact, int grouped)
 {
-    sbuf_t b = {0};
+    strbuf_t b = STRBUF_INIT;
     write_number(&b, q, exact, grouped);
-    return sb_take(&b);
+    return strbuf_take(&b);
 }
 
 /* ---------- values as text ---------- */
 
-static void write_value(sbuf_t *b, const units_t *u, const value_t *v, int exact, int quote);
+static void write_value(strbuf_t *b, const units_t *u, const value_t *v, int exact, int quote);
 
 /* For plain money (one currency to the first power), the decimals of its minor unit
  * (2 for USD, 0 for JPY); -1 for anything else. */
@@ -352,67 +312,67 @@ static long min_decimals(const units_t *u, const value_t *v)
     return d > 0 ? d : 0;
 }
 
-static void write_quantity(sbuf_t *b, const units_t *u, const value_t *v, int exact, int grouped)
+static void write_quantity(strbuf_t *b, const units_t *u, const value_t *v, int exact, int grouped)
 {
     mpq_t m;
     mpq_init(m);
     value_magnitude(u, v, m);
-    if (v->u.num.approx) sb_add(b, "~", 1);
+    if (v->u.num.approx) strbuf_addn(b, "~", 1);
     write_number_min(b, m, exact, grouped, min_decimals(u, v));
     mpq_clear(m);
     uterm_t t;
     value_display_unit(u, v, &t);
     char *us = uterm_format(u, &t);
     /* a percentage reads 40%, not 40 percent */
-    if (us && !strcmp(us, "percent")) sb_puts(b, "%");
-    else if (us && *us) { sb_add(b, " ", 1); sb_puts(b, us); }
+    if (us && !strcmp(us, "percent")) strbuf_add(b, "%");
+    else if (us && *us) { strbuf_addn(b, " ", 1); strbuf_add(b, us); }
     free(us);
 }
 
-static void write_value(sbuf_t *b, const units_t *u, const value_t *v, int exact, int quote)
+static void write_value(strbuf_t *b, const units_t *u, const value_t *v, int exact, int quote)
 {
     char date[16];
     switch (v->kind) {
     case V_NUM: write_quantity(b, u, v, exact, 1); break;
-    case V_BOOL: sb_puts(b, v->u.b ? "true" : "false"); break;
+    case V_BOOL: strbuf_add(b, v->u.b ? "true" : "false"); break;
     case V_STR:
-        if (!quote) { sb_puts(b, v->u.s); break; }
+        if (!quote) { strbuf_add(b, v->u.s); break; }
         /* inside a list or record, as the literal that would make it */
-        sb_add(b, "\"", 1);
+        strbuf_addn(b, "\"", 1);
         for (const char *c = v->u.s; *c; c++) {
-            if (*c == '"' || *c == '\\') { sb_add(b, "\\", 1); sb_add(b, c, 1); }
-            else if (*c == '\n') sb_puts(b, "\\n");
-            else if (*c == '\t') sb_puts(b, "\\t");
-            else sb_add(b, c, 1);
+            if (*c == '"' || *c == '\\') { strbuf_addn(b, "\\", 1); strbuf_addn(b, c, 1); }
+            else if (*c == '\n') strbuf_add(b, "\\n");
+            else if (*c == '\t') strbuf_add(b, "\\t");
+            else strbuf_addn(b, c, 1);
         }
-        sb_add(b, "\"", 1);
+        strbuf_addn(b, "\"", 1);
         break;
-    case V_DATE: dates_format(v->u.date, date); sb_puts(b, date); break;
+    case V_DATE: dates_format(v->u.date, date); strbuf_add(b, date); break;
     case V_LIST:
-        sb_add(b, "[", 1);
+        strbuf_addn(b, "[", 1);
         for (size_t i = 0; i < v->u.list.n; i++) {
-            if (i) sb_puts(b, ", ");
+            if (i) strbuf_add(b, ", ");
             write_value(b, u, v->u.list.items[i], exact, 1);
         }
-        sb_add(b, "]", 1);
+        strbuf_addn(b, "]", 1);
         break;
     case V_RECORD:
-        sb_add(b, "{", 1);
+        strbuf_addn(b, "{", 1);
         for (size_t i = 0; i < v->u.rec.n; i++) {
-            sb_printf(b, "%s%s = ", i ? ", " : " ", v->u.rec.keys[i]);
+            strbuf_printf(b, "%s%s = ", i ? ", " : " ", v->u.rec.keys[i]);
             write_value(b, u, v->u.rec.vals[i], exact, 1);
         }
-        sb_puts(b, v->u.rec.n ? " }" : "}");
+        strbuf_add(b, v->u.rec.n ? " }" : "}");
         break;
-    case V_OBJECT: sb_printf(b, "<%s>", v->u.obj.type->name); break;
+    case V_OBJECT: strbuf_printf(b, "<%s>", v->u.obj.type->name); break;
     }
 }
 
 char *report_value_text(const units_t *u, const value_t *v, int exact)
 {
-    sbuf_t b = {0};
+    strbuf_t b = STRBUF_INIT;
     write_value(&b, u, v, exact, 0);
-    return sb_take(&b);
+    return strbuf_take(&b);
 }
 
 /* ---------- tables ---------- */
@@ -441,7 +401,7 @@ static size_t display_width(const char *s)
     return w;
 }
 
-static void table_write(sbuf_t *b, const table_t *t)
+static void table_write(strbuf_t *b, const table_t *t)
 {
     size_t *w = calloc(t->cols + 1, sizeof *w);
     if (!w) { b->oom = 1; return; }
@@ -456,14 +416,14 @@ static void table_write(sbuf_t *b, const table_t *t)
             const char *s = t->cells[r * t->cols + c];
             if (!s) s = "";
             size_t pad = w[c] - display_width(s);
-            if (c) sb_puts(b, "  ");
-            if (t->right[c]) for (size_t i = 0; i < pad; i++) sb_add(b, " ", 1);
-            sb_puts(b, s);
-            if (!t->right[c] && c + 1 < t->cols) for (size_t i = 0; i < pad; i++) sb_add(b, " ", 1);
+            if (c) strbuf_add(b, "  ");
+            if (t->right[c]) for (size_t i = 0; i < pad; i++) strbuf_addn(b, " ", 1);
+            strbuf_add(b, s);
+            if (!t->right[c] && c + 1 < t->cols) for (size_t i = 0; i < pad; i++) strbuf_addn(b, " ", 1);
         }
         /* no trailing spaces */
         while (b->n && b->s[b->n - 1] == ' ') b->s[--b->n] = '\0';
-        sb_add(b, "\n", 1);
+        strbuf_addn(b, "\n", 1);
     }
     free(w);
 }
@@ -494,7 +454,7 @@ static int is_tagged(const value_t *v, const char *tag)
     return v->kind == V_RECORD && v->u.rec.tag && !strcmp(v->u.rec.tag, tag);
 }
 
-static void bar_chart(sbuf_t *b, const units_t *u, const char *title, const char *const *labels,
+static void bar_chart(strbuf_t *b, const units_t *u, const char *title, const char *const *labels,
                       const value_t *const *amounts, size_t n);
 
 char *report_period_label(const value_t *period)
@@ -510,7 +470,7 @@ char *report_period_label(const value_t *period)
 
 /* The lines of commitments applied hour by hour (committed use, unused commitment, on
  * demand), which the per-SKU table would sum into one figure. */
-static void write_hourly_lines(sbuf_t *b, const units_t *u, const value_t *periods, int exact)
+static void write_hourly_lines(strbuf_t *b, const units_t *u, const value_t *periods, int exact)
 {
     static const char *const kinds[] = { "committed_use", "unused_commitment", "on_demand" };
     size_t n = 0;
@@ -542,33 +502,33 @@ static void write_hourly_lines(sbuf_t *b, const units_t *u, const value_t *perio
             }
         }
         if (pass) {
-            sb_puts(b, "Commitments applied hour by hour:\n");
+            strbuf_add(b, "Commitments applied hour by hour:\n");
             table_write(b, &t);
             table_free(&t);
         }
     }
 }
 
-static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int exact, int chart)
+static void write_invoice(strbuf_t *b, const units_t *u, const value_t *inv, int exact, int chart)
 {
     const value_t *periods = get(inv, "periods");
     const value_t *skus = get(inv, "skus");
     const value_t *cur = get(inv, "currency");
     if (!periods || periods->kind != V_LIST || !skus || skus->kind != V_LIST) return;
-    sb_printf(b, "Invoice: workload %s under contract %s, in %s%s\n", get(inv, "workload")->u.s,
+    strbuf_printf(b, "Invoice: workload %s under contract %s, in %s%s\n", get(inv, "workload")->u.s,
               get(inv, "contract")->u.s, cur ? cur->u.s : "?",
               value_is_approx(get(inv, "total")) ? " (approximate: priced from approximate inputs)" : "");
     const value_t *priced_in = get(inv, "pricing_currency");   /* converted by fx_invoice.c */
     if (priced_in && priced_in->kind == V_STR) {
-        sb_printf(b, "Converted from %s, each period at the rate in force on its first day:", priced_in->u.s);
+        strbuf_printf(b, "Converted from %s, each period at the rate in force on its first day:", priced_in->u.s);
         for (size_t p = 0; p < periods->u.list.n; p++) {
             char *label = report_period_label(periods->u.list.items[p]);
             const value_t *rate = get(periods->u.list.items[p], "exchange_rate");
-            sb_printf(b, "%s %s ", p ? "," : "", label ? label : "?");
+            strbuf_printf(b, "%s %s ", p ? "," : "", label ? label : "?");
             free(label);
             if (rate) write_value(b, u, rate, exact, 0);
         }
-        sb_puts(b, "\n");
+        strbuf_add(b, "\n");
     }
     /* Columns after the SKUs: only those with something in them in some period, so each
      * row reads as a sum; credits are deductions and show negative, as discounts do. */
@@ -620,15 +580,15 @@ static void write_invoice(sbuf_t *b, const units_t *u, const value_t *inv, int e
             (!main_sku || mpq_cmp(charges->u.rec.vals[i]->u.num.q, get(charges, main_sku)->u.num.q) > 0))
             main_sku = charges->u.rec.keys[i];
     for (size_t i = 0; eff && i < eff->u.rec.n; i++) {
-        sb_printf(b, "%s: ", eff->u.rec.keys[i]);
+        strbuf_printf(b, "%s: ", eff->u.rec.keys[i]);
         write_value(b, u, eff->u.rec.vals[i], exact, 0);
-        sb_puts(b, " average");
+        strbuf_add(b, " average");
         if (main_sku && !strcmp(main_sku, eff->u.rec.keys[i])) {
-            sb_puts(b, ", ");
+            strbuf_add(b, ", ");
             write_value(b, u, get(all_in, eff->u.rec.keys[i]), exact, 0);
-            sb_puts(b, " all-in (invoice total / quantity)");
+            strbuf_add(b, " all-in (invoice total / quantity)");
         }
-        sb_puts(b, "\n");
+        strbuf_add(b, "\n");
     }
     if (chart) {
         size_t n = periods->u.list.n;
@@ -669,7 +629,7 @@ size_t report_chart_column(const units_t *u, const value_t *table)
 
 /* A bar per row, scaled to the largest amount, each row with its label and its value
  * (right-aligned in a column of their own) before the bar. */
-static void bar_chart(sbuf_t *b, const units_t *u, const char *title, const char *const *labels,
+static void bar_chart(strbuf_t *b, const units_t *u, const char *title, const char *const *labels,
                       const value_t *const *amounts, size_t n)
 {
     enum { BAR = 50 };
@@ -685,10 +645,10 @@ static void bar_chart(sbuf_t *b, const units_t *u, const char *title, const char
         if (strlen(labels[r]) > lw) lw = strlen(labels[r]);
     }
     if (!texts) b->oom = 1;
-    sb_printf(b, "\n%s\n", title);
+    strbuf_printf(b, "\n%s\n", title);
     for (size_t r = 0; texts && r < n; r++) {
         if (!amounts[r]) continue;
-        sb_printf(b, "%-*s  %*s |", (int)lw, labels[r], (int)vw, texts[r] ? texts[r] : "");
+        strbuf_printf(b, "%-*s  %*s |", (int)lw, labels[r], (int)vw, texts[r] ? texts[r] : "");
         if (mpq_sgn(maxv) > 0 && mpq_sgn(amounts[r]->u.num.q) > 0) {
             mpq_div(x, amounts[r]->u.num.q, maxv);
             mpz_mul_ui(mpq_numref(x), mpq_numref(x), BAR);
@@ -696,10 +656,10 @@ static void bar_chart(sbuf_t *b, const units_t *u, const char *title, const char
             mpz_t len;
             mpz_init(len);
             value_round_q(len, x, RM_HALF_EVEN);
-            for (long i = 0; i < mpz_get_si(len) && i < BAR; i++) sb_puts(b, "\u2588");
+            for (long i = 0; i < mpz_get_si(len) && i < BAR; i++) strbuf_add(b, "\u2588");
             mpz_clear(len);
         }
-        sb_puts(b, "\n");
+        strbuf_add(b, "\n");
     }
     for (size_t r = 0; texts && r < n; r++) free(texts[r]);
     free(texts);
@@ -707,7 +667,7 @@ static void bar_chart(sbuf_t *b, const units_t *u, const char *title, const char
 }
 
 /* A sweep's chart: a bar per row for the column report_chart_column picks. */
-static void table_chart(sbuf_t *b, const units_t *u, const value_t *table)
+static void table_chart(strbuf_t *b, const units_t *u, const value_t *table)
 {
     const value_t *rows = get(table, "rows"), *header = get(table, "header");
     size_t n = rows->u.list.n, col = report_chart_column(u, table);
@@ -724,7 +684,7 @@ static void table_chart(sbuf_t *b, const units_t *u, const value_t *table)
     free(labels); free(amounts); free(title);
 }
 
-static void write_table(sbuf_t *b, const units_t *u, const value_t *tv, int exact, int chart)
+static void write_table(strbuf_t *b, const units_t *u, const value_t *tv, int exact, int chart)
 {
     const value_t *header = get(tv, "header"), *rows = get(tv, "rows");
     if (!header || !rows) return;
@@ -747,36 +707,36 @@ static void write_table(sbuf_t *b, const units_t *u, const value_t *tv, int exac
 
 /* ---------- JSON ---------- */
 
-static void json_string(sbuf_t *b, const char *s)
+static void json_string(strbuf_t *b, const char *s)
 {
-    sb_add(b, "\"", 1);
+    strbuf_addn(b, "\"", 1);
     char esc[ESCAPE_MAX];
     for (size_t n = strlen(s); *s; ) {
         unsigned char c = (unsigned char)*s;
         size_t k = escape_char(s, n, 0, esc);
-        if (c == '"' || c == '\\') { sb_add(b, "\\", 1); sb_add(b, s, 1); }
-        else if (c == '\n') sb_puts(b, "\\n");
-        else if (c == '\t') sb_puts(b, "\\t");
-        else if (c < 0x20 || c == 0x7f) sb_printf(b, "\\u%04x", c);
-        else if (esc[0] == '\\' && esc[1] == 'x') sb_puts(b, "\\ufffd");   /* not UTF-8 */
-        else sb_puts(b, esc);   /* C1 and bidirectional controls as \u escapes, the rest as it is */
+        if (c == '"' || c == '\\') { strbuf_addn(b, "\\", 1); strbuf_addn(b, s, 1); }
+        else if (c == '\n') strbuf_add(b, "\\n");
+        else if (c == '\t') strbuf_add(b, "\\t");
+        else if (c < 0x20 || c == 0x7f) strbuf_printf(b, "\\u%04x", c);
+        else if (esc[0] == '\\' && esc[1] == 'x') strbuf_add(b, "\\ufffd");   /* not UTF-8 */
+        else strbuf_add(b, esc);   /* C1 and bidirectional controls as \u escapes, the rest as it is */
         s += k; n -= k;
     }
-    sb_add(b, "\"", 1);
+    strbuf_addn(b, "\"", 1);
 }
 
 
 void report_json_escape(FILE *out, const char *s)
 {
-    sbuf_t b = {0};
+    strbuf_t b = STRBUF_INIT;
     json_string(&b, s);
     if (b.s) fputs(b.s, out);
     free(b.s);
 }
 
-static void json_indent(sbuf_t *b, int depth) { for (int i = 0; i < depth; i++) sb_puts(b, "  "); }
+static void json_indent(strbuf_t *b, int depth) { for (int i = 0; i < depth; i++) strbuf_add(b, "  "); }
 
-static void json_value(sbuf_t *b, const units_t *u, const value_t *v, int depth)
+static void json_value(strbuf_t *b, const units_t *u, const value_t *v, int depth)
 {
     char date[16];
     switch (v->kind) {
@@ -784,66 +744,66 @@ static void json_value(sbuf_t *b, const units_t *u, const value_t *v, int depth)
         mpq_t m;
         mpq_init(m);
         value_magnitude(u, v, m);
-        sbuf_t rb = {0};
+        strbuf_t rb = STRBUF_INIT;
         write_number_min(&rb, m, 0, 0, min_decimals(u, v));
-        char *readable = sb_take(&rb), *exact = report_fraction(m);
+        char *readable = strbuf_take(&rb), *exact = report_fraction(m);
         uterm_t t;
         value_display_unit(u, v, &t);
         char *us = uterm_format(u, &t), *dim = units_format_dim(u, &v->u.num.dim);
-        sb_puts(b, "{\"value\": ");
+        strbuf_add(b, "{\"value\": ");
         json_string(b, readable ? readable : "");
-        sb_puts(b, ", \"exact\": ");
+        strbuf_add(b, ", \"exact\": ");
         json_string(b, exact ? exact : "");
-        sb_puts(b, ", \"unit\": ");
+        strbuf_add(b, ", \"unit\": ");
         json_string(b, us ? us : "");
-        sb_puts(b, ", \"dimension\": ");
+        strbuf_add(b, ", \"dimension\": ");
         json_string(b, dim ? dim : "");
-        if (v->u.num.approx) sb_puts(b, ", \"approximate\": true");
-        sb_puts(b, "}");
+        if (v->u.num.approx) strbuf_add(b, ", \"approximate\": true");
+        strbuf_add(b, "}");
         free(readable); free(exact); free(us); free(dim);
         mpq_clear(m);
         break;
     }
-    case V_BOOL: sb_puts(b, v->u.b ? "true" : "false"); break;
+    case V_BOOL: strbuf_add(b, v->u.b ? "true" : "false"); break;
     case V_STR: json_string(b, v->u.s); break;
     case V_DATE: dates_format(v->u.date, date); json_string(b, date); break;
     case V_LIST:
-        if (!v->u.list.n) { sb_puts(b, "[]"); break; }
-        sb_puts(b, "[\n");
+        if (!v->u.list.n) { strbuf_add(b, "[]"); break; }
+        strbuf_add(b, "[\n");
         for (size_t i = 0; i < v->u.list.n; i++) {
             json_indent(b, depth + 1);
             json_value(b, u, v->u.list.items[i], depth + 1);
-            sb_puts(b, i + 1 < v->u.list.n ? ",\n" : "\n");
+            strbuf_add(b, i + 1 < v->u.list.n ? ",\n" : "\n");
         }
         json_indent(b, depth);
-        sb_puts(b, "]");
+        strbuf_add(b, "]");
         break;
     case V_RECORD:
-        sb_puts(b, "{\n");
-        if (v->u.rec.tag) { json_indent(b, depth + 1); sb_puts(b, "\"type\": "); json_string(b, v->u.rec.tag); sb_puts(b, v->u.rec.n ? ",\n" : "\n"); }
+        strbuf_add(b, "{\n");
+        if (v->u.rec.tag) { json_indent(b, depth + 1); strbuf_add(b, "\"type\": "); json_string(b, v->u.rec.tag); strbuf_add(b, v->u.rec.n ? ",\n" : "\n"); }
         /* a table adds each row's key as the text table labels it, so a reader (outlay diff) can pair rows */
         const value_t *rows = is_tagged(v, "table") ? get(v, "rows") : NULL;
         for (size_t i = 0; i < v->u.rec.n; i++) {
             json_indent(b, depth + 1);
             json_string(b, v->u.rec.keys[i]);
-            sb_puts(b, ": ");
+            strbuf_add(b, ": ");
             json_value(b, u, v->u.rec.vals[i], depth + 1);
-            sb_puts(b, i + 1 < v->u.rec.n || rows ? ",\n" : "\n");
+            strbuf_add(b, i + 1 < v->u.rec.n || rows ? ",\n" : "\n");
         }
         if (rows) {
             json_indent(b, depth + 1);
-            sb_puts(b, "\"keys\": [");
+            strbuf_add(b, "\"keys\": [");
             for (size_t r = 0; r < rows->u.list.n; r++) {
                 char *key = report_row_key(u, rows->u.list.items[r]);
-                if (r) sb_puts(b, ", ");
+                if (r) strbuf_add(b, ", ");
                 json_string(b, key ? key : "");
                 if (!key) b->oom = 1;
                 free(key);
             }
-            sb_puts(b, "]\n");
+            strbuf_add(b, "]\n");
         }
         json_indent(b, depth);
-        sb_puts(b, "}");
+        strbuf_add(b, "}");
         break;
     case V_OBJECT: json_string(b, v->u.obj.type->name); break;
     }
@@ -876,94 +836,94 @@ static char **result_keys(eval_t *e)
     char **keys = calloc(n + 1, sizeof *keys);
     for (size_t i = 0; keys && i < n; i++) {
         const char *label = eval_shown(e, i)->label;
-        sbuf_t k = {0};
-        if (is_name_path(label)) sb_puts(&k, label);
+        strbuf_t k = STRBUF_INIT;
+        if (is_name_path(label)) strbuf_add(&k, label);
         else
             for (const char *c = label; *c && k.n < 64; c++) {
                 int word = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_';
-                if (word) sb_add(&k, c, 1);
-                else if (k.n && k.s[k.n - 1] != '_') sb_add(&k, "_", 1);
+                if (word) strbuf_addn(&k, c, 1);
+                else if (k.n && k.s[k.n - 1] != '_') strbuf_addn(&k, "_", 1);
             }
         while (k.n && k.s[k.n - 1] == '_') k.s[--k.n] = '\0';
-        if (!k.n) sb_puts(&k, "result");
+        if (!k.n) strbuf_add(&k, "result");
         size_t base = k.n;
         for (unsigned long dup = 2;; dup++) {
             size_t j = 0;
             while (j < i && strcmp(keys[j], k.s ? k.s : "")) j++;
             if (j == i || k.oom) break;
             k.n = base;
-            sb_printf(&k, "_%lu", dup);
+            strbuf_printf(&k, "_%lu", dup);
         }
-        keys[i] = sb_take(&k);
+        keys[i] = strbuf_take(&k);
         if (!keys[i]) { for (size_t j = 0; j < i; j++) free(keys[j]); free(keys); return NULL; }
     }
     return keys;
 }
 
-static void write_json(sbuf_t *b, eval_t *e, const struct diag *error)
+static void write_json(strbuf_t *b, eval_t *e, const struct diag *error)
 {
     const units_t *u = eval_units(e);
-    sb_puts(b, "{\n  \"version\": \"" REPORT_VERSION "\",\n  \"results\": [");
+    strbuf_add(b, "{\n  \"version\": \"" REPORT_VERSION "\",\n  \"results\": [");
     size_t n = eval_shown_count(e);
     char **keys = result_keys(e);
     if (!keys) b->oom = 1;
     for (size_t i = 0; keys && i < n; i++) {
         const shown_t *s = eval_shown(e, i);
-        sb_puts(b, i ? ",\n    {\"key\": " : "\n    {\"key\": ");
+        strbuf_add(b, i ? ",\n    {\"key\": " : "\n    {\"key\": ");
         json_string(b, keys[i]);
         free(keys[i]);
-        sb_puts(b, ", \"label\": ");
+        strbuf_add(b, ", \"label\": ");
         json_string(b, s->label);
-        sb_puts(b, ", \"type\": ");
+        strbuf_add(b, ", \"type\": ");
         json_string(b, value_kind_name(s->value));
         /* a number's fields stand beside the label; anything else nests under "result" */
-        sbuf_t q = {0};
+        strbuf_t q = STRBUF_INIT;
         json_value(&q, u, s->value, 2);
-        if (s->value->kind == V_NUM && q.s && q.n > 2) { sb_puts(b, ", "); sb_add(b, q.s + 1, q.n - 2); }
-        else { sb_puts(b, ", \"result\": "); sb_puts(b, q.s); }
+        if (s->value->kind == V_NUM && q.s && q.n > 2) { strbuf_add(b, ", "); strbuf_addn(b, q.s + 1, q.n - 2); }
+        else { strbuf_add(b, ", \"result\": "); strbuf_add(b, q.s); }
         if (q.oom) b->oom = 1;
         free(q.s);
-        sb_puts(b, "}");
+        strbuf_add(b, "}");
     }
     free(keys);
-    sb_puts(b, n ? "\n  ],\n  \"assertions\": [" : "],\n  \"assertions\": [");
+    strbuf_add(b, n ? "\n  ],\n  \"assertions\": [" : "],\n  \"assertions\": [");
     size_t na = eval_assertion_count(e);
     for (size_t i = 0; i < na; i++) {
         const assertion_t *a = eval_assertion(e, i);
-        sb_puts(b, i ? ",\n    {\"condition\": " : "\n    {\"condition\": ");
+        strbuf_add(b, i ? ",\n    {\"condition\": " : "\n    {\"condition\": ");
         json_string(b, a->label);
-        sb_printf(b, ", \"passed\": %s, \"line\": %d", a->passed ? "true" : "false", a->loc.first_line);
-        if (a->message) { sb_puts(b, ", \"message\": "); json_string(b, a->message); }
-        if (a->detail) { sb_puts(b, ", \"detail\": "); json_string(b, a->detail); }
-        sb_puts(b, "}");
+        strbuf_printf(b, ", \"passed\": %s, \"line\": %d", a->passed ? "true" : "false", a->loc.first_line);
+        if (a->message) { strbuf_add(b, ", \"message\": "); json_string(b, a->message); }
+        if (a->detail) { strbuf_add(b, ", \"detail\": "); json_string(b, a->detail); }
+        strbuf_add(b, "}");
     }
-    sb_puts(b, na ? "\n  ]" : "]");
+    strbuf_add(b, na ? "\n  ]" : "]");
     /* a pipeline that reads the document without the exit status still sees it is partial */
-    sb_printf(b, ",\n  \"complete\": %s", error ? "false" : "true");
+    strbuf_printf(b, ",\n  \"complete\": %s", error ? "false" : "true");
     if (error) {
-        sb_puts(b, ",\n  \"error\": {\"message\": ");
+        strbuf_add(b, ",\n  \"error\": {\"message\": ");
         json_string(b, error->msg ? error->msg : "");
         if (error->loc.src) {
-            sb_puts(b, ", \"file\": ");
+            strbuf_add(b, ", \"file\": ");
             json_string(b, error->loc.src->name);
-            sb_printf(b, ", \"line\": %d, \"column\": %d", error->loc.first_line, error->loc.first_column);
+            strbuf_printf(b, ", \"line\": %d, \"column\": %d", error->loc.first_line, error->loc.first_column);
         }
-        sb_puts(b, "}");
+        strbuf_add(b, "}");
     }
-    sb_puts(b, "\n}\n");
+    strbuf_add(b, "\n}\n");
 }
 
 /* ---------- CSV ---------- */
 
-static void csv_field(sbuf_t *b, const char *text)
+static void csv_field(strbuf_t *b, const char *text)
 {
     char *s = escape_text(text, ESCAPE_KEEP_NEWLINE);
     if (!s) { b->oom = 1; return; }
     if (strpbrk(s, ",\"\n")) {
-        sb_add(b, "\"", 1);
-        for (const char *c = s; *c; c++) { if (*c == '"') sb_add(b, "\"", 1); sb_add(b, c, 1); }
-        sb_add(b, "\"", 1);
-    } else sb_puts(b, s);
+        strbuf_addn(b, "\"", 1);
+        for (const char *c = s; *c; c++) { if (*c == '"') strbuf_addn(b, "\"", 1); strbuf_addn(b, c, 1); }
+        strbuf_addn(b, "\"", 1);
+    } else strbuf_add(b, s);
     free(s);
 }
 
@@ -971,20 +931,20 @@ static void csv_field(sbuf_t *b, const char *text)
  * terminates, else rounded half-even to CSV_DECIMALS places (more below 1, to keep
  * CSV_DECIMALS significant digits). Returns whether the digits are the exact value. */
 enum { CSV_DECIMALS = 12 };
-static int csv_decimal(sbuf_t *b, const mpq_t q, int approx)
+static int csv_decimal(strbuf_t *b, const mpq_t q, int approx)
 {
     long places = decimal_places(mpq_denref(q));
     if (places >= 0 && !approx) { write_number_min(b, q, 1, 0, 0); return 1; }
     long frac = CSV_DECIMALS;
     if (mpz_cmpabs(mpq_numref(q), mpq_denref(q)) < 0 && mpq_sgn(q)) frac = leading_zeros(q) + CSV_DECIMALS;
     char *s = report_fixed(q, frac, 0, 0);
-    if (s) sb_puts(b, s); else b->oom = 1;
+    if (s) strbuf_add(b, s); else b->oom = 1;
     free(s);
     return 0;
 }
 
 /* An invoice line's number (nothing for a missing one); 0 when it is not written exactly. */
-static int csv_num(sbuf_t *b, const units_t *u, const value_t *v)
+static int csv_num(strbuf_t *b, const units_t *u, const value_t *v)
 {
     if (!v || v->kind != V_NUM) return 1;
     mpq_t m;
@@ -995,7 +955,7 @@ static int csv_num(sbuf_t *b, const units_t *u, const value_t *v)
     return exact;
 }
 
-static void csv_unit(sbuf_t *b, const units_t *u, const value_t *v)
+static void csv_unit(strbuf_t *b, const units_t *u, const value_t *v)
 {
     if (!v || v->kind != V_NUM) return;
     uterm_t t;
@@ -1005,7 +965,7 @@ static void csv_unit(sbuf_t *b, const units_t *u, const value_t *v)
     free(s);
 }
 
-static void write_csv_invoice(sbuf_t *b, const units_t *u, const char *label, const value_t *inv)
+static void write_csv_invoice(strbuf_t *b, const units_t *u, const char *label, const value_t *inv)
 {
     const value_t *periods = get(inv, "periods");
     const value_t *cur = get(inv, "currency");
@@ -1019,19 +979,19 @@ static void write_csv_invoice(sbuf_t *b, const units_t *u, const char *label, co
         for (size_t i = 0; lines && i < lines->u.list.n; i++) {
             const value_t *l = lines->u.list.items[i];
             csv_field(b, label);
-            sb_printf(b, ",%s,%s,%s,%s,", ps, pe, ps, pe);
+            strbuf_printf(b, ",%s,%s,%s,%s,", ps, pe, ps, pe);
             csv_field(b, get(l, "sku")->u.s);
-            sb_add(b, ",", 1);
+            strbuf_addn(b, ",", 1);
             csv_field(b, get(l, "category")->u.s);
             int exact = 1;
             for (size_t k = 0; k < 4; k++) {
-                sb_add(b, ",", 1);
+                strbuf_addn(b, ",", 1);
                 exact &= csv_num(b, u, get(l, numbers[k]));
-                if (k == 0) { sb_add(b, ",", 1); csv_unit(b, u, get(l, "quantity")); }
+                if (k == 0) { strbuf_addn(b, ",", 1); csv_unit(b, u, get(l, "quantity")); }
             }
-            sb_add(b, ",", 1);
+            strbuf_addn(b, ",", 1);
             csv_field(b, cur ? cur->u.s : "");
-            sb_puts(b, exact ? ",true,line\n" : ",false,line\n");
+            strbuf_add(b, exact ? ",true,line\n" : ",false,line\n");
         }
     }
 }
@@ -1085,25 +1045,25 @@ int report_each_leaf(const units_t *u, const char *label, const value_t *v, repo
     return each_leaf(u, label, v, fn, ctx, 0);
 }
 
-struct csv_ctx { sbuf_t *b; const units_t *u; };
+struct csv_ctx { strbuf_t *b; const units_t *u; };
 
 /* One row per number, so a spreadsheet gets a cell for each. */
 static void csv_row(void *ctx, const char *label, const value_t *v)
 {
     struct csv_ctx *c = ctx;
-    sbuf_t *b = c->b;
+    strbuf_t *b = c->b;
     csv_field(b, label);
-    sb_add(b, ",", 1);
+    strbuf_addn(b, ",", 1);
     if (v->kind != V_NUM) {
         char *t = report_value_text(c->u, v, 1);
         csv_field(b, t ? t : "");
-        sb_puts(b, ",,\n");
+        strbuf_add(b, ",,\n");
         free(t);
         return;
     }
-    sb_puts(b, csv_num(b, c->u, v) ? ",true," : ",false,");
+    strbuf_add(b, csv_num(b, c->u, v) ? ",true," : ",false,");
     csv_unit(b, c->u, v);
-    sb_add(b, "\n", 1);
+    strbuf_addn(b, "\n", 1);
 }
 
 /* With an invoice shown, the invoice-line layout: each invoice (shown, or in a compare or
@@ -1113,22 +1073,22 @@ static void csv_row(void *ctx, const char *label, const value_t *v)
 static void csv_invoice_leaf(void *ctx, const char *label, const value_t *v)
 {
     struct csv_ctx *c = ctx;
-    sbuf_t *b = c->b;
+    strbuf_t *b = c->b;
     if (is_tagged(v, "invoice")) { write_csv_invoice(b, c->u, label, v); return; }
     csv_field(b, label);
-    sb_puts(b, ",,,,,,,");
+    strbuf_add(b, ",,,,,,,");
     if (v->kind != V_NUM) {
         char *t = report_value_text(c->u, v, 1);
         csv_field(b, t ? t : "");
         if (!t) b->oom = 1;
         free(t);
-        sb_puts(b, ",,,,,,,value\n");
+        strbuf_add(b, ",,,,,,,value\n");
         return;
     }
     int exact = csv_num(b, c->u, v);
-    sb_add(b, ",", 1);
+    strbuf_addn(b, ",", 1);
     csv_unit(b, c->u, v);
-    sb_puts(b, exact ? ",,,,,true,value\n" : ",,,,,false,value\n");
+    strbuf_add(b, exact ? ",,,,,true,value\n" : ",,,,,false,value\n");
 }
 
 static int any_invoice(eval_t *e)
@@ -1138,10 +1098,10 @@ static int any_invoice(eval_t *e)
     return 0;
 }
 
-static void write_csv(sbuf_t *b, eval_t *e)
+static void write_csv(strbuf_t *b, eval_t *e)
 {
     int invoices = any_invoice(e);
-    sb_puts(b, invoices ? "Result,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,SkuId,ChargeCategory,"
+    strbuf_add(b, invoices ? "Result,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,SkuId,ChargeCategory,"
                           "PricingQuantity,PricingUnit,ListUnitPrice,ContractedUnitPrice,BilledCost,BillingCurrency,x_Exact,x_RowKind\n"
                         : "label,value,exact,unit\n");
     struct csv_ctx c = { b, eval_units(e) };
@@ -1151,7 +1111,7 @@ static void write_csv(sbuf_t *b, eval_t *e)
 
 /* ---------- text ---------- */
 
-static void write_text(sbuf_t *b, eval_t *e, const report_opts_t *o)
+static void write_text(strbuf_t *b, eval_t *e, const report_opts_t *o)
 {
     const units_t *u = eval_units(e);
     size_t n = eval_shown_count(e);
@@ -1159,26 +1119,26 @@ static void write_text(sbuf_t *b, eval_t *e, const report_opts_t *o)
         const shown_t *s = eval_shown(e, i);
         if (is_tagged(s->value, "invoice")) { write_invoice(b, u, s->value, o->exact, o->chart); continue; }
         if (is_tagged(s->value, "table")) {
-            if (o->labels) sb_printf(b, "%s:\n", s->label);
+            if (o->labels) strbuf_printf(b, "%s:\n", s->label);
             write_table(b, u, s->value, o->exact, o->chart && !strncmp(s->label, "sweep", 5));
             continue;
         }
-        if (o->labels) sb_printf(b, "%s = ", s->label);
+        if (o->labels) strbuf_printf(b, "%s = ", s->label);
         write_value(b, u, s->value, o->exact, 0);
-        sb_add(b, "\n", 1);
+        strbuf_addn(b, "\n", 1);
     }
 }
 
 int report_write(FILE *out, eval_t *e, const report_opts_t *opts)
 {
-    sbuf_t b = {0};
+    strbuf_t b = STRBUF_INIT;
     switch (opts->format) {
     case REPORT_TEXT: write_text(&b, e, opts); break;
     case REPORT_JSON: write_json(&b, e, opts->error); break;
     case REPORT_CSV: write_csv(&b, e); break;
     case REPORT_FOCUS: return focus_write(out, e);
     }
-    char *s = sb_take(&b);
+    char *s = strbuf_take(&b);
     if (!s) return 0;
     /* text shows strings, names and labels from the program as they are, but no character
      * of theirs may act on a terminal (JSON and CSV escaped theirs as they were written) */

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "usage_pg.h"
 #include "escape.h"
+#include "strbuf.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -76,60 +77,29 @@ const char *usage_pg_file_option(const char *conninfo) { (void)conninfo; return 
 
 #else
 
-/* ---- growing strings ---- */
-
-typedef struct sbuf { char *p; size_t n, cap; int oom; } sbuf_t;
-
-static void sb_addn(sbuf_t *b, const char *s, size_t n)
-{
-    if (b->oom) return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1) cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) { b->oom = 1; return; }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void sb_add(sbuf_t *b, const char *s) { sb_addn(b, s, strlen(s)); }
-
-static void sb_addf(sbuf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_addf(sbuf_t *b, const char *fmt, ...)
-{
-    char tmp[64];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0) sb_addn(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
+/* ---- quoting SQL ---- */
 
 /* An identifier as SQL quotes it: in double quotes, a double quote doubled. */
-static void sb_ident(sbuf_t *b, const char *name)
+static void quote_ident(strbuf_t *b, const char *name)
 {
-    sb_add(b, "\"");
+    strbuf_add(b, "\"");
     for (const char *s = name; *s; s++) {
-        if (*s == '"') sb_add(b, "\"\"");
-        else sb_addn(b, s, 1);
+        if (*s == '"') strbuf_add(b, "\"\"");
+        else strbuf_addn(b, s, 1);
     }
-    sb_add(b, "\"");
+    strbuf_add(b, "\"");
 }
 
 /* A table name, "table" or "schema.table", quoted. */
-static void sb_table(sbuf_t *b, const char *table)
+static void quote_table(strbuf_t *b, const char *table)
 {
     const char *dot = strchr(table, '.');
-    if (!dot || strchr(dot + 1, '.')) { sb_ident(b, table); return; }
+    if (!dot || strchr(dot + 1, '.')) { quote_ident(b, table); return; }
     char *schema = strndup(table, (size_t)(dot - table));
     if (!schema) { b->oom = 1; return; }
-    sb_ident(b, schema);
-    sb_add(b, ".");
-    sb_ident(b, dot + 1);
+    quote_ident(b, schema);
+    strbuf_add(b, ".");
+    quote_ident(b, dot + 1);
     free(schema);
 }
 
@@ -266,41 +236,41 @@ static int build_query(const usage_spec_t *spec, const char *table, const char *
     }
 
     /* SELECT the group's key columns, then the sums: the key repeats in GROUP BY */
-    sbuf_t b = {0}, key = {0};
+    strbuf_t b = STRBUF_INIT, key = STRBUF_INIT;
     int ncol = 0;
     static const int key_cells[] = { USAGE_CELL_SKU, USAGE_CELL_START, USAGE_CELL_END, USAGE_CELL_UNIT, USAGE_CELL_CURRENCY };
     for (size_t k = 0; k < sizeof key_cells / sizeof key_cells[0]; k++) {
         int c = key_cells[k];
         if (col[c] < 0) continue;
-        if (key.n) sb_add(&key, ", ");
-        sb_ident(&key, names[col[c]]);
+        if (key.n) strbuf_add(&key, ", ");
+        quote_ident(&key, names[col[c]]);
         q->slot[c] = ncol++;
     }
     for (size_t f = 0; f < spec->nfilters; f++) {
         if (!spec->filters[f].tag_key) continue;
-        sb_add(&key, ", ");
-        sb_ident(&key, names[fcol[f]]);
+        strbuf_add(&key, ", ");
+        quote_ident(&key, names[fcol[f]]);
         q->tag_slot[f] = ncol++;
     }
-    sb_add(&b, "SELECT ");
-    sb_addn(&b, key.p ? key.p : "", key.n);
+    strbuf_add(&b, "SELECT ");
+    strbuf_addn(&b, key.s ? key.s : "", key.n);
     for (int c = USAGE_CELL_QUANTITY; c < USAGE_NCELLS; c++) {
         if (col[c] < 0 || !(c == USAGE_CELL_QUANTITY || c >= USAGE_CELL_COST)) continue;
-        sb_add(&b, ", SUM(CAST(");
-        sb_ident(&b, names[col[c]]);
-        sb_add(&b, " AS NUMERIC))");
+        strbuf_add(&b, ", SUM(CAST(");
+        quote_ident(&b, names[col[c]]);
+        strbuf_add(&b, " AS NUMERIC))");
         q->slot[c] = ncol++;
     }
-    sb_add(&b, ", COUNT(*)");
+    strbuf_add(&b, ", COUNT(*)");
     q->slot[Q_ROWS] = ncol++;
     if (!spec->negative_ok) {
-        sb_add(&b, ", MIN(CAST(");
-        sb_ident(&b, names[col[USAGE_CELL_QUANTITY]]);
-        sb_add(&b, " AS NUMERIC))");
+        strbuf_add(&b, ", MIN(CAST(");
+        quote_ident(&b, names[col[USAGE_CELL_QUANTITY]]);
+        strbuf_add(&b, " AS NUMERIC))");
         q->slot[Q_MIN] = ncol++;
     }
-    sb_add(&b, " FROM ");
-    sb_table(&b, table);
+    strbuf_add(&b, " FROM ");
+    quote_table(&b, table);
 
     /* the filters on columns: column IN ($1, $2 ...), each value a parameter */
     size_t np = 0;
@@ -310,23 +280,23 @@ static int build_query(const usage_spec_t *spec, const char *table, const char *
     for (size_t f = 0; f < spec->nfilters && q->params; f++) {
         const usage_filter_t *fl = &spec->filters[f];
         if (fl->tag_key) continue;
-        sb_add(&b, q->nfilters_pushed++ ? " AND " : " WHERE ");
-        if (fl->nvalues == 0) { sb_add(&b, "1 = 0"); continue; }   /* nothing can match */
-        sb_ident(&b, names[fcol[f]]);
-        sb_add(&b, " IN (");
+        strbuf_add(&b, q->nfilters_pushed++ ? " AND " : " WHERE ");
+        if (fl->nvalues == 0) { strbuf_add(&b, "1 = 0"); continue; }   /* nothing can match */
+        quote_ident(&b, names[fcol[f]]);
+        strbuf_add(&b, " IN (");
         for (size_t v = 0; v < fl->nvalues; v++) {
             if (!(q->params[q->nparams] = strdup(fl->values[v]))) { b.oom = 1; break; }
-            sb_addf(&b, "%s$%zu", v ? ", " : "", ++q->nparams);
+            strbuf_printf(&b, "%s$%zu", v ? ", " : "", ++q->nparams);
         }
-        sb_add(&b, ")");
+        strbuf_add(&b, ")");
     }
     free(fcol);
-    sb_add(&b, " GROUP BY ");
-    sb_addn(&b, key.p ? key.p : "", key.n);
+    strbuf_add(&b, " GROUP BY ");
+    strbuf_addn(&b, key.s ? key.s : "", key.n);
     int oom = b.oom || key.oom;
-    free(key.p);
-    if (oom) { free(b.p); pg_query_free(q); return 0; }
-    q->sql = b.p;
+    free(key.s);
+    if (oom) { free(b.s); pg_query_free(q); return 0; }
+    q->sql = b.s;
     return 1;
 }
 
@@ -334,16 +304,16 @@ static int build_query(const usage_spec_t *spec, const char *table, const char *
  * as all printed text is: a hostile name or value cannot act on the terminal. */
 static char *query_text(const pg_query_t *q)
 {
-    sbuf_t b = {0};
-    sb_add(&b, q->sql);
-    sb_add(&b, "\n");
+    strbuf_t b = STRBUF_INIT;
+    strbuf_add(&b, q->sql);
+    strbuf_add(&b, "\n");
     for (size_t i = 0; i < q->nparams; i++) {
-        sb_addf(&b, "-- $%zu = '", i + 1);
-        for (const char *s = q->params[i]; *s; s++) sb_add(&b, *s == '\'' ? "''" : (char[]){ *s, 0 });
-        sb_add(&b, "'\n");
+        strbuf_printf(&b, "-- $%zu = '", i + 1);
+        for (const char *s = q->params[i]; *s; s++) strbuf_add(&b, *s == '\'' ? "''" : (char[]){ *s, 0 });
+        strbuf_add(&b, "'\n");
     }
-    char *text = b.oom ? NULL : escape_text(b.p, ESCAPE_KEEP_NEWLINE);
-    free(b.p);
+    char *text = b.oom ? NULL : escape_text(b.s, ESCAPE_KEEP_NEWLINE);
+    free(b.s);
     return text;
 }
 
@@ -377,7 +347,7 @@ static void secrets_free(secrets_t *sec)
 /* msg with every secret replaced by "***", on one line, escaped for a terminal (malloc'd). */
 static char *redact(const secrets_t *sec, const char *msg)
 {
-    sbuf_t b = {0};
+    strbuf_t b = STRBUF_INIT;
     const char *s = msg;
     while (*s) {
         size_t best = 0;
@@ -385,14 +355,14 @@ static char *redact(const secrets_t *sec, const char *msg)
             size_t n = strlen(sec->s[i]);
             if (n > best && !strncmp(s, sec->s[i], n)) best = n;
         }
-        if (best) { sb_add(&b, "***"); s += best; continue; }
+        if (best) { strbuf_add(&b, "***"); s += best; continue; }
         if (*s == '\n') {   /* libpq's second line ("\tIs the server running ...?") joins the first */
             while (*s == '\t' || *s == ' ' || *s == '\n') s++;
-            if (*s) sb_add(&b, " ");
-        } else sb_addn(&b, s++, 1);
+            if (*s) strbuf_add(&b, " ");
+        } else strbuf_addn(&b, s++, 1);
     }
-    char *text = b.oom ? NULL : escape_text(b.p ? b.p : "", 0);   /* nothing raw reaches a terminal */
-    free(b.p);
+    char *text = b.oom ? NULL : escape_text(b.s ? b.s : "", 0);   /* nothing raw reaches a terminal */
+    free(b.s);
     return text;
 }
 
@@ -412,18 +382,18 @@ char *usage_pg_name(const char *conninfo, const char *table)
         else if (!strcmp(o->keyword, "port")) port = o->val;
         else if (!strcmp(o->keyword, "service")) service = o->val;
     }
-    sbuf_t b = {0};
-    sb_add(&b, "table ");
-    sb_add(&b, table);
-    sb_add(&b, " in database ");
-    sb_add(&b, db ? db : "(the default)");
-    if (service) sb_add(&b, " of service "), sb_add(&b, service);
-    if (host) sb_add(&b, " on "), sb_add(&b, host);
-    if (port) sb_add(&b, " port "), sb_add(&b, port);
-    if (user) sb_add(&b, " as user "), sb_add(&b, user);
+    strbuf_t b = STRBUF_INIT;
+    strbuf_add(&b, "table ");
+    strbuf_add(&b, table);
+    strbuf_add(&b, " in database ");
+    strbuf_add(&b, db ? db : "(the default)");
+    if (service) strbuf_add(&b, " of service "), strbuf_add(&b, service);
+    if (host) strbuf_add(&b, " on "), strbuf_add(&b, host);
+    if (port) strbuf_add(&b, " port "), strbuf_add(&b, port);
+    if (user) strbuf_add(&b, " as user "), strbuf_add(&b, user);
     PQconninfoFree(opts);
-    if (b.oom) { free(b.p); return NULL; }
-    return b.p;
+    if (b.oom) { free(b.s); return NULL; }
+    return b.s;
 }
 
 const char *usage_pg_file_option(const char *conninfo)
@@ -644,13 +614,13 @@ static int prepare(session_t *s, const usage_spec_t *spec, const usage_pg_source
         if (!(r = run_small(s, "SET DATESTYLE TO ISO", err))) return 0;
         PQclear(r);
     }
-    sbuf_t probe = {0};
-    sb_add(&probe, "SELECT * FROM ");
-    sb_table(&probe, src->table);
-    sb_add(&probe, " WHERE 1 = 0");
-    if (probe.oom) { free(probe.p); *err = NULL; return 0; }
-    r = run_small(s, probe.p, err);
-    free(probe.p);
+    strbuf_t probe = STRBUF_INIT;
+    strbuf_add(&probe, "SELECT * FROM ");
+    quote_table(&probe, src->table);
+    strbuf_add(&probe, " WHERE 1 = 0");
+    if (probe.oom) { free(probe.s); *err = NULL; return 0; }
+    r = run_small(s, probe.s, err);
+    free(probe.s);
     if (!r) return 0;
     size_t n = (size_t)PQnfields(r);
     const char **names = calloc(n + 1, sizeof *names);
@@ -757,12 +727,12 @@ static int add_group(session_t *s, usage_table_t *t, const usage_spec_t *spec, c
 /* Rows of the table that the filters dropped before grouping: all rows less those kept. */
 static int note_filtered(session_t *s, usage_table_t *t, long long kept, diag_t **err)
 {
-    sbuf_t b = {0};
-    sb_add(&b, "SELECT COUNT(*) FROM ");
-    sb_table(&b, s->src->table);
-    if (b.oom) { free(b.p); *err = NULL; return 0; }
-    PGresult *r = run_small(s, b.p, err);
-    free(b.p);
+    strbuf_t b = STRBUF_INIT;
+    strbuf_add(&b, "SELECT COUNT(*) FROM ");
+    quote_table(&b, s->src->table);
+    if (b.oom) { free(b.s); *err = NULL; return 0; }
+    PGresult *r = run_small(s, b.s, err);
+    free(b.s);
     if (!r) return 0;
     long long all = PQntuples(r) == 1 ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : kept;
     PQclear(r);
