@@ -935,25 +935,11 @@ static int import_failed(eval_t *e, const loc_t *loc, const char *name, policy_r
     return 0;
 }
 
-/* Parses an opened file once while it stays as it was (scenario re-runs reuse the AST;
- * the REPL's :load of an edited file parses it again); reads and closes f's descriptor. Files are
- * known by real path; diagnostics call them by f->path. *ast may be NULL for a file of
- * comments. */
-static int parse_file(eval_t *e, policy_file_t *f, const loc_t *from, node_t **ast)
+/* Parses the text src of the opened file f and keeps its AST for parse_file. */
+static int parse_source(eval_t *e, const policy_file_t *f, source_t *src, const loc_t *from, node_t **ast)
 {
     const struct stat *st = &f->st;
-    loaded_t *l = strmap_get(e->sh->parsed, f->real);
-    if (l && l->size == (long long)st->st_size && l->inode == (long long)st->st_ino &&
-        l->mtime_s == (long long)st->st_mtim.tv_sec && l->mtime_ns == (long long)st->st_mtim.tv_nsec) {
-        close(f->fd);   /* an import chain must not hold a descriptor per file */
-        f->fd = -1;
-        *ast = l->ast;
-        return 1;
-    }
-    const char *why = NULL;
-    source_t *src = source_from_fd(f->fd, f->path, f->path, &why);
-    f->fd = -1;
-    if (!src) { eval_fail(e, from, DIAG_IO, "cannot read %s: %s", f->path, why); return 0; }
+    loaded_t *l;
     if (src->len == 0 && !from) { eval_fail(e, NULL, DIAG_IO, "%s is empty", f->path); return 0; }
     diag_t *err = NULL;
     arena_t *arena = arena_new();
@@ -981,6 +967,28 @@ static int parse_file(eval_t *e, policy_file_t *f, const loc_t *from, node_t **a
     e->sh->files = l;
     *ast = l->ast;
     return 1;
+}
+
+/* Parses an opened file once while it stays as it was (scenario re-runs reuse the AST;
+ * the REPL's :load of an edited file parses it again); reads and closes f's descriptor. Files are
+ * known by real path; diagnostics call them by f->path. *ast may be NULL for a file of
+ * comments. */
+static int parse_file(eval_t *e, policy_file_t *f, const loc_t *from, node_t **ast)
+{
+    const struct stat *st = &f->st;
+    loaded_t *l = strmap_get(e->sh->parsed, f->real);
+    if (l && l->size == (long long)st->st_size && l->inode == (long long)st->st_ino &&
+        l->mtime_s == (long long)st->st_mtim.tv_sec && l->mtime_ns == (long long)st->st_mtim.tv_nsec) {
+        close(f->fd);   /* an import chain must not hold a descriptor per file */
+        f->fd = -1;
+        *ast = l->ast;
+        return 1;
+    }
+    const char *why = NULL;
+    source_t *src = source_from_fd(f->fd, f->path, f->path, &why);
+    f->fd = -1;
+    if (!src) { eval_fail(e, from, DIAG_IO, "cannot read %s: %s", f->path, why); return 0; }
+    return parse_source(e, f, src, from, ast);
 }
 
 
@@ -1227,6 +1235,22 @@ static int allow_tree(eval_t *e, const char *dir)
     return ok;
 }
 
+/* The program f (its text src, or NULL to read f's descriptor): its directory tree may be
+ * read, and it counts as imported, so an import cycle back to it stops there. */
+static int load_main(eval_t *e, policy_file_t *f, source_t *src, diag_t **err)
+{
+    char *dir = dir_of(f->path);
+    node_t *ast = NULL;
+    if (dir && allow_tree(e, dir) && (src ? parse_source(e, f, src, NULL, &ast) : parse_file(e, f, NULL, &ast)) &&
+        add_main(e, ast)) {
+        scan_imports(e, ast, f->path);
+        mark_imported(e, f->real);
+    }
+    if (!dir && !e->err) eval_fail(e, NULL, DIAG_LIMIT, "out of memory");
+    free(dir);
+    return eval_take_error(e, err);
+}
+
 int eval_load_file(eval_t *e, const char *path, diag_t **err)
 {
     policy_file_t f;
@@ -1235,16 +1259,18 @@ int eval_load_file(eval_t *e, const char *path, diag_t **err)
     if (r != POLICY_OK) eval_fail(e, NULL, DIAG_IO, "%s", why ? why : "out of memory");
     free(why);
     if (r != POLICY_OK) return eval_take_error(e, err);
-    char *dir = dir_of(path);
-    node_t *ast = NULL;
-    /* the file counts as imported, so an import cycle back to it stops there */
-    if (dir && allow_tree(e, dir) && parse_file(e, &f, NULL, &ast) && add_main(e, ast)) {
-        scan_imports(e, ast, path);
-        mark_imported(e, f.real);
-    }
-    free(dir);
+    int ok = load_main(e, &f, NULL, err);
     policy_file_close(&f);
-    return eval_take_error(e, err);
+    return ok;
+}
+
+int eval_load_read(eval_t *e, policy_file_t *f, source_t *src, diag_t **err)
+{
+    if (!policy_remember(e->sh->policy, &f->st)) {
+        eval_fail(e, NULL, DIAG_LIMIT, "out of memory");
+        return eval_take_error(e, err);
+    }
+    return load_main(e, f, src, err);
 }
 
 int eval_load_fx_file(eval_t *e, const char *path, diag_t **err)

@@ -37,6 +37,10 @@ struct policy *eval_policy(eval_t *e);
 int eval_set_override(eval_t *e, const char *assignment, diag_t **err);
 /* Loads a program without running it (so its scenarios are known). */
 int eval_load_file(eval_t *e, const char *path, diag_t **err);
+/* As eval_load_file, for a program its caller opened with policy_open_user and read
+ * already (src: its text), such as a pipe read once to see whether it holds a program. */
+struct policy_file;
+int eval_load_read(eval_t *e, struct policy_file *f, source_t *src, diag_t **err);
 int eval_load_source(eval_t *e, source_t *src, diag_t **err, int *incomplete);
 /* --fx FILE: a file of exchange-rate tables (fx statements only), loaded before the program
  * so that its usage and its invoices convert by them. */

@@ -402,53 +402,59 @@ static int ends_with(const char *s, const char *suffix)
     return a >= b && !strcmp(s + a - b, suffix);
 }
 
-/* A saved report, by its name or (named neither .json nor .outlay) by its first character. */
-static int is_json_report(const char *path)
+/* A saved report, by its name or (named neither .json nor .outlay) by its first character
+ * other than white space. */
+static int is_json_report(const char *path, const source_t *src)
 {
     if (ends_with(path, ".json")) return 1;
     if (ends_with(path, ".outlay")) return 0;
-    FILE *f = fopen(path, "rb");
-    int c = ' ';
-    while (f && (c = fgetc(f)) != EOF && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {}
-    if (f) fclose(f);
-    return c == '{';
+    size_t i = 0;
+    while (i < src->len && strchr(" \t\n\r", src->text[i]) && src->text[i]) i++;
+    return i < src->len && src->text[i] == '{';
 }
 
-/* One side of a diff: a saved JSON report, or a program run now. */
+static int diff_json_side(const char *path, source_t *src, diff_side_t *side)
+{
+    char *jerr = NULL;
+    int line, col, complete = 1;
+    if (source_invalid_utf8(src, &line, &col) != (size_t)-1) jerr = diag_format("not UTF-8 text at line %d, column %d", line, col);
+    json_t *j = jerr ? NULL : json_parse(src->text, src->len, &jerr);
+    int ok = j && diff_from_json(j, side, &complete, &jerr);
+    if (!ok) say("outlay: error: %s: %s\n", path, jerr ? jerr : "out of memory");
+    else if (!complete)
+        say("outlay: warning: %s is the report of a run that stopped at an error: what it did not reach counts as added or removed\n", path);
+    free(jerr);
+    json_free(j);
+    return ok;
+}
+
+/* One side of a diff: a saved JSON report, or a program run now. The file is read once
+ * and what it holds is seen from its text, so a pipe (`<(cmd)`) loses nothing. */
 static int diff_side(const options_t *o, const char *path, diff_side_t *side)
 {
-    diag_t *err = NULL;
-    if (is_json_report(path)) {
-        policy_file_t f;
-        char *why = NULL;
-        const char *swhy = "out of memory";
-        source_t *src = NULL;
-        if (policy_open_user(NULL, path, SOURCE_MAX_BYTES, &f, &why) == POLICY_OK) {
-            src = source_from_fd(f.fd, path, path, &swhy);
-            f.fd = -1;
-            policy_file_close(&f);
-        }
-        if (!src && why) say("outlay: error: %s\n", why);
-        else if (!src) say("outlay: error: cannot read %s: %s\n", path, swhy);
-        free(why);
-        if (!src) return 0;
-        char *jerr = NULL;
-        int line, col, complete = 1;
-        if (source_invalid_utf8(src, &line, &col) != (size_t)-1) jerr = diag_format("not UTF-8 text at line %d, column %d", line, col);
-        json_t *j = jerr ? NULL : json_parse(src->text, src->len, &jerr);
-        int ok = j && diff_from_json(j, side, &complete, &jerr);
-        if (!ok) say("outlay: error: %s: %s\n", path, jerr ? jerr : "out of memory");
-        else if (!complete)
-            say("outlay: warning: %s is the report of a run that stopped at an error: what it did not reach counts as added or removed\n", path);
-        free(jerr);
-        json_free(j);
-        return ok;
+    policy_file_t f;
+    char *why = NULL;
+    const char *swhy = "out of memory";
+    source_t *src = NULL;
+    if (policy_open_user(NULL, path, SOURCE_MAX_BYTES, &f, &why) == POLICY_OK) {
+        src = source_from_fd(f.fd, path, path, &swhy);
+        f.fd = -1;
+    } else f.path = f.real = NULL;
+    if (!src && why) say("outlay: error: %s\n", why);
+    else if (!src) say("outlay: error: cannot read %s: %s\n", path, swhy);
+    free(why);
+    int ok = 0;
+    if (src && is_json_report(path, src)) ok = diff_json_side(path, src, side);
+    else if (src) {
+        diag_t *err = NULL;
+        eval_t *e = new_eval(o, &err);
+        if (e && !err && eval_load_read(e, &f, src, &err) && (!o->scenario || eval_use_scenario(e, o->scenario, &err)))
+            eval_run(e, &err);
+        ok = e && !err && diff_from_eval(e, side);
+        if (err) print_diag(err);
+        eval_free(e);
     }
-    eval_t *e = new_eval(o, &err);
-    if (e && !err && eval_load_file(e, path, &err) && (!o->scenario || eval_use_scenario(e, o->scenario, &err))) eval_run(e, &err);
-    int ok = e && !err && diff_from_eval(e, side);
-    if (err) print_diag(err);
-    eval_free(e);
+    policy_file_close(&f);
     return ok;
 }
 

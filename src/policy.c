@@ -91,7 +91,7 @@ static void file_key(char key[48], dev_t dev, ino_t ino)
     snprintf(key, 48, "%llx:%llx", (unsigned long long)dev, (unsigned long long)ino);
 }
 
-static int remember(policy_t *p, const struct stat *st)
+int policy_remember(policy_t *p, const struct stat *st)
 {
     char key[48];
     if (!p) return 1;
@@ -111,7 +111,7 @@ int policy_was_read(const policy_t *p, dev_t dev, ino_t ino)
  * not wait), the policy remembers the file, and f takes the names. */
 static policy_result opened(policy_t *p, int fd, const struct stat *st, char *path, char *real, policy_file_t *f, char **why)
 {
-    if (!remember(p, st)) {
+    if (!policy_remember(p, st)) {
         close(fd);
         free(path); free(real);
         *why = NULL;

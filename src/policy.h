@@ -53,4 +53,7 @@ void policy_file_close(policy_file_t *f);
 /* 1 when a file with this device and inode was opened through p: an input that an output
  * (--out) must not replace. */
 int policy_was_read(const policy_t *p, dev_t dev, ino_t ino);
+/* Counts a file opened through another policy (or none) as read through p; 0 when out of
+ * memory. */
+int policy_remember(policy_t *p, const struct stat *st);
 #endif
