@@ -143,19 +143,61 @@ int diff_from_json(const json_t *report, diff_side_t *out, int *complete, char *
 
 /* ---------- the changes ---------- */
 
-/* A label shown k times pairs its k-th showing on one side with the k-th on the other. */
-static size_t occurrence(const diff_side_t *s, size_t i)
+/* A side's items ordered by label, then by showing: each label's showings are adjacent. */
+static int by_label(const void *a, const void *b)
 {
-    size_t k = 0;
-    for (size_t j = 0; j < i; j++) k += !strcmp(s->items[j].label, s->items[i].label);
-    return k;
+    const diff_entry_t *x = *(const diff_entry_t *const *)a, *y = *(const diff_entry_t *const *)b;
+    int c = strcmp(x->label, y->label);
+    return c ? c : (x > y) - (x < y);
 }
 
-static const diff_entry_t *find(const diff_side_t *s, const char *label, size_t k)
+static const diff_entry_t **sorted_by_label(const diff_side_t *s)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (!strcmp(s->items[i].label, label) && k-- == 0) return &s->items[i];
-    return NULL;
+    const diff_entry_t **v = malloc((s->n + 1) * sizeof *v);
+    if (!v) return NULL;
+    for (size_t i = 0; i < s->n; i++) v[i] = &s->items[i];
+    qsort(v, s->n, sizeof *v, by_label);
+    return v;
+}
+
+/* How many items from v[i] on have v[i]'s label. */
+static size_t run_of(const diff_entry_t **v, size_t n, size_t i)
+{
+    size_t j = i + 1;
+    while (j < n && !strcmp(v[j]->label, v[i]->label)) j++;
+    return j - i;
+}
+
+/* A label shown k times pairs its k-th showing on one side with the k-th on the other:
+ * partner[i] is old item i's pair on the new side (or NULL), paired[j] whether new item j
+ * has one, and occ[i] of each side which showing of its label item i is (0 for the first).
+ * Sorting both sides by label and walking them together keeps this O(n log n) however
+ * often a label repeats. */
+static int pair_sides(const diff_side_t *old, const diff_side_t *new_, const diff_entry_t **partner,
+                      unsigned char *paired, size_t *occ_old, size_t *occ_new)
+{
+    const diff_entry_t **a = sorted_by_label(old), **b = sorted_by_label(new_);
+    if (!a || !b) { free(a); free(b); return 0; }
+    size_t i = 0, j = 0;
+    while (i < old->n || j < new_->n) {
+        size_t ra = i < old->n ? run_of(a, old->n, i) : 0, rb = j < new_->n ? run_of(b, new_->n, j) : 0;
+        int c = !ra ? 1 : !rb ? -1 : strcmp(a[i]->label, b[j]->label);
+        if (c <= 0)
+            for (size_t k = 0; k < ra; k++) {
+                occ_old[a[i + k] - old->items] = k;
+                partner[a[i + k] - old->items] = c == 0 && k < rb ? b[j + k] : NULL;
+            }
+        if (c >= 0)
+            for (size_t k = 0; k < rb; k++) {
+                occ_new[b[j + k] - new_->items] = k;
+                paired[b[j + k] - new_->items] = c == 0 && k < ra;
+            }
+        if (c <= 0) i += ra;
+        if (c >= 0) j += rb;
+    }
+    free(a);
+    free(b);
+    return 1;
 }
 
 /* A value or (sign set) a change; the change of a percentage is in percentage points,
@@ -174,6 +216,7 @@ static char *with_unit(const mpq_t q, const char *unit, int sign, int approx)
 /* One pair: the old value in the new one's unit, the change and the change in percent. */
 typedef struct row {
     const char *label;
+    size_t again;            /* how many rows before this one have its label */
     char *numbered;          /* the label with (2), (3) when it is shown again */
     const diff_entry_t *old, *new_;
     int comparable;          /* both sides, in units of one dimension */
@@ -353,21 +396,28 @@ int diff_write(FILE *out, const diff_side_t *old, const diff_side_t *new_, const
     size_t cap = old->n + new_->n, n = 0;
     row_t *rows = calloc(cap + 1, sizeof *rows);
     char **cells = calloc(cap * 5 + 5, sizeof *cells);
-    if (!rows || !cells) { free(rows); free(cells); return 0; }
-    for (size_t i = 0; i < old->n; i++) rows[n++] = (row_t){ .label = old->items[i].label, .old = &old->items[i],
-                                                             .new_ = find(new_, old->items[i].label, occurrence(old, i)) };
+    const diff_entry_t **partner = calloc(old->n + 1, sizeof *partner);
+    unsigned char *paired = calloc(new_->n + 1, 1);
+    size_t *occ = calloc(cap + 1, sizeof *occ);   /* which showing of its label each row is */
+    if (!rows || !cells || !partner || !paired || !occ || !pair_sides(old, new_, partner, paired, occ, occ + old->n)) {
+        free(rows); free(cells); free(partner); free(paired); free(occ);
+        return 0;
+    }
+    for (size_t i = 0; i < old->n; i++)
+        rows[n++] = (row_t){ .label = old->items[i].label, .old = &old->items[i], .new_ = partner[i], .again = occ[i] };
+    /* a showing only on the new side comes after the old side's showings of its label, so
+     * its number is its showing on the new side */
     for (size_t i = 0; i < new_->n; i++)
-        if (!find(old, new_->items[i].label, occurrence(new_, i)))
-            rows[n++] = (row_t){ .label = new_->items[i].label, .new_ = &new_->items[i] };
+        if (!paired[i]) rows[n++] = (row_t){ .label = new_->items[i].label, .new_ = &new_->items[i], .again = occ[old->n + i] };
+    free(partner);
+    free(paired);
+    free(occ);
     *changed = 0;
     size_t shown = 0;
     int ok = 1;
-    for (size_t r = 0; r < n; r++) {
-        /* `bill` (an invoice, by its total) and `bill.total` both shown: bill.total (2) */
-        size_t again = 0;
-        for (size_t k = 0; k < r; k++) again += !strcmp(rows[k].label, rows[r].label);
-        if (again && !(rows[r].numbered = diag_format("%s (%zu)", rows[r].label, again + 1))) ok = 0;
-    }
+    /* `bill` (an invoice, by its total) and `bill.total` both shown: bill.total (2) */
+    for (size_t r = 0; r < n; r++)
+        if (rows[r].again && !(rows[r].numbered = diag_format("%s (%zu)", rows[r].label, rows[r].again + 1))) ok = 0;
     for (size_t r = 0; r < n; r++) {
         row_t *w = &rows[r];
         compare_row(w, opts->convert, opts->ctx);
