@@ -5,6 +5,8 @@
 # independent Python reference (bench/usage_ref.py: csv + decimal) in the same run, and
 # checks that the totals agree to the last digit. Not part of make check.
 #   usage: bench/usage.sh [ROWS...]      (default 1000000; the 10M run: bench/usage.sh 10000000)
+#   KINDS="narrow focus" (the default) picks the shapes; USAGE_GZIP=1 writes each file through
+#   gzip -1 and both readers decompress it (MB/s is then of the uncompressed CSV).
 # Targets (2-core machine): narrow >= 5M rows/s and >= 5x Python; FOCUS >= 300 MB/s;
 # peak memory under 64 MB whatever the row count. Speeds are per CPU second (user + sys)
 # of each process, so a loaded machine slows the wall clock but not the comparison;
@@ -17,10 +19,18 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/outlay-usage-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 status=0
 for rows in ${*:-1000000}; do
-    for kind in narrow focus; do
-        file=$work/$kind.csv
-        python3 "$here/gen_usage.py" "$kind" "$rows" > "$file"
-        bytes=$(wc -c < "$file")
+    for kind in ${KINDS:-narrow focus}; do
+        if [ "${USAGE_GZIP:-0}" = 1 ]; then
+            file=$work/$kind.csv.gz
+            python3 "$here/gen_usage.py" "$kind" "$rows" | gzip -1 > "$file"
+            bytes=$(gzip -dc "$file" | wc -c)
+            packed=" (gzip -1: $(wc -c < "$file" | awk '{ printf "%.1f", $1 / 1e6 }') MB on disk)"
+        else
+            file=$work/$kind.csv
+            python3 "$here/gen_usage.py" "$kind" "$rows" > "$file"
+            bytes=$(wc -c < "$file")
+            packed=""
+        fi
         if [ "$kind" = narrow ]; then args="--sku sku --quantity qty --start at --unit Hours"; else args=""; fi
         # shellcheck disable=SC2086
         /usr/bin/time -f '%e %U %S %M' -o "$work/t_outlay" "$dump" $args --months "$file" > "$work/outlay.out"
@@ -40,7 +50,7 @@ for rows in ${*:-1000000}; do
                     kind, rows, bytes / 1e6, rps / 1e6, mbps, ow, mb, pc, pw, ratio, same, ok ? "ok" : "BELOW TARGET"
                 exit !ok
             }' "$work/t_outlay" "$work/t_python") || rc=$?
-        echo "$line"
+        echo "$line$packed"
         [ $rc -eq 0 ] || status=1
     done
 done

@@ -2,8 +2,9 @@
 """The usage benchmark's independent reference: per SKU and calendar month, the sum of
 the quantity (and of BilledCost in a FOCUS file) with Python's csv and decimal, printed
 as exact fractions in usage_dump --months' form. Rows are hourly, so a row's month is its
-start's. usage_ref.py narrow|focus FILE"""
+start's. A FILE ending in .gz is decompressed. usage_ref.py narrow|focus FILE"""
 import csv
+import gzip
 import sys
 from decimal import Decimal, getcontext
 from fractions import Fraction
@@ -11,7 +12,7 @@ from fractions import Fraction
 getcontext().prec = 60
 kind, path = sys.argv[1], sys.argv[2]
 sums, order = {}, []
-with open(path, newline="") as f:
+with (gzip.open(path, "rt", newline="") if path.endswith(".gz") else open(path, newline="")) as f:
     r = csv.reader(f)
     head = next(r)
     if kind == "narrow":
