@@ -187,6 +187,7 @@ static const char *contracts_help =
 "  rate [SKU, SKU] = graduated { ... }   (one tier ladder walked by their combined usage)\n"
 "  commit AMOUNT per month [from DATE] [until DATE]     fee AMOUNT per month [from] [until]\n"
 "  commit AMOUNT per year, trued up yearly   (the shortfall is billed at each contract year's end)\n"
+"  commit P% of reserved SKU   (a share of a reservation)     commit AMOUNT, escalating\n"
 "  reserve SKU = QUANTITY [overage RATE]\n"
 "  reserve SKU = QUANTITY per hour|minute|second [overage RATE]   (use it or lose it, each hour)\n"
 "  plan NAME = AMOUNT per hour { rate SKU = PLAN_RATE ... }   (spend-based, largest saving first)\n"
@@ -201,7 +202,8 @@ static const char *contracts_help =
 "                                                     t and hour_of_day(t) for usage over hours)\n"
 "usage NAME = read_usage(\"export.csv\" [, { sku = \"COL\"; quantity = \"COL\"; unit = gpu*hour; at = \"COL\";\n"
 "                       category = \"Usage\"; skus = { gpu_hour = \"H100-SKU\" } }])   (FOCUS columns by default)\n"
-"bill = price(workload or usage, contract)     audit = reconcile(bill, usage)\n";
+"bill = price(workload or usage, contract)     audit = reconcile(bill, usage)\n"
+"fx EUR in USD { from 2027-01-01 = 1.08 USD/EUR ... }     convert(bill, EUR)   (dated exchange rates)\n";
 
 static void help(const char *topic)
 {
@@ -215,6 +217,7 @@ static void help(const char *topic)
         puts("  postgres(connection, table): a database source for read_usage (--allow-database)");
         puts("  reconcile(bill, usage): the invoice beside the export's billed costs");
         puts("  convert(amount, currency, date): by the program's fx table");
+        puts("  convert(bill, currency): an invoice converted, each period at its first day's rate");
         return;
     }
     if (!strcmp(topic, "units")) { fputs(units_help, stdout); return; }

@@ -86,7 +86,8 @@ def main():
     out = r.line(":help contracts")
     # the clauses of billing cycles, true-ups, hourly reservations, plans, prepayment and the month
     for clause in ("billing = weekly|monthly|quarterly|yearly", "trued up yearly", "per hour|minute|second",
-                   "plan NAME = AMOUNT per hour", "upfront = AMOUNT", "month = calendar | N hours", "read_usage("):
+                   "plan NAME = AMOUNT per hour", "upfront = AMOUNT", "month = calendar | N hours", "read_usage(",
+                   "% of reserved SKU", "escalating", "fx EUR in USD"):
         check(":help contracts shows " + clause, clause in out, repr(out))
     out = r.line(":help functions")
     check(":help functions lists the usage functions",
