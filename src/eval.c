@@ -1251,14 +1251,20 @@ static int load_main(eval_t *e, policy_file_t *f, source_t *src, diag_t **err)
     return eval_take_error(e, err);
 }
 
+/* Opens a file named on the command line; 0 with e's error set when it cannot be read. */
+static int open_named(eval_t *e, const char *path, policy_file_t *f)
+{
+    char *why = NULL;
+    policy_result r = policy_open_user(e->sh->policy, path, SOURCE_MAX_BYTES, f, &why);
+    if (r != POLICY_OK) eval_fail(e, NULL, DIAG_IO, "%s", why ? why : "out of memory");
+    free(why);
+    return r == POLICY_OK;
+}
+
 int eval_load_file(eval_t *e, const char *path, diag_t **err)
 {
     policy_file_t f;
-    char *why = NULL;
-    policy_result r = policy_open_user(e->sh->policy, path, SOURCE_MAX_BYTES, &f, &why);
-    if (r != POLICY_OK) eval_fail(e, NULL, DIAG_IO, "%s", why ? why : "out of memory");
-    free(why);
-    if (r != POLICY_OK) return eval_take_error(e, err);
+    if (!open_named(e, path, &f)) return eval_take_error(e, err);
     int ok = load_main(e, &f, NULL, err);
     policy_file_close(&f);
     return ok;
@@ -1276,12 +1282,9 @@ int eval_load_read(eval_t *e, policy_file_t *f, source_t *src, diag_t **err)
 int eval_load_fx_file(eval_t *e, const char *path, diag_t **err)
 {
     policy_file_t f;
-    char *why = NULL;
-    policy_result r = policy_open_user(e->sh->policy, path, SOURCE_MAX_BYTES, &f, &why);
-    if (r != POLICY_OK) eval_fail(e, NULL, DIAG_IO, "%s", why ? why : "out of memory");
-    free(why);
+    int opened = open_named(e, path, &f);
     node_t *ast = NULL;
-    if (r == POLICY_OK && parse_file(e, &f, NULL, &ast)) {
+    if (opened && parse_file(e, &f, NULL, &ast)) {
         const node_t *other = ast;
         while (other && other->kind == S_FX) other = other->next;
         if (other) {
@@ -1289,7 +1292,7 @@ int eval_load_fx_file(eval_t *e, const char *path, diag_t **err)
             diag_set_hint(e->err, "write each as fx EUR in USD { from 2027-01-01 = 1.08 USD/EUR }; the rest belongs in the program");
         } else if (ast) add_main(e, ast);
     }
-    if (r == POLICY_OK) policy_file_close(&f);
+    if (opened) policy_file_close(&f);
     return eval_take_error(e, err);
 }
 
