@@ -110,9 +110,12 @@ static int global_define(eval_t *e, const node_t *def, value_t *v)
     return 1;
 }
 
+static unsigned scope_slot(const char *name) { return hash(name) % SCOPE_SLOTS; }
+
 value_t *eval_scope_find(const eval_t *e, const char *name)
 {
-    for (scope_t *s = e->scope; s; s = s->up)
+    if (!e->scope) return NULL;
+    for (scope_t *s = e->scope_slots[scope_slot(name)]; s && s->seq >= e->scope_floor; s = s->shadow)
         if (!strcmp(s->name, name)) return s->value;
     return NULL;
 }
@@ -122,15 +125,21 @@ int eval_scope_push(eval_t *e, const char *name, value_t *v)
     scope_t *s = malloc(sizeof *s);
     if (!s) { value_free(v); return 0; }
     s->name = name; s->value = v; s->up = e->scope;
+    s->slot = scope_slot(name);
+    s->shadow = e->scope_slots[s->slot];
+    s->seq = e->scope_seq++;
+    e->scope_slots[s->slot] = s;
     e->scope = s;
     return 1;
 }
 
+/* Pops are in the reverse order of pushes, so the one popped heads its slot's chain. */
 void eval_scope_pop_to(eval_t *e, scope_t *mark)
 {
     while (e->scope != mark) {
         scope_t *s = e->scope;
         e->scope = s->up;
+        e->scope_slots[s->slot] = s->shadow;
         value_free(s->value);
         free(s);
     }
@@ -297,15 +306,21 @@ static value_t *call_user(eval_t *e, const node_t *call, const node_t *fn, value
         return eval_fail(e, &call->loc, DIAG_LIMIT, "calls nested too deeply (more than %d): is %s() recursive?", MAX_CALL_DEPTH, fn->text);
     /* A function sees its parameters and the globals, not its caller's locals. */
     scope_t *saved = e->scope;
+    unsigned long saved_floor = e->scope_floor;
     e->scope = NULL;
+    e->scope_floor = e->scope_seq;
     size_t i = 0;
     for (const node_t *p = fn->list; p; p = p->next, i++)
-        if (!eval_scope_push(e, p->text, value_ref(args[i]))) { eval_scope_pop_to(e, NULL); e->scope = saved; return eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory"); }
+        if (!eval_scope_push(e, p->text, value_ref(args[i]))) {
+            eval_scope_pop_to(e, NULL);
+            e->scope = saved; e->scope_floor = saved_floor;
+            return eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory");
+        }
     e->calls++;
     value_t *r = eval_expr(e, fn->a);
     e->calls--;
     eval_scope_pop_to(e, NULL);
-    e->scope = saved;
+    e->scope = saved; e->scope_floor = saved_floor;
     return r;
 }
 

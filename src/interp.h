@@ -14,7 +14,11 @@ enum { NBUCKETS = 1024 };
 
 /* expr is what was evaluated (the definition's, or an override's), for explain */
 typedef struct binding { char *name; value_t *value; loc_t loc; const node_t *def, *expr; int overridden; struct binding *next; } binding_t;
-typedef struct scope { const char *name; value_t *value; struct scope *up; } scope_t;
+/* Local names (parameters, record and workload fields) on a stack through up; each is also
+ * on the chain of its hash slot through shadow, newest first, so a lookup reads one chain.
+ * seq numbers the pushes: a function's body sees only those from its call on. */
+enum { SCOPE_SLOTS = 64 };
+typedef struct scope { const char *name; value_t *value; struct scope *up, *shadow; unsigned slot; unsigned long seq; } scope_t;
 typedef struct override { char *name; const node_t *expr; value_t *value; loc_t loc; int used; int from_set; struct override *next; } override_t;
 /* A parsed file, with what its file looked like then (an edited file is parsed again) */
 typedef struct loaded {
@@ -71,6 +75,8 @@ struct eval {
     diag_t *err;
     value_t *last;
     scope_t *scope;
+    scope_t *scope_slots[SCOPE_SLOTS];
+    unsigned long scope_seq, scope_floor;   /* the next push's number, the first one visible */
     const char *current_dir;
     const node_t *failed_stmt;  /* the statement the last failed run stopped at */
     int importing;              /* inside an imported file: definitions only, nothing shown */

@@ -54,7 +54,7 @@ void value_free(value_t *v)
         break;
     case V_RECORD:
         for (size_t i = 0; i < v->u.rec.n; i++) value_free(v->u.rec.vals[i]);
-        free(v->u.rec.keys); free(v->u.rec.vals);
+        free(v->u.rec.keys); free(v->u.rec.vals); free(v->u.rec.index);
         break;
     case V_OBJECT:
         if (v->u.obj.type->free) v->u.obj.type->free(v->u.obj.p);
@@ -183,6 +183,48 @@ static size_t key_slot(const char *key)
     return i;
 }
 
+/* The interned copy of key, or NULL when no record has ever had it. */
+static const char *known_key(const char *key) { return capkeys ? keys[key_slot(key)] : NULL; }
+
+/* Records of more fields than this index them (fewer are scanned, comparing pointers). */
+enum { RECORD_INDEX_MIN = 16 };
+
+static size_t field_slot(const value_t *rec, const char *key)
+{
+    size_t mask = rec->u.rec.nindex - 1, i = (size_t)(((uintptr_t)key * 0x9E3779B97F4A7C15u) >> 16) & mask;
+    while (rec->u.rec.index[i] && rec->u.rec.keys[rec->u.rec.index[i] - 1] != key) i = (i + 1) & mask;
+    return i;
+}
+
+/* The position of the field named by the interned key, or n when there is none. */
+static size_t field_pos(const value_t *rec, const char *key)
+{
+    if (rec->u.rec.index) {
+        uint32_t at = rec->u.rec.index[field_slot(rec, key)];
+        return at ? at - 1 : rec->u.rec.n;
+    }
+    size_t i = 0;
+    while (i < rec->u.rec.n && rec->u.rec.keys[i] != key) i++;
+    return i;
+}
+
+/* Indexes the field just appended, (re)building the index at half full; without memory
+ * for it the record is scanned instead. */
+static void index_last_field(value_t *rec)
+{
+    size_t n = rec->u.rec.n;
+    if (n <= RECORD_INDEX_MIN) return;
+    if (n * 2 > rec->u.rec.nindex) {
+        size_t cap = rec->u.rec.nindex ? rec->u.rec.nindex * 2 : 64;
+        uint32_t *ix = calloc(cap, sizeof *ix);
+        free(rec->u.rec.index);
+        rec->u.rec.index = ix;
+        rec->u.rec.nindex = ix ? cap : 0;
+        for (size_t i = 0; ix && i + 1 < n; i++) ix[field_slot(rec, rec->u.rec.keys[i])] = (uint32_t)i + 1;
+    }
+    if (rec->u.rec.index) rec->u.rec.index[field_slot(rec, rec->u.rec.keys[n - 1])] = (uint32_t)n;
+}
+
 static char *intern_key(const char *key)
 {
     if ((nkeys + 1) * 2 > capkeys) {
@@ -212,14 +254,14 @@ int value_record_set(value_t *rec, const char *key, value_t *val)
     if (!val) return 0;
     char *interned = intern_key(key);
     if (!interned) { value_free(val); return 0; }
-    for (size_t i = 0; i < rec->u.rec.n; i++)
-        if (rec->u.rec.keys[i] == interned) {
-            rec->size = size_add(rec->size - rec->u.rec.vals[i]->size, val->size);
-            value_free(rec->u.rec.vals[i]);
-            rec->u.rec.vals[i] = val;
-            if (val->depth >= rec->depth) rec->depth = val->depth + 1;
-            return 1;
-        }
+    size_t i = field_pos(rec, interned);
+    if (i < rec->u.rec.n) {
+        rec->size = size_add(rec->size - rec->u.rec.vals[i]->size, val->size);
+        value_free(rec->u.rec.vals[i]);
+        rec->u.rec.vals[i] = val;
+        if (val->depth >= rec->depth) rec->depth = val->depth + 1;
+        return 1;
+    }
     size_t n = rec->u.rec.n + 1;
     if (n > rec->u.rec.cap) {
         size_t cap = rec->u.rec.cap ? rec->u.rec.cap * 2 : 8;
@@ -233,6 +275,7 @@ int value_record_set(value_t *rec, const char *key, value_t *val)
     rec->u.rec.keys[n - 1] = interned;
     rec->u.rec.vals[n - 1] = val;
     rec->u.rec.n = n;
+    index_last_field(rec);
     rec->size = size_add(rec->size, val->size);
     if (val->depth >= rec->depth) rec->depth = val->depth + 1;
     return 1;
@@ -240,9 +283,9 @@ int value_record_set(value_t *rec, const char *key, value_t *val)
 
 value_t *value_record_get(const value_t *rec, const char *key)
 {
-    for (size_t i = 0; i < rec->u.rec.n; i++)
-        if (rec->u.rec.keys[i] == key || !strcmp(rec->u.rec.keys[i], key)) return rec->u.rec.vals[i];
-    return NULL;
+    const char *k = known_key(key);
+    size_t i = k ? field_pos(rec, k) : rec->u.rec.n;
+    return i < rec->u.rec.n ? rec->u.rec.vals[i] : NULL;
 }
 
 value_t *value_object(const value_object_type_t *type, void *p)

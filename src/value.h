@@ -36,7 +36,9 @@ struct value {
         char *s;
         date_t date;
         struct { size_t n; value_t **items; } list;
-        struct { size_t n, cap; char **keys; value_t **vals; char *tag; } rec;   /* keys and tag are interned */
+        /* keys and tag are interned; a large record indexes its keys (index[slot] is a
+         * field's position + 1, nindex slots) */
+        struct { size_t n, cap; char **keys; value_t **vals; char *tag; uint32_t *index; size_t nindex; } rec;
         struct { const value_object_type_t *type; void *p; } obj;
     } u;
 };
