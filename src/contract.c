@@ -4,7 +4,8 @@
  *      share once its last SKU's usage is known; reservations, engine_reserve.c; plans, engine_plans.c), each SKU's rates
  *      escalated by its own escalator or the contract's (engine_cycles.c: a period across
  *      a contract anniversary takes the hour-weighted average of the two years' factors,
- *      or the usage-weighted one for a SKU with hourly usage); fixed fees (engine_fees.c)
+ *      or the usage-weighted one for a SKU with hourly usage; reservations per hour and
+ *      plans price each hour at its year's rates); fixed fees (engine_fees.c)
  *   2. discounts: on SKUs, then on all charges, then on spend above a threshold -> net
  *      (engine_discounts.c)
  *   3. commitment shortfall = max(0, minimum - net) (or - gross, with commitment_basis =

@@ -258,6 +258,18 @@ int engine_flat_line(engine_t *en, engine_period_t *ep, size_t s, const char *ca
     return engine_flat_line_at(en, ep, s, category, qty, qdim, qdisp, list_rate, ep->sku_esc[s]);
 }
 
+int engine_flat_line_hours(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t qty,
+                           const mpq_t w, const dim_t *qdim, const uterm_t *qdisp, const value_t *list_rate)
+{
+    if (!w || !mpq_sgn(qty)) return engine_flat_line(en, ep, s, category, qty, qdim, qdisp, list_rate);
+    mpq_t esc;
+    mpq_init(esc);
+    mpq_div(esc, w, qty);
+    int ok = engine_flat_line_at(en, ep, s, category, qty, qdim, qdisp, list_rate, esc);
+    mpq_clear(esc);
+    return ok;
+}
+
 int engine_flat_line_at(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t qty,
                         const dim_t *qdim, const uterm_t *qdisp, const value_t *list_rate, const mpq_t esc)
 {

@@ -101,6 +101,10 @@ int engine_flat_line(engine_t *en, engine_period_t *ep, size_t s, const char *ca
 /* The same at the escalation factor esc rather than the period's. */
 int engine_flat_line_at(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t qty,
                         const dim_t *qdim, const uterm_t *qdisp, const value_t *list_rate, const mpq_t esc);
+/* The same at factor w / qty (the SKU's when qty is 0): w is the line's quantity hour by
+ * hour times each hour's factor. */
+int engine_flat_line_hours(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t qty,
+                           const mpq_t w, const dim_t *qdim, const uterm_t *qdisp, const value_t *list_rate);
 int engine_totals_record(engine_t *en, value_t *rec, const totals_t *t);
 
 /* Rounds x per the contract's policy; is_line: a line rather than the invoice total. */
@@ -132,6 +136,10 @@ int engine_dated_amount(engine_t *en, const commit_step_t *steps, size_t n, int 
  * amount given per year (or as it is, read as per year), prorated by days when the term
  * cuts the year short. */
 void engine_sku_escalation(const engine_t *en, const engine_period_t *ep, mpq_t *out);
+/* The clauses that price hour by hour (reservations per hour, plans, hourly usage) take
+ * each hour at its contract year's factor: the end of the stretch of hours [from, to)
+ * (counted from the contract's start) in one contract year, and that year k. */
+size_t engine_year_hours(const engine_t *en, size_t from, size_t to, long *k);
 long engine_contract_year(const contract_t *c, date_t d, date_t *year_end);
 void engine_year_factor(const value_t *escalate, long k, mpq_t out);
 /* The escalator of SKU s's rates: its own, else the contract's (NULL: none). */

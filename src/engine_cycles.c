@@ -145,30 +145,37 @@ static int by_hours(const engine_t *en, const period_t *p, size_t s)
 
 const value_t *engine_sku_escalator(const contract_t *c, size_t s) { return c->skus[s].escalate ? c->skus[s].escalate : c->escalate; }
 
+size_t engine_year_hours(const engine_t *en, size_t from, size_t to, long *k)
+{
+    date_t year_end;
+    *k = engine_contract_year(en->c, en->c->start + (date_t)(from / 24), &year_end);
+    size_t end = (size_t)(year_end - en->c->start) * 24;
+    return end > from && end < to ? end : to;
+}
+
 /* SKU s's hourly usage over period p: its sum (q), and weighted by each hour's escalation
  * factor, in all (w) and in the hours before day cut (w_before). */
 static void hourly_sums(const engine_t *en, const period_t *p, size_t s, date_t cut, mpq_t q, mpq_t w, mpq_t w_before)
 {
     const contract_t *c = en->c;
-    const value_t *escalate = engine_sku_escalator(c, s);
     const contract_hours_t *h = en->hours;
     mpq_t f, x;
     mpq_inits(f, x, NULL);
-    date_t year_end;
-    long k = engine_contract_year(c, p->start, &year_end);
-    engine_year_factor(escalate, k, f);
     size_t from, to;
     engine_period_hours(en, p, &from, &to);
     mpq_set_ui(q, 0, 1); mpq_set_ui(w, 0, 1); mpq_set_ui(w_before, 0, 1);
-    for (size_t i = from; i < to; i++) {
-        date_t d = c->start + (date_t)(i / 24);
-        if (d >= year_end) { k = engine_contract_year(c, d, &year_end); engine_year_factor(escalate, k, f); }
-        const mpq_t *u = &h->q[s * h->nhours + i];
-        if (!mpq_sgn(*u)) continue;
-        mpq_add(q, q, *u);
-        mpq_mul(x, *u, f);
-        mpq_add(w, w, x);
-        if (d < cut) mpq_add(w_before, w_before, x);
+    for (size_t a = from, b; a < to; a = b) {
+        long k;
+        b = engine_year_hours(en, a, to, &k);
+        engine_year_factor(engine_sku_escalator(c, s), k, f);
+        for (size_t i = a; i < b; i++) {
+            const mpq_t *u = &h->q[s * h->nhours + i];
+            if (!mpq_sgn(*u)) continue;
+            mpq_add(q, q, *u);
+            mpq_mul(x, *u, f);
+            mpq_add(w, w, x);
+            if (c->start + (date_t)(i / 24) < cut) mpq_add(w_before, w_before, x);
+        }
     }
     mpq_clears(f, x, NULL);
 }

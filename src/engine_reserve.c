@@ -1,7 +1,8 @@
 /* engine_reserve: reservations and commitments. A reservation is paid in full whether
  * used or not, with usage above it at the overage rate — over the whole period, or hour
  * by hour when it is reserved per hour, minute or second (each window's unused part is
- * lost and billed on its own line; a reservation over the period notes the part used). A
+ * lost and billed on its own line, each hour at its contract year's escalated rate; a
+ * reservation over the period notes the part used). A
  * commitment is a minimum spend per month: the shortfall below it is billed. A commitment in usage (so much of a SKU per month, or a
  * share of its reservation, which is then paid only as far as it is used or committed)
  * bills what the usage leaves unused of it at the SKU's rate, per period or per contract
@@ -34,23 +35,47 @@ static int hourly_cap(engine_t *en, size_t s, mpq_t out)
     return ok;
 }
 
-/* Splits the period's usage q into what the hourly reservation covers and the excess. */
-static void apply_hourly(engine_t *en, const engine_period_t *ep, size_t s, const mpq_t q, const mpq_t cap,
-                         mpq_t used, mpq_t over)
+/* Splits the period's usage q into what the hourly reservation covers and the excess.
+ * With hourly usage, also weighs the used, unused and excess quantities of each stretch of
+ * hours by its escalation factor (w[0..2]: each hour billed at its contract year's rate)
+ * and returns 1; usage given for the period runs evenly over its hours, every hour alike,
+ * so the period's factor is exact (returns 0). */
+static int apply_hourly(engine_t *en, const engine_period_t *ep, size_t s, const mpq_t q, const mpq_t cap,
+                        mpq_t used, mpq_t over, mpq_t *w)
 {
     const contract_hours_t *h = en->hours;
+    int hourly = h && h->has[s];
     mpq_set_ui(used, 0, 1);
-    if (h && h->has[s]) {
-        size_t from, to;
-        engine_period_hours(en, ep->p, &from, &to);
+    if (hourly) {
+        /* the period's hours, those past the hourly usage idle */
+        size_t from = (size_t)(ep->p->start - en->c->start) * 24, to = (size_t)(ep->p->end - en->c->start) * 24;
         const mpq_t *u = h->q + s * h->nhours;
-        for (size_t i = from; i < to; i++) mpq_add(used, used, mpq_cmp(u[i], cap) < 0 ? u[i] : cap);
+        mpq_t f, x[3];
+        mpq_inits(f, x[0], x[1], x[2], NULL);
+        for (size_t a = from, b; a < to; a = b) {
+            long k;
+            b = engine_year_hours(en, a, to, &k);
+            mpq_set_ui(x[0], 0, 1);
+            mpq_set_ui(x[2], 0, 1);
+            for (size_t i = a; i < b && i < h->nhours; i++) {
+                mpq_add(x[0], x[0], mpq_cmp(u[i], cap) < 0 ? u[i] : cap);
+                mpq_add(x[2], x[2], u[i]);
+            }
+            mpq_set_ui(x[1], (unsigned long)(b - a), 1);
+            mpq_mul(x[1], x[1], cap);
+            mpq_sub(x[1], x[1], x[0]);   /* unused */
+            mpq_sub(x[2], x[2], x[0]);   /* excess */
+            mpq_add(used, used, x[0]);
+            engine_year_factor(engine_sku_escalator(en->c, s), k, f);
+            for (int j = 0; j < 3; j++) { mpq_mul(x[j], x[j], f); mpq_add(w[j], w[j], x[j]); }
+        }
+        mpq_clears(f, x[0], x[1], x[2], NULL);
     } else {
-        /* usage given for the period runs evenly over its hours */
         mpq_mul(used, cap, ep->p->hours);
         if (mpq_cmp(q, used) < 0) mpq_set(used, q);
     }
     mpq_sub(over, q, used);
+    return hourly;
 }
 
 /* What usage leaves unused of a commitment in SKU s's usage: committed - used in the period
@@ -134,22 +159,22 @@ int engine_reserve_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq
         return engine_fail_at(en, FAULT_RESERVE, FAULT_OTHER, s, diag_format("a reservation needs a flat rate for %s", sk->sku));
     const value_t *lr = engine_sku_rate(sk);
     const value_t *ov = sk->overage ? sk->overage : sk->rate;
-    mpq_t res, x, used;
-    mpq_inits(res, x, used, NULL);
+    mpq_t res, x, used, w[3];
+    mpq_inits(res, x, used, w[0], w[1], w[2], NULL);
     int ok = sk->windows_per_hour ? hourly_cap(en, s, res) : engine_amount_for(en, s, FAULT_RESERVE, sk->reserved, lr, ep->p, res);
     if (ok && !dim_eq(&ov->u.num.dim, &lr->u.num.dim))
         ok = engine_fail_at(en, FAULT_RESERVE, FAULT_OTHER, s, diag_format("the overage rate of %s must be in the same units as its rate", sk->sku));
     if (ok && sk->windows_per_hour) {
-        apply_hourly(en, ep, s, q, res, used, x);
-        ok = engine_flat_line(en, ep, s, "committed_use", used, qdim, qdisp, lr);
+        int hourly = apply_hourly(en, ep, s, q, res, used, x, w);
+        ok = engine_flat_line_hours(en, ep, s, "committed_use", used, hourly ? w[0] : NULL, qdim, qdisp, lr);
         mpq_mul(res, res, ep->p->hours);
         if (sk->commit_share) {
             ok = ok && share_unused(en, ep, s, res, used, qdim, qdisp);
         } else {
             mpq_sub(res, res, used);
-            ok = ok && engine_flat_line(en, ep, s, "unused_commitment", res, qdim, qdisp, lr);
+            ok = ok && engine_flat_line_hours(en, ep, s, "unused_commitment", res, hourly ? w[1] : NULL, qdim, qdisp, lr);
         }
-        ok = ok && engine_flat_line(en, ep, s, "on_demand", x, qdim, qdisp, ov);
+        ok = ok && engine_flat_line_hours(en, ep, s, "on_demand", x, hourly ? w[2] : NULL, qdim, qdisp, ov);
     } else if (ok) {
         /* the reservation is paid in full (with a committed share, as far as it is used,
          * and what is unused of the share apart), and keeps the part of it the usage took
@@ -164,7 +189,7 @@ int engine_reserve_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq
         if (mpq_sgn(x) < 0) mpq_set_ui(x, 0, 1);
         ok = ok && engine_flat_line(en, ep, s, "overage", x, qdim, qdisp, ov);
     }
-    mpq_clears(res, x, used, NULL);
+    mpq_clears(res, x, used, w[0], w[1], w[2], NULL);
     return ok;
 }
 
