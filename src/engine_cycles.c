@@ -182,15 +182,23 @@ static void hourly_sums(const engine_t *en, const period_t *p, size_t s, date_t 
 
 void engine_sku_escalation(const engine_t *en, const engine_period_t *ep, mpq_t *out)
 {
-    mpq_t q, w, wb;
-    mpq_inits(q, w, wb, NULL);
+    mpq_t q, w, wb, last;
+    mpq_inits(q, w, wb, last, NULL);
+    const value_t *last_esc = NULL;   /* last's escalator: SKUs under the same one share its factor */
+    int have_last = 0;
     for (size_t s = 0; s < en->c->nskus; s++) {
-        period_escalation(en->c, engine_sku_escalator(en->c, s), ep->p, out[s]);
-        if (!engine_sku_escalator(en->c, s) || !by_hours(en, ep->p, s)) continue;
+        const value_t *esc = engine_sku_escalator(en->c, s);
+        if (!have_last || esc != last_esc) {
+            period_escalation(en->c, esc, ep->p, last);
+            last_esc = esc;
+            have_last = 1;
+        }
+        mpq_set(out[s], last);
+        if (!esc || !by_hours(en, ep->p, s)) continue;
         hourly_sums(en, ep->p, s, ep->p->end, q, w, wb);
         if (mpq_sgn(q)) mpq_div(out[s], w, q);
     }
-    mpq_clears(q, w, wb, NULL);
+    mpq_clears(q, w, wb, last, NULL);
 }
 
 /* The share of period ep's charges that falls before day cut: each SKU's charge by days,

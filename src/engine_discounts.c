@@ -24,13 +24,25 @@ static void share_discount(const contract_t *c, const sku_set_t *on, const mpq_t
     mpq_clear(part);
 }
 
+/* Whether an SLA band or cap on a set of SKUs reads what the SKUs come to after the
+ * discounts: if none does, a discount on the whole contract need not be shared among them
+ * (a long escalated term makes each share a gcd of hundreds of bits, per SKU and period). */
+static int sla_reads_sku_net(const contract_t *c)
+{
+    for (size_t b = 0; c->sla_on && b < c->nsla; b++)
+        if (c->sla_on[b].n) return 1;
+    for (size_t k = 0; k < c->ncaps; k++)
+        if (c->sla_caps[k].on.n) return 1;
+    return 0;
+}
+
 int engine_discounts(engine_t *en, engine_period_t *ep)
 {
     const contract_t *c = en->c;
     totals_t *t = &ep->t;
     mpq_t amount, x, base;
     mpq_inits(amount, x, base, NULL);
-    int ok = 1;
+    int ok = 1, shared = sla_reads_sku_net(c);
     mpq_set(t->net, t->charges);
     for (size_t s = 0; s < c->nskus; s++) mpq_set(ep->sku_net[s], ep->sku_charge[s]);
     for (int pass = 0; ok && pass < 3; pass++)
@@ -55,7 +67,7 @@ int engine_discounts(engine_t *en, engine_period_t *ep)
                 mpq_mul(amount, x, d->pct->u.num.q);
             }
             mpq_neg(amount, amount);
-            share_discount(c, &d->on, base, amount, ep->sku_net);
+            if (kind == 0 || shared) share_discount(c, &d->on, base, amount, ep->sku_net);
             engine_round(en, amount, 1);
             if (mpq_sgn(amount) == 0) continue;
             ok = engine_line(en, ep, d->on.n ? d->on.label : "all", "discount", NULL, NULL, NULL, amount);

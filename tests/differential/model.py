@@ -275,7 +275,7 @@ def price(case):
         # 5. pool
         due = net + shortfall - sla
         draw = F(0)
-        if pool_left is not None:
+        if pool_left is not None and due > 0:   # nothing is drawn when the credits cover all that is due
             draw = min(pool_left, due)
             if rnd[0] == 'lines':
                 draw = -line_round(-draw)       # a negative line, as the SLA credit
