@@ -12,7 +12,7 @@ static const char *palette[] = { "#4e79a7", "#59a14f", "#9c755f", "#76b7b2", "#e
 static const char *shortfall_color = "#f28e2b", *credit_color = "#e15759", *fee_color = "#8cd17d";
 
 /* A pixel coordinate, rounded to 0.1 (malloc'd). */
-static char *px(const mpq_t v) { return report_fixed(v, 1, 0, 0); }
+static char *px(const mpq_t v) { return format_fixed(v, 1, 0, 0); }
 
 /* out = p0 + (v - lo) / (hi - lo) * (p1 - p0) */
 static void map(mpq_ptr out, mpq_srcptr v, mpq_srcptr lo, mpq_srcptr hi, long p0, long p1)
@@ -55,11 +55,11 @@ static char *compact(const mpq_t v)
             mpz_set_ui(mpq_denref(unit), 1);
             if (mpq_cmp(a, unit) < 0) continue;
             mpq_div(x, v, unit);
-            char *n = report_fixed(x, 2, 0, 0);
+            char *n = format_fixed(x, 2, 0, 0);
             s = n ? diag_format("%s%s", n, steps[i].suffix) : NULL;
             free(n);
         }
-    if (!s) s = report_number(v, 0, 1);
+    if (!s) s = format_number(v, 0, 1);
     mpq_clears(a, unit, x, NULL);
     return s;
 }
@@ -275,7 +275,7 @@ static void draw_invoice(FILE *out, eval_t *e, const value_t *inv, const char *l
     legend(out, i++, shortfall_color, "shortfall");
     legend(out, i++, credit_color, "discounts and credits");
     legend(out, i++, "black", "invoice total");
-    char *total = report_value_text(eval_units(e), get(inv, "total"), 0);
+    char *total = format_value(eval_units(e), get(inv, "total"), 0);
     fprintf(out, "<text x=\"%d\" y=\"%d\">Term total: ", LEFT, H - 12);
     xml_text(out, total);
     fputs("</text>\n</svg>\n", out);
@@ -358,7 +358,7 @@ static void draw_sweep(FILE *out, eval_t *e, const value_t *table, const char *l
     }
     fputs("\"/>\n", out);
     for (size_t r = 0; r < n; r++) {
-        char *t = report_value_text(u, rows->u.list.items[r]->u.list.items[0], 0), *x = row_x(u, rows, r, numeric, xlo, xhi);
+        char *t = format_value(u, rows->u.list.items[r]->u.list.items[0], 0), *x = row_x(u, rows, r, numeric, xlo, xhi);
         fprintf(out, "<text x=\"%s\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">", x, H - BOTTOM + 16);
         xml_text(out, t);
         fputs("</text>\n", out);

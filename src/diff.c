@@ -205,7 +205,7 @@ static int pair_sides(const diff_side_t *old, const diff_side_t *new_, const dif
 static char *with_unit(const mpq_t q, const char *unit, int sign, int approx)
 {
     int d = units_is_currency_code(unit) ? units_currency_decimals(unit) : 0;   /* money keeps its minor unit */
-    char *n = d && mpz_cmp_ui(mpq_denref(q), 1) != 0 ? report_fixed(q, d, 1, d) : report_number(q, 0, 1);
+    char *n = d && mpz_cmp_ui(mpq_denref(q), 1) != 0 ? format_fixed(q, d, 1, d) : format_number(q, 0, 1);
     int percent = !strcmp(unit, "percent");   /* 40%, as everywhere else */
     char *s = n ? diag_format("%s%s%s%s%s", approx ? "~" : "", sign && mpq_sgn(q) > 0 ? "+" : "", n,
                               percent ? (sign ? " pp" : "%") : *unit ? " " : "", percent ? "" : unit) : NULL;
@@ -265,7 +265,7 @@ static void row_cells(const row_t *r, char **c)
     mpq_t a;
     mpq_init(a);
     mpq_abs(a, r->pct);
-    char *num = report_fixed(a, 2, 0, 0);
+    char *num = format_fixed(a, 2, 0, 0);
     const char *sign = mpq_sgn(r->pct) > 0 ? "+" : mpq_sgn(r->pct) < 0 ? "-" : "";
     c[4] = num ? diag_format("%s%s%%", sign, num) : NULL;
     free(num);
@@ -274,7 +274,7 @@ static void row_cells(const row_t *r, char **c)
 
 static void json_exact(FILE *out, const char *key, const mpq_t q, int present)
 {
-    char *x = present ? report_fraction(q) : NULL;
+    char *x = present ? format_fraction(q) : NULL;
     fprintf(out, ", \"%s\": ", key);
     if (x) fprintf(out, "\"%s\"", x); else fputs("null", out);
     free(x);
@@ -322,7 +322,7 @@ static void csv_cell(FILE *out, const char *text)
 static void csv_exact(FILE *out, const mpq_t q, int present)
 {
     fputc(',', out);
-    char *x = present ? report_fraction(q) : NULL;
+    char *x = present ? format_fraction(q) : NULL;
     if (x) fputs(x, out);
     free(x);
 }

@@ -6,7 +6,7 @@
 #include "guards.h"
 #include "builtins.h"
 #include "fx.h"
-#include "report.h"
+#include "format.h"
 #include "syntax.h"
 #include <limits.h>
 #include <strings.h>
@@ -640,7 +640,7 @@ static int record_show(eval_t *e, const char *label, value_t *v, const loc_t *lo
     return 1;
 }
 
-char *eval_describe(eval_t *e, const value_t *v) { return report_value_text(e->sh->units, v, 0); }
+char *eval_describe(eval_t *e, const value_t *v) { return format_value(e->sh->units, v, 0); }
 
 int eval_show_value(eval_t *e, const char *label, value_t *v) { return record_show(e, label, v, NULL); }
 

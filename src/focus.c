@@ -13,7 +13,7 @@
 #include "diag.h"
 #include "escape.h"
 #include "fx_invoice.h"
-#include "report.h"
+#include "format.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -687,8 +687,8 @@ static void format_column(rows_t *rs, int col)
     for (size_t i = 0; i < rs->n && !rs->oom; i++) {
         row_t *r = &rs->r[i];
         if (!r->has[col]) { row_text(rs, r, col, strdup("")); continue; }
-        if (all_end || (ratio && terminates(r->num[col]))) { row_text(rs, r, col, report_number(r->num[col], 1, 0)); continue; }
-        if (ratio) { row_text(rs, r, col, report_fixed(r->num[col], FOCUS_DECIMALS, 0, 0)); continue; }
+        if (all_end || (ratio && terminates(r->num[col]))) { row_text(rs, r, col, format_number(r->num[col], 1, 0)); continue; }
+        if (ratio) { row_text(rs, r, col, format_fixed(r->num[col], FOCUS_DECIMALS, 0, 0)); continue; }
         mpq_add(sum, sum, r->num[col]);
         mpq_mul(now, sum, scale);
         value_round_q(z, now, RM_HALF_EVEN);
@@ -696,7 +696,7 @@ static void format_column(rows_t *rs, int col)
         mpq_div(now, now, scale);
         mpq_sub(cell, now, before);
         mpq_set(before, now);
-        row_text(rs, r, col, report_fixed(cell, FOCUS_DECIMALS, 0, 0));
+        row_text(rs, r, col, format_fixed(cell, FOCUS_DECIMALS, 0, 0));
     }
     mpz_clear(z);
     mpq_clears(sum, before, now, cell, scale, NULL);

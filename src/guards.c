@@ -4,7 +4,6 @@
  * the hints that say how to fix a mistake a new user makes (`import "hardware"`, `gpu*hour`). */
 #include "interp.h"
 #include "guards.h"
-#include "report.h"
 #include "contract.h"
 #include "engine.h"
 #include <dirent.h>

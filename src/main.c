@@ -386,7 +386,7 @@ static int audit_exceeds(eval_t *e, const options_t *o)
                 cur ? cur : "USD", o->tolerance);
         free(cur);
     } else if (c > 0) {
-        char *m = report_value_text(eval_units(e), max, 0), *t = report_value_text(eval_units(e), tol, 0);
+        char *m = format_value(eval_units(e), max, 0), *t = format_value(eval_units(e), tol, 0);
         fprintf(stderr, "outlay: audit: the export differs from the contract's price by up to %s (tolerance %s)\n", m ? m : "?", t ? t : "?");
         free(m); free(t);
     }

@@ -262,7 +262,7 @@ static void collect_global(const char *name, const value_t *v, void *ctx)
         if (!l) return;
         ns->lines = l; ns->cap = cap;
     }
-    char *text = v ? report_value_text(ns->u, v, 0) : NULL;
+    char *text = v ? format_value(ns->u, v, 0) : NULL;
     if (text && strlen(text) > 60) strcpy(text + 56, " ...");   /* one line each: a record is cut short */
     char *line = malloc(strlen(name) + (text ? strlen(text) : 1) + 8);
     if (line) { sprintf(line, "%s = %s", name, text ? text : "?"); ns->lines[ns->n++] = line; }
@@ -335,7 +335,7 @@ static void command(eval_t *e, char *line, const report_opts_t *opts, int *quit)
                 listed++;
                 uterm_t base;
                 uterm_for_dim(u, &d->dim, &base);
-                char *bu = uterm_format(u, &base), *f = report_number(d->factor, 0, 1);
+                char *bu = uterm_format(u, &base), *f = format_number(d->factor, 0, 1);
                 int is_base = bu && !strcmp(bu, d->name);
                 printf("%-10s %-22s %s%s%s%s\n", d->name, dim, is_base ? "base unit" : "= ", is_base ? "" : f ? f : "?",
                        is_base || !*bu ? "" : " ", is_base ? "" : bu ? bu : "?");

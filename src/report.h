@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include "eval.h"
 #include "value.h"
+#include "format.h"
 
 typedef enum { REPORT_TEXT, REPORT_JSON, REPORT_CSV, REPORT_FOCUS } report_format;
 
@@ -15,15 +16,6 @@ typedef struct report_opts {
     int chart;          /* text: bar charts for invoices and tables */
     const struct diag *error;   /* the error that ended the run early, or NULL (JSON says so) */
 } report_opts_t;
-
-/* One value on one line (records and lists inline); malloc'd. */
-char *report_value_text(const units_t *u, const value_t *v, int exact);
-/* The number alone: readable ("1,260,273.97") or exact ("1260273.(97260273)"). */
-char *report_number(const mpq_t q, int exact, int grouped);
-/* q rounded half-even to `decimals` places, trailing zeros trimmed down to `keep`. */
-char *report_fixed(const mpq_t q, long decimals, int grouped, long keep);
-/* "p/q" or "p" */
-char *report_fraction(const mpq_t q);
 
 /* s as a JSON string literal, quotes included. */
 void report_json_escape(FILE *out, const char *s);

@@ -139,7 +139,7 @@ value_t *h_qty(units_t *u, const char *literal, ...)
 
 char *h_text(const units_t *u, const value_t *v)
 {
-    char *s = report_value_text(u, v, 1);
+    char *s = format_value(u, v, 1);
     cr_assert_not_null(s);
     return s;
 }

@@ -785,7 +785,7 @@ static void number_is(const char *frac, int exact, int grouped, const char *want
     mpq_init(q);
     cr_assert_eq(mpq_set_str(q, frac, 10), 0);
     mpq_canonicalize(q);
-    char *s = report_number(q, exact, grouped);
+    char *s = format_number(q, exact, grouped);
     cr_assert_not_null(s);
     cr_expect_str_eq(s, want, "%s (exact %d): got %s, expected %s", frac, exact, s, want);
     free(s);
@@ -812,7 +812,7 @@ UTEST(value, report_numbers)
     mpq_t q;
     mpq_init(q);
     mpq_set_str(q, "-27/8", 10);
-    char *f = report_fraction(q);
+    char *f = format_fraction(q);
     cr_expect_str_eq(f, "-27/8");
     free(f);
     mpq_clear(q);
