@@ -62,7 +62,9 @@ static const struct category {
     { "committed_use", "Usage", "", "Usage-Based", "%s usage covered by a commitment" },
     { "reserved", "Usage", "", "Usage-Based", "%s reserved quantity" },
     { "overage", "Usage", "", "Usage-Based", "%s usage above the reservation" },
-    { "unused_commitment", "Usage", "", "Usage-Based", "%s unused commitment" },
+    /* only a commitment in usage not tied to a reservation (commitment_of): no commitment
+     * discount, the take-or-pay deficiency it bills */
+    { "unused_commitment", "Adjustment", "", "Recurring", "unused usage commitment of %s" },
     { "fee", "Purchase", "", "Recurring", "fixed fee" },
     { "upfront", "Purchase", "", "One-Time", "upfront payment" },
     { "shortfall", "Adjustment", "", "Recurring", "minimum commitment shortfall" },
@@ -224,12 +226,28 @@ typedef struct commitment { int spend; const char *name; } commitment_t;
  * reservation over the period bills one `reserved` line, noting the part `used`). */
 enum { PART_USED, PART_UNUSED, PART_BOTH };
 
+/* Whether the period bills SKU sku as reserved: a reservation's `reserved` or
+ * `committed_use` line. */
+static int has_reservation(const value_t *lines, const char *sku)
+{
+    for (size_t k = 0; k < lines->u.list.n; k++) {
+        const value_t *o = lines->u.list.items[k];
+        const char *category = str(get(o, "category"));
+        if ((!strcmp(category, "reserved") || !strcmp(category, "committed_use")) && !strcmp(str(get(o, "sku")), sku)) return 1;
+    }
+    return 0;
+}
+
 /* The commitment discount line i draws on (committed_use), leaves unused
  * (unused_commitment) or both (reserved); 0 for any other line. An hourly reservation
  * bills its SKU's committed_use and unused_commitment lines (both with a quantity); a
  * spend plan bills committed_use lines for the SKUs it covers, then one
  * unused_commitment line named for the plan, without a quantity: the plan of the first
- * such line after the committed_use line. */
+ * such line after the committed_use line. An unused_commitment line with a quantity and
+ * no reservation of its SKU in the period is a commitment in usage (`commit N SKU per
+ * month`): FOCUS has no commitment discount for it (nothing is bought, no rate is
+ * lowered), so it is a charge of its own; a share of a reservation (`commit P of
+ * reserved SKU`) belongs to that reservation. */
 static int commitment_of(const value_t *lines, size_t i, commitment_t *c, int *part)
 {
     const value_t *l = lines->u.list.items[i];
@@ -239,7 +257,7 @@ static int commitment_of(const value_t *lines, size_t i, commitment_t *c, int *p
     if (!strcmp(category, "reserved") && get(l, "used")) { *part = PART_BOTH; return 1; }
     *part = strcmp(category, "unused_commitment") ? PART_USED : PART_UNUSED;
     if (*part == PART_USED && strcmp(category, "committed_use")) return 0;
-    if (*part == PART_UNUSED) { c->spend = !get(l, "quantity"); return 1; }
+    if (*part == PART_UNUSED) { c->spend = !get(l, "quantity"); return c->spend || has_reservation(lines, sku); }
     for (size_t k = 0; k < lines->u.list.n; k++) {
         const value_t *o = lines->u.list.items[k];
         if (strcmp(str(get(o, "category")), "unused_commitment")) continue;

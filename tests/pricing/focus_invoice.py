@@ -26,7 +26,16 @@ effectivecost): usage covered by a commitment is Used, its unused portion Unused
 ChargeCategory Usage; every other row has all four commitment columns null; Category is
 Usage for a reservation and Spend for a plan; Status and Category are null exactly when
 CommitmentDiscountId is; for each commitment, the EffectiveCost of its Used and Unused rows
-adds up to the whole commitment (reserved quantity, or committed spend, for every hour)."""
+adds up to the whole commitment (reserved quantity, or committed spend, for every hour).
+Then two commitments in usage, gpu_hour at 2 USD/(gpu*hour) over January:
+- take: `commit 50000 gpu_hour per month`, 60 gpu used (44,640 GPU-hours). A minimum
+  quantity bought nothing and lowers no rate, so it is no commitment discount (FOCUS
+  CommitmentDiscountId: null when a charge is not related to one): its unused 5,360 is an
+  Adjustment row billed as it is, named "unused usage commitment of gpu_hour".
+- share: 100 gpu reserved (overage 3 USD), `commit 80% of reserved gpu_hour`, 50 gpu used.
+  The share belongs to the reservation: a Purchase of what the period bills (50 + 30 gpu
+  all month), the usage Used, the reservation's part not paid for (none) and the 30 gpu
+  short of 80% Unused, priced at the overage rate."""
 import csv
 import io
 import os
@@ -139,7 +148,24 @@ def expected_commitment_rows():
                          unit_price=plan[k][1], c=none))
     rows.append(dict(cat='Usage', sku='', q=left_total, billed=F(0), eff=left_total, unit_price=F(1), c=sp + ('Unused',),
                      cdq=left_total))
-    return rows, {'cud/reserve/a3': F(4 * hrs * 10), 'sp/plan/compute': F(60 * hrs)}
+    # take: what 60 gpu leaves of 50,000 GPU-hours, an adjustment of its own
+    short = 50000 - 60 * hrs
+    rows.append(dict(cat='Usage', sku='gpu_hour', q=F(60 * hrs), billed=F(60 * hrs * 2), eff=F(60 * hrs * 2), unit_price=F(2),
+                     c=none, what='gpu_hour usage'))
+    rows.append(dict(cat='Adjustment', sku='gpu_hour', q=F(short), billed=F(short * 2), eff=F(short * 2), unit_price=F(2), c=none,
+                     what='unused usage commitment of gpu_hour'))
+    # share: 50 gpu used of 100 reserved, 80 committed: 30 gpu short, billed at 2 USD
+    res = ('Usage', 'share/reserve/gpu_hour', 'reservation of gpu_hour')
+    used, unused = 50 * hrs, (80 - 50) * hrs
+    rows.append(dict(cat='Purchase', sku='', q=F(1), billed=F((used + unused) * 2), eff=F(0), unit_price=F((used + unused) * 2),
+                     c=res + ('',), cdq=F(used + unused)))
+    rows.append(dict(cat='Usage', sku='gpu_hour', q=F(used), billed=F(0), eff=F(used * 2), unit_price=F(3), c=res + ('Used',),
+                     cdq=F(used)))
+    rows.append(dict(cat='Usage', sku='gpu_hour', q=F(0), billed=F(0), eff=F(0), unit_price=F(3), c=res + ('Unused',), cdq=F(0)))
+    rows.append(dict(cat='Usage', sku='gpu_hour', q=F(unused), billed=F(0), eff=F(unused * 2), unit_price=F(3),
+                     c=res + ('Unused',), cdq=F(unused)))
+    rows.append(dict(cat='Usage', sku='gpu_hour', q=F(0), billed=F(0), eff=F(0), unit_price=F(3), c=none))
+    return rows, {'cud/reserve/a3': F(4 * hrs * 10), 'sp/plan/compute': F(60 * hrs), 'share/reserve/gpu_hour': F(80 * hrs * 2)}
 
 
 def check_commitments():
@@ -158,6 +184,8 @@ def check_commitments():
         for col in ('ContractedCost', 'ListCost'):
             check(f'commitments row {i} {col}', F(r[col]), w['unit_price'] * w['q'])
         check(f'commitments row {i} commitment columns', tuple(r[c] for c in COMMITMENT_COLS), w['c'])
+        if 'what' in w:
+            check(f'commitments row {i} ChargeDescription', r['ChargeDescription'], w['what'])
         check(f'commitments row {i} CommitmentDiscountQuantity', F(r['CommitmentDiscountQuantity']) if 'cdq' in w else '',
               w.get('cdq', r['CommitmentDiscountQuantity']))
     # the spec's rules, on every row
