@@ -78,7 +78,7 @@ syn region  outlayContract    matchgroup=outlayDelimiter start="\%(\<contract\s\
 syn match   outlayClause      "\%(\%(^\|[{,]\)\s*\)\@<=\%(commit\|fee\|discount\|escalate\|credit\|round\|plan\|trued\|escalating\)\>" contained
 syn match   outlayClause      "\%(\%(^\|[{,]\)\s*\)\@<=\%(rate\|reserve\)\>" contained nextgroup=outlayDefName skipwhite
 syn keyword outlayClauseWord  overage on spend above yearly when pool lines invoice none to from until contained
-syn keyword outlayClauseWord  cumulative of reserved contained
+syn keyword outlayClauseWord  cumulative of reserved cap contained
 syn match   outlayRoundMode   "\%(\<round\s\+\%(invoice\|lines\)\s\+to\s.*\)\@<=\<\%(half_even\|half_up\|half_down\|up\|down\|ceiling\|floor\)\>" contained
 syn keyword outlayTierMode    graduated volume contained
 syn region  outlayTiers       matchgroup=outlayTierMode start="\<\%(graduated\|volume\)\%(\s\+cumulative\)\=\s*{" end="}" contained contains=@outlayExpr,outlayTierHead,outlayTierWord fold
