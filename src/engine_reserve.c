@@ -6,7 +6,8 @@
  * commitment is a minimum spend per month: the shortfall below it is billed. A commitment in usage (so much of a SKU per month, or a
  * share of its reservation, which is then paid only as far as it is used or committed)
  * bills what the usage leaves unused of it at the SKU's rate, per period or per contract
- * year. */
+ * year (a share of an hourly reservation: per period, each contract year's stretch of
+ * the period's hours on its own at that year's rate). */
 #include "engine.h"
 #include "diag.h"
 
@@ -39,9 +40,13 @@ static int hourly_cap(engine_t *en, size_t s, mpq_t out)
  * With hourly usage, also weighs the used, unused and excess quantities of each stretch of
  * hours by its escalation factor (w[0..2]: each hour billed at its contract year's rate)
  * and returns 1; usage given for the period runs evenly over its hours, every hour alike,
- * so the period's factor is exact (returns 0). */
+ * so the period's factor is exact (returns 0). With a committed share (`commit P of
+ * reserved`), the shortfall below it is measured in each stretch of one contract year on
+ * its own, as a cloud measures an hourly commitment in the hours it is in force: short is
+ * the sum of the stretches' shortfalls, w[3] each weighted by its stretch's factor (a
+ * period within one contract year is one stretch, its shortfall over the whole period). */
 static int apply_hourly(engine_t *en, const engine_period_t *ep, size_t s, const mpq_t q, const mpq_t cap,
-                        mpq_t used, mpq_t over, mpq_t *w)
+                        mpq_t used, mpq_t over, mpq_t *w, mpq_t short_)
 {
     const contract_hours_t *h = en->hours;
     int hourly = h && h->has[s];
@@ -50,8 +55,9 @@ static int apply_hourly(engine_t *en, const engine_period_t *ep, size_t s, const
         /* the period's hours, those past the hourly usage idle */
         size_t from = (size_t)(ep->p->start - en->c->start) * 24, to = (size_t)(ep->p->end - en->c->start) * 24;
         const mpq_t *u = h->q + s * h->nhours;
-        mpq_t f, x[3];
-        mpq_inits(f, x[0], x[1], x[2], NULL);
+        const value_t *share = en->c->skus[s].commit_share;
+        mpq_t f, x[4];
+        mpq_inits(f, x[0], x[1], x[2], x[3], NULL);
         for (size_t a = from, b; a < to; a = b) {
             long k;
             b = engine_year_hours(en, a, to, &k);
@@ -63,13 +69,20 @@ static int apply_hourly(engine_t *en, const engine_period_t *ep, size_t s, const
             }
             mpq_set_ui(x[1], (unsigned long)(b - a), 1);
             mpq_mul(x[1], x[1], cap);
+            mpq_set_ui(x[3], 0, 1);
+            if (share) {
+                mpq_mul(x[3], x[1], share->u.num.q);
+                mpq_sub(x[3], x[3], x[0]);   /* shortfall below the share */
+                if (mpq_sgn(x[3]) < 0) mpq_set_ui(x[3], 0, 1);
+                mpq_add(short_, short_, x[3]);
+            }
             mpq_sub(x[1], x[1], x[0]);   /* unused */
             mpq_sub(x[2], x[2], x[0]);   /* excess */
             mpq_add(used, used, x[0]);
             engine_year_factor(engine_sku_escalator(en->c, s), k, f);
-            for (int j = 0; j < 3; j++) { mpq_mul(x[j], x[j], f); mpq_add(w[j], w[j], x[j]); }
+            for (int j = 0; j < 4; j++) { mpq_mul(x[j], x[j], f); mpq_add(w[j], w[j], x[j]); }
         }
-        mpq_clears(f, x[0], x[1], x[2], NULL);
+        mpq_clears(f, x[0], x[1], x[2], x[3], NULL);
     } else {
         mpq_mul(used, cap, ep->p->hours);
         if (mpq_cmp(q, used) < 0) mpq_set(used, q);
@@ -124,10 +137,14 @@ static int usage_unused(engine_t *en, engine_period_t *ep, size_t s, const mpq_t
 }
 
 /* `commit P of reserved SKU`: P of the period's reservation res is committed; used is
- * what the reservation covered. */
+ * what the reservation covered. short_ and w: an hourly reservation's shortfall measured
+ * in each contract year's stretch of hours and weighted by its factors (apply_hourly), NULL
+ * for a reservation over the period or usage given per period. */
 static int share_unused(engine_t *en, engine_period_t *ep, size_t s, const mpq_t res, const mpq_t used,
-                        const dim_t *qdim, const uterm_t *qdisp)
+                        mpq_srcptr short_, mpq_srcptr w, const dim_t *qdim, const uterm_t *qdisp)
 {
+    const sku_terms_t *sk = &en->c->skus[s];
+    if (short_ && !sk->commit_yearly) return engine_flat_line_hours(en, ep, s, "unused_commitment", short_, w, qdim, qdisp, sk->rate);
     mpq_t committed;
     mpq_init(committed);
     mpq_mul(committed, res, en->c->skus[s].commit_share->u.num.q);
@@ -159,17 +176,17 @@ int engine_reserve_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq
         return engine_fail_at(en, FAULT_RESERVE, FAULT_OTHER, s, diag_format("a reservation needs a flat rate for %s", sk->sku));
     const value_t *lr = engine_sku_rate(sk);
     const value_t *ov = sk->overage ? sk->overage : sk->rate;
-    mpq_t res, x, used, w[3];
-    mpq_inits(res, x, used, w[0], w[1], w[2], NULL);
+    mpq_t res, x, used, w[4], short_;
+    mpq_inits(res, x, used, w[0], w[1], w[2], w[3], short_, NULL);
     int ok = sk->windows_per_hour ? hourly_cap(en, s, res) : engine_amount_for(en, s, FAULT_RESERVE, sk->reserved, lr, ep->p, res);
     if (ok && !dim_eq(&ov->u.num.dim, &lr->u.num.dim))
         ok = engine_fail_at(en, FAULT_RESERVE, FAULT_OTHER, s, diag_format("the overage rate of %s must be in the same units as its rate", sk->sku));
     if (ok && sk->windows_per_hour) {
-        int hourly = apply_hourly(en, ep, s, q, res, used, x, w);
+        int hourly = apply_hourly(en, ep, s, q, res, used, x, w, short_);
         ok = engine_flat_line_hours(en, ep, s, "committed_use", used, hourly ? w[0] : NULL, qdim, qdisp, lr);
         mpq_mul(res, res, ep->p->hours);
         if (sk->commit_share) {
-            ok = ok && share_unused(en, ep, s, res, used, qdim, qdisp);
+            ok = ok && share_unused(en, ep, s, res, used, hourly ? short_ : NULL, w[3], qdim, qdisp);
         } else {
             mpq_sub(res, res, used);
             ok = ok && engine_flat_line_hours(en, ep, s, "unused_commitment", res, hourly ? w[1] : NULL, qdim, qdisp, lr);
@@ -184,12 +201,12 @@ int engine_reserve_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq
         if (mpq_sgn(used) < 0) mpq_set_ui(used, 0, 1);
         ok = engine_flat_line(en, ep, s, "reserved", sk->commit_share ? used : res, qdim, qdisp, lr);
         if (ok && !value_record_set(ep->lines[ep->nlines - 1], "used", value_quantity(used, qdim, qdisp))) ok = engine_fail(en, NULL);
-        ok = ok && (!sk->commit_share || share_unused(en, ep, s, res, used, qdim, qdisp));
+        ok = ok && (!sk->commit_share || share_unused(en, ep, s, res, used, NULL, NULL, qdim, qdisp));
         mpq_sub(x, q, res);
         if (mpq_sgn(x) < 0) mpq_set_ui(x, 0, 1);
         ok = ok && engine_flat_line(en, ep, s, "overage", x, qdim, qdisp, ov);
     }
-    mpq_clears(res, x, used, w[0], w[1], w[2], NULL);
+    mpq_clears(res, x, used, w[0], w[1], w[2], w[3], short_, NULL);
     return ok;
 }
 
