@@ -253,6 +253,7 @@ struct contract_memo {
     value_t **usage;          /* and usage[p * nskus + s] (references) */
     memo_period_t *per;
     sku_state_t *st;          /* the SKUs' state after the last period */
+    totals_t term;            /* the term's totals: the fields before the SLA credit are every rerun's */
     int currency;
     dim_t money;
     uterm_t money_unit;
@@ -366,6 +367,7 @@ void contract_memo_free(contract_memo_t *m)
         free(mp->sku_net);
     }
     free(m->per);
+    engine_totals_clear(&m->term);
     states_free(m->st, m->c->nskus);
     free(m->bounds);
     free(m);
@@ -382,6 +384,7 @@ static contract_memo_t *memo_new(const contract_t *c, const period_t *periods, s
     m->usage = calloc(np * c->nskus + 1, sizeof *m->usage);
     m->per = calloc(np + 1, sizeof *m->per);
     if (!m->bounds || !m->usage || !m->per) { free(m->bounds); free(m->usage); free(m->per); free(m); return NULL; }
+    engine_totals_init(&m->term);
     for (size_t p = 0; p < np; p++) {
         m->bounds[2 * p] = periods[p].start;
         m->bounds[2 * p + 1] = periods[p].end;
@@ -472,7 +475,7 @@ static value_t *price_period(engine_t *en, const period_t *p, value_t *const *us
     }
     value_free(charges);
     if (!rec) engine_fail(en, NULL);
-    engine_totals_add(out, &ep.t);
+    engine_totals_add(out, &ep.t, from != NULL);
     for (size_t i = 0; ep.lines && i < ep.nlines; i++) value_free(ep.lines[i]);
     free(ep.lines);
     for (size_t s = 0; ep.sku_net && s < c->nskus; s++) mpq_clear(ep.sku_net[s]);
@@ -529,6 +532,7 @@ value_t *contract_price_memo(const contract_t *c, units_t *u, const char *worklo
     if (c->pool) mpq_set(pr.pool_left, c->pool->u.num.q);
     totals_t term;
     engine_totals_init(&term);
+    if (reuse) totals_copy(&term, &reuse->term);   /* price_period adds only what the SLA credit on changes */
     size_t done = 0;
     for (; done < nperiods; done++) {
         recs[done] = price_period(&pr, &periods[done], usage + done * c->nskus, sla_hit + done * c->nsla, &term,
@@ -576,6 +580,9 @@ value_t *contract_price_memo(const contract_t *c, units_t *u, const char *worklo
     free(recs);
     if (memo && inv) {
         memo->st = st;
+        totals_copy(&memo->term, &term);   /* less what a rerun adds again */
+        mpq_set_ui(memo->term.sla, 0, 1); mpq_set_ui(memo->term.pool, 0, 1); mpq_set_ui(memo->term.upfront, 0, 1);
+        mpq_set_ui(memo->term.total, 0, 1); mpq_set_ui(memo->term.effective, 0, 1);
         memo->currency = pr.currency; memo->money = pr.money; memo->money_unit = pr.money_unit;
         *keep = memo;
     } else {

@@ -9,13 +9,14 @@
 
 void engine_totals_init(totals_t *t) { mpq_inits(t->fees, t->charges, t->discounts, t->net, t->shortfall, t->sla, t->pool, t->upfront, t->total, t->effective, NULL); }
 void engine_totals_clear(totals_t *t) { mpq_clears(t->fees, t->charges, t->discounts, t->net, t->shortfall, t->sla, t->pool, t->upfront, t->total, t->effective, NULL); }
-void engine_totals_add(totals_t *a, const totals_t *b)
+/* a += b, a zero skipped (an addition reduces by a gcd); from_sla: only the fields the
+ * clauses from the SLA credit on write (a memo's term sum holds the others). */
+void engine_totals_add(totals_t *a, const totals_t *b, int from_sla)
 {
-    mpq_add(a->fees, a->fees, b->fees);
-    mpq_add(a->charges, a->charges, b->charges); mpq_add(a->discounts, a->discounts, b->discounts);
-    mpq_add(a->net, a->net, b->net); mpq_add(a->shortfall, a->shortfall, b->shortfall);
-    mpq_add(a->sla, a->sla, b->sla); mpq_add(a->pool, a->pool, b->pool); mpq_add(a->total, a->total, b->total);
-    mpq_add(a->upfront, a->upfront, b->upfront); mpq_add(a->effective, a->effective, b->effective);
+    mpq_ptr ta[] = { a->sla, a->pool, a->upfront, a->total, a->effective, a->fees, a->charges, a->discounts, a->net, a->shortfall };
+    mpq_srcptr tb[] = { b->sla, b->pool, b->upfront, b->total, b->effective, b->fees, b->charges, b->discounts, b->net, b->shortfall };
+    for (size_t i = 0; i < (from_sla ? 5 : sizeof ta / sizeof ta[0]); i++)
+        if (mpq_sgn(tb[i])) mpq_add(ta[i], ta[i], tb[i]);
 }
 
 int engine_totals_record(engine_t *en, value_t *rec, const totals_t *t)

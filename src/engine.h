@@ -11,7 +11,7 @@
 typedef struct totals { mpq_t fees, charges, discounts, net, shortfall, sla, pool, upfront, total, effective; } totals_t;
 void engine_totals_init(totals_t *t);
 void engine_totals_clear(totals_t *t);
-void engine_totals_add(totals_t *a, const totals_t *b);
+void engine_totals_add(totals_t *a, const totals_t *b, int from_sla);
 
 /* An exact running sum that is not reduced at each step: a term whose denominator divides
  * the sum's costs a division and a multiply-add, no gcd (the charges of a long escalated
