@@ -244,7 +244,7 @@ static const engine_clause_fn from_sla[] = { engine_sla_credit, engine_pool_draw
 
 /* One period after the clauses before the SLA credit: its totals, lines and charges, and
  * what each SKU came to after discounts (the SLA credits on SKUs read it). */
-typedef struct memo_period { totals_t t; value_t **lines; size_t nlines; value_t *charges; mpq_t *sku_net; } memo_period_t;
+typedef struct memo_period { totals_t t; value_t **lines; size_t nlines; value_t *charges; mpq_t *sku_net; value_t *pre[ENGINE_TOTALS_PRE]; } memo_period_t;
 
 struct contract_memo {
     const contract_t *c;      /* the key: the terms, */
@@ -363,6 +363,7 @@ void contract_memo_free(contract_memo_t *m)
         for (size_t i = 0; i < mp->nlines; i++) value_free(mp->lines[i]);
         free(mp->lines);
         value_free(mp->charges);
+        for (size_t i = 0; i < sizeof mp->pre / sizeof mp->pre[0]; i++) value_free(mp->pre[i]);
         for (size_t s = 0; mp->sku_net && s < m->c->nskus; s++) mpq_clear(mp->sku_net[s]);
         free(mp->sku_net);
     }
@@ -422,9 +423,10 @@ static value_t *period_charges(engine_t *en, const engine_period_t *ep)
 }
 
 /* Prices one period: all its clauses, or with from (a memo's period) those from the SLA
- * credit on; keep (or NULL) gets the period's state before the SLA credit. */
+ * credit on; keep (or NULL) gets the period's state before the SLA credit (from's record
+ * values of that state were all kept by its run: it is read only). */
 static value_t *price_period(engine_t *en, const period_t *p, value_t *const *usage, const int *sla_hit, totals_t *out,
-                             const memo_period_t *from, memo_period_t *keep)
+                             memo_period_t *from, memo_period_t *keep)
 {
     const contract_t *c = en->c;
     engine_period_t ep;
@@ -469,7 +471,7 @@ static value_t *price_period(engine_t *en, const period_t *p, value_t *const *us
         value_t *lv = value_list(ep.lines, ep.nlines);
         ep.lines = NULL;
         ok = rec && lv && value_record_set(rec, "start", value_date(p->start)) && value_record_set(rec, "end", value_date(p->end)) &&
-             value_record_set(rec, "lines", lv) && value_record_set(rec, "charges", charges) && engine_totals_record(en, rec, &ep.t);
+             value_record_set(rec, "lines", lv) && value_record_set(rec, "charges", charges) && engine_totals_record(en, rec, &ep.t, from ? from->pre : keep ? keep->pre : NULL);
         charges = NULL;
         if (!ok) { value_free(rec); rec = NULL; }
     }
@@ -570,7 +572,7 @@ value_t *contract_price_memo(const contract_t *c, units_t *u, const char *worklo
         const char *cur = units_dimension_name(u, pr.currency);
         ok = ok && value_record_set(inv, "contract", value_str(c->name)) && value_record_set(inv, "workload", value_str(workload)) &&
              value_record_set(inv, "currency", value_str(cur)) && value_record_set(inv, "skus", value_list(names, c->nskus)) &&
-             value_record_set(inv, "periods", value_list(recs, nperiods)) && engine_totals_record(&pr, inv, &term) &&
+             value_record_set(inv, "periods", value_list(recs, nperiods)) && engine_totals_record(&pr, inv, &term, NULL) &&
              value_record_set(inv, "charges", charges) && value_record_set(inv, "quantities", qty) &&
              value_record_set(inv, "effective", eff) && value_record_set(inv, "all_in", all_in);
         names = NULL; recs = NULL;

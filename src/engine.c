@@ -15,18 +15,20 @@ void engine_totals_add(totals_t *a, const totals_t *b, int from_sla)
 {
     mpq_ptr ta[] = { a->sla, a->pool, a->upfront, a->total, a->effective, a->fees, a->charges, a->discounts, a->net, a->shortfall };
     mpq_srcptr tb[] = { b->sla, b->pool, b->upfront, b->total, b->effective, b->fees, b->charges, b->discounts, b->net, b->shortfall };
-    for (size_t i = 0; i < (from_sla ? 5 : sizeof ta / sizeof ta[0]); i++)
+    for (size_t i = 0; i < sizeof ta / sizeof ta[0] - (from_sla ? ENGINE_TOTALS_PRE : 0); i++)
         if (mpq_sgn(tb[i])) mpq_add(ta[i], ta[i], tb[i]);
 }
 
-int engine_totals_record(engine_t *en, value_t *rec, const totals_t *t)
+int engine_totals_record(engine_t *en, value_t *rec, const totals_t *t, value_t **pre)
 {
-    return value_record_set(rec, "fees", engine_money(en, t->fees)) &&
-           value_record_set(rec, "gross", engine_money(en, t->charges)) &&
-           value_record_set(rec, "discounts", engine_money(en, t->discounts)) &&
-           value_record_set(rec, "net", engine_money(en, t->net)) &&
-           value_record_set(rec, "shortfall", engine_money(en, t->shortfall)) &&
-           value_record_set(rec, "sla_credit", engine_money(en, t->sla)) &&
+    static const char *const names[ENGINE_TOTALS_PRE] = { "fees", "gross", "discounts", "net", "shortfall" };
+    mpq_srcptr q[ENGINE_TOTALS_PRE] = { t->fees, t->charges, t->discounts, t->net, t->shortfall };
+    for (size_t i = 0; i < ENGINE_TOTALS_PRE; i++) {
+        value_t *v = pre && pre[i] ? value_ref(pre[i]) : engine_money(en, q[i]);
+        if (v && pre && !pre[i]) pre[i] = value_ref(v);
+        if (!value_record_set(rec, names[i], v)) return 0;
+    }
+    return value_record_set(rec, "sla_credit", engine_money(en, t->sla)) &&
            value_record_set(rec, "pool_draw", engine_money(en, t->pool)) &&
            value_record_set(rec, "total", engine_money(en, t->total)) &&
            (!en->c->upfront || (value_record_set(rec, "upfront", engine_money(en, t->upfront)) &&

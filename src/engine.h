@@ -11,6 +11,8 @@
 typedef struct totals { mpq_t fees, charges, discounts, net, shortfall, sla, pool, upfront, total, effective; } totals_t;
 void engine_totals_init(totals_t *t);
 void engine_totals_clear(totals_t *t);
+/* The totals' fields the clauses before the SLA credit write: fees, charges (gross), discounts, net, shortfall. */
+#define ENGINE_TOTALS_PRE 5
 void engine_totals_add(totals_t *a, const totals_t *b, int from_sla);
 
 /* An exact running sum that is not reduced at each step: a term whose denominator divides
@@ -105,7 +107,9 @@ int engine_flat_line_at(engine_t *en, engine_period_t *ep, size_t s, const char 
  * hour times each hour's factor. */
 int engine_flat_line_hours(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t qty,
                            const mpq_t w, const dim_t *qdim, const uterm_t *qdisp, const value_t *list_rate);
-int engine_totals_record(engine_t *en, value_t *rec, const totals_t *t);
+/* pre (or NULL): the values of the fields before the SLA credit (fees to shortfall), as
+ * references; those NULL are built and kept there (a memo's period reuses them). */
+int engine_totals_record(engine_t *en, value_t *rec, const totals_t *t, value_t **pre);
 
 /* Rounds x per the contract's policy; is_line: a line rather than the invoice total. */
 void engine_round(engine_t *en, mpq_t x, int is_line);
