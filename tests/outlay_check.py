@@ -587,3 +587,23 @@ def first_invoice(example, sets):
     results = json.loads(out.stdout)["results"]
     check(results[0]["key"] == "bill", "the first thing shown is bill, not %s" % results[0]["key"])
     return results[0]["result"]
+
+
+def close_yearly_trueup_period(lines, due, a, b, start, end, spend, minimum):
+    """Ends the invoice of period [a, b) of a contract from start to end with a yearly
+    true-up: each contract year k whose last day falls in the period bills its shortfall,
+    minimum(k) less spend[k], and a rounding line takes the total to the cent. Appends to
+    lines; returns the invoice's total."""
+    k = 0
+    while add_months(start, 12 * k) < end:
+        last_day = min(add_months(start, 12 * (k + 1)), end) - datetime.timedelta(days=1)
+        if a <= last_day < b:
+            short = max(F(0), minimum(k) - spend.get(k, F(0)))
+            if short:
+                lines.append({'sku': '"commitment"', 'category': '"yearly_shortfall"', 'amount': usd(short)})
+            due += short
+        k += 1
+    total = round_to(due, F(1, 100))
+    if total != due:
+        lines.append({'sku': '"invoice"', 'category': '"rounding"', 'amount': usd(total - due)})
+    return total

@@ -20,7 +20,7 @@ import sys
 from fractions import Fraction as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from outlay_check import Checker, D, add_months, periods, read_shown, round_to, usd  # noqa: E402
+from outlay_check import Checker, D, add_months, periods, read_shown, close_yearly_trueup_period, usd  # noqa: E402
 
 START, END = D('2027-01-15'), D('2028-02-15')
 RATE, STEP, YEARLY = F(2), F(11, 10), F(400_000)
@@ -65,17 +65,7 @@ def bill(per_period):
         lines = [usage_line(qty, amount)]
         for k, x in by_year.items():
             spend[k] += x
-        due = amount
-        for k in (0, 1):
-            last_day = min(add_months(START, 12 * (k + 1)), END) - datetime.timedelta(days=1)
-            if a <= last_day < b:
-                short = max(F(0), minimum(k) - spend[k])
-                if short:
-                    lines.append({'sku': '"commitment"', 'category': '"yearly_shortfall"', 'amount': usd(short)})
-                due += short
-        total = round_to(due, F(1, 100))
-        if total != due:
-            lines.append({'sku': '"invoice"', 'category': '"rounding"', 'amount': usd(total - due)})
+        total = close_yearly_trueup_period(lines, amount, a, b, START, END, spend, minimum)
         out.append((lines, total))
     return out
 

@@ -20,7 +20,7 @@ import sys
 from fractions import Fraction as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from outlay_check import GOLDEN, Checker, D, add_months, periods, read_shown, round_to, usd  # noqa: E402
+from outlay_check import GOLDEN, Checker, D, add_months, periods, read_shown, round_to, close_yearly_trueup_period, usd  # noqa: E402
 
 START, END = D('2027-01-15'), D('2028-02-15')
 RATE, STEP, YEARLY = F(2), F(11, 10), F(200_000)
@@ -62,17 +62,7 @@ for i, (a, b) in enumerate(periods(START, END)):
         spend[year(h)] += cost
     lines = [{'sku': '"gpu_hour"', 'category': '"usage"', 'quantity': (qty, 'hour'), 'list_rate': (RATE, 'USD/hour'),
               'rate': (amount / qty, 'USD/hour'), 'amount': usd(amount)}]
-    due = amount
-    for k in (0, 1):
-        last_day = min(add_months(START, 12 * (k + 1)), END) - datetime.timedelta(days=1)
-        if a <= last_day < b:
-            short = max(F(0), minimum(k) - spend[k])
-            if short:
-                lines.append({'sku': '"commitment"', 'category': '"yearly_shortfall"', 'amount': usd(short)})
-            due += short
-    invoice = round_to(due, F(1, 100))
-    if invoice != due:
-        lines.append({'sku': '"invoice"', 'category': '"rounding"', 'amount': usd(invoice - due)})
+    invoice = close_yearly_trueup_period(lines, amount, a, b, START, END, spend, minimum)
     if i in (12, 13):
         want['bill.periods[%d].lines' % i] = lines
     if i == 12:   # the same usage line with no true-up and no rounding (whole cents)
