@@ -11,43 +11,36 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner);
 #include <string.h>
 #include "parser.h"
 
-/* Bison initialises yylloc with four integers; our locations also carry their source. */
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-
 static void yyerror(YYLTYPE *loc, void *scanner, lex_state *st, const char *msg);
 static int scale_exponent(const char *w);
 
+/* A rule spans its symbols' bytes; an empty rule is the empty stretch where it stands. */
 #define YYLLOC_DEFAULT(Cur, Rhs, N) do {                                   \
     if (N) {                                                               \
-        (Cur).first_line = YYRHSLOC(Rhs, 1).first_line;                    \
-        (Cur).first_column = YYRHSLOC(Rhs, 1).first_column;                \
-        (Cur).last_line = YYRHSLOC(Rhs, N).last_line;                      \
-        (Cur).last_column = YYRHSLOC(Rhs, N).last_column;                  \
-        (Cur).src = YYRHSLOC(Rhs, 1).src;                                  \
+        (Cur).start = YYRHSLOC(Rhs, 1).start;                              \
+        (Cur).end = YYRHSLOC(Rhs, N).end;                                  \
     } else {                                                               \
-        (Cur).first_line = (Cur).last_line = YYRHSLOC(Rhs, 0).last_line;   \
-        (Cur).first_column = (Cur).last_column = YYRHSLOC(Rhs, 0).last_column; \
-        (Cur).src = YYRHSLOC(Rhs, 0).src;                                  \
+        (Cur).start = (Cur).end = YYRHSLOC(Rhs, 0).end;                    \
     } } while (0)
 
 #define NEW(kind, l) node_new(st, kind, &(l))
 
-static node_t *node_new(lex_state *st, node_kind kind, const loc_t *l)
+static node_t *node_new(lex_state *st, node_kind kind, const span_t *l)
 {
-    node_t *n = ast_new(st->arena, kind, l);
-    if (!n && !st->err) st->err = diag_new(DIAG_LIMIT, l, "out of memory while parsing");
+    node_t *n = ast_new(st->arena, kind, st->src, *l);
+    if (!n && !st->err) st->err = diag_new(DIAG_LIMIT, (const loc_t[]){ source_loc(st->src, l->start, l->end) }, "out of memory while parsing");
     return n;
 }
-static node_t *binop(lex_state *st, int op, node_t *a, node_t *b, const loc_t *l)
+static node_t *binop(lex_state *st, int op, node_t *a, node_t *b, const span_t *l)
 {
     node_t *n = node_new(st, E_BINOP, l);
-    if (n) { n->op = op; n->a = a; n->b = b; }
+    if (n) { n->op = (int16_t)op; n->a = a; n->b = b; }
     return n;
 }
 /* "3 gpu", "(x) USD/hour", "2 m^2": a number written before a unit multiplies it. The
  * product is flagged so that a power can bind tighter than the juxtaposition. */
-static node_t *juxtapose(lex_state *st, node_t *number, const char *unit, const loc_t *unit_loc,
-                         node_t *unit_exponent, const loc_t *caret_loc, const loc_t *l)
+static node_t *juxtapose(lex_state *st, node_t *number, const char *unit, const span_t *unit_loc,
+                         node_t *unit_exponent, const span_t *caret_loc, const span_t *l)
 {
     node_t *u = node_new(st, E_IDENT, unit_loc), *n;
     if (!u) return NULL;
@@ -57,7 +50,7 @@ static node_t *juxtapose(lex_state *st, node_t *number, const char *unit, const 
     return n;
 }
 /* "10^6 USD" reads as (10^6) USD, as it would on paper, not 10^(6 USD); so does "10^-3 USD". */
-static node_t *power(lex_state *st, node_t *base, node_t *exponent, const loc_t *l)
+static node_t *power(lex_state *st, node_t *base, node_t *exponent, const span_t *l)
 {
     node_t *j = exponent, *neg = NULL;
     if (j->kind == E_UNARY && j->op == '-') { neg = j; j = j->a; }
@@ -92,7 +85,7 @@ static node_list_t list_add(node_list_t l, node_t *n)
 %lex-param {void *scanner}
 %parse-param {void *scanner} {lex_state *st}
 %expect 0
-%initial-action { @$.src = st->src; }
+%initial-action { @$.start = @$.end = 0; }
 
 %union {
     const char *text;
@@ -375,10 +368,11 @@ static int scale_exponent(const char *w)
     return !strcmp(w, "thousand") ? 3 : !strcmp(w, "million") ? 6 : !strcmp(w, "billion") ? 9 : 12;
 }
 
-static void yyerror(YYLTYPE *loc, void *scanner, lex_state *st, const char *msg)
+static void yyerror(YYLTYPE *where, void *scanner, lex_state *st, const char *msg)
 {
     (void)scanner;
     if (st->err) return;  /* the lexer already said what was wrong */
+    const loc_t *loc = (const loc_t[]){ source_loc(st->src, where->start, where->end) };
     if (!strcmp(msg, "memory exhausted"))
         st->err = diag_new(DIAG_LIMIT, loc, "expression nested too deeply");
     else

@@ -1,12 +1,15 @@
 /* ast: node allocation and list helpers. */
 #include "ast.h"
 
-node_t *ast_new(arena_t *arena, node_kind kind, const loc_t *loc)
+_Static_assert(sizeof(node_t) <= 80, "a node stays small: programs hold millions");
+
+node_t *ast_new(arena_t *arena, node_kind kind, const source_t *src, span_t loc)
 {
     node_t *n = arena_alloc(arena, sizeof *n);
     if (!n) return NULL;
-    n->kind = kind;
-    if (loc) n->loc = *loc;
+    n->kind = (uint8_t)kind;
+    n->src = src->id;
+    n->loc = loc;
     return n;
 }
 
@@ -31,4 +34,10 @@ const char *ast_kind_name(node_kind kind)
     return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "node";
 }
 
-loc_t ast_span(const node_t *n) { return n->span.src ? n->span : n->loc; }
+loc_t ast_loc(const node_t *n) { return source_loc(source_get(n->src), n->loc.start, n->loc.end); }
+
+loc_t ast_span(const node_t *n)
+{
+    span_t s = n->span.end ? n->span : n->loc;
+    return source_loc(source_get(n->src), s.start, s.end);
+}

@@ -4,6 +4,7 @@
 #define OUTLAY_AST_H
 #include "arena.h"
 #include "source.h"
+#include <stdint.h>
 
 typedef enum {
     /* expressions */
@@ -34,21 +35,29 @@ enum { TIERS_GRADUATED, TIERS_VOLUME };
 enum { ROUND_INVOICE, ROUND_LINES, ROUND_NONE };
 
 typedef struct node node_t;
+/* 80 bytes: a program of a million line items holds millions of these. */
 struct node {
-    node_kind kind;
-    loc_t loc;            /* where errors point: an operator, a name */
-    loc_t span;           /* the whole expression, for labels (src NULL when unset) */
+    uint8_t kind;         /* a node_kind */
+    uint8_t flag;         /* percent literal, cumulative tiers, prefixed unit ... */
+    int16_t op;           /* operator, flags, scale exponent ... */
+    uint32_t src;         /* the source it was read from (source_get) */
+    span_t loc;           /* where errors point: an operator, a name (ast_loc) */
+    span_t span;          /* the whole expression, for labels (ast_span); end 0 when unset */
     const char *text;     /* name, literal text, field name, string contents */
-    int op;               /* operator, flags, scale exponent ... */
-    int flag;             /* percent literal, cumulative tiers, prefixed unit ... */
     node_t *a, *b, *c;
     node_t *list, *list2; /* sibling chains through next */
     node_t *next;
 };
 
-node_t *ast_new(arena_t *arena, node_kind kind, const loc_t *loc);
+/* A node at loc in source src; NULL when out of memory. */
+node_t *ast_new(arena_t *arena, node_kind kind, const source_t *src, span_t loc);
 size_t ast_count(const node_t *head);
 const char *ast_kind_name(node_kind kind);
+/* Where errors about the node point, with line and column. */
+loc_t ast_loc(const node_t *n);
 /* The whole source span of an expression (operators are located at the operator). */
 loc_t ast_span(const node_t *n);
+/* ast_loc as a pointer, for the functions that take one: valid to the end of the
+ * enclosing block. */
+#define AST_LOC(n) ((const loc_t[]){ ast_loc(n) })
 #endif

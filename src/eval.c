@@ -66,6 +66,18 @@ int eval_charge(eval_t *e, long steps, const loc_t *loc)
     return 0;
 }
 
+/* eval_charge for work at node n, whose line and column are worked out only when the
+ * charge fails: evaluation charges every node it visits. */
+static int charge_at(eval_t *e, long steps, const node_t *n)
+{
+    if (e->steps + steps <= MAX_STEPS && e->sh->steps + steps <= MAX_TOTAL_STEPS && value_live_count() <= VALUE_MAX_SIZE) {
+        e->steps += steps;
+        e->sh->steps += steps;
+        return 1;
+    }
+    return eval_charge(e, steps, AST_LOC(n));
+}
+
 /* ---------- names ---------- */
 
 static unsigned hash(const char *s)
@@ -97,7 +109,7 @@ static int global_define(eval_t *e, const node_t *def, value_t *v)
 {
     const char *name = def->text;
     if (e->sh->redefine) global_remove(e, name);   /* the REPL: only once the new value is there */
-    const loc_t *loc = &def->loc;
+    const loc_t *loc = AST_LOC(def);
     binding_t *b = calloc(1, sizeof *b);
     if (!b || !(b->name = strdup(name))) { free(b); value_free(v); eval_fail(e, loc, DIAG_LIMIT, "out of memory"); return 0; }
     b->value = v;
@@ -236,15 +248,15 @@ static value_t *lookup(eval_t *e, const node_t *n)
     if (b) return value_ref(b->value);
     if (!strcmp(n->text, "_")) {
         if (e->last) return value_ref(e->last);
-        return eval_fail(e, &n->loc, DIAG_NAME, "`_` is the last result, and there is none yet");
+        return eval_fail(e, AST_LOC(n), DIAG_NAME, "`_` is the last result, and there is none yet");
     }
     int unit = units_find(e->sh->units, n->text);
     if (unit >= 0) return value_unit(e->sh->units, unit);
     if (!strcmp(n->text, "period"))
-        return eval_fail(e, &n->loc, DIAG_NAME, "`period` is only defined inside a workload while it is priced");
+        return eval_fail(e, AST_LOC(n), DIAG_NAME, "`period` is only defined inside a workload while it is priced");
     if (builtins_find(n->text) || eval_call_find(n->text))
-        return eval_fail(e, &n->loc, DIAG_NAME, "`%s` is a function: call it with ( )", n->text);
-    eval_fail(e, &n->loc, DIAG_NAME, "unknown name `%s`", n->text);
+        return eval_fail(e, AST_LOC(n), DIAG_NAME, "`%s` is a function: call it with ( )", n->text);
+    eval_fail(e, AST_LOC(n), DIAG_NAME, "unknown name `%s`", n->text);
     if (!guards_import_hint(e, n->text)) eval_suggest(e, n->text);
     return NULL;
 }
@@ -254,13 +266,13 @@ static value_t *binop(eval_t *e, const node_t *n)
     if (n->op == OP_AND || n->op == OP_OR) {
         value_t *a = eval_expr(e, n->a);
         if (!a) return NULL;
-        if (a->kind != V_BOOL) { value_free(a); return eval_fail(e, &n->a->loc, DIAG_RUNTIME, "`%s` needs true or false on its left", n->op == OP_AND ? "and" : "or"); }
+        if (a->kind != V_BOOL) { value_free(a); return eval_fail(e, AST_LOC(n->a), DIAG_RUNTIME, "`%s` needs true or false on its left", n->op == OP_AND ? "and" : "or"); }
         int av = a->u.b;
         value_free(a);
         if ((n->op == OP_AND && !av) || (n->op == OP_OR && av)) return value_bool(av);
         value_t *b = eval_expr(e, n->b);
         if (!b) return NULL;
-        if (b->kind != V_BOOL) { value_free(b); return eval_fail(e, &n->b->loc, DIAG_RUNTIME, "`%s` needs true or false on its right", n->op == OP_AND ? "and" : "or"); }
+        if (b->kind != V_BOOL) { value_free(b); return eval_fail(e, AST_LOC(n->b), DIAG_RUNTIME, "`%s` needs true or false on its right", n->op == OP_AND ? "and" : "or"); }
         return b;
     }
     value_t *a = eval_expr(e, n->a);
@@ -272,7 +284,7 @@ static value_t *binop(eval_t *e, const node_t *n)
     value_t *r = NULL;
     int c;
     size_t work = value_work(a) + value_work(b);
-    if (work && !eval_charge(e, work > (size_t)MAX_STEPS ? MAX_STEPS + 1L : (long)work, &n->loc)) { value_free(a); value_free(b); return NULL; }
+    if (work && !charge_at(e, work > (size_t)MAX_STEPS ? MAX_STEPS + 1L : (long)work, n)) { value_free(a); value_free(b); return NULL; }
     if (n->op != '*' && n->op != '/' && n->op != '^' && !guards_percent_mix(e, n->op, a, b, n)) { value_free(a); value_free(b); return NULL; }
     switch (n->op) {
     case '+': r = value_add(u, a, b, &err); break;
@@ -291,7 +303,7 @@ static value_t *binop(eval_t *e, const node_t *n)
     value_free(a);
     value_free(b);
     if (!r) {
-        eval_fail_with(e, &n->loc, err);
+        eval_fail_with(e, AST_LOC(n), err);
         guards_hyphen_hint(e, n);
     }
     return r;
@@ -301,9 +313,9 @@ static value_t *call_user(eval_t *e, const node_t *call, const node_t *fn, value
 {
     size_t nparams = ast_count(fn->list);
     if (nparams != nargs)
-        return eval_fail(e, &call->loc, DIAG_RUNTIME, "%s() takes %zu argument%s, not %zu", fn->text, nparams, nparams == 1 ? "" : "s", nargs);
+        return eval_fail(e, AST_LOC(call), DIAG_RUNTIME, "%s() takes %zu argument%s, not %zu", fn->text, nparams, nparams == 1 ? "" : "s", nargs);
     if (e->calls >= MAX_CALL_DEPTH)
-        return eval_fail(e, &call->loc, DIAG_LIMIT, "calls nested too deeply (more than %d): is %s() recursive?", MAX_CALL_DEPTH, fn->text);
+        return eval_fail(e, AST_LOC(call), DIAG_LIMIT, "calls nested too deeply (more than %d): is %s() recursive?", MAX_CALL_DEPTH, fn->text);
     /* A function sees its parameters and the globals, not its caller's locals. */
     scope_t *saved = e->scope;
     unsigned long saved_floor = e->scope_floor;
@@ -314,7 +326,7 @@ static value_t *call_user(eval_t *e, const node_t *call, const node_t *fn, value
         if (!eval_scope_push(e, p->text, value_ref(args[i]))) {
             eval_scope_pop_to(e, NULL);
             e->scope = saved; e->scope_floor = saved_floor;
-            return eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory");
+            return eval_fail(e, AST_LOC(call), DIAG_LIMIT, "out of memory");
         }
     e->calls++;
     value_t *r = eval_expr(e, fn->a);
@@ -328,7 +340,7 @@ static value_t *call(eval_t *e, const node_t *n)
 {
     size_t nargs = ast_count(n->list);
     value_t **args = calloc(nargs ? nargs : 1, sizeof *args);
-    if (!args) return eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory");
+    if (!args) return eval_fail(e, AST_LOC(n), DIAG_LIMIT, "out of memory");
     size_t i = 0;
     for (const node_t *a = n->list; a; a = a->next, i++) {
         /* round(x, q, half_up): the mode may be written as a bare word */
@@ -344,20 +356,20 @@ static value_t *call(eval_t *e, const node_t *n)
     if (fv && fv->kind == V_OBJECT && fv->u.obj.type == &function_type) {
         r = call_user(e, n, fv->u.obj.p, args, nargs);
     } else if (fv) {
-        eval_fail(e, &n->loc, DIAG_RUNTIME, "`%s` is a %s, not a function", n->text, value_kind_name(fv));
+        eval_fail(e, AST_LOC(n), DIAG_RUNTIME, "`%s` is a %s, not a function", n->text, value_kind_name(fv));
     } else if (eval_call_find(n->text)) {
         r = eval_call_find(n->text)(e, n, args, nargs);
     } else {
         const builtin_t *bi = builtins_find(n->text);
         if (!bi) {
-            eval_fail(e, &n->loc, DIAG_NAME, "unknown function `%s`", n->text);
+            eval_fail(e, AST_LOC(n), DIAG_NAME, "unknown function `%s`", n->text);
             if (!guards_import_hint(e, n->text)) eval_suggest(e, n->text);
         } else if ((int)nargs < bi->min_args || (int)nargs > bi->max_args) {
-            eval_fail(e, &n->loc, DIAG_RUNTIME, "wrong number of arguments to %s(): %s", bi->name, bi->help);
+            eval_fail(e, AST_LOC(n), DIAG_RUNTIME, "wrong number of arguments to %s(): %s", bi->name, bi->help);
         } else {
             char *err = NULL;
             r = bi->fn(e->sh->units, args, nargs, &err);
-            if (!r) eval_fail_with(e, &n->loc, err);
+            if (!r) eval_fail_with(e, AST_LOC(n), err);
         }
     }
     for (size_t k = 0; k < nargs; k++) value_free(args[k]);
@@ -376,17 +388,17 @@ static value_t *field(eval_t *e, const node_t *n)
         r = value_record_get(base, n->text);
         if (r) r = value_ref(r);
         else {
-            eval_fail(e, &n->loc, DIAG_NAME, "no field `%s` in this %s", n->text, value_kind_name(base));
+            eval_fail(e, AST_LOC(n), DIAG_NAME, "no field `%s` in this %s", n->text, value_kind_name(base));
             struct eval_suggest s = { n->text, NULL, (size_t)-1 };
             for (size_t i = 0; i < base->u.rec.n; i++) eval_suggest_one(base->u.rec.keys[i], &s);
             eval_hint_closest(e, &s);
         }
     } else if (base->kind == V_OBJECT && base->u.obj.type == &terms_workload_type) {
-        r = terms_workload_field(e, base->u.obj.p, n->text, &n->loc);
+        r = terms_workload_field(e, base->u.obj.p, n->text, AST_LOC(n));
     } else if (base->kind == V_OBJECT && base->u.obj.type == &terms_contract_type) {
-        r = terms_contract_field(e, base, n->text, &n->loc);
+        r = terms_contract_field(e, base, n->text, AST_LOC(n));
     } else {
-        eval_fail(e, &n->loc, DIAG_RUNTIME, "a %s has no fields", value_kind_name(base));
+        eval_fail(e, AST_LOC(n), DIAG_RUNTIME, "a %s has no fields", value_kind_name(base));
     }
     value_free(base);
     return r;
@@ -395,14 +407,14 @@ static value_t *field(eval_t *e, const node_t *n)
 value_t *eval_expr(eval_t *e, const node_t *n)
 {
     if (e->err) return NULL;
-    if (++e->depth > MAX_DEPTH) { e->depth--; return eval_fail(e, &n->loc, DIAG_LIMIT, "expression nested too deeply"); }
-    if (!eval_charge(e, 1, &n->loc)) { e->depth--; return NULL; }
+    if (++e->depth > MAX_DEPTH) { e->depth--; return eval_fail(e, AST_LOC(n), DIAG_LIMIT, "expression nested too deeply"); }
+    if (!charge_at(e, 1, n)) { e->depth--; return NULL; }
     value_t *r = NULL;
     char *err = NULL;
     switch (n->kind) {
     case E_NUM:
         r = value_from_literal(n->text, n->op, n->flag, &err);
-        if (!r) eval_fail_with(e, &n->loc, err);
+        if (!r) eval_fail_with(e, AST_LOC(n), err);
         else if (n->flag) {
             /* 40% keeps reading as a percentage until it meets a unit */
             int pct = units_find(e->sh->units, "percent");
@@ -413,7 +425,7 @@ value_t *eval_expr(eval_t *e, const node_t *n)
     case E_BOOL: r = value_bool(n->op); break;
     case E_DATE: {
         date_t d;
-        if (!dates_parse(n->text, &d)) eval_fail(e, &n->loc, DIAG_RUNTIME, "no such date: %s", n->text);
+        if (!dates_parse(n->text, &d)) eval_fail(e, AST_LOC(n), DIAG_RUNTIME, "no such date: %s", n->text);
         else r = value_date(d);
         break;
     }
@@ -423,11 +435,11 @@ value_t *eval_expr(eval_t *e, const node_t *n)
         value_t *a = eval_expr(e, n->a);
         if (!a) break;
         if (n->op == OP_NOT) {
-            if (a->kind != V_BOOL) eval_fail(e, &n->loc, DIAG_RUNTIME, "`not` needs true or false, not a %s", value_kind_name(a));
+            if (a->kind != V_BOOL) eval_fail(e, AST_LOC(n), DIAG_RUNTIME, "`not` needs true or false, not a %s", value_kind_name(a));
             else r = value_bool(!a->u.b);
         } else {
             r = value_neg(a, &err);
-            if (!r) eval_fail_with(e, &n->loc, err);
+            if (!r) eval_fail_with(e, AST_LOC(n), err);
         }
         value_free(a);
         break;
@@ -435,7 +447,7 @@ value_t *eval_expr(eval_t *e, const node_t *n)
     case E_IN: {
         value_t *a = eval_expr(e, n->a);
         value_t *b = a ? eval_expr(e, n->b) : NULL;
-        if (a && b) { r = value_convert(e->sh->units, a, b, &err); if (!r) eval_fail_with(e, &n->loc, err); }
+        if (a && b) { r = value_convert(e->sh->units, a, b, &err); if (!r) eval_fail_with(e, AST_LOC(n), err); }
         value_free(a);
         value_free(b);
         break;
@@ -443,7 +455,7 @@ value_t *eval_expr(eval_t *e, const node_t *n)
     case E_IF: {
         value_t *c = eval_expr(e, n->a);
         if (!c) break;
-        if (c->kind != V_BOOL) eval_fail(e, &n->a->loc, DIAG_RUNTIME, "`if` needs true or false, not a %s", value_kind_name(c));
+        if (c->kind != V_BOOL) eval_fail(e, AST_LOC(n->a), DIAG_RUNTIME, "`if` needs true or false, not a %s", value_kind_name(c));
         else r = eval_expr(e, c->u.b ? n->b : n->c);
         value_free(c);
         break;
@@ -454,13 +466,13 @@ value_t *eval_expr(eval_t *e, const node_t *n)
         value_t *a = eval_expr(e, n->a);
         value_t *i = a ? eval_expr(e, n->b) : NULL;
         if (a && i) {
-            if (a->kind != V_LIST) eval_fail(e, &n->loc, DIAG_RUNTIME, "only a list can be indexed, not a %s", value_kind_name(a));
+            if (a->kind != V_LIST) eval_fail(e, AST_LOC(n), DIAG_RUNTIME, "only a list can be indexed, not a %s", value_kind_name(a));
             else if (i->kind != V_NUM || !dim_is_zero(&i->u.num.dim) || mpz_cmp_ui(mpq_denref(i->u.num.q), 1) != 0)
-                eval_fail(e, &n->b->loc, DIAG_RUNTIME, "a list index must be a whole number, counting from 0");
+                eval_fail(e, AST_LOC(n->b), DIAG_RUNTIME, "a list index must be a whole number, counting from 0");
             else if (!a->u.list.n)
-                eval_fail(e, &n->b->loc, DIAG_RUNTIME, "index out of range: the list is empty");
+                eval_fail(e, AST_LOC(n->b), DIAG_RUNTIME, "index out of range: the list is empty");
             else if (mpz_sgn(mpq_numref(i->u.num.q)) < 0 || mpz_cmp_ui(mpq_numref(i->u.num.q), a->u.list.n) >= 0)
-                eval_fail(e, &n->b->loc, DIAG_RUNTIME, "index out of range: the list has %zu items (0 to %zu)", a->u.list.n, a->u.list.n - 1);
+                eval_fail(e, AST_LOC(n->b), DIAG_RUNTIME, "index out of range: the list has %zu items (0 to %zu)", a->u.list.n, a->u.list.n - 1);
             else r = value_ref(a->u.list.items[mpz_get_ui(mpq_numref(i->u.num.q))]);
         }
         value_free(a);
@@ -470,7 +482,7 @@ value_t *eval_expr(eval_t *e, const node_t *n)
     case E_LIST: {
         size_t cnt = ast_count(n->list), k = 0;
         value_t **items = calloc(cnt ? cnt : 1, sizeof *items);
-        if (!items) { eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"); break; }
+        if (!items) { eval_fail(e, AST_LOC(n), DIAG_LIMIT, "out of memory"); break; }
         for (const node_t *it = n->list; it; it = it->next, k++)
             if (!(items[k] = eval_expr(e, it))) break;
         if (k < cnt) { for (size_t j = 0; j < k; j++) value_free(items[j]); free(items); break; }
@@ -478,17 +490,17 @@ value_t *eval_expr(eval_t *e, const node_t *n)
         break;
     }
     case E_RECORD: r = eval_record(e, n); break;
-    default: eval_fail(e, &n->loc, DIAG_SYNTAX, "a %s is not an expression", ast_kind_name(n->kind)); break;
+    default: eval_fail(e, AST_LOC(n), DIAG_SYNTAX, "a %s is not an expression", ast_kind_name(n->kind)); break;
     }
     e->depth--;
-    if (!r && !e->err) eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory");
+    if (!r && !e->err) eval_fail(e, AST_LOC(n), DIAG_LIMIT, "out of memory");
     if (r && value_too_deep(r)) {
         value_free(r);
-        return eval_fail(e, &n->loc, DIAG_LIMIT, "lists and records nested too deeply (more than %d levels)", VALUE_MAX_DEPTH);
+        return eval_fail(e, AST_LOC(n), DIAG_LIMIT, "lists and records nested too deeply (more than %d levels)", VALUE_MAX_DEPTH);
     }
     if (r && value_too_large(r)) {
         value_free(r);
-        return eval_fail(e, &n->loc, DIAG_LIMIT, "a list or record holding more than 5 million values");
+        return eval_fail(e, AST_LOC(n), DIAG_LIMIT, "a list or record holding more than 5 million values");
     }
     return r;
 }
@@ -499,14 +511,14 @@ enum { MAX_RECORD_FIELDS = 10000 };
 static value_t *eval_record(eval_t *e, const node_t *n)
 {
     if (ast_count(n->list) > MAX_RECORD_FIELDS)
-        return eval_fail(e, &n->loc, DIAG_LIMIT, "a record of more than 10,000 fields (use a list)");
+        return eval_fail(e, AST_LOC(n), DIAG_LIMIT, "a record of more than 10,000 fields (use a list)");
     value_t *rec = value_record(NULL);
     if (!rec) return NULL;
     scope_t *mark = e->scope;
     for (const node_t *f = n->list; f; f = f->next) {
-        if (value_record_get(rec, f->text)) { eval_fail(e, &f->loc, DIAG_NAME, "field `%s` appears twice", f->text); break; }
+        if (value_record_get(rec, f->text)) { eval_fail(e, AST_LOC(f), DIAG_NAME, "field `%s` appears twice", f->text); break; }
         value_t *v = eval_expr(e, f->a);
-        if (!v || !eval_scope_push(e, f->text, value_ref(v)) || !value_record_set(rec, f->text, v)) { if (!e->err) eval_fail(e, &f->loc, DIAG_LIMIT, "out of memory"); break; }
+        if (!v || !eval_scope_push(e, f->text, value_ref(v)) || !value_record_set(rec, f->text, v)) { if (!e->err) eval_fail(e, AST_LOC(f), DIAG_LIMIT, "out of memory"); break; }
     }
     eval_scope_pop_to(e, mark);
     if (e->err) { value_free(rec); return NULL; }
@@ -568,21 +580,21 @@ static int unit_statement(eval_t *e, const node_t *n)
     const char *err = NULL;
     if (n->kind == S_DIMENSION) {
         if (units_find_dimension(u, n->text) >= 0) return 1;
-        if (units_add_dimension(u, n->text, &err) < 0) { eval_fail(e, &n->loc, DIAG_UNIT, "%s", err); return 0; }
+        if (units_add_dimension(u, n->text, &err) < 0) { eval_fail(e, AST_LOC(n), DIAG_UNIT, "%s", err); return 0; }
         return 1;
     }
-    if (eval_global_find(e, n->text)) { eval_fail(e, &n->loc, DIAG_NAME, "`%s` is already defined as a name", n->text); return 0; }
+    if (eval_global_find(e, n->text)) { eval_fail(e, AST_LOC(n), DIAG_NAME, "`%s` is already defined as a name", n->text); return 0; }
     if (n->kind == S_PREFIX) {
         value_t *v = eval_expr(e, n->a);
         if (!v) return 0;
         int ok = 0;
         mpq_t old;
         mpq_init(old);
-        if (!value_is_dimensionless(v)) eval_fail(e, &n->a->loc, DIAG_UNIT, "a prefix must be a plain number");
+        if (!value_is_dimensionless(v)) eval_fail(e, AST_LOC(n->a), DIAG_UNIT, "a prefix must be a plain number");
         else if (units_prefix_value(u, n->text, old)) {
             ok = mpq_equal(old, v->u.num.q);   /* the same declaration again (a re-run) */
-            if (!ok) eval_fail(e, &n->loc, DIAG_UNIT, "prefix `%s` is already declared with another value", n->text);
-        } else if (units_add_prefix(u, n->text, v->u.num.q, &err) < 0) eval_fail(e, &n->loc, DIAG_UNIT, "%s", err);
+            if (!ok) eval_fail(e, AST_LOC(n), DIAG_UNIT, "prefix `%s` is already declared with another value", n->text);
+        } else if (units_add_prefix(u, n->text, v->u.num.q, &err) < 0) eval_fail(e, AST_LOC(n), DIAG_UNIT, "%s", err);
         else ok = 1;
         mpq_clear(old);
         value_free(v);
@@ -592,29 +604,29 @@ static int unit_statement(eval_t *e, const node_t *n)
     if (!n->a) {
         int dim = -1;
         if (n->b && (dim = units_find_dimension(u, n->b->text)) < 0) {
-            eval_fail(e, &n->b->loc, DIAG_UNIT, "unknown dimension `%s` (declare it with `dimension %s`)", n->b->text, n->b->text);
+            eval_fail(e, AST_LOC(n->b), DIAG_UNIT, "unknown dimension `%s` (declare it with `dimension %s`)", n->b->text, n->b->text);
             return 0;
         }
         if (existing >= 0) {
             /* the same declaration again (a re-run) is fine; anything else is not */
             if (units_is_base_of(u, existing, n->b ? n->b->text : n->text)) return 1;
-            eval_fail(e, &n->loc, DIAG_UNIT, "unit `%s` is already declared with another definition", n->text);
+            eval_fail(e, AST_LOC(n), DIAG_UNIT, "unit `%s` is already declared with another definition", n->text);
             return 0;
         }
-        if (units_add_base(u, n->text, dim, n->flag, &err) < 0) { eval_fail(e, &n->loc, DIAG_UNIT, "%s", err); return 0; }
+        if (units_add_base(u, n->text, dim, n->flag, &err) < 0) { eval_fail(e, AST_LOC(n), DIAG_UNIT, "%s", err); return 0; }
         return 1;
     }
     value_t *v = eval_expr(e, n->a);
     if (!v) return 0;
     int ok = 0;
-    if (v->kind != V_NUM) eval_fail(e, &n->a->loc, DIAG_UNIT, "a unit must be defined as a quantity, not a %s", value_kind_name(v));
+    if (v->kind != V_NUM) eval_fail(e, AST_LOC(n->a), DIAG_UNIT, "a unit must be defined as a quantity, not a %s", value_kind_name(v));
     else if (existing >= 0) {
         const unit_def_t *d = units_get(u, existing);
         ok = mpq_equal(d->factor, v->u.num.q) && dim_eq(&d->dim, &v->u.num.dim);
-        if (!ok) eval_fail(e, &n->loc, DIAG_UNIT, "unit `%s` is already declared with another value", n->text);
+        if (!ok) eval_fail(e, AST_LOC(n), DIAG_UNIT, "unit `%s` is already declared with another value", n->text);
     } else {
         int id = units_add_derived(u, n->text, v->u.num.q, &v->u.num.dim, n->flag, &err);
-        if (id < 0) eval_fail(e, &n->loc, DIAG_UNIT, "%s", err);
+        if (id < 0) eval_fail(e, AST_LOC(n), DIAG_UNIT, "%s", err);
         else { ok = 1; if (v->u.num.approx) units_set_approx(u, id); }
     }
     value_free(v);
@@ -705,7 +717,7 @@ static int exec_assert(eval_t *e, const node_t *n)
 {
     value_t *c = eval_expr(e, n->a);
     if (!c) return 0;
-    if (c->kind != V_BOOL) { value_free(c); eval_fail(e, &n->a->loc, DIAG_RUNTIME, "assert needs a condition that is true or false"); return 0; }
+    if (c->kind != V_BOOL) { value_free(c); eval_fail(e, AST_LOC(n->a), DIAG_RUNTIME, "assert needs a condition that is true or false"); return 0; }
     int passed = c->u.b;
     value_free(c);
     char *msg = NULL;
@@ -719,7 +731,7 @@ static int exec_assert(eval_t *e, const node_t *n)
     if (e->nasserts == e->capasserts) {
         size_t cap = e->capasserts ? e->capasserts * 2 : 16;
         assertion_t *a = realloc(e->asserts, cap * sizeof *a);
-        if (!a) { free(msg); eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"); return 0; }
+        if (!a) { free(msg); eval_fail(e, AST_LOC(n), DIAG_LIMIT, "out of memory"); return 0; }
         e->asserts = a; e->capasserts = cap;
     }
     assertion_t *a = &e->asserts[e->nasserts++];
@@ -744,7 +756,7 @@ static int exec_stmt(eval_t *e, const node_t *n)
     if (e->importing && module_skips(n)) return 1;
     switch (n->kind) {
     case S_DEF: {
-        if (!check_new_name(e, n->text, &n->loc)) return 0;
+        if (!check_new_name(e, n->text, AST_LOC(n))) return 0;
         const override_t *o = scenario_override_for(e, n->text);
         value_t *v = scenario_value(e, n->text, n->a);
         if (v && n->flag && !usage_eval_is(v)) {   /* usage NAME = ... */
@@ -759,27 +771,27 @@ static int exec_stmt(eval_t *e, const node_t *n)
         return 1;
     }
     case S_FN: {
-        if (!check_new_name(e, n->text, &n->loc)) return 0;
+        if (!check_new_name(e, n->text, AST_LOC(n))) return 0;
         for (const node_t *p = n->list; p; p = p->next)
-            if (!check_not_unit(e, p->text, &p->loc)) return 0;
+            if (!check_not_unit(e, p->text, AST_LOC(p))) return 0;
         for (const node_t *p = n->list; p; p = p->next)
             for (const node_t *before = n->list; before != p; before = before->next)
                 if (!strcmp(before->text, p->text)) {
-                    eval_fail(e, &p->loc, DIAG_NAME, "%s() has two parameters named `%s`", n->text, p->text);
+                    eval_fail(e, AST_LOC(p), DIAG_NAME, "%s() has two parameters named `%s`", n->text, p->text);
                     return 0;
                 }
         value_t *v = value_object(&function_type, (void *)n);
         return v && global_define(e, n, v);
     }
     case S_CONTRACT: {
-        if (!check_new_name(e, n->text, &n->loc)) return 0;
+        if (!check_new_name(e, n->text, AST_LOC(n))) return 0;
         value_t *v = terms_contract(e, n);
         return v && global_define(e, n, v);
     }
     case S_WORKLOAD: {
-        if (!check_new_name(e, n->text, &n->loc)) return 0;
+        if (!check_new_name(e, n->text, AST_LOC(n))) return 0;
         for (const node_t *it = n->list; it; it = it->next)
-            if (it->kind == S_DEF && !check_not_unit(e, it->text, &it->loc)) return 0;
+            if (it->kind == S_DEF && !check_not_unit(e, it->text, AST_LOC(it))) return 0;
         value_t *v = value_object(&terms_workload_type, (void *)n);
         return v && global_define(e, n, v);
     }
@@ -801,12 +813,12 @@ static int exec_stmt(eval_t *e, const node_t *n)
         value_t *t = scenario_table(e, n);
         if (!t) return 0;
         char *label = n->kind == S_SWEEP ? diag_format("sweep %s", n->text) : strdup("compare");
-        int ok = record_show(e, label, t, &n->loc);
+        int ok = record_show(e, label, t, AST_LOC(n));
         free(label);
         return ok;
     }
     default:
-        eval_fail(e, &n->loc, DIAG_SYNTAX, "a %s cannot stand here", ast_kind_name(n->kind));
+        eval_fail(e, AST_LOC(n), DIAG_SYNTAX, "a %s cannot stand here", ast_kind_name(n->kind));
         return 0;
     }
 }
@@ -818,7 +830,7 @@ static int recompute_dependents(eval_t *e, const node_t *def)
     const char *name = def->text;
     deps_t *g = scenario_program_deps(e);
     deps_touched_t *t = g ? deps_touch(g, &name, 1) : NULL;
-    if (!t) { deps_free(g); eval_fail(e, &def->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    if (!t) { deps_free(g); eval_fail(e, AST_LOC(def), DIAG_LIMIT, "out of memory"); return 0; }
     e->recomputing = 1;
     for (size_t i = 0; i < e->sh->nmain && !e->err; i++)
         for (const node_t *s = e->sh->main[i]; s && !e->err; s = s->next) {
@@ -1027,7 +1039,7 @@ static int scan_imports(eval_t *e, node_t *ast, const char *path)
         /* an import that cannot be opened is reported when it runs */
         if (find_import(e, s->text, 1, &f, &why) != POLICY_OK) { free(why); continue; }
         if (!strmap_get(e->sh->parsed, f.real))
-            ok = parse_file(e, &f, &s->loc, &imported) && scenario_register(e, imported) &&
+            ok = parse_file(e, &f, AST_LOC(s), &imported) && scenario_register(e, imported) &&
                  file_push(e, &st, (file_frame_t){ imported, NULL, NULL, dir_of(f.path) });
         policy_file_close(&f);
     }
@@ -1064,13 +1076,13 @@ static int import_open(eval_t *e, const node_t *n, node_t **ast, char **dir)
     policy_file_t f;
     char *why = NULL;
     policy_result r = find_import(e, n->text, 1, &f, &why);
-    if (r != POLICY_OK) return import_failed(e, &n->loc, n->text, r, why);
+    if (r != POLICY_OK) return import_failed(e, AST_LOC(n), n->text, r, why);
     int ok = 1;
     if (!mark_imported(e, f.real)) ok = !e->err;
-    else if (!parse_file(e, &f, &n->loc, ast)) {
+    else if (!parse_file(e, &f, AST_LOC(n), ast)) {
         strmap_remove(e->imported, f.real);   /* not imported after all: a fixed file may be, later */
         ok = 0;
-    } else if (*ast && !(*dir = dir_of(f.path))) ok = (eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"), 0);
+    } else if (*ast && !(*dir = dir_of(f.path))) ok = (eval_fail(e, AST_LOC(n), DIAG_LIMIT, "out of memory"), 0);
     policy_file_close(&f);
     return ok;
 }
@@ -1303,7 +1315,7 @@ int eval_load_fx_file(eval_t *e, const char *path, diag_t **err)
         const node_t *other = ast;
         while (other && other->kind == S_FX) other = other->next;
         if (other) {
-            eval_fail(e, &other->loc, DIAG_RUNTIME, "an --fx file holds exchange-rate tables only");
+            eval_fail(e, AST_LOC(other), DIAG_RUNTIME, "an --fx file holds exchange-rate tables only");
             diag_set_hint(e->err, "write each as fx EUR in USD { from 2027-01-01 = 1.08 USD/EUR }; the rest belongs in the program");
         } else if (ast) add_main(e, ast);
     }
@@ -1335,7 +1347,7 @@ int eval_run(eval_t *e, diag_t **err)
     if (!needs_prelude || eval_ensure_prelude(e)) {   /* a constant needs no prelude */
         while (e->sh && e->ran < e->sh->nmain && !e->err) {
             node_t *ast = e->sh->main[e->ran++];
-            if (ast && !eval_run_in_dir(e, ast, ast->loc.src ? ast->loc.src->path : NULL) && e->sh->redefine) {
+            if (ast && !eval_run_in_dir(e, ast, ast_loc(ast).src ? ast_loc(ast).src->path : NULL) && e->sh->redefine) {
                 /* the REPL's program is what succeeded: re-runs stop before the statement that failed */
                 if (e->failed_stmt == ast) e->sh->main[e->ran - 1] = NULL;
                 for (node_t *s = ast; s; s = s->next) if (s->next == e->failed_stmt) { s->next = NULL; break; }

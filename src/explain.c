@@ -192,14 +192,16 @@ static void explain_name(eval_t *e, explain_state_t *x, const char *name, int de
         size_t strip = (size_t)-1;
         for (const node_t *it = items; it; it = it->next) {
             size_t len;
-            const char *t = it->span.src ? source_line(it->span.src, it->span.first_line, &len) : "";
+            loc_t sp = ast_span(it);
+            const char *t = source_line(sp.src, sp.first_line, &len);
             size_t lead = strspn(t, " \t");
             if (lead < strip) strip = lead;
         }
         for (const node_t *it = items; it; it = it->next) {
-            for (int line = it->span.first_line; it->span.src && line <= it->span.last_line; line++) {
+            loc_t sp = ast_span(it);
+            for (int line = sp.first_line; line <= sp.last_line; line++) {
                 size_t len;
-                const char *t = source_line(it->span.src, line, &len);
+                const char *t = source_line(sp.src, line, &len);
                 size_t cut = strspn(t, " \t");
                 if (cut > strip) cut = strip;
                 if (cut > len) cut = len;
@@ -207,7 +209,7 @@ static void explain_name(eval_t *e, explain_state_t *x, const char *name, int de
             }
             const override_t *o = (it->kind == C_FIELD || it->kind == S_DEF) ? scenario_override_for(e, it->text) : NULL;
             if (o) {   /* a field --set, a scenario or a sweep replaced */
-                loc_t now = o->expr ? ast_span(o->expr) : it->span;
+                loc_t now = ast_span(o->expr ? o->expr : it);
                 char *text = o->expr ? span_text(&now) : o->value ? explain_summary(e, o->value) : NULL;
                 fprintf(out, "%*s    [overridden: %s]\n", ind, "", text ? text : "?");
                 free(text);
@@ -241,8 +243,9 @@ static int explain_field(eval_t *e, explain_state_t *x, const char *record, cons
     char *val = v ? explain_summary(e, v) : NULL;
     fprintf(x->out, "%*s%s = %s\n", ind, "", path, text ? text : "?");
     if (!is_literal(e, field->a, 0)) fprintf(x->out, "%*s%*s= %s\n", ind, "", (int)strlen(path) + 1, "", val ? val : "?");
-    fprintf(x->out, "%*s  (%s:%d)\n", ind, "", field->loc.src ? field->loc.src->name : "?", field->loc.first_line);
-    explain_notes(x->out, ind, &field->loc);
+    loc_t at = ast_loc(field);
+    fprintf(x->out, "%*s  (%s:%d)\n", ind, "", at.src ? at.src->name : "?", at.first_line);
+    explain_notes(x->out, ind, &at);
     free(text);
     free(val);
     explain_refs(e, x, field->a, depth + 1);

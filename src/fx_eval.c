@@ -32,14 +32,14 @@ static int currency_named(eval_t *e, const char *code, const loc_t *loc)
 
 int fx_eval_statement(eval_t *e, const node_t *n)
 {
-    int from = currency_named(e, n->text, &n->loc), to = from < 0 ? -1 : currency_named(e, n->a->text, &n->a->loc);
+    int from = currency_named(e, n->text, AST_LOC(n)), to = from < 0 ? -1 : currency_named(e, n->a->text, AST_LOC(n->a));
     if (to < 0) return 0;
-    if (from == to) { eval_fail(e, &n->a->loc, DIAG_RUNTIME, "an exchange rate needs two different currencies"); return 0; }
+    if (from == to) { eval_fail(e, AST_LOC(n->a), DIAG_RUNTIME, "an exchange rate needs two different currencies"); return 0; }
     fx_table_t **slot = &e->fx;
     for (; *slot; slot = &(*slot)->next) {
         const fx_table_t *t = *slot;
         if ((strcmp(t->from, n->text) || strcmp(t->to, n->a->text)) && (strcmp(t->from, n->a->text) || strcmp(t->to, n->text))) continue;
-        if (!e->sh->redefine) { eval_fail(e, &n->loc, DIAG_NAME, "the rates between %s and %s are already given", n->text, n->a->text); return 0; }
+        if (!e->sh->redefine) { eval_fail(e, AST_LOC(n), DIAG_NAME, "the rates between %s and %s are already given", n->text, n->a->text); return 0; }
         fx_table_t *old = *slot;   /* the REPL: a table typed again replaces the old one */
         *slot = old->next;
         old->next = NULL;
@@ -47,28 +47,28 @@ int fx_eval_statement(eval_t *e, const node_t *n)
         break;
     }
     fx_table_t *t = fx_table_new(n->text, n->a->text);
-    if (!t) { eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    if (!t) { eval_fail(e, AST_LOC(n), DIAG_LIMIT, "out of memory"); return 0; }
     /* a rate is an amount of `to` per 1 of `from`: USD/EUR */
     dim_t want = {{0}};
     want.e[to] = 1;
     want.e[from] = -1;
     int ok = 1;
-    if (!n->list) ok = !eval_fail(e, &n->loc, DIAG_RUNTIME, "the %s table has no rates", n->text);
+    if (!n->list) ok = !eval_fail(e, AST_LOC(n), DIAG_RUNTIME, "the %s table has no rates", n->text);
     for (const node_t *r = n->list; ok && r; r = r->next) {
         value_t *d = eval_expr(e, r->a), *v = NULL;
         char *err = NULL;
         if (!d) { ok = 0; break; }
-        if (d->kind != V_DATE) ok = !eval_fail(e, &r->a->loc, DIAG_RUNTIME, "`%s` needs a date such as 2027-01-01", r->flag ? "until" : "from");
+        if (d->kind != V_DATE) ok = !eval_fail(e, AST_LOC(r->a), DIAG_RUNTIME, "`%s` needs a date such as 2027-01-01", r->flag ? "until" : "from");
         else if (r->flag) {
-            if (r->next) ok = !eval_fail(e, &r->next->loc, DIAG_RUNTIME, "no rate can follow `until`");
-            else if (!fx_table_end(t, d->u.date, &err)) ok = !eval_fail_with(e, &r->a->loc, err);
+            if (r->next) ok = !eval_fail(e, AST_LOC(r->next), DIAG_RUNTIME, "no rate can follow `until`");
+            else if (!fx_table_end(t, d->u.date, &err)) ok = !eval_fail_with(e, AST_LOC(r->a), err);
         } else if (!(v = eval_expr(e, r->b))) ok = 0;
         else if (v->kind != V_NUM || !dim_eq(&v->u.num.dim, &want)) {
-            ok = !eval_fail(e, &r->b->loc, DIAG_UNIT, "a rate of %s in %s is %s per %s, such as 1.08 %s/%s", n->text, n->a->text,
+            ok = !eval_fail(e, AST_LOC(r->b), DIAG_UNIT, "a rate of %s in %s is %s per %s, such as 1.08 %s/%s", n->text, n->a->text,
                             n->a->text, n->text, n->a->text, n->text);
         } else if (v->u.num.approx) {
-            ok = !eval_fail(e, &r->b->loc, DIAG_RUNTIME, "an exchange rate must be exact, not approximate");
-        } else if (!fx_table_add(t, d->u.date, v->u.num.q, &err)) ok = !eval_fail_with(e, &r->loc, err);
+            ok = !eval_fail(e, AST_LOC(r->b), DIAG_RUNTIME, "an exchange rate must be exact, not approximate");
+        } else if (!fx_table_add(t, d->u.date, v->u.num.q, &err)) ok = !eval_fail_with(e, AST_LOC(r), err);
         value_free(d);
         value_free(v);
     }
@@ -119,7 +119,7 @@ value_t *fx_eval_convert(eval_t *e, const node_t *call, value_t **args, size_t n
     units_t *u = e->sh->units;
     int invoice = nargs == 2 && is_invoice(args[0]);
     if (!invoice && (nargs != 3 || args[0]->kind != V_NUM || args[1]->kind != V_NUM || args[2]->kind != V_DATE))
-        return eval_fail(e, &call->loc, DIAG_RUNTIME, "convert(amount, currency, date) needs an amount, a currency such as USD and a date; "
+        return eval_fail(e, AST_LOC(call), DIAG_RUNTIME, "convert(amount, currency, date) needs an amount, a currency such as USD and a date; "
                          "convert(invoice, currency) an invoice from price()");
     int to = args[1]->kind == V_NUM ? money_dim(u, &args[1]->u.num.dim) : -1;
     loc_t amount_at = ast_span(call->list), currency_at = ast_span(call->list->next);
@@ -140,6 +140,6 @@ value_t *fx_eval_convert(eval_t *e, const node_t *call, value_t **args, size_t n
     }
     value_t *r = fx_value_in(u, args[0], from, to, rate);
     mpq_clear(rate);
-    if (!r) return eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory");
+    if (!r) return eval_fail(e, AST_LOC(call), DIAG_LIMIT, "out of memory");
     return r;
 }

@@ -61,7 +61,7 @@ int guards_percent_mix(eval_t *e, int op, const value_t *a, const value_t *b, co
     static const char *ops[] = { "==", "!=", "<", "<=", ">", ">=" };
     const char *optext = op == '+' ? "+" : op == '-' ? "-" : op >= OP_EQ && op <= OP_GE ? ops[op - OP_EQ] : "?";
     char *sa = eval_describe(e, a), *sb = eval_describe(e, b), *sx = eval_describe(e, plain), *sh = percent_text(e, plain->u.num.q);
-    eval_fail(e, &n->loc, DIAG_UNIT, "%s a percentage and a plain number: %s %s %s",
+    eval_fail(e, AST_LOC(n), DIAG_UNIT, "%s a percentage and a plain number: %s %s %s",
               op == '+' || op == '-' ? "combining" : "comparing", sa ? sa : "?", optext, sb ? sb : "?");
     if (e->err)
         diag_set_hint(e->err, "a plain number is a ratio (%s is %s%%): if it is a percentage, write `%s%%`",
@@ -98,7 +98,7 @@ static int usage_factor(eval_t *e, const node_t *n, loc_t *at)
         return usage_factor(e, n->a, at) || (!e->err && usage_factor(e, n->b, at));
     value_t *v = eval_expr(e, n);
     int r = v && is_usage(e->sh->units, v);
-    if (r) *at = n->loc;
+    if (r) *at = ast_loc(n);
     value_free(v);
     return r;
 }
@@ -124,8 +124,8 @@ static int word_char(char c)
 void guards_hyphen_hint(eval_t *e, const node_t *n)
 {
     size_t len;
-    const char *line = e->err && !e->err->hint && n->op == '-' && n->loc.src ? source_line(n->loc.src, n->loc.first_line, &len) : NULL;
-    size_t at = n->loc.first_column > 0 ? (size_t)n->loc.first_column - 1 : 0;
+    const char *line = e->err && !e->err->hint && n->op == '-' && ast_loc(n).src ? source_line(ast_loc(n).src, ast_loc(n).first_line, &len) : NULL;
+    size_t at = ast_loc(n).first_column > 0 ? (size_t)ast_loc(n).first_column - 1 : 0;
     if (!line || at == 0 || at + 1 >= len || !word_char(line[at - 1]) || !word_char(line[at + 1])) return;
     size_t from = at, to = at + 1;
     while (from > 0 && word_char(line[from - 1])) from--;
@@ -143,14 +143,14 @@ int guards_tier(eval_t *e, const node_t *t, const value_t *q, const value_t *pre
     if (q->kind != V_NUM || prev->kind != V_NUM || !dim_eq(&q->u.num.dim, &prev->u.num.dim)) {
         char *dq = q->kind == V_NUM ? units_format_dim(u, &q->u.num.dim) : NULL;
         char *dp = units_format_dim(u, &prev->u.num.dim);
-        eval_fail(e, &t->a->loc, DIAG_UNIT, "this tier is measured in %s (%s), but the tiers before it in %s (they end at %s)",
+        eval_fail(e, AST_LOC(t->a), DIAG_UNIT, "this tier is measured in %s (%s), but the tiers before it in %s (they end at %s)",
                   dq ? dq : "?", sq ? sq : "?", dp ? dp : "?", sp ? sp : "?");
         if (e->err) diag_set_hint(e->err, "every tier of one rate counts the same usage: give this one in %s too, like %s", dp ? dp : "?", sp ? sp : "?");
         free(dq); free(dp);
     } else if (t->op == TIER_NEXT && mpq_sgn(q->u.num.q) <= 0) {
-        eval_fail(e, &t->a->loc, DIAG_RUNTIME, "a `next` tier must be larger than zero, not %s", sq ? sq : "?");
+        eval_fail(e, AST_LOC(t->a), DIAG_RUNTIME, "a `next` tier must be larger than zero, not %s", sq ? sq : "?");
     } else if (t->op != TIER_NEXT && mpq_cmp(q->u.num.q, prev->u.num.q) <= 0) {
-        eval_fail(e, &t->a->loc, DIAG_RUNTIME, "tier bounds must increase: this tier ends at %s, the previous one already at %s", sq ? sq : "?", sp ? sp : "?");
+        eval_fail(e, AST_LOC(t->a), DIAG_RUNTIME, "tier bounds must increase: this tier ends at %s, the previous one already at %s", sq ? sq : "?", sp ? sp : "?");
         if (e->err) diag_set_hint(e->err, "`up to` and `first` give where a tier ends, counted from zero; `next` gives its size");
     } else ok = 1;
     free(sq); free(sp);
@@ -252,7 +252,7 @@ void guards_term_order(eval_t *e, const node_t *contract, date_t start, date_t e
     char from[16], to[16];
     dates_format(start, from);
     dates_format(end, to);
-    eval_fail(e, &contract->loc, DIAG_RUNTIME, "contract %s ends (%s) %s it starts (%s)", contract->text, to,
+    eval_fail(e, AST_LOC(contract), DIAG_RUNTIME, "contract %s ends (%s) %s it starts (%s)", contract->text, to,
               end == start ? "on the day" : "before", from);
 }
 
@@ -309,7 +309,7 @@ int guards_contract(eval_t *e, const contract_t *c, const node_t *const *rate_no
             int overage = k == (s->kind == PRICE_FLAT ? 1 : s->ntiers);
             const value_t *r = overage ? s->overage : s->kind == PRICE_FLAT ? s->rate : s->tiers[k].rate;
             if (!r || r->kind != V_NUM) continue;
-            const loc_t *at = rate_nodes && rate_nodes[i] ? &rate_nodes[i]->loc : NULL;
+            const loc_t *at = rate_nodes && rate_nodes[i] ? AST_LOC(rate_nodes[i]) : NULL;
             const char *what = overage ? "the overage rate of" : "rate";
             int cur = price_currency(u, r);
             if (cur < 0) {

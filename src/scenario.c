@@ -28,23 +28,23 @@ int scenario_register(eval_t *e, node_t *ast)
     for (node_t *s = ast; s; s = s->next) {
         if (s->kind != S_SCENARIO) continue;
         if (!strcmp(s->text, "base")) {
-            eval_fail(e, &s->loc, DIAG_NAME, "`base` is the program as written; a scenario needs another name");
+            eval_fail(e, AST_LOC(s), DIAG_NAME, "`base` is the program as written; a scenario needs another name");
             return 0;
         }
         for (const node_t *d = s->list; d; d = d->next)
             for (const node_t *before = s->list; before != d; before = before->next)
                 if (!strcmp(before->text, d->text)) {
-                    eval_fail(e, &d->loc, DIAG_NAME, "scenario `%s` sets `%s` twice", s->text, d->text);
+                    eval_fail(e, AST_LOC(d), DIAG_NAME, "scenario `%s` sets `%s` twice", s->text, d->text);
                     return 0;
                 }
         size_t i = 0;
         while (i < sh->nscenarios && strcmp(sh->scenarios[i]->text, s->text)) i++;
         if (i < sh->nscenarios) {
-            if (!sh->redefine) { eval_fail(e, &s->loc, DIAG_NAME, "scenario `%s` is already defined", s->text); return 0; }
+            if (!sh->redefine) { eval_fail(e, AST_LOC(s), DIAG_NAME, "scenario `%s` is already defined", s->text); return 0; }
             sh->scenarios[i] = s;
             continue;
         }
-        if (sh->nscenarios == sizeof sh->scenarios / sizeof sh->scenarios[0]) { eval_fail(e, &s->loc, DIAG_LIMIT, "too many scenarios"); return 0; }
+        if (sh->nscenarios == sizeof sh->scenarios / sizeof sh->scenarios[0]) { eval_fail(e, AST_LOC(s), DIAG_LIMIT, "too many scenarios"); return 0; }
         sh->scenarios[sh->nscenarios++] = s;
     }
     return 1;
@@ -79,7 +79,7 @@ int eval_set_override(eval_t *e, const char *assignment, diag_t **err)
 {
     node_t *ast = eval_parse_one(e, "<--set>", assignment, S_DEF, "--set takes NAME=EXPR", err);
     if (!ast) return 0;
-    if (!add_override(e, ast->text, ast->a, NULL, 1, &ast->loc)) { *err = diag_new(DIAG_LIMIT, NULL, "out of memory"); return 0; }
+    if (!add_override(e, ast->text, ast->a, NULL, 1, AST_LOC(ast))) { *err = diag_new(DIAG_LIMIT, NULL, "out of memory"); return 0; }
     return 1;
 }
 
@@ -119,7 +119,7 @@ static int apply_scenario(eval_t *e, const char *name, const loc_t *loc)
     size_t n = 0;
     for (node_t *s = find_scenario(e, name); ; s = find_scenario(e, s->b->text)) {
         if (!s) {
-            eval_fail(e, n ? &chain[n - 1]->b->loc : loc, DIAG_NAME, "unknown scenario `%s`", n ? chain[n - 1]->b->text : name);
+            eval_fail(e, n ? AST_LOC(chain[n - 1]->b) : loc, DIAG_NAME, "unknown scenario `%s`", n ? chain[n - 1]->b->text : name);
             struct eval_suggest sg = { name, NULL, (size_t)-1 };
             for (size_t i = 0; i < e->sh->nscenarios; i++) eval_suggest_one(e->sh->scenarios[i]->text, &sg);
             eval_hint_closest(e, &sg);
@@ -128,16 +128,16 @@ static int apply_scenario(eval_t *e, const char *name, const loc_t *loc)
         }
         for (size_t i = 0; i < n; i++)
             if (chain[i] == s) {
-                eval_fail(e, &s->loc, DIAG_RUNTIME, "scenario `%s` extends itself (through `%s`)", s->text, chain[n - 1]->text);
+                eval_fail(e, AST_LOC(s), DIAG_RUNTIME, "scenario `%s` extends itself (through `%s`)", s->text, chain[n - 1]->text);
                 return 0;
             }
-        if (n == 64) { eval_fail(e, &s->loc, DIAG_LIMIT, "scenarios extend one another more than 64 deep"); return 0; }
+        if (n == 64) { eval_fail(e, AST_LOC(s), DIAG_LIMIT, "scenarios extend one another more than 64 deep"); return 0; }
         chain[n++] = s;
         if (!s->b || !strcmp(s->b->text, "base")) break;
     }
     for (size_t i = n; i-- > 0;)
         for (const node_t *d = chain[i]->list; d; d = d->next)
-            if (!add_override(e, d->text, d->a, NULL, 0, &d->loc)) { eval_fail(e, &d->loc, DIAG_LIMIT, "out of memory"); return 0; }
+            if (!add_override(e, d->text, d->a, NULL, 0, AST_LOC(d))) { eval_fail(e, AST_LOC(d), DIAG_LIMIT, "out of memory"); return 0; }
     return 1;
 }
 
@@ -229,7 +229,7 @@ static int rerun(eval_t *e, const deps_t *g, const char *scenario, const char *p
         c->current_dir = e->current_dir;
         for (size_t i = 0; i < e->sh->nmain && !c->err; i++) {
             node_t *ast = e->sh->main[i];
-            if (ast) eval_run_in_dir(c, ast, ast->loc.src ? ast->loc.src->path : NULL);
+            if (ast) eval_run_in_dir(c, ast, ast_loc(ast).src ? ast_loc(ast).src->path : NULL);
         }
     }
     if (!c->err) scenario_check_used(c);
@@ -300,8 +300,8 @@ value_t *scenario_table(eval_t *e, const node_t *n)
     value_t *params = NULL;
     if (n->kind == S_SWEEP) {
         if (!(params = eval_expr(e, n->a))) return NULL;
-        if (params->kind != V_LIST) eval_fail(e, &n->a->loc, DIAG_RUNTIME, "sweep ... over needs a list, such as [30%%, 40%%] or range(a, b, step)");
-        else if (params->u.list.n > MAX_SWEEP) eval_fail(e, &n->a->loc, DIAG_LIMIT, "a sweep can have at most %d values", MAX_SWEEP);
+        if (params->kind != V_LIST) eval_fail(e, AST_LOC(n->a), DIAG_RUNTIME, "sweep ... over needs a list, such as [30%%, 40%%] or range(a, b, step)");
+        else if (params->u.list.n > MAX_SWEEP) eval_fail(e, AST_LOC(n->a), DIAG_LIMIT, "a sweep can have at most %d values", MAX_SWEEP);
         if (e->err) { value_free(params); return NULL; }
         nrows = params->u.list.n;
         ncols = nexpr;
@@ -316,7 +316,7 @@ value_t *scenario_table(eval_t *e, const node_t *n)
     value_t **run = calloc(nexpr + 1, sizeof *run);
     value_t *table = NULL;
     deps_t *g = scenario_program_deps(e);
-    if (!labels || !header || !row_labels || !cells || !run) { eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"); goto out; }
+    if (!labels || !header || !row_labels || !cells || !run) { eval_fail(e, AST_LOC(n), DIAG_LIMIT, "out of memory"); goto out; }
     size_t k = 0;
     for (const node_t *x = n->list2; x; x = x->next) { loc_t span = ast_span(x); labels[k++] = eval_loc_text(&span); }
     if (n->kind == S_COMPARE) {
@@ -324,7 +324,7 @@ value_t *scenario_table(eval_t *e, const node_t *n)
         size_t c = 0;
         for (const node_t *s = n->list; s && !e->err; s = s->next, c++) {
             header[c + 1] = s->text;
-            if (!rerun(e, g, s->text, NULL, NULL, n->list2, run, &s->loc)) break;
+            if (!rerun(e, g, s->text, NULL, NULL, n->list2, run, AST_LOC(s))) break;
             for (size_t r = 0; r < nrows; r++) cells[r * ncols + c] = run[r];
         }
         for (size_t r = 0; r < nrows && !e->err; r++) row_labels[r] = value_str(labels[r]);
@@ -332,13 +332,13 @@ value_t *scenario_table(eval_t *e, const node_t *n)
         header[0] = n->text;
         for (size_t c = 0; c < ncols; c++) header[c + 1] = labels[c];
         for (size_t r = 0; r < nrows && !e->err; r++) {
-            if (!rerun(e, g, NULL, n->text, params->u.list.items[r], n->list2, cells + r * ncols, &n->loc)) break;
+            if (!rerun(e, g, NULL, n->text, params->u.list.items[r], n->list2, cells + r * ncols, AST_LOC(n))) break;
             row_labels[r] = value_ref(params->u.list.items[r]);
         }
     }
     if (!e->err) {
         table = make_table(header, row_labels, cells, nrows, ncols);
-        if (!table) eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory");
+        if (!table) eval_fail(e, AST_LOC(n), DIAG_LIMIT, "out of memory");
     } else {
         for (size_t i = 0; i < nrows * ncols; i++) value_free(cells[i]);
         for (size_t r = 0; r < nrows; r++) value_free(row_labels[r]);

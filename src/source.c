@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 static source_t *all_sources;
+static source_t **by_id;   /* every source, by its id */
+static size_t nids, capids;
 
 source_t *source_from_string(const char *name, const char *text, size_t len)
 {
@@ -15,9 +17,18 @@ source_t *source_from_string(const char *name, const char *text, size_t len)
     s->name = strdup(name);
     s->text = malloc(len + 1);
     if (!s->name || !s->text) { free(s->name); free(s->text); free(s); return NULL; }
+    if (nids == capids) {
+        size_t cap = capids ? 2 * capids : 64;
+        source_t **nb = realloc(by_id, cap * sizeof *nb);
+        if (!nb) { free(s->name); free(s->text); free(s); return NULL; }
+        by_id = nb;
+        capids = cap;
+    }
     memcpy(s->text, text, len);
     s->text[len] = '\0';
     s->len = len;
+    s->id = (uint32_t)nids;
+    by_id[nids++] = s;
     s->next = all_sources;
     all_sources = s;
     return s;
@@ -70,18 +81,66 @@ void source_free_all(void)
         free(s->name); free(s->path); free(s->text); free(s->lines); free(s);
     }
     all_sources = NULL;
+    free(by_id);
+    by_id = NULL;
+    nids = capids = 0;
 }
 
-/* Line starts, so that quoting line n of a long file does not rescan it. */
+const source_t *source_get(uint32_t id) { return id < nids ? by_id[id] : NULL; }
+
+/* Line starts, so that quoting line n of a long file, or finding the line of an
+ * offset, does not rescan it. */
 static void index_lines(source_t *s)
 {
     size_t n = 1;
-    for (size_t i = 0; i < s->len; i++) n += s->text[i] == '\n';
+    const char *p = s->text, *end = s->text + s->len;
+    while ((p = memchr(p, '\n', (size_t)(end - p)))) { n++; p++; }
     if (!(s->lines = malloc(n * sizeof *s->lines))) return;
     s->lines[0] = 0;
     s->nlines = 1;
-    for (size_t i = 0; i < s->len; i++)
-        if (s->text[i] == '\n') s->lines[s->nlines++] = i + 1;
+    for (p = s->text; (p = memchr(p, '\n', (size_t)(end - p))); p++) s->lines[s->nlines++] = (size_t)(p + 1 - s->text);
+}
+
+void source_position(const source_t *cs, size_t off, int *line, int *col)
+{
+    source_t *s = (source_t *)cs;   /* the index is a cache: the text does not change */
+    if (off > s->len) off = s->len;
+    if (!s->lines) index_lines(s);
+    size_t ln, start;
+    if (s->lines) {
+        /* the last line starting at or before off */
+        size_t lo = 0, hi = s->nlines;
+        while (hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (s->lines[mid] <= off) lo = mid; else hi = mid;
+        }
+        ln = lo;
+        start = s->lines[lo];
+    } else {   /* no memory for the index: count the lines before off */
+        ln = 0;
+        start = 0;
+        for (const char *p = s->text, *nl; (nl = memchr(p, '\n', off - (size_t)(p - s->text))); p = nl + 1) {
+            ln++;
+            start = (size_t)(nl + 1 - s->text);
+        }
+    }
+    *line = (int)ln + 1;
+    *col = (int)(off - start) + 1;
+}
+
+loc_t source_loc(const source_t *s, size_t start, size_t end)
+{
+    loc_t l = { 0, 0, 0, 0, s };
+    if (!s) return l;
+    source_position(s, start, &l.first_line, &l.first_column);
+    if (end <= start) {
+        l.last_line = l.first_line;
+        l.last_column = l.first_column;
+    } else {
+        source_position(s, end, &l.last_line, &l.last_column);
+        l.last_column--;
+    }
+    return l;
 }
 
 const char *source_line(const source_t *cs, int line, size_t *len)
@@ -111,14 +170,17 @@ size_t source_invalid_utf8(const source_t *s, int *line, int *col)
     *line = *col = 1;
     for (size_t i = 0; i < s->len; ) {
         unsigned char c = t[i];
-        size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (c < 0x80) { i++; continue; }   /* ASCII, most of any program; lines are counted only at a fault */
+        size_t n = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
         int ok = n > 0 && i + n <= s->len && !(n == 2 && c < 0xc2) && !(n == 4 && c > 0xf4);
         for (size_t k = 1; ok && k < n; k++) ok = (t[i + k] & 0xc0) == 0x80;
         /* no overlong forms, surrogates or code points past U+10FFFF */
         if (ok && n == 3) ok = !(c == 0xe0 && t[i + 1] < 0xa0) && !(c == 0xed && t[i + 1] >= 0xa0);
         if (ok && n == 4) ok = !(c == 0xf0 && t[i + 1] < 0x90) && !(c == 0xf4 && t[i + 1] >= 0x90);
-        if (!ok) return i;
-        if (c == '\n') { (*line)++; *col = 1; } else *col += (int)n;
+        if (!ok) {
+            source_position(s, i, line, col);
+            return i;
+        }
         i += n;
     }
     return (size_t)-1;

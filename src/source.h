@@ -3,6 +3,7 @@
 #ifndef OUTLAY_SOURCE_H
 #define OUTLAY_SOURCE_H
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 typedef struct source {
@@ -13,6 +14,7 @@ typedef struct source {
     size_t *lines;     /* where each line starts, built on first use */
     size_t nlines;
     int line_base;     /* an excerpt of a larger input: its first line is line_base + 1 */
+    uint32_t id;       /* its number among all sources read (source_get) */
     struct source *next;
 } source_t;
 
@@ -20,6 +22,11 @@ typedef struct loc {
     int first_line, first_column, last_line, last_column;
     const source_t *src;
 } loc_t;
+
+/* A stretch of one source's text: bytes [start, end). The syntax tree keeps its places
+ * this way (two words, not a loc_t's five); line and column are worked out from the
+ * source's line starts only when a diagnostic or a label needs them. */
+typedef struct span { uint32_t start, end; } span_t;
 
 /* A program file is read whole; a larger one is refused. */
 enum { SOURCE_MAX_BYTES = 64 * 1024 * 1024 };
@@ -36,6 +43,14 @@ source_t *source_from_fd(int fd, const char *name, const char *path, const char 
 /* The same for an open stream (standard input), called name in diagnostics. */
 source_t *source_from_stream(FILE *f, const char *name, const char **why);
 void source_free_all(void);
+/* The source numbered id (source_t.id), or NULL. */
+const source_t *source_get(uint32_t id);
+/* Line and column (1-based; the column counts bytes, a tab is one) of byte offset off,
+ * counted from the source's own first line (an excerpt's line_base is not added). */
+void source_position(const source_t *s, size_t off, int *line, int *col);
+/* The location of bytes [start, end): first_* at start, last_* at the last byte (a
+ * newline's last place is column 0 of the next line); an empty stretch is one place. */
+loc_t source_loc(const source_t *s, size_t start, size_t end);
 /* Where the text stops being UTF-8 (an offset), or (size_t)-1 when it all is; with
  * *line and *col (1-based, in bytes) of that place. */
 size_t source_invalid_utf8(const source_t *s, int *line, int *col);

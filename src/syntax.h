@@ -8,9 +8,12 @@
 #include "source.h"
 #include <setjmp.h>
 
-#define YYLTYPE loc_t
+/* Tokens and rules are located by byte offsets (span_t); line and column come later,
+ * from the source, for the few places a diagnostic needs. */
+#define YYLTYPE span_t
 #define YYLTYPE_IS_DECLARED 1
-#define YYLTYPE_IS_TRIVIAL 1
+#define YYLTYPE_IS_TRIVIAL 0
+#define YYLOCATION_PRINT(File, Loc) ((void)0)
 
 typedef struct node_list { node_t *head, *tail; } node_list_t;
 
@@ -20,20 +23,20 @@ enum { FRAME_PLAIN, FRAME_CONTRACT, FRAME_WORKLOAD, FRAME_TIERS, FRAME_FX };
 typedef struct lex_state {
     const source_t *src;
     arena_t *arena;
-    int line, col;
-    size_t offset;                     /* bytes consumed, for looking ahead */
+    size_t offset;                     /* bytes consumed: where the next token starts */
     int frame_kind[LEX_MAX_BRACES];
     int frame_paren[LEX_MAX_BRACES];   /* ( and [ open inside each brace frame */
     int nframes;
-    loc_t frame_at[LEX_MAX_BRACES];    /* where each brace frame's `{` opened */
+    span_t frame_at[LEX_MAX_BRACES];    /* where each brace frame's `{` opened */
     int pending_frame;                 /* the kind the next '{' opens */
     int last_tok;                      /* 0 at the start of input */
     int open_depth;                    /* ( and [ open anywhere */
-    loc_t open_at[64];                 /* where the innermost 64 of them opened */
+    span_t open_at[64];                /* where the innermost 64 of them opened */
     int at_line_start;
     int clause_line;                   /* this contract line began with a clause word */
     int eof_seen;
     diag_t *err;
+    struct lex_names *names;           /* the names read so far, each kept once */
     node_t *program;
     int incomplete;                    /* input ended inside an open bracket or block */
     jmp_buf fatal;                     /* where flex's fatal errors return to */

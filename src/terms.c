@@ -67,7 +67,7 @@ const value_object_type_t terms_contract_type = { "contract", contract_obj_free 
 static value_t *expect_num(eval_t *e, const node_t *n, const char *what)
 {
     value_t *v = eval_expr(e, n);
-    if (v && v->kind != V_NUM) { value_free(v); return eval_fail(e, &n->loc, DIAG_RUNTIME, "%s must be a number or quantity", what); }
+    if (v && v->kind != V_NUM) { value_free(v); return eval_fail(e, AST_LOC(n), DIAG_RUNTIME, "%s must be a number or quantity", what); }
     return v;
 }
 
@@ -76,7 +76,7 @@ static int expect_date(eval_t *e, const node_t *n, const char *what, date_t *out
     value_t *v = eval_expr(e, n);
     if (!v) return 0;
     int ok = v->kind == V_DATE;
-    if (ok) *out = v->u.date; else eval_fail(e, &n->loc, DIAG_RUNTIME, "%s must be a date such as 2026-12-01", what);
+    if (ok) *out = v->u.date; else eval_fail(e, AST_LOC(n), DIAG_RUNTIME, "%s must be a date such as 2026-12-01", what);
     value_free(v);
     return ok;
 }
@@ -138,13 +138,13 @@ static int add_start(eval_t *e, sku_terms_t *s, const node_t *n)
     if (!(s->start = eval_expr(e, n->a))) return 0;
     int list = s->start->kind == V_LIST;
     if (list && s->cumulative) {
-        eval_fail(e, &n->a->loc, DIAG_RUNTIME, "a cumulative ladder starts once: give one starting position, not a list");
+        eval_fail(e, AST_LOC(n->a), DIAG_RUNTIME, "a cumulative ladder starts once: give one starting position, not a list");
         return 0;
     }
     for (size_t i = 0; i < (list ? s->start->u.list.n : 1); i++) {
         const value_t *v = list ? s->start->u.list.items[i] : s->start;
-        if (v->kind != V_NUM) { eval_fail(e, &n->a->loc, DIAG_RUNTIME, "a starting position must be a quantity, or a list of one per period"); return 0; }
-        if (mpq_sgn(v->u.num.q) < 0) { eval_fail(e, &n->a->loc, DIAG_RUNTIME, "a starting position cannot be negative"); return 0; }
+        if (v->kind != V_NUM) { eval_fail(e, AST_LOC(n->a), DIAG_RUNTIME, "a starting position must be a quantity, or a list of one per period"); return 0; }
+        if (mpq_sgn(v->u.num.q) < 0) { eval_fail(e, AST_LOC(n->a), DIAG_RUNTIME, "a starting position cannot be negative"); return 0; }
     }
     return 1;
 }
@@ -155,15 +155,15 @@ static int add_tiers(eval_t *e, sku_terms_t *s, const node_t *n)
     s->cumulative = n->flag;
     if (n->a && !add_start(e, s, n)) return 0;
     size_t cnt = ast_count(n->list);
-    if (!cnt) { eval_fail(e, &n->loc, DIAG_RUNTIME, "a tiered rate needs at least one tier"); return 0; }
+    if (!cnt) { eval_fail(e, AST_LOC(n), DIAG_RUNTIME, "a tiered rate needs at least one tier"); return 0; }
     s->tiers = calloc(cnt, sizeof *s->tiers);
-    if (!s->tiers) { eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    if (!s->tiers) { eval_fail(e, AST_LOC(n), DIAG_LIMIT, "out of memory"); return 0; }
     value_t *prev = NULL;
     for (const node_t *t = n->list; t; t = t->next) {
         tier_t *tier = &s->tiers[s->ntiers++];
         if (!(tier->rate = expect_num(e, t->b, "a tier's rate"))) return 0;
         if (t->op == TIER_ABOVE) {
-            if (t->next) { eval_fail(e, &t->next->loc, DIAG_RUNTIME, "no tier can follow `above`"); return 0; }
+            if (t->next) { eval_fail(e, AST_LOC(t->next), DIAG_RUNTIME, "no tier can follow `above`"); return 0; }
             if (t->a) {
                 value_t *from = expect_num(e, t->a, "a tier bound");
                 int c = 0;
@@ -171,8 +171,8 @@ static int add_tiers(eval_t *e, sku_terms_t *s, const node_t *n)
                 if (!from) return 0;
                 int ok = prev ? value_compare(e->sh->units, from, prev, &c, &err) : (c = mpq_sgn(from->u.num.q), 1);
                 value_free(from);
-                if (!ok) { eval_fail_with(e, &t->a->loc, err); return 0; }
-                if (c != 0) { eval_fail(e, &t->a->loc, DIAG_RUNTIME, "`above` must start where the previous tier ends"); return 0; }
+                if (!ok) { eval_fail_with(e, AST_LOC(t->a), err); return 0; }
+                if (c != 0) { eval_fail(e, AST_LOC(t->a), DIAG_RUNTIME, "`above` must start where the previous tier ends"); return 0; }
             }
             break;
         }
@@ -184,17 +184,17 @@ static int add_tiers(eval_t *e, sku_terms_t *s, const node_t *n)
             char *err = NULL;
             value_t *sum = value_add(e->sh->units, prev, q, &err);
             value_free(q);
-            if (!sum) { eval_fail_with(e, &t->a->loc, err); return 0; }
+            if (!sum) { eval_fail_with(e, AST_LOC(t->a), err); return 0; }
             q = sum;
         }
         if (!prev && mpq_sgn(q->u.num.q) <= 0) {
-            value_free(q); eval_fail(e, &t->a->loc, DIAG_RUNTIME, "a tier must be larger than zero"); return 0;
+            value_free(q); eval_fail(e, AST_LOC(t->a), DIAG_RUNTIME, "a tier must be larger than zero"); return 0;
         }
         tier->upto = q;
         prev = q;
     }
     if (s->tiers[s->ntiers - 1].upto) {
-        eval_fail(e, &n->loc, DIAG_RUNTIME, "the tiers of `%s` end at a bound: usage past it would have no price", n->text);
+        eval_fail(e, AST_LOC(n), DIAG_RUNTIME, "the tiers of `%s` end at a bound: usage past it would have no price", n->text);
         diag_set_hint(e->err, "end the list with `above at RATE`");
         return 0;
     }
@@ -234,7 +234,7 @@ static value_t *contract_field(eval_t *e, const node_t *cl)
         char list[64] = "";
         for (const char *const *ws = word_fields[i].words; *ws; ws++)
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", ws == word_fields[i].words ? "" : ws[1] ? ", " : " or ", *ws);
-        eval_fail(e, &x->loc, DIAG_RUNTIME, "%s must be %s", cl->text, list);
+        eval_fail(e, AST_LOC(x), DIAG_RUNTIME, "%s must be %s", cl->text, list);
         return NULL;
     }
     return scenario_value(e, cl->text, cl->a);
@@ -259,25 +259,25 @@ static int contract_plan(eval_t *e, contract_obj_t *o, const node_t *cl)
 {
     contract_t *c = o->c;
     for (size_t i = 0; i < c->nplans; i++)
-        if (!strcmp(c->plans[i].name, cl->text)) { eval_fail(e, &cl->loc, DIAG_NAME, "plan `%s` is already defined in this contract", cl->text); return 0; }
+        if (!strcmp(c->plans[i].name, cl->text)) { eval_fail(e, AST_LOC(cl), DIAG_NAME, "plan `%s` is already defined in this contract", cl->text); return 0; }
     plan_t *p = realloc(c->plans, (c->nplans + 1) * sizeof *p);
     if (p) c->plans = p;
-    if (!p || !remember(&o->plan_nodes, c->nplans, cl)) { eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    if (!p || !remember(&o->plan_nodes, c->nplans, cl)) { eval_fail(e, AST_LOC(cl), DIAG_LIMIT, "out of memory"); return 0; }
     p = &c->plans[c->nplans];
     memset(p, 0, sizeof *p);
-    if (!(p->name = strdup(cl->text))) { eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    if (!(p->name = strdup(cl->text))) { eval_fail(e, AST_LOC(cl), DIAG_LIMIT, "out of memory"); return 0; }
     c->nplans++;
     if (!(p->amount = expect_num(e, cl->a, "a plan's commitment"))) return 0;
-    if (mpq_sgn(p->amount->u.num.q) < 0) { eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "a plan's commitment cannot be negative"); return 0; }
+    if (mpq_sgn(p->amount->u.num.q) < 0) { eval_fail(e, AST_LOC(cl->a), DIAG_RUNTIME, "a plan's commitment cannot be negative"); return 0; }
     for (const node_t *r = cl->list; r; r = r->next) {
-        if (r->kind != C_RATE) { eval_fail(e, &r->loc, DIAG_SYNTAX, "a plan holds `rate SKU = RATE` lines only"); return 0; }
+        if (r->kind != C_RATE) { eval_fail(e, AST_LOC(r), DIAG_SYNTAX, "a plan holds `rate SKU = RATE` lines only"); return 0; }
         size_t s = sku_index(o, r->text);
         if (s == c->nskus || c->skus[s].kind != PRICE_FLAT) {
-            eval_fail(e, &r->loc, DIAG_NAME, "the plan's rate `%s` needs a flat `rate %s` of the contract above the plan", r->text, r->text);
+            eval_fail(e, AST_LOC(r), DIAG_NAME, "the plan's rate `%s` needs a flat `rate %s` of the contract above the plan", r->text, r->text);
             return 0;
         }
         sku_terms_t *sk = &c->skus[s];
-        if (sk->plan) { eval_fail(e, &r->loc, DIAG_RUNTIME, "`%s` is under a plan already", r->text); return 0; }
+        if (sk->plan) { eval_fail(e, AST_LOC(r), DIAG_RUNTIME, "`%s` is under a plan already", r->text); return 0; }
         if (!(sk->plan_rate = expect_num(e, r->a, "a plan rate"))) return 0;
         sk->plan = c->nplans;
     }
@@ -290,13 +290,13 @@ static int contract_cap(eval_t *e, contract_obj_t *o, const node_t *cl)
     contract_t *c = o->c;
     sla_cap_t *k = realloc(c->sla_caps, (c->ncaps + 1) * sizeof *k);
     if (k) c->sla_caps = k;
-    if (!k || !remember(&o->cap_nodes, c->ncaps, cl)) { eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    if (!k || !remember(&o->cap_nodes, c->ncaps, cl)) { eval_fail(e, AST_LOC(cl), DIAG_LIMIT, "out of memory"); return 0; }
     k = &c->sla_caps[c->ncaps];
     memset(k, 0, sizeof *k);
     if (!(k->amount = expect_num(e, cl->a, "an SLA credit cap"))) return 0;
     c->ncaps++;
-    if (value_is_dimensionless(k->amount)) return check_share(e, k->amount, &cl->a->loc, "an SLA credit cap", "30%");
-    if (mpq_sgn(k->amount->u.num.q) < 0) { eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "an SLA credit cap cannot be negative"); return 0; }
+    if (value_is_dimensionless(k->amount)) return check_share(e, k->amount, AST_LOC(cl->a), "an SLA credit cap", "30%");
+    if (mpq_sgn(k->amount->u.num.q) < 0) { eval_fail(e, AST_LOC(cl->a), DIAG_RUNTIME, "an SLA credit cap cannot be negative"); return 0; }
     return 1;
 }
 
@@ -308,11 +308,11 @@ static int share_ladder(eval_t *e, contract_obj_t *o, const node_t *cl)
     size_t first = c->nskus - 1;
     c->skus[first].ladder = first + 1;
     for (const node_t *n = cl->list2->next; n; n = n->next) {
-        sku_terms_t *s = sku_slot(e, o, n->text, &n->loc, 1);
+        sku_terms_t *s = sku_slot(e, o, n->text, AST_LOC(n), 1);
         if (!s) return 0;
         if (!remember(&o->rate_nodes, c->nskus - 1, cl) || !remember(&o->reserve_nodes, c->nskus - 1, NULL) ||
             !(s->tiers = calloc(c->skus[first].ntiers, sizeof *s->tiers))) {
-            eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory");
+            eval_fail(e, AST_LOC(cl), DIAG_LIMIT, "out of memory");
             return 0;
         }
         const sku_terms_t *f = &c->skus[first];
@@ -341,7 +341,7 @@ static int contract_trueup(eval_t *e, contract_obj_t *o, const node_t *prev, con
                       : prev->b || prev->c ? "a commitment trued up yearly runs over the whole term: it takes no `from` or `until`"
                       : sk && (sk->commit_yearly || sk->ncommits > 1) ? "a SKU's commitment trued up yearly is its only one"
                       : !sk && (c->trueup || prev == o->trueup_node) ? "a contract has one commitment trued up yearly" : NULL;
-    if (why) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "%s", why); return 0; }
+    if (why) { eval_fail(e, AST_LOC(cl), DIAG_RUNTIME, "%s", why); return 0; }
     if (sk) { sk->commit_yearly = 1; return 1; }
     c->trueup_escalates = c->commits[--c->ncommits].escalates;
     c->trueup = c->commits[c->ncommits].amount;
@@ -358,7 +358,7 @@ static int contract_list_prices(eval_t *e, const contract_obj_t *o)
     const value_t *lp = n ? value_record_get(o->fields, "list_prices") : NULL;
     if (!n) return 1;
     if (!lp || lp->kind != V_RECORD) {
-        eval_fail(e, &n->a->loc, DIAG_RUNTIME, "list_prices is a record of list prices by rate: "
+        eval_fail(e, AST_LOC(n->a), DIAG_RUNTIME, "list_prices is a record of list prices by rate: "
                   "list_prices = { gpu_hour = aws_h100_8x_hourly / (8 gpu) }");
         return 0;
     }
@@ -368,13 +368,13 @@ static int contract_list_prices(eval_t *e, const contract_obj_t *o)
         const value_t *p = lp->u.rec.vals[i];
         size_t s = sku_index(o, sku);
         if (s == o->c->nskus) {
-            eval_fail(e, &n->a->loc, DIAG_NAME, "list_prices gives `%s`: the contract has no such rate", sku);
+            eval_fail(e, AST_LOC(n->a), DIAG_NAME, "list_prices gives `%s`: the contract has no such rate", sku);
             hint_sku(e, o->c, sku);
             return 0;
         }
         const value_t *r = engine_sku_rate(&o->c->skus[s]);
         if (p->kind == V_NUM && value_is_approx(p)) {
-            eval_fail(e, &n->a->loc, DIAG_RUNTIME, "the list price of `%s` must be exact, not approximate", sku);
+            eval_fail(e, AST_LOC(n->a), DIAG_RUNTIME, "the list price of `%s` must be exact, not approximate", sku);
             return 0;
         }
         if (p->kind != V_NUM || r->kind != V_NUM || !dim_eq(&p->u.num.dim, &r->u.num.dim)) {
@@ -382,8 +382,8 @@ static int contract_list_prices(eval_t *e, const contract_obj_t *o)
             if (p->kind == V_NUM) value_display_unit(u, p, &tp);
             if (r->kind == V_NUM) value_display_unit(u, r, &tr);
             char *up = p->kind == V_NUM ? uterm_format(u, &tp) : NULL, *ur = r->kind == V_NUM ? uterm_format(u, &tr) : NULL;
-            if (up) eval_fail(e, &n->a->loc, DIAG_UNIT, "the list price of `%s` is in %s, its rate in %s", sku, up, ur ? ur : "?");
-            else eval_fail(e, &n->a->loc, DIAG_UNIT, "the list price of `%s` must be a price, not a %s", sku, value_kind_name(p));
+            if (up) eval_fail(e, AST_LOC(n->a), DIAG_UNIT, "the list price of `%s` is in %s, its rate in %s", sku, up, ur ? ur : "?");
+            else eval_fail(e, AST_LOC(n->a), DIAG_UNIT, "the list price of `%s` must be a price, not a %s", sku, value_kind_name(p));
             if (e->err && up) diag_set_hint(e->err, "give it in %s, as the rate: a price per instance divided by what one holds, "
                                       "such as aws_h100_8x_hourly / (8 gpu)", ur ? ur : "the rate's unit");
             free(up);
@@ -404,7 +404,7 @@ static int contract_escalating(eval_t *e, contract_obj_t *o, const node_t *prev,
                       : !step && (!prev || prev != o->trueup_node) ? "`escalating` qualifies the commit or fee just before it: "
                                                           "commit 10 million USD per month, escalating"
                       : (step ? step->escalates : c->trueup_escalates) ? "`escalating` twice" : NULL;
-    if (why) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "%s", why); return 0; }
+    if (why) { eval_fail(e, AST_LOC(cl), DIAG_RUNTIME, "%s", why); return 0; }
     if (step) step->escalates = 1;
     else c->trueup_escalates = 1;
     o->escalating_node = cl;
@@ -452,7 +452,7 @@ static int dated(eval_t *e, const node_t *cl, commit_step_t *cs, const char *wha
     if (cl->b && !(cs->has_from = expect_date(e, cl->b, "`from`", &cs->from))) return 0;
     if (cl->c && !(cs->has_until = expect_date(e, cl->c, "`until`", &cs->until))) return 0;
     if (cs->has_from && cs->has_until && cs->until <= cs->from) {
-        eval_fail(e, &cl->c->loc, DIAG_RUNTIME, "this %s ends before it begins", what);
+        eval_fail(e, AST_LOC(cl->c), DIAG_RUNTIME, "this %s ends before it begins", what);
         return 0;
     }
     return 1;
@@ -465,25 +465,25 @@ static int contract_usage_commit(eval_t *e, contract_obj_t *o, const node_t *cl)
 {
     contract_t *c = o->c;
     size_t s = cl->text ? sku_index(o, cl->text) : commit_sku(c, cl->a);
-    if (s == c->nskus) { eval_fail(e, &cl->loc, DIAG_NAME, "commit ... of reserved `%s`: the contract has no rate `%s` above this line", cl->text, cl->text); return 0; }
+    if (s == c->nskus) { eval_fail(e, AST_LOC(cl), DIAG_NAME, "commit ... of reserved `%s`: the contract has no rate `%s` above this line", cl->text, cl->text); return 0; }
     sku_terms_t *sk = &c->skus[s];
     for (size_t t = s + 1; !cl->text && t < c->nskus; t++)
-        if (mentions(cl->a, c->skus[t].sku)) { eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "a commitment in usage names one SKU, not `%s` and `%s`", sk->sku, c->skus[t].sku); return 0; }
+        if (mentions(cl->a, c->skus[t].sku)) { eval_fail(e, AST_LOC(cl->a), DIAG_RUNTIME, "a commitment in usage names one SKU, not `%s` and `%s`", sk->sku, c->skus[t].sku); return 0; }
     const char *why = sk->kind != PRICE_FLAT ? "a commitment in usage needs a flat rate for `%s`"
                       : sk->commit_yearly ? "`%s` has a commitment trued up yearly already"
                       : sk->commit_share || (cl->text && sk->ncommits) ? "`%s` has a commitment in usage already" : NULL;
-    if (why) { eval_fail(e, &cl->loc, DIAG_RUNTIME, why, sk->sku); return 0; }
+    if (why) { eval_fail(e, AST_LOC(cl), DIAG_RUNTIME, why, sk->sku); return 0; }
     if (!o->usage_commit_nodes[s]) o->usage_commit_nodes[s] = cl;
     o->usage_commit = cl;
     o->usage_sku = s;
     if (cl->text)
         return (sk->commit_share = expect_num(e, cl->a, "a commitment's share")) &&
-               check_share(e, sk->commit_share, &cl->a->loc, "a commitment's share of a reservation", "80%");
+               check_share(e, sk->commit_share, AST_LOC(cl->a), "a commitment's share of a reservation", "80%");
     value_t *unit = sku_unit(e, sk);
     scope_t *mark = e->scope;
     if (!unit || !eval_scope_push(e, sk->sku, value_ref(unit))) {
         value_free(unit);
-        eval_fail(e, &cl->loc, DIAG_RUNTIME, "the rate of `%s` is no currency per unit", sk->sku);
+        eval_fail(e, AST_LOC(cl), DIAG_RUNTIME, "the rate of `%s` is no currency per unit", sk->sku);
         return 0;
     }
     value_t *v = expect_num(e, cl->a, "a commitment");
@@ -493,7 +493,7 @@ static int contract_usage_commit(eval_t *e, contract_obj_t *o, const node_t *cl)
     if (hour >= 0) dim_combine(&per_time, &unit->u.num.dim, &units_get(e->sh->units, hour)->dim, -1);
     if (v && !dim_eq(&v->u.num.dim, &unit->u.num.dim) && !dim_eq(&v->u.num.dim, &per_time)) {
         char *d = uterm_format(e->sh->units, &unit->u.num.disp);
-        eval_fail(e, &cl->a->loc, DIAG_UNIT, "a commitment in the usage of `%s` is so much of its unit (%s) per month: "
+        eval_fail(e, AST_LOC(cl->a), DIAG_UNIT, "a commitment in the usage of `%s` is so much of its unit (%s) per month: "
                   "commit 500000 %s per month", sk->sku, d ? d : "?", sk->sku);
         free(d);
         value_free(v);
@@ -501,9 +501,9 @@ static int contract_usage_commit(eval_t *e, contract_obj_t *o, const node_t *cl)
     }
     value_free(unit);
     if (!v) return 0;
-    if (mpq_sgn(v->u.num.q) < 0) { value_free(v); eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "a commitment cannot be negative"); return 0; }
+    if (mpq_sgn(v->u.num.q) < 0) { value_free(v); eval_fail(e, AST_LOC(cl->a), DIAG_RUNTIME, "a commitment cannot be negative"); return 0; }
     commit_step_t *cs = realloc(sk->commits, (sk->ncommits + 1) * sizeof *cs);
-    if (!cs) { value_free(v); eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    if (!cs) { value_free(v); eval_fail(e, AST_LOC(cl), DIAG_LIMIT, "out of memory"); return 0; }
     sk->commits = cs;
     cs = &cs[sk->ncommits++];
     memset(cs, 0, sizeof *cs);
@@ -516,23 +516,23 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
     contract_t *c = o->c;
     switch (cl->kind) {
     case C_FIELD: {
-        if (value_record_get(o->fields, cl->text)) { eval_fail(e, &cl->loc, DIAG_NAME, "`%s` is set twice", cl->text); return 0; }
+        if (value_record_get(o->fields, cl->text)) { eval_fail(e, AST_LOC(cl), DIAG_NAME, "`%s` is set twice", cl->text); return 0; }
         value_t *v = contract_field(e, cl);
         if (!v) return 0;
         if (!strcmp(cl->text, "start") || !strcmp(cl->text, "end")) {
-            if (v->kind != V_DATE) { value_free(v); eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "%s must be a date such as 2026-12-01", cl->text); return 0; }
+            if (v->kind != V_DATE) { value_free(v); eval_fail(e, AST_LOC(cl->a), DIAG_RUNTIME, "%s must be a date such as 2026-12-01", cl->text); return 0; }
             if (cl->text[0] == 's') { c->start = v->u.date; *has_start = 1; } else { c->end = v->u.date; *has_end = 1; }
         } else if (!strcmp(cl->text, "term")) {
             *term = value_ref(v);
         } else if (!strcmp(cl->text, "month")) {
-            if (!contract_month(e, c, v, &cl->a->loc)) { value_free(v); return 0; }
+            if (!contract_month(e, c, v, AST_LOC(cl->a))) { value_free(v); return 0; }
         } else if (!strcmp(cl->text, "list_prices")) {
             o->list_prices_node = cl;
         } else if (!strcmp(cl->text, "upfront")) {
             o->upfront_node = cl;
             c->upfront = value_ref(v);
         } else if (!strcmp(cl->text, "upfront_date")) {
-            if (v->kind != V_DATE) { value_free(v); eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "upfront_date must be a date such as 2027-01-01"); return 0; }
+            if (v->kind != V_DATE) { value_free(v); eval_fail(e, AST_LOC(cl->a), DIAG_RUNTIME, "upfront_date must be a date such as 2027-01-01"); return 0; }
             c->upfront_on = v->u.date;
             o->upfront_date_node = cl;
         } else if (!strcmp(cl->text, "billing")) {
@@ -545,7 +545,7 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         } else if (!strcmp(cl->text, "commit")) {
             commit_step_t *cs = realloc(c->commits, (c->ncommits + 1) * sizeof *cs);
             if (cs) c->commits = cs;
-            if (!cs || !remember(&o->commit_nodes, c->ncommits, cl)) { value_free(v); eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+            if (!cs || !remember(&o->commit_nodes, c->ncommits, cl)) { value_free(v); eval_fail(e, AST_LOC(cl), DIAG_LIMIT, "out of memory"); return 0; }
             c->commits = cs;
             memset(&cs[c->ncommits], 0, sizeof *cs);
             cs[c->ncommits++].amount = value_ref(v);
@@ -553,11 +553,11 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         return value_record_set(o->fields, cl->text, v);
     }
     case C_RATE: case C_TIERS: {
-        sku_terms_t *s = sku_slot(e, o, cl->text, &cl->loc, 1);
+        sku_terms_t *s = sku_slot(e, o, cl->text, AST_LOC(cl), 1);
         if (!s) return 0;
         if (!remember(&o->rate_nodes, c->nskus - 1, cl) || !remember(&o->reserve_nodes, c->nskus - 1, NULL) ||
             !remember(&o->usage_commit_nodes, c->nskus - 1, NULL)) {
-            eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory");
+            eval_fail(e, AST_LOC(cl), DIAG_LIMIT, "out of memory");
             return 0;
         }
         if (cl->kind == C_TIERS) return add_tiers(e, s, cl) && (!cl->list2 || share_ladder(e, o, cl));
@@ -571,7 +571,7 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         size_t *n = cl->flag ? &c->nfees : &c->ncommits;
         commit_step_t *cs = realloc(*steps, (*n + 1) * sizeof *cs);
         if (cs) *steps = cs;
-        if (!cs || !remember(cl->flag ? &o->fee_nodes : &o->commit_nodes, *n, cl)) { eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+        if (!cs || !remember(cl->flag ? &o->fee_nodes : &o->commit_nodes, *n, cl)) { eval_fail(e, AST_LOC(cl), DIAG_LIMIT, "out of memory"); return 0; }
         cs = &cs[*n];
         memset(cs, 0, sizeof *cs);
         if (!(cs->amount = expect_num(e, cl->a, cl->flag ? "a fee" : "a commitment"))) return 0;
@@ -580,9 +580,9 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         return dated(e, cl, cs, cl->flag ? "fee" : "commitment");
     }
     case C_RESERVE: {
-        sku_terms_t *s = sku_slot(e, o, cl->text, &cl->loc, 0);
+        sku_terms_t *s = sku_slot(e, o, cl->text, AST_LOC(cl), 0);
         if (!s) return 0;
-        if (s->reserved) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "`%s` is reserved twice", cl->text); return 0; }
+        if (s->reserved) { eval_fail(e, AST_LOC(cl), DIAG_RUNTIME, "`%s` is reserved twice", cl->text); return 0; }
         o->reserve_nodes[s - c->skus] = cl;
         const node_t *amount = cl->a;
         if ((s->windows_per_hour = reserve_window(amount))) amount = amount->a;
@@ -593,32 +593,32 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
     case C_DISCOUNT: {
         discount_t *d = realloc(c->discounts, (c->ndiscounts + 1) * sizeof *d);
         if (d) c->discounts = d;
-        if (!d || !remember(&o->discount_nodes, c->ndiscounts, cl)) { eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+        if (!d || !remember(&o->discount_nodes, c->ndiscounts, cl)) { eval_fail(e, AST_LOC(cl), DIAG_LIMIT, "out of memory"); return 0; }
         d = &c->discounts[c->ndiscounts];
         memset(d, 0, sizeof *d);
         if (!(d->pct = expect_num(e, cl->a, "a discount"))) return 0;
         c->ndiscounts++;
-        if (!check_share(e, d->pct, &cl->a->loc, "a discount", "5%")) return 0;
+        if (!check_share(e, d->pct, AST_LOC(cl->a), "a discount", "5%")) return 0;
         if (!cl->b) return 1;
         if (!(d->above = expect_num(e, cl->b, "a spend threshold"))) return 0;
-        if (mpq_sgn(d->above->u.num.q) < 0) { eval_fail(e, &cl->b->loc, DIAG_RUNTIME, "a spend threshold cannot be negative"); return 0; }
+        if (mpq_sgn(d->above->u.num.q) < 0) { eval_fail(e, AST_LOC(cl->b), DIAG_RUNTIME, "a spend threshold cannot be negative"); return 0; }
         return 1;
     }
     case C_ESCALATE: {
-        if (c->escalate && !cl->list2) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "only one escalator per contract"); return 0; }
+        if (c->escalate && !cl->list2) { eval_fail(e, AST_LOC(cl), DIAG_RUNTIME, "only one escalator per contract"); return 0; }
         value_t *v = expect_num(e, cl->a, "an escalator");
         if (!v) return 0;
         if (cl->list2) {   /* its SKUs are known once the whole contract is read */
             value_t **vs = realloc(o->sku_escalators, (o->nsku_escalators + 1) * sizeof *vs);
             if (vs) o->sku_escalators = vs;
-            if (!vs || !remember(&o->sku_escalate_nodes, o->nsku_escalators, cl)) { value_free(v); eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+            if (!vs || !remember(&o->sku_escalate_nodes, o->nsku_escalators, cl)) { value_free(v); eval_fail(e, AST_LOC(cl), DIAG_LIMIT, "out of memory"); return 0; }
             o->sku_escalators[o->nsku_escalators++] = v;
         } else {
             o->escalate_node = cl;
             c->escalate = v;
         }
-        if (!value_is_dimensionless(v)) { eval_fail(e, &cl->a->loc, DIAG_UNIT, "an escalator is a percentage such as 3%%"); return 0; }
-        return guards_ratio(e, v, &cl->a->loc, "an escalator");
+        if (!value_is_dimensionless(v)) { eval_fail(e, AST_LOC(cl->a), DIAG_UNIT, "an escalator is a percentage such as 3%%"); return 0; }
+        return guards_ratio(e, v, AST_LOC(cl->a), "an escalator");
     }
     case C_CREDIT: {
         if (cl->flag) return contract_cap(e, o, cl);
@@ -626,33 +626,33 @@ static int contract_clause(eval_t *e, contract_obj_t *o, const node_t *cl, int *
         const node_t **conds = p ? realloc(o->sla_conds, (c->nsla + 1) * sizeof *conds) : NULL;
         if (p) c->sla_pcts = p;
         if (conds) o->sla_conds = conds;
-        if (!conds || !remember(&o->credit_nodes, c->nsla, cl)) { eval_fail(e, &cl->loc, DIAG_LIMIT, "out of memory"); return 0; }
+        if (!conds || !remember(&o->credit_nodes, c->nsla, cl)) { eval_fail(e, AST_LOC(cl), DIAG_LIMIT, "out of memory"); return 0; }
         if (!(c->sla_pcts[c->nsla] = expect_num(e, cl->a, "an SLA credit"))) return 0;
         o->sla_conds[c->nsla++] = cl->b;
         const value_t *pct = c->sla_pcts[c->nsla - 1];
-        return check_share(e, pct, &cl->a->loc, "an SLA credit", "10%");
+        return check_share(e, pct, AST_LOC(cl->a), "an SLA credit", "10%");
     }
     case C_POOL:
-        if (c->pool) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "only one credit pool per contract"); return 0; }
+        if (c->pool) { eval_fail(e, AST_LOC(cl), DIAG_RUNTIME, "only one credit pool per contract"); return 0; }
         o->pool_node = cl;
         if (!(c->pool = expect_num(e, cl->a, "a credit pool"))) return 0;
-        if (mpq_sgn(c->pool->u.num.q) < 0) { eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "a credit pool cannot be negative"); return 0; }
+        if (mpq_sgn(c->pool->u.num.q) < 0) { eval_fail(e, AST_LOC(cl->a), DIAG_RUNTIME, "a credit pool cannot be negative"); return 0; }
         return 1;
     case C_ROUND:
-        if (o->round_node) { eval_fail(e, &cl->loc, DIAG_RUNTIME, "only one rounding rule per contract"); return 0; }
+        if (o->round_node) { eval_fail(e, AST_LOC(cl), DIAG_RUNTIME, "only one rounding rule per contract"); return 0; }
         o->round_node = cl;
         c->rounding = cl->op == ROUND_LINES ? CONTRACT_ROUND_LINES : cl->op == ROUND_NONE ? CONTRACT_ROUND_NONE
                                                                                       : CONTRACT_ROUND_INVOICE;
         if (cl->a && !(c->quantum = expect_num(e, cl->a, "a rounding quantum"))) return 0;
-        if (c->quantum && mpq_sgn(c->quantum->u.num.q) <= 0) { eval_fail(e, &cl->a->loc, DIAG_RUNTIME, "the rounding quantum must be positive"); return 0; }
+        if (c->quantum && mpq_sgn(c->quantum->u.num.q) <= 0) { eval_fail(e, AST_LOC(cl->a), DIAG_RUNTIME, "the rounding quantum must be positive"); return 0; }
         if (cl->b && !value_round_mode_parse(cl->b->text, &c->mode)) {
-            eval_fail(e, &cl->b->loc, DIAG_RUNTIME, "unknown rounding mode `%s`", cl->b->text);
+            eval_fail(e, AST_LOC(cl->b), DIAG_RUNTIME, "unknown rounding mode `%s`", cl->b->text);
             diag_set_hint(e->err, "use half_even, half_up, half_down, up, down, ceiling or floor");
             return 0;
         }
         return 1;
     default:
-        eval_fail(e, &cl->loc, DIAG_SYNTAX, "unexpected %s in a contract", ast_kind_name(cl->kind));
+        eval_fail(e, AST_LOC(cl), DIAG_SYNTAX, "unexpected %s in a contract", ast_kind_name(cl->kind));
         return 0;
     }
 }
@@ -664,22 +664,22 @@ static int resolve_scope(eval_t *e, const contract_obj_t *o, const node_t *names
     const contract_t *c = o->c;
     size_t n = ast_count(names), len = 1;
     if (!n) return 1;
-    if (!(out->idx = calloc(n, sizeof *out->idx))) { eval_fail(e, &names->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    if (!(out->idx = calloc(n, sizeof *out->idx))) { eval_fail(e, AST_LOC(names), DIAG_LIMIT, "out of memory"); return 0; }
     for (const node_t *x = names; x; x = x->next) {
         size_t i = sku_index(o, x->text), j = out->n;
         if (i == c->nskus) {
-            eval_fail(e, &x->loc, DIAG_NAME, "%s on `%s`: the contract has no such rate", what, x->text);
+            eval_fail(e, AST_LOC(x), DIAG_NAME, "%s on `%s`: the contract has no such rate", what, x->text);
             hint_sku(e, c, x->text);
             return 0;
         }
         for (size_t k = 0; k < out->n; k++)
-            if (out->idx[k] == i) { eval_fail(e, &x->loc, DIAG_NAME, "`%s` is named twice", x->text); return 0; }
+            if (out->idx[k] == i) { eval_fail(e, AST_LOC(x), DIAG_NAME, "`%s` is named twice", x->text); return 0; }
         for (; j > 0 && out->idx[j - 1] > i; j--) out->idx[j] = out->idx[j - 1];
         out->idx[j] = i;
         out->n++;
         len += strlen(x->text) + 1;
     }
-    if (!(out->label = calloc(len, 1))) { eval_fail(e, &names->loc, DIAG_LIMIT, "out of memory"); return 0; }
+    if (!(out->label = calloc(len, 1))) { eval_fail(e, AST_LOC(names), DIAG_LIMIT, "out of memory"); return 0; }
     for (size_t k = 0; k < out->n; k++) {
         if (k) strcat(out->label, "+");
         strcat(out->label, c->skus[out->idx[k]].sku);
@@ -695,9 +695,9 @@ static int check_compounding(eval_t *e, const contract_t *c, const value_t *esca
     mpq_set_ui(f, 1, 1);
     mpq_add(f, f, escalate->u.num.q);
     size_t years = (size_t)(c->end - c->start) / 365 + 2;
-    if (mpq_sgn(f) <= 0) eval_fail(e, &at->loc, DIAG_RUNTIME, "an escalator must be above -100%%");
+    if (mpq_sgn(f) <= 0) eval_fail(e, AST_LOC(at), DIAG_RUNTIME, "an escalator must be above -100%%");
     else if (!value_size_ok(value_bits(f) * years))
-        eval_fail(e, &at->loc, DIAG_LIMIT, "this escalator compounds past the size of numbers Outlay can hold");
+        eval_fail(e, AST_LOC(at), DIAG_LIMIT, "this escalator compounds past the size of numbers Outlay can hold");
     mpq_clear(f);
     return !e->err;
 }
@@ -710,7 +710,7 @@ static int resolve_scopes(eval_t *e, contract_obj_t *o)
         if (!resolve_scope(e, o, o->discount_nodes[i]->list2, "discount", &c->discounts[i].on)) return 0;
     for (size_t b = 0; b < c->nsla && !c->sla_on; b++)
         if (o->credit_nodes[b]->list2 && !(c->sla_on = calloc(c->nsla, sizeof *c->sla_on))) {
-            eval_fail(e, &o->credit_nodes[b]->loc, DIAG_LIMIT, "out of memory");
+            eval_fail(e, AST_LOC(o->credit_nodes[b]), DIAG_LIMIT, "out of memory");
             return 0;
         }
     for (size_t b = 0; c->sla_on && b < c->nsla; b++)
@@ -723,7 +723,7 @@ static int resolve_scopes(eval_t *e, contract_obj_t *o)
         int ok = resolve_scope(e, o, cl->list2, "escalate", &on) && check_compounding(e, c, o->sku_escalators[i], cl);
         for (const node_t *x = cl->list2; ok && x; x = x->next) {
             sku_terms_t *s = &c->skus[sku_index(o, x->text)];
-            if (s->escalate) ok = (eval_fail(e, &x->loc, DIAG_RUNTIME, "`%s` has two escalators", s->sku), 0);
+            if (s->escalate) ok = (eval_fail(e, AST_LOC(x), DIAG_RUNTIME, "`%s` has two escalators", s->sku), 0);
             else s->escalate = value_ref(o->sku_escalators[i]);
         }
         contract_set_free(&on);
@@ -789,9 +789,9 @@ value_t *terms_contract(eval_t *e, const node_t *n)
     if (o && o->fields) o->skus = strmap_new();
     if (!o || !o->c || !o->fields || !o->skus) {
         if (o) { free(o->c); value_free(o->fields); free(o); }
-        return eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory");
+        return eval_fail(e, AST_LOC(n), DIAG_LIMIT, "out of memory");
     }
-    if (!(o->c->name = strdup(n->text))) { contract_obj_free(o); return eval_fail(e, &n->loc, DIAG_LIMIT, "out of memory"); }
+    if (!(o->c->name = strdup(n->text))) { contract_obj_free(o); return eval_fail(e, AST_LOC(n), DIAG_LIMIT, "out of memory"); }
     o->c->rounding = CONTRACT_ROUND_INVOICE;
     o->c->mode = RM_HALF_EVEN;
     int has_start = 0, has_end = 0;
@@ -807,22 +807,22 @@ value_t *terms_contract(eval_t *e, const node_t *n)
     }
     for (size_t s = 0; !e->err && s < o->c->nskus; s++)
         if (o->c->skus[s].commit_share && !o->c->skus[s].reserved)
-            eval_fail(e, &o->usage_commit_nodes[s]->loc, DIAG_RUNTIME, "`%s` has no reservation to commit a share of: add `reserve %s = QUANTITY`",
+            eval_fail(e, AST_LOC(o->usage_commit_nodes[s]), DIAG_RUNTIME, "`%s` has no reservation to commit a share of: add `reserve %s = QUANTITY`",
                       o->c->skus[s].sku, o->c->skus[s].sku);
     if (!e->err && o->escalating_node && !o->c->escalate)
-        eval_fail(e, &o->escalating_node->loc, DIAG_RUNTIME, "`escalating` needs the contract's escalator: escalate 3%% yearly");
+        eval_fail(e, AST_LOC(o->escalating_node), DIAG_RUNTIME, "`escalating` needs the contract's escalator: escalate 3%% yearly");
     if (!e->err) contract_list_prices(e, o);
-    if (!e->err && !has_start) eval_fail(e, &n->loc, DIAG_RUNTIME, "contract %s needs a start date (start = 2026-12-01)", n->text);
-    if (!e->err && has_end && term) eval_fail(e, &term_node->loc, DIAG_RUNTIME, "give either a term or an end date, not both");
-    if (!e->err && !has_end && !term) eval_fail(e, &n->loc, DIAG_RUNTIME, "contract %s needs a term (term = 12 month) or an end date", n->text);
-    if (!e->err && term) contract_term(e, o->c, term, &term_node->loc);
+    if (!e->err && !has_start) eval_fail(e, AST_LOC(n), DIAG_RUNTIME, "contract %s needs a start date (start = 2026-12-01)", n->text);
+    if (!e->err && has_end && term) eval_fail(e, AST_LOC(term_node), DIAG_RUNTIME, "give either a term or an end date, not both");
+    if (!e->err && !has_end && !term) eval_fail(e, AST_LOC(n), DIAG_RUNTIME, "contract %s needs a term (term = 12 month) or an end date", n->text);
+    if (!e->err && term) contract_term(e, o->c, term, AST_LOC(term_node));
     if (!e->err && o->c->end <= o->c->start) guards_term_order(e, n, o->c->start, o->c->end);
     if (!e->err) guards_contract(e, o->c, o->rate_nodes);
     if (!e->err && !o->upfront_date_node) o->c->upfront_on = o->c->start;   /* paid when the term starts */
     if (!e->err && o->upfront_date_node && !o->c->upfront)
-        eval_fail(e, &o->upfront_date_node->loc, DIAG_RUNTIME, "upfront_date without an upfront payment");
+        eval_fail(e, AST_LOC(o->upfront_date_node), DIAG_RUNTIME, "upfront_date without an upfront payment");
     if (!e->err && o->c->upfront && (o->c->upfront_on < o->c->start || o->c->upfront_on >= o->c->end))
-        eval_fail(e, &(o->upfront_date_node ? o->upfront_date_node : o->upfront_node)->loc, DIAG_RUNTIME, "the upfront payment must fall within the term");
+        eval_fail(e, AST_LOC((o->upfront_date_node ? o->upfront_date_node : o->upfront_node)), DIAG_RUNTIME, "the upfront payment must fall within the term");
     if (!e->err) resolve_scopes(e, o);
     if (!e->err && o->c->escalate) check_compounding(e, o->c, o->c->escalate, o->escalate_node);
     if (!e->err) {
@@ -844,7 +844,7 @@ value_t *terms_workload_field(eval_t *e, const node_t *wl, const char *name, con
         value_t *v = it->kind == S_DEF ? scenario_value(e, it->text, it->a) : eval_expr(e, it->a);
         if (!v) break;
         if (!strcmp(it->text, name)) { r = v; break; }
-        if (!eval_scope_push(e, it->text, v)) { eval_fail(e, &it->loc, DIAG_LIMIT, "out of memory"); break; }
+        if (!eval_scope_push(e, it->text, v)) { eval_fail(e, AST_LOC(it), DIAG_LIMIT, "out of memory"); break; }
     }
     eval_scope_pop_to(e, mark);
     if (!r && !e->err) eval_fail(e, loc, DIAG_NAME, "workload %s has no field `%s`", wl->text, name);
@@ -892,15 +892,15 @@ static int workload_items(eval_t *e, const node_t *wl, const contract_obj_t *co,
             size_t s = sku_index(co, it->text);
             if (s == co->c->nskus) {
                 value_free(v);
-                eval_fail(e, &it->loc, DIAG_NAME, "contract %s has no rate `%s`", co->c->name, it->text);
+                eval_fail(e, AST_LOC(it), DIAG_NAME, "contract %s has no rate `%s`", co->c->name, it->text);
                 hint_sku(e, co->c, it->text);
                 break;
             }
-            if (usage[s]) { value_free(v); eval_fail(e, &it->loc, DIAG_NAME, "`use %s` appears twice", it->text); break; }
+            if (usage[s]) { value_free(v); eval_fail(e, AST_LOC(it), DIAG_NAME, "`use %s` appears twice", it->text); break; }
             if (v->kind == V_LIST && !reused) {
                 /* a list gives the usage period by period */
                 if ((size_t)p->index >= v->u.list.n) {
-                    eval_fail(e, &it->a->loc, DIAG_RUNTIME, "`use %s` lists %zu periods but the contract has more", it->text, v->u.list.n);
+                    eval_fail(e, AST_LOC(it->a), DIAG_RUNTIME, "`use %s` lists %zu periods but the contract has more", it->text, v->u.list.n);
                     value_free(v);
                     break;
                 }
@@ -911,7 +911,7 @@ static int workload_items(eval_t *e, const node_t *wl, const contract_obj_t *co,
             usage[s] = value_ref(v);
         }
         if (row && row->keep) row->keep[i] = value_ref(v);
-        if (!eval_scope_push(e, it->text, v)) { eval_fail(e, &it->loc, DIAG_LIMIT, "out of memory"); break; }
+        if (!eval_scope_push(e, it->text, v)) { eval_fail(e, AST_LOC(it), DIAG_LIMIT, "out of memory"); break; }
     }
     return !e->err;
 }
@@ -938,7 +938,7 @@ static int bind_period(eval_t *e, const node_t *wl, const period_t *p, int over_
     if (pr && row && row->keep_period) *row->keep_period = value_ref(pr);
     if (!pr || !eval_scope_push(e, "period", pr) ||
         (over_hours && !eval_scope_push(e, "t", hour_value(e->sh->units, t_hour)))) {
-        eval_fail(e, wl ? &wl->loc : NULL, DIAG_LIMIT, "out of memory");
+        eval_fail(e, wl ? AST_LOC(wl) : NULL, DIAG_LIMIT, "out of memory");
         return 0;
     }
     return 1;
@@ -956,7 +956,7 @@ static int workload_period(eval_t *e, const node_t *wl, const contract_obj_t *co
     for (size_t b = 0; b < co->c->nsla && !e->err; b++) {
         value_t *c = eval_expr(e, co->sla_conds[b]);
         if (!c) break;
-        if (c->kind != V_BOOL) eval_fail(e, &co->sla_conds[b]->loc, DIAG_RUNTIME, "an SLA condition must be true or false");
+        if (c->kind != V_BOOL) eval_fail(e, AST_LOC(co->sla_conds[b]), DIAG_RUNTIME, "an SLA condition must be true or false");
         else sla_hit[b] = c->u.b;
         value_free(c);
     }
@@ -997,8 +997,8 @@ static int store_hour(eval_t *e, const node_t *wl, const contract_obj_t *co, siz
     const unit_def_t *hour = units_get(u, units_find(u, "hour"));
     if (v->kind != V_NUM || mpq_sgn(v->u.num.q) < 0) {
         const node_t *at = use_node(wl, sk->sku);
-        if (v->kind != V_NUM) eval_fail(e, &at->loc, DIAG_RUNTIME, "usage of %s must be a quantity, not a %s", sk->sku, value_kind_name(v));
-        else eval_fail(e, &at->loc, DIAG_RUNTIME, "usage of %s is negative in hour %zu", sk->sku, h);
+        if (v->kind != V_NUM) eval_fail(e, AST_LOC(at), DIAG_RUNTIME, "usage of %s must be a quantity, not a %s", sk->sku, value_kind_name(v));
+        else eval_fail(e, AST_LOC(at), DIAG_RUNTIME, "usage of %s is negative in hour %zu", sk->sku, h);
         return 0;
     }
     if (!hours->has[s]) {
@@ -1013,7 +1013,7 @@ static int store_hour(eval_t *e, const node_t *wl, const contract_obj_t *co, siz
         hours->level[s] = (unsigned char)kind[s].level;
         hours->dim[s] = d;
     } else if (!dim_eq(&kind[s].dim, &v->u.num.dim)) {
-        eval_fail(e, &use_node(wl, sk->sku)->loc, DIAG_UNIT, "usage of %s changes dimensions in hour %zu", sk->sku, h);
+        eval_fail(e, AST_LOC(use_node(wl, sk->sku)), DIAG_UNIT, "usage of %s changes dimensions in hour %zu", sk->sku, h);
         diag_set_hint(e->err, "a zero needs its unit too: 0 gpu, not 0");
         return 0;
     }
@@ -1064,7 +1064,7 @@ static contract_hours_t *workload_hours(eval_t *e, const node_t *wl, const contr
 }
 
 /* Where a pricing error belongs: the use line, the clause, or else the price() call. */
-static const loc_t *fault_loc(const contract_obj_t *co, const node_t *wl, const fault_t *f, const loc_t *fallback)
+static loc_t fault_loc(const contract_obj_t *co, const node_t *wl, const fault_t *f, const node_t *fallback)
 {
     const node_t *n = NULL;
     switch (f->kind) {
@@ -1086,7 +1086,7 @@ static const loc_t *fault_loc(const contract_obj_t *co, const node_t *wl, const 
     case FAULT_USAGE_COMMIT: n = co->usage_commit_nodes[f->index]; break;
     case FAULT_NONE: break;
     }
-    return n ? &n->loc : fallback;
+    return ast_loc(n ? n : fallback);
 }
 
 /* ---------- memos for re-runs ---------- */
@@ -1265,13 +1265,13 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
     int from_usage = nargs == 2 && usage_eval_is(args[0]);
     if (nargs != 2 || (!from_usage && (args[0]->kind != V_OBJECT || args[0]->u.obj.type != &terms_workload_type)) ||
         args[1]->kind != V_OBJECT || args[1]->u.obj.type != &terms_contract_type)
-        return eval_fail(e, &call->loc, DIAG_RUNTIME, "price(workload, contract) needs a workload (or usage) and a contract");
+        return eval_fail(e, AST_LOC(call), DIAG_RUNTIME, "price(workload, contract) needs a workload (or usage) and a contract");
     const node_t *wl = from_usage ? NULL : args[0]->u.obj.p;
     const contract_obj_t *co = args[1]->u.obj.p;
     char *err = NULL;
     period_t *periods;
     size_t np;
-    if (!contract_periods(co->c, &periods, &np, &err)) return eval_fail_with(e, &call->loc, err);
+    if (!contract_periods(co->c, &periods, &np, &err)) return eval_fail_with(e, AST_LOC(call), err);
     size_t ns = co->c->nskus;
     /* the engine's work, in the evaluator's steps: commitments and fees are summed day by
      * day, SKUs priced per period (a sweep over a long contract re-prices it each time);
@@ -1279,7 +1279,7 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
     long days = co->c->end - co->c->start;
     long weight = 1 + (long)(contract_words(co->c) / 64);
     long base = 5 * (days * (long)(co->c->ncommits + co->c->nfees) + (long)(np * (ns + 1)));
-    if (!eval_charge(e, weight > LONG_MAX / 2 / (base + 1) ? LONG_MAX / 2 : weight * base, &call->loc)) {
+    if (!eval_charge(e, weight > LONG_MAX / 2 / (base + 1) ? LONG_MAX / 2 : weight * base, AST_LOC(call))) {
         contract_periods_free(periods, np);
         return NULL;
     }
@@ -1288,8 +1288,8 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
     value_t *r = NULL;
     int over_hours = wl && mentions(wl->list, "t");
     contract_hours_t *hours = NULL;
-    if (!usage || !sla) eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory");
-    if (!e->err && over_hours) hours = workload_hours(e, wl, co, periods, np, &call->loc);
+    if (!usage || !sla) eval_fail(e, AST_LOC(call), DIAG_LIMIT, "out of memory");
+    if (!e->err && over_hours) hours = workload_hours(e, wl, co, periods, np, AST_LOC(call));
     if (!e->err && from_usage) usage_eval_fill(e, call, args[0], co->c, periods, np, usage, &hours);
     const terms_memo_t *from = NULL;
     terms_memo_t *keep = NULL;
@@ -1316,7 +1316,7 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
         for (size_t i = 0; r && !approx && i < np * ns; i++) approx = value_is_approx(usage[i]);
         if (r && (approx || contract_is_approx(co->c))) value_mark_approx(r);
         if (!r) {
-            eval_fail_with(e, fault_loc(co, wl, &fault, &call->loc), err);
+            eval_fail_with(e, (const loc_t[]){ fault_loc(co, wl, &fault, call) }, err);
             if (fault.code == FAULT_UNFIT && e->err)
                 diag_set_hint(e->err, "usage is priced as it is (200 TB at USD/GB), or as a level that runs all period (16384 gpu at USD/(gpu*hour))");
         }

@@ -48,12 +48,12 @@ static const struct mapping_key {
 };
 
 /* Where a mapping field was written (the record literal's definition), else the argument. */
-static const loc_t *field_loc(const node_t *arg, const char *key)
+static const node_t *field_node(const node_t *arg, const char *key)
 {
     if (arg && arg->kind == E_RECORD)
         for (const node_t *d = arg->list; d; d = d->next)
-            if (!strcmp(d->text, key)) return &d->a->loc;
-    return arg ? &arg->loc : NULL;
+            if (!strcmp(d->text, key)) return d->a;
+    return arg;
 }
 
 /* A column slot of the spec for a K_COLUMN key. */
@@ -137,7 +137,8 @@ static int spec_from_record(eval_t *e, const node_t *arg, const value_t *rec, us
         const struct mapping_key *k = NULL;
         for (size_t j = 0; j < sizeof mapping_keys / sizeof mapping_keys[0]; j++)
             if (!strcmp(mapping_keys[j].key, key)) k = &mapping_keys[j];
-        const loc_t *at = field_loc(arg, key);
+        const node_t *at_node = field_node(arg, key);
+        const loc_t *at = at_node ? AST_LOC(at_node) : NULL;
         if (!k) {
             eval_fail(e, at, DIAG_NAME, "read_usage has no setting `%s`", key);
             struct eval_suggest sg = { key, NULL, (size_t)-1 };
@@ -287,7 +288,7 @@ value_t *usage_eval_read(eval_t *e, const node_t *call, value_t **args, size_t n
 {
     int db = nargs >= 1 && usage_pg_eval_is(args[0]);
     if (nargs < 1 || nargs > 2 || (args[0]->kind != V_STR && !db) || (nargs == 2 && args[1]->kind != V_RECORD))
-        return eval_fail(e, &call->loc, DIAG_RUNTIME, "read_usage(path) or read_usage(path, { sku = \"instance\", ... }) needs a file name "
+        return eval_fail(e, AST_LOC(call), DIAG_RUNTIME, "read_usage(path) or read_usage(path, { sku = \"instance\", ... }) needs a file name "
                          "(or a database: postgres(connection, table)) and a mapping record");
     usage_spec_t spec;
     memset(&spec, 0, sizeof spec);
@@ -297,7 +298,7 @@ value_t *usage_eval_read(eval_t *e, const node_t *call, value_t **args, size_t n
     const char *path = e->sh->usage_path ? e->sh->usage_path : db ? NULL : args[0]->u.s;
     if (e->sh->usage_path && e->sh->usage_reads++ && !e->rerun) {
         usage_spec_free(&spec);
-        return eval_fail(e, &call->loc, DIAG_RUNTIME, "--usage replaces the file of one read_usage, and this program reads several");
+        return eval_fail(e, AST_LOC(call), DIAG_RUNTIME, "--usage replaces the file of one read_usage, and this program reads several");
     }
     diag_t *err = NULL;
     loc_t path_at = ast_span(call->list);
@@ -408,7 +409,7 @@ int usage_eval_fill(eval_t *e, const node_t *call, const value_t *uv, const cont
         value_free(q);
     }
     if (missing) {
-        eval_fail(e, &call->loc, DIAG_NAME, "%s has %s that no rate of contract %s prices: %s", usage_eval_name(uv),
+        eval_fail(e, AST_LOC(call), DIAG_NAME, "%s has %s that no rate of contract %s prices: %s", usage_eval_name(uv),
                   nmissing == 1 ? "a SKU" : "SKUs", c->name, missing);
         diag_set_hint(e->err, "add a rate for each, map them to a rate (skus = { gpu_hour = \"SKU\" }), or filter them out (category = \"Usage\")");
         free(missing);
@@ -421,7 +422,7 @@ int usage_eval_fill(eval_t *e, const node_t *call, const value_t *uv, const cont
         hour_text(usage_table_end_hour(t), b);
         dates_format(c->start, cs);
         dates_format(c->end, ce);
-        eval_fail(e, &call->loc, DIAG_RUNTIME, "%s runs from %s to %s, outside contract %s (%s to %s)", usage_eval_name(uv), a, b,
+        eval_fail(e, AST_LOC(call), DIAG_RUNTIME, "%s runs from %s to %s, outside contract %s (%s to %s)", usage_eval_name(uv), a, b,
                   c->name, cs, ce);
         diag_set_hint(e->err, "price only the rows the contract covers: filter them, or read an export of its term");
         return 0;
@@ -430,7 +431,7 @@ int usage_eval_fill(eval_t *e, const node_t *call, const value_t *uv, const cont
     int hourly = 0, split = splits_at_anniversary(c, periods, np);
     for (size_t s = 0; s < c->nskus; s++) hourly |= sku_hourly(&c->skus[s], split);
     if (hourly && !(*hours = contract_hours_new(c->nskus, nh)))
-        return !eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory");
+        return !eval_fail(e, AST_LOC(call), DIAG_LIMIT, "out of memory");
     for (size_t i = 0; i < nt; i++) {
         size_t s = 0;
         while (s < c->nskus && strcmp(c->skus[s].sku, usage_table_sku(t, i))) s++;
@@ -448,7 +449,7 @@ int usage_eval_fill(eval_t *e, const node_t *call, const value_t *uv, const cont
         }
         for (size_t p = 0; p < np; p++) {
             value_t *q = sku_quantity(t, i, date_hour(periods[p].start), date_hour(periods[p].end));
-            if (!q) return !eval_fail(e, &call->loc, DIAG_RUNTIME, "%s: the rows of %s have no unit", usage_eval_name(uv), usage_table_sku(t, i));
+            if (!q) return !eval_fail(e, AST_LOC(call), DIAG_RUNTIME, "%s: the rows of %s have no unit", usage_eval_name(uv), usage_table_sku(t, i));
             if (!mpq_sgn(q->u.num.q)) { value_free(q); continue; }
             usage[p * c->nskus + s] = q;
         }
@@ -496,8 +497,8 @@ static value_t *reconcile_usage(eval_t *e, const value_t *bill, const value_t *u
 value_t *usage_eval_reconcile(eval_t *e, const node_t *call, value_t **args, size_t nargs)
 {
     if (nargs != 2 || args[0]->kind != V_RECORD || !args[0]->u.rec.tag || strcmp(args[0]->u.rec.tag, "invoice") || !usage_eval_is(args[1]))
-        return eval_fail(e, &call->loc, DIAG_RUNTIME, "reconcile(bill, usage) needs an invoice from price() and the usage it priced");
-    return reconcile_usage(e, args[0], args[1], &call->loc);
+        return eval_fail(e, AST_LOC(call), DIAG_RUNTIME, "reconcile(bill, usage) needs an invoice from price() and the usage it priced");
+    return reconcile_usage(e, args[0], args[1], AST_LOC(call));
 }
 
 /* ---------- the command line: outlay price / audit ---------- */

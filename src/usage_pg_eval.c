@@ -28,11 +28,11 @@ int usage_pg_eval_is(const value_t *v) { return v && v->kind == V_OBJECT && v->u
 value_t *usage_pg_eval_postgres(eval_t *e, const node_t *call, value_t **args, size_t nargs)
 {
     if (nargs != 2 || args[0]->kind != V_STR || args[1]->kind != V_STR)
-        return eval_fail(e, &call->loc, DIAG_RUNTIME,
+        return eval_fail(e, AST_LOC(call), DIAG_RUNTIME,
                          "postgres(connection, table) needs a connection string (\"host=... dbname=...\" or "
                          "postgresql://...) and a table's name");
     if (!e->sh->allow_database) {
-        eval_fail(e, &call->loc, DIAG_RUNTIME, "this program asks to connect to a database, which a program may do only "
+        eval_fail(e, AST_LOC(call), DIAG_RUNTIME, "this program asks to connect to a database, which a program may do only "
                   "when the command line allows it");
         diag_set_hint(e->err, "run it with --allow-database if you trust it, or name the database yourself: "
                       "outlay price FILE --usage postgresql://... --usage-table NAME");
@@ -50,7 +50,7 @@ value_t *usage_pg_eval_postgres(eval_t *e, const node_t *call, value_t **args, s
     value_t *v = s ? value_object(&db_source_type, s) : NULL;
     if (!v) {
         if (s) db_source_free(s);
-        return eval_fail(e, &call->loc, DIAG_LIMIT, "out of memory");
+        return eval_fail(e, AST_LOC(call), DIAG_LIMIT, "out of memory");
     }
     return v;
 }

@@ -239,15 +239,15 @@ UTEST(lexer, locations)
     cr_assert_not_null(p);
     node_t *def = p->next;
     cr_assert_eq(def->kind, S_DEF);
-    cr_expect_eq(def->loc.first_line, 2);
-    cr_expect_eq(def->loc.first_column, 3);
+    cr_expect_eq(ast_loc(def).first_line, 2);
+    cr_expect_eq(ast_loc(def).first_column, 3);
     node_t *plus = def->a;
     cr_assert_eq(plus->kind, E_BINOP);
     /* an operator is located at the operator */
-    cr_expect_eq(plus->loc.first_line, 2);
-    cr_expect_eq(plus->loc.first_column, 10);
-    cr_expect_eq(plus->b->loc.first_column, 12);
-    cr_expect_eq(plus->b->loc.last_column, 14);
+    cr_expect_eq(ast_loc(plus).first_line, 2);
+    cr_expect_eq(ast_loc(plus).first_column, 10);
+    cr_expect_eq(ast_loc(plus->b).first_column, 12);
+    cr_expect_eq(ast_loc(plus->b).last_column, 14);
     /* and its span covers the whole expression: "10 + 200" is columns 7..14 */
     loc_t s = ast_span(plus);
     cr_expect_eq(s.first_column, 7);
