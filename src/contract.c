@@ -170,17 +170,15 @@ static int usage_charge(engine_t *en, engine_period_t *ep, size_t s, engine_sum_
     mpq_t q;
     mpq_init(q);
     int ok = period_quantity(en, ep, s, use, q);
-    value_t *qv = NULL;
     if (ok) {
         /* the quantity as reported: in the rate's unit of measure */
         dim_t qdim;
         uterm_t qdisp;
         engine_quantity_unit(en, s, &qdim, &qdisp);
-        qv = value_quantity(q, &qdim, &qdisp);
         mpq_add(st->quantity, st->quantity, q);
-        if (!st->qty_unit) st->qty_unit = value_ref(qv);
+        if (!st->qty_unit && !(st->qty_unit = value_quantity(q, &qdim, &qdisp))) ok = engine_fail(en, NULL);
         if (sk->plan || (sk->ladder && !sk->reserved)) mpq_set(ep->plan_q[s], q);   /* priced with its plan's or ladder's other SKUs */
-        else ok = sk->reserved ? engine_reserve_charge(en, ep, s, q, &qdim, &qdisp) : engine_tiers_charge(en, ep, s, q, &qdim, qv);
+        else if (ok) ok = sk->reserved ? engine_reserve_charge(en, ep, s, q, &qdim, &qdisp) : engine_tiers_charge(en, ep, s, q, &qdim, &qdisp);
         ok = ok && engine_usage_commitment(en, ep, s, q, &qdim, &qdisp);
     }
     if (ok) {
@@ -188,7 +186,6 @@ static int usage_charge(engine_t *en, engine_period_t *ep, size_t s, engine_sum_
         engine_sum_add(&st->charges, ep->sku_charge[s]);
         engine_sum_add(charges, ep->sku_charge[s]);
     }
-    value_free(qv);
     value_free(zero);
     mpq_clear(q);
     return ok;
@@ -228,7 +225,7 @@ static int invoice_total(engine_t *en, engine_period_t *ep)
     engine_round(en, t->total, 0);
     mpq_sub(amount, t->total, amount);
     mpq_add(t->effective, t->effective, t->total);   /* engine_upfront left the share less the payment */
-    int ok = !mpq_sgn(amount) || engine_line(en, ep, "invoice", "rounding", NULL, NULL, NULL, amount);
+    int ok = !mpq_sgn(amount) || engine_line(en, ep, "invoice", "rounding", amount);
     mpq_clear(amount);
     return ok;
 }
@@ -244,7 +241,7 @@ static const engine_clause_fn from_sla[] = { engine_sla_credit, engine_pool_draw
 
 /* One period after the clauses before the SLA credit: its totals, lines and charges, and
  * what each SKU came to after discounts (the SLA credits on SKUs read it). */
-typedef struct memo_period { totals_t t; value_t **lines; size_t nlines; value_t *charges; mpq_t *sku_net; value_t *pre[ENGINE_TOTALS_PRE]; } memo_period_t;
+typedef struct memo_period { totals_t t; lines_t *lines; size_t nlines; value_t *charges; mpq_t *sku_net; value_t *pre[ENGINE_TOTALS_PRE]; } memo_period_t;
 
 struct contract_memo {
     const contract_t *c;      /* the key: the terms, */
@@ -360,8 +357,7 @@ void contract_memo_free(contract_memo_t *m)
     for (size_t p = 0; m->per && p < m->np; p++) {
         memo_period_t *mp = &m->per[p];
         engine_totals_clear(&mp->t);
-        for (size_t i = 0; i < mp->nlines; i++) value_free(mp->lines[i]);
-        free(mp->lines);
+        lines_free(mp->lines);
         value_free(mp->charges);
         for (size_t i = 0; i < sizeof mp->pre / sizeof mp->pre[0]; i++) value_free(mp->pre[i]);
         for (size_t s = 0; mp->sku_net && s < m->c->nskus; s++) mpq_clear(mp->sku_net[s]);
@@ -403,14 +399,6 @@ static void totals_copy(totals_t *to, const totals_t *from)
     mpq_set(to->effective, from->effective);
 }
 
-/* A copy of n references; NULL when out of memory. */
-static value_t **refs_copy(value_t *const *v, size_t n)
-{
-    value_t **r = malloc((n + 1) * sizeof *r);
-    for (size_t i = 0; r && i < n; i++) r[i] = value_ref(v[i]);
-    return r;
-}
-
 /* The period's charges per SKU (those used or reserved), after its usage charges. */
 static value_t *period_charges(engine_t *en, const engine_period_t *ep)
 {
@@ -437,15 +425,13 @@ static value_t *price_period(engine_t *en, const period_t *p, value_t *const *us
     engine_totals_init(&ep.t);
     value_t *charges = NULL;
     ep.sku_net = calloc(c->nskus + 1, sizeof *ep.sku_net);
-    int ok = ep.sku_net ? 1 : engine_fail(en, NULL);
+    ep.lines = lines_new(from ? from->lines : NULL, from ? from->nlines : 0);
+    int ok = ep.sku_net && ep.lines ? 1 : engine_fail(en, NULL);
     for (size_t s = 0; ok && s < c->nskus; s++) mpq_init(ep.sku_net[s]);
     if (ok && from) {
         totals_copy(&ep.t, &from->t);
         for (size_t s = 0; s < c->nskus; s++) mpq_set(ep.sku_net[s], from->sku_net[s]);
-        ep.lines = refs_copy(from->lines, from->nlines);
-        ep.nlines = from->nlines;
-        charges = ep.lines ? value_ref(from->charges) : NULL;
-        ok = charges ? 1 : engine_fail(en, NULL);
+        charges = value_ref(from->charges);
     } else if (ok) {
         ep.sku_charge = calloc(c->nskus + 1, sizeof *ep.sku_charge);
         ep.plan_q = calloc(c->nskus + 1, sizeof *ep.plan_q);
@@ -457,19 +443,19 @@ static value_t *price_period(engine_t *en, const period_t *p, value_t *const *us
         if (ok && !(charges = period_charges(en, &ep))) ok = engine_fail(en, NULL);
         if (ok && keep) {
             totals_copy(&keep->t, &ep.t);
-            if ((keep->lines = refs_copy(ep.lines, ep.nlines))) keep->nlines = ep.nlines;
+            keep->lines = lines_ref(ep.lines);
+            keep->nlines = lines_count(ep.lines);
             keep->charges = value_ref(charges);
             if ((keep->sku_net = calloc(c->nskus + 1, sizeof *keep->sku_net)))
                 for (size_t s = 0; s < c->nskus; s++) { mpq_init(keep->sku_net[s]); mpq_set(keep->sku_net[s], ep.sku_net[s]); }
-            if (!keep->lines || !keep->sku_net) ok = engine_fail(en, NULL);
+            if (!keep->sku_net) ok = engine_fail(en, NULL);
         }
     }
     for (size_t i = 0; ok && i < sizeof from_sla / sizeof from_sla[0]; i++) ok = from_sla[i](en, &ep);
     value_t *rec = NULL;
     if (ok) {
         rec = value_record("period");
-        value_t *lv = value_list(ep.lines, ep.nlines);
-        ep.lines = NULL;
+        value_t *lv = lines_value(ep.lines);
         ok = rec && lv && value_record_set(rec, "start", value_date(p->start)) && value_record_set(rec, "end", value_date(p->end)) &&
              value_record_set(rec, "lines", lv) && value_record_set(rec, "charges", charges) && engine_totals_record(en, rec, &ep.t, from ? from->pre : keep ? keep->pre : NULL);
         charges = NULL;
@@ -478,8 +464,7 @@ static value_t *price_period(engine_t *en, const period_t *p, value_t *const *us
     value_free(charges);
     if (!rec) engine_fail(en, NULL);
     engine_totals_add(out, &ep.t, from != NULL);
-    for (size_t i = 0; ep.lines && i < ep.nlines; i++) value_free(ep.lines[i]);
-    free(ep.lines);
+    lines_free(ep.lines);
     for (size_t s = 0; ep.sku_net && s < c->nskus; s++) mpq_clear(ep.sku_net[s]);
     for (size_t s = 0; ep.sku_charge && ep.plan_q && ep.sku_esc && s < c->nskus; s++)
         mpq_clears(ep.sku_charge[s], ep.plan_q[s], ep.sku_esc[s], NULL);
@@ -520,12 +505,20 @@ value_t *contract_price_memo(const contract_t *c, units_t *u, const char *worklo
     pr.month = units_find(u, "month");
     if (pr.hour < 0 || pr.month < 0) { *err = diag_format("the prelude must define hour and month"); return NULL; }
     pr.time = units_get(u, pr.hour)->dim;
+    if (!engine_shared_init(&pr)) { *err = diag_format("out of memory"); return NULL; }
     if (!memo_matches(reuse, c, periods, nperiods, usage, hours)) reuse = NULL;
     contract_memo_t *memo = keep && !reuse && !hours ? memo_new(c, periods, nperiods, usage) : NULL;
     /* from a memo, the SKUs' state is the memo's: only the clauses before the SLA credit change it */
     sku_state_t *st = reuse ? reuse->st : calloc(c->nskus + 1, sizeof *st);
     value_t **recs = calloc(nperiods + 1, sizeof *recs);
-    if (!st || !recs) { if (!reuse) free(st); free(recs); contract_memo_free(memo); *err = diag_format("out of memory"); return NULL; }
+    if (!st || !recs) {
+        if (!reuse) free(st);
+        free(recs);
+        contract_memo_free(memo);
+        engine_shared_free(&pr);
+        *err = diag_format("out of memory");
+        return NULL;
+    }
     pr.st = st;
     for (size_t s = 0; !reuse && s < c->nskus; s++) { mpq_inits(st[s].cumulative, st[s].quantity, st[s].charge, st[s].year_committed, st[s].year_used, NULL); engine_sum_init(&st[s].charges); }
     if (reuse) { pr.currency = reuse->currency; pr.money = reuse->money; pr.money_unit = reuse->money_unit; }

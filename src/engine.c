@@ -192,67 +192,91 @@ static struct engine_shared *shared_slot(engine_t *en, const char *key)
     return &en->shared[((uintptr_t)key >> 3) % (sizeof en->shared / sizeof en->shared[0])];
 }
 
-/* The string value of s (a new reference), shared with the pricing's other lines. */
+/* The string value of label (borrowed), shared with the pricing's other lines. */
 static value_t *shared_str(engine_t *en, const char *s)
 {
     struct engine_shared *sl = shared_slot(en, s);
     if (sl->key != s || !sl->str || strcmp(sl->str->u.s, s)) {
         value_free(sl->str);
-        value_free(sl->rate);
-        *sl = (struct engine_shared){ s, value_str(s), NULL };
+        *sl = (struct engine_shared){ s, value_str(s) };
     }
-    return sl->str ? value_ref(sl->str) : NULL;
+    return sl->str;
 }
 
-/* The rate q (of dimension d, shown in t) of SKU sku's line (a new reference): the SKU's
- * last one when it is the same, as it is from one period to the next. */
-static value_t *shared_rate(engine_t *en, const char *sku, const mpq_t q, const dim_t *d, const uterm_t *t)
+int engine_shared_init(engine_t *en)
 {
-    struct engine_shared *sl = shared_slot(en, sku);
-    if (sl->key == sku && sl->str && sl->rate && engine_same_quantity(sl->rate, q, d, t)) return value_ref(sl->rate);
-    value_t *r = value_quantity(q, d, t);
-    if (r && sl->key == sku && sl->str) { value_free(sl->rate); sl->rate = value_ref(r); }
-    return r;
+    en->faces = calloc(en->c->nskus + 1, sizeof *en->faces);
+    return en->faces != NULL;
 }
 
 void engine_shared_free(engine_t *en)
 {
-    for (size_t i = 0; i < sizeof en->shared / sizeof en->shared[0]; i++) { value_free(en->shared[i].str); value_free(en->shared[i].rate); }
+    for (size_t i = 0; i < sizeof en->shared / sizeof en->shared[0]; i++) value_free(en->shared[i].str);
     memset(en->shared, 0, sizeof en->shared);
+    for (size_t s = 0; en->faces && s < en->c->nskus; s++) {
+        value_free(en->faces[s].name); value_free(en->faces[s].qty_unit); value_free(en->faces[s].rate_unit);
+    }
+    free(en->faces);
+    en->faces = NULL;
+    value_free(en->money_unit_value);
+    en->money_unit_value = NULL;
 }
 
-static value_t *line(engine_t *en, const char *sku, const char *category, const value_t *qty,
-                     const value_t *list_rate, const mpq_t rate, const mpq_t amount)
+/* The unit of the amounts (borrowed): the money, once a rate has set it. */
+static const value_t *money_unit(engine_t *en)
 {
-    value_t *l = value_record("line");
-    if (!l) return NULL;
-    value_t *sv = shared_str(en, sku);   /* first: the rate below shares its slot */
-    int ok = value_record_set(l, "sku", sv) && value_record_set(l, "category", shared_str(en, category));
-    if (ok && qty) ok = value_record_set(l, "quantity", value_ref((value_t *)qty));
-    if (ok && list_rate) ok = value_record_set(l, "list_rate", value_ref((value_t *)list_rate));
-    if (ok && qty && rate) {
-        /* the rate's unit: money per unit of the quantity */
+    if (!en->money_unit_value) {
+        mpq_t one;
+        mpq_init(one);
+        mpq_set_ui(one, 1, 1);
+        en->money_unit_value = engine_money(en, one);
+        mpq_clear(one);
+    }
+    return en->money_unit_value;
+}
+
+/* SKU s's face with the units of a quantity of dimension qdim shown in qdisp and of its
+ * rate (money per unit of it); NULL when out of memory. */
+static struct engine_face *face(engine_t *en, size_t s, const dim_t *qdim, const uterm_t *qdisp)
+{
+    struct engine_face *f = &en->faces[s];
+    if (!f->name && !(f->name = value_str(en->c->skus[s].sku))) return NULL;
+    mpq_t one;
+    mpq_init(one);
+    mpq_set_ui(one, 1, 1);
+    if (!f->qty_unit || !engine_same_quantity(f->qty_unit, one, qdim, qdisp)) {
         dim_t d;
         uterm_t t;
-        dim_combine(&d, &en->money, &qty->u.num.dim, -1);
-        uterm_combine(en->u, &t, &en->money_unit, &qty->u.num.disp, -1);
-        ok = value_record_set(l, "rate", shared_rate(en, sku, rate, &d, &t));
+        dim_combine(&d, &en->money, qdim, -1);
+        uterm_combine(en->u, &t, &en->money_unit, qdisp, -1);
+        value_free(f->qty_unit);
+        value_free(f->rate_unit);
+        f->qty_unit = value_quantity(one, qdim, qdisp);
+        f->rate_unit = value_quantity(one, &d, &t);
     }
-    if (ok) ok = value_record_set(l, "amount", engine_money(en, amount));
-    if (!ok) { value_free(l); return NULL; }
-    return l;
+    mpq_clear(one);
+    return f->qty_unit && f->rate_unit ? f : NULL;
 }
 
-int engine_line(engine_t *en, engine_period_t *ep, const char *sku, const char *category, const value_t *qty,
-                const value_t *list_rate, const mpq_t rate, const mpq_t amount)
+static int add_line(engine_t *en, engine_period_t *ep, const lines_item_t *it)
 {
-    value_t *l = line(en, sku, category, qty, list_rate, rate, amount);
-    if (!l) return engine_fail(en, NULL);
-    value_t **nl = realloc(ep->lines, (ep->nlines + 1) * sizeof *nl);
-    if (!nl) { value_free(l); return engine_fail(en, NULL); }
-    ep->lines = nl;
-    nl[ep->nlines++] = l;
-    return 1;
+    return it->sku && it->money && lines_add(ep->lines, it) ? 1 : engine_fail(en, NULL);
+}
+
+int engine_line(engine_t *en, engine_period_t *ep, const char *label, const char *category, const mpq_t amount)
+{
+    lines_item_t it = { .sku = shared_str(en, label), .category = category, .money = money_unit(en), .amount = amount };
+    return add_line(en, ep, &it);
+}
+
+int engine_sku_line(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t q, const dim_t *qdim,
+                    const uterm_t *qdisp, const value_t *list_rate, const mpq_t rate, const mpq_t amount)
+{
+    struct engine_face *f = face(en, s, qdim, qdisp);
+    if (!f) return engine_fail(en, NULL);
+    lines_item_t it = { .sku = f->name, .category = category, .money = money_unit(en), .qty_unit = f->qty_unit,
+                        .rate_unit = f->rate_unit, .list_rate = list_rate, .qty = q, .rate = rate, .amount = amount };
+    return add_line(en, ep, &it);
 }
 
 int engine_flat_line(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t qty,
@@ -281,9 +305,7 @@ int engine_flat_line_at(engine_t *en, engine_period_t *ep, size_t s, const char 
     mpq_mul(rate, list_rate->u.num.q, esc);
     mpq_mul(amount, qty, rate);
     engine_round(en, amount, 1);
-    value_t *qv = value_quantity(qty, qdim, qdisp);
-    int ok = qv ? engine_line(en, ep, en->c->skus[s].sku, category, qv, list_rate, rate, amount) : engine_fail(en, NULL);
-    value_free(qv);
+    int ok = engine_sku_line(en, ep, s, category, qty, qdim, qdisp, list_rate, rate, amount);
     mpq_add(ep->sku_charge[s], ep->sku_charge[s], amount);
     mpq_clears(rate, amount, NULL);
     return ok;

@@ -6,6 +6,7 @@
 #ifndef OUTLAY_ENGINE_H
 #define OUTLAY_ENGINE_H
 #include "contract.h"
+#include "lines.h"
 
 /* effective: the total with the upfront payment spread over the term instead */
 typedef struct totals { mpq_t fees, charges, discounts, net, shortfall, sla, pool, upfront, total, effective; } totals_t;
@@ -43,10 +44,13 @@ typedef struct engine {
     sku_state_t *st;
     mpq_t pool_left;
     mpq_t year_spend;         /* spend so far in the contract year of a yearly true-up */
-    /* What the lines of one pricing share (an invoice has a line per SKU per period): the
-     * string values of SKU names and categories, and each SKU's last rate; a slot is used
-     * only when its content is the same */
-    struct engine_shared { const char *key; value_t *str, *rate; } shared[256];
+    /* What the lines of one pricing share (an invoice has a line per SKU per period): per
+     * SKU, its name and the units of its last line's quantity and rate (values of 1 in
+     * them); the amounts' unit; other lines' labels, a slot per label used only when its
+     * content is the same */
+    struct engine_face { value_t *name, *qty_unit, *rate_unit; } *faces;
+    value_t *money_unit_value;
+    struct engine_shared { const char *key; value_t *str; } shared[256];
 } engine_t;
 
 /* One billing period being priced. */
@@ -60,8 +64,7 @@ typedef struct engine_period {
     mpq_t *sku_net;           /* per SKU: its charge less its exact share of the discounts */
     mpq_t *plan_q;            /* per SKU priced with others (under a plan, on a shared tier
                                  ladder): its usage in the period */
-    value_t **lines;
-    size_t nlines;
+    lines_t *lines;
     totals_t t;
 } engine_period_t;
 
@@ -93,10 +96,17 @@ const value_t *engine_sku_rate(const sku_terms_t *s);
 /* Records and lines. */
 /* Whether v is the quantity q of dimension d shown in t. */
 int engine_same_quantity(const value_t *v, const mpq_t q, const dim_t *d, const uterm_t *t);
+/* The faces of a pricing of en->c (en->faces); freed with what the lines share. 0 when out of memory. */
+int engine_shared_init(engine_t *en);
 void engine_shared_free(engine_t *en);
 value_t *engine_money(engine_t *en, const mpq_t q);
-int engine_line(engine_t *en, engine_period_t *ep, const char *sku, const char *category, const value_t *qty,
-                const value_t *list_rate, const mpq_t rate, const mpq_t amount);
+/* A line without a quantity (a discount, a fee, the rounding): label names what it is for.
+ * category and label outlive the invoice or are copied: category must be in static storage. */
+int engine_line(engine_t *en, engine_period_t *ep, const char *label, const char *category, const mpq_t amount);
+/* A line of SKU s: quantity q (of dimension qdim, shown in qdisp) at rate (money per unit
+ * of q), list_rate (or NULL) its list price. */
+int engine_sku_line(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t q, const dim_t *qdim,
+                    const uterm_t *qdisp, const value_t *list_rate, const mpq_t rate, const mpq_t amount);
 /* A line at a flat rate (escalated): quantity x rate, added to the SKU's charge. */
 int engine_flat_line(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t qty,
                      const dim_t *qdim, const uterm_t *qdisp, const value_t *list_rate);
@@ -151,9 +161,9 @@ const value_t *engine_sku_escalator(const contract_t *c, size_t s);
 int engine_year_minimum(engine_t *en, const value_t *v, const dim_t *base, long k, date_t to, const char *what, mpq_t out);
 
 /* The clauses, in the order contract.c applies them. */
-/* engine_tiers.c: SKU s's usage q (of dimension qdim, shown as qv) at its rate card; the
+/* engine_tiers.c: SKU s's usage q (of dimension qdim, shown in qdisp) at its rate card; the
  * check that its tiers fit usage of dimension qdim. */
-int engine_tiers_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t q, const dim_t *qdim, const value_t *qv);
+int engine_tiers_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t q, const dim_t *qdim, const uterm_t *qdisp);
 int engine_tiers_check(engine_t *en, size_t s, const dim_t *qdim);
 /* After SKU s's usage: the ladder s shares, when s is its last SKU (its lines together). */
 int engine_tiers_shared(engine_t *en, engine_period_t *ep, size_t s);

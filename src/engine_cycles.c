@@ -257,7 +257,7 @@ int engine_trueup(engine_t *en, engine_period_t *ep)
         if (ok && mpq_sgn(x) > 0) {
             engine_round(en, x, 1);
             mpq_add(ep->t.shortfall, ep->t.shortfall, x);
-            ok = engine_line(en, ep, "commitment", "yearly_shortfall", NULL, NULL, NULL, x);
+            ok = engine_line(en, ep, "commitment", "yearly_shortfall", x);
         }
         mpq_set_ui(en->year_spend, 0, 1);
     }

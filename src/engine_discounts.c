@@ -70,7 +70,7 @@ int engine_discounts(engine_t *en, engine_period_t *ep)
             if (kind == 0 || shared) share_discount(c, &d->on, base, amount, ep->sku_net);
             engine_round(en, amount, 1);
             if (mpq_sgn(amount) == 0) continue;
-            ok = engine_line(en, ep, d->on.n ? d->on.label : "all", "discount", NULL, NULL, NULL, amount);
+            ok = engine_line(en, ep, d->on.n ? d->on.label : "all", "discount", amount);
             mpq_add(t->discounts, t->discounts, amount);
             mpq_add(t->net, t->net, amount);
         }
@@ -153,7 +153,7 @@ int engine_sla_credit(engine_t *en, engine_period_t *ep)
         mpq_neg(x, credit[b]);
         engine_round(en, x, 1);
         mpq_sub(ep->t.sla, ep->t.sla, x);
-        ok = engine_line(en, ep, band_set(c, b)->label, "sla_credit", NULL, NULL, NULL, x);
+        ok = engine_line(en, ep, band_set(c, b)->label, "sla_credit", x);
     }
     for (size_t b = 0; b < c->nsla; b++) mpq_clear(credit[b]);
     free(credit);
@@ -184,7 +184,7 @@ int engine_pool_draw(engine_t *en, engine_period_t *ep)
             mpq_neg(amount, t->pool);
         }
         mpq_sub(en->pool_left, en->pool_left, t->pool);
-        ok = engine_line(en, ep, "credit_pool", "pool_draw", NULL, NULL, NULL, amount);
+        ok = engine_line(en, ep, "credit_pool", "pool_draw", amount);
     }
     mpq_clears(due, amount, NULL);
     return ok;

@@ -28,7 +28,7 @@ int engine_fees(engine_t *en, engine_period_t *ep)
     int ok = engine_dated_amount(en, c->fees, c->nfees, 0, FAULT_FEE, "a fee", ep->p, amount);
     if (ok) {
         engine_round(en, amount, 1);
-        if (mpq_sgn(amount)) ok = engine_line(en, ep, "fee", "fee", NULL, NULL, NULL, amount);
+        if (mpq_sgn(amount)) ok = engine_line(en, ep, "fee", "fee", amount);
         mpq_set(ep->t.fees, amount);
         mpq_add(ep->t.charges, ep->t.charges, amount);
     }
@@ -49,7 +49,7 @@ int engine_upfront(engine_t *en, engine_period_t *ep)
     int ok = 1;
     if (c->upfront_on >= ep->p->start && c->upfront_on < ep->p->end) {
         mpq_set(ep->t.upfront, paid);
-        ok = engine_line(en, ep, "prepayment", "upfront", NULL, NULL, NULL, paid);
+        ok = engine_line(en, ep, "prepayment", "upfront", paid);
     }
     /* the effective view: this period's hours' share of the payment instead */
     mpq_t share;

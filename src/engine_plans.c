@@ -146,7 +146,7 @@ static int price_plan(engine_t *en, engine_period_t *ep, size_t p, plan_sku_t *k
     if (ok) {
         engine_round(en, unused, 1);
         mpq_add(ep->t.shortfall, ep->t.shortfall, unused);
-        ok = engine_line(en, ep, c->plans[p].name, "unused_commitment", NULL, NULL, NULL, unused);
+        ok = engine_line(en, ep, c->plans[p].name, "unused_commitment", unused);
     }
     mpq_clears(per_hour, left, unused, cost, f, NULL);
     return ok;

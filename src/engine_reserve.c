@@ -200,7 +200,7 @@ int engine_reserve_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq
         mpq_set(used, mpq_cmp(q, res) < 0 ? q : res);
         if (mpq_sgn(used) < 0) mpq_set_ui(used, 0, 1);
         ok = engine_flat_line(en, ep, s, "reserved", sk->commit_share ? used : res, qdim, qdisp, lr);
-        if (ok && !value_record_set(ep->lines[ep->nlines - 1], "used", value_quantity(used, qdim, qdisp))) ok = engine_fail(en, NULL);
+        if (ok && !lines_set_used(ep->lines, used)) ok = engine_fail(en, NULL);
         ok = ok && (!sk->commit_share || share_unused(en, ep, s, res, used, NULL, NULL, qdim, qdisp));
         mpq_sub(x, q, res);
         if (mpq_sgn(x) < 0) mpq_set_ui(x, 0, 1);
@@ -222,7 +222,7 @@ int engine_commitment(engine_t *en, engine_period_t *ep)
         if (mpq_sgn(x) > 0) {
             engine_round(en, x, 1);
             mpq_add(ep->t.shortfall, ep->t.shortfall, x);
-            ok = engine_line(en, ep, "commitment", "shortfall", NULL, NULL, NULL, x);
+            ok = engine_line(en, ep, "commitment", "shortfall", x);
         }
     }
     mpq_clear(x);

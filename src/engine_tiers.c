@@ -135,7 +135,8 @@ static int card_amount(engine_t *en, const engine_period_t *ep, size_t s, const 
 }
 
 /* SKU s's usage line: amount (unescalated) for usage q, escalated and rounded. */
-static int usage_line(engine_t *en, engine_period_t *ep, size_t s, mpq_t amount, const mpq_t q, const value_t *qv)
+static int usage_line(engine_t *en, engine_period_t *ep, size_t s, mpq_t amount, const mpq_t q, const dim_t *qdim,
+                      const uterm_t *qdisp)
 {
     const sku_terms_t *sk = &en->c->skus[s];
     mpq_t rate;
@@ -145,17 +146,17 @@ static int usage_line(engine_t *en, engine_period_t *ep, size_t s, mpq_t amount,
     const value_t *lr = engine_sku_rate(sk);
     if (mpq_sgn(q)) mpq_div(rate, amount, q); else mpq_mul(rate, lr->u.num.q, ep->sku_esc[s]);
     /* a tiered SKU has no single list price; its contracted price is the average */
-    int ok = engine_line(en, ep, sk->sku, "usage", qv, sk->kind == PRICE_FLAT ? lr : NULL, rate, amount);
+    int ok = engine_sku_line(en, ep, s, "usage", q, qdim, qdisp, sk->kind == PRICE_FLAT ? lr : NULL, rate, amount);
     mpq_add(ep->sku_charge[s], ep->sku_charge[s], amount);
     mpq_clear(rate);
     return ok;
 }
 
-int engine_tiers_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t q, const dim_t *qdim, const value_t *qv)
+int engine_tiers_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq_t q, const dim_t *qdim, const uterm_t *qdisp)
 {
     mpq_t amount;
     mpq_init(amount);
-    int ok = card_amount(en, ep, s, en->st[s].cumulative, q, qdim, amount) && usage_line(en, ep, s, amount, q, qv);
+    int ok = card_amount(en, ep, s, en->st[s].cumulative, q, qdim, amount) && usage_line(en, ep, s, amount, q, qdim, qdisp);
     mpq_clear(amount);
     return ok;
 }
@@ -187,15 +188,13 @@ static int price_ladder(engine_t *en, engine_period_t *ep, size_t o)
         mpq_t share;
         mpq_init(share);
         if (mpq_sgn(total)) { mpq_mul(share, amount, ep->plan_q[m]); mpq_div(share, share, total); }
-        value_t *qv = value_quantity(ep->plan_q[m], &qdim, &qdisp);
         mpq_t before_m;
         mpq_init(before_m);
         mpq_set(before_m, ep->sku_charge[m]);
-        ok = qv ? usage_line(en, ep, m, share, ep->plan_q[m], qv) : engine_fail(en, NULL);
+        ok = usage_line(en, ep, m, share, ep->plan_q[m], &qdim, &qdisp);
         mpq_sub(before_m, ep->sku_charge[m], before_m);
         mpq_add(en->st[m].charge, en->st[m].charge, before_m);
         mpq_add(ep->t.charges, ep->t.charges, before_m);
-        value_free(qv);
         mpq_clears(share, before_m, NULL);
     }
     mpq_clears(total, before, amount, NULL);

@@ -234,7 +234,7 @@ char *eval_loc_text(const loc_t *l)
 /* ---------- objects ---------- */
 
 /* functions live in the AST, which outlives every value */
-static const value_object_type_t function_type = { "function", NULL };
+static const value_object_type_t function_type = { "function", NULL, NULL };
 
 /* ---------- expressions ---------- */
 

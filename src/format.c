@@ -351,7 +351,7 @@ void format_write_value(strbuf_t *b, const units_t *u, const value_t *v, int exa
         strbuf_addn(b, "{", 1);
         for (size_t i = 0; i < v->u.rec.n; i++) {
             strbuf_printf(b, "%s%s = ", i ? ", " : " ", v->u.rec.keys[i]);
-            format_write_value(b, u, v->u.rec.vals[i], exact, 1);
+            format_write_value(b, u, value_record_field(v, i), exact, 1);
         }
         strbuf_add(b, v->u.rec.n ? " }" : "}");
         break;

@@ -45,7 +45,7 @@ static value_t *walk(const conv_t *c, const value_t *v)
     if (v->kind == V_RECORD) {
         value_t *r = value_record(v->u.rec.tag);
         for (size_t i = 0; r && i < v->u.rec.n; i++)
-            if (!value_record_set(r, v->u.rec.keys[i], walk(c, v->u.rec.vals[i]))) { value_free(r); r = NULL; }
+            if (!value_record_set(r, v->u.rec.keys[i], walk(c, value_record_field(v, i)))) { value_free(r); r = NULL; }
         return r;
     }
     return value_ref((value_t *)v);
@@ -181,7 +181,7 @@ static value_t *term_field(const conv_t *c, const value_t *inv, const value_t *p
         value_t *r = value_record(v->u.rec.tag);
         for (size_t i = 0; r && i < v->u.rec.n; i++) {
             const char *sku = v->u.rec.keys[i];
-            value_t *x = walk(c, v->u.rec.vals[i]), *sum = NULL;
+            value_t *x = walk(c, value_record_field(v, i)), *sum = NULL;
             const value_t *q = get(get(inv, "quantities"), sku);
             if (x && per_sku && (!q || !mpq_sgn(q->u.num.q))) {
                 *err = diag_format("the invoice's %s rate of %s has no quantity to work it out from", key, sku);
@@ -249,7 +249,7 @@ value_t *fx_invoice_convert(const units_t *u, const value_t *inv, const char *to
     for (size_t i = 0; ok && i < inv->u.rec.n; i++) {
         const char *key = inv->u.rec.keys[i];
         value_t *v = !strcmp(key, "currency") ? value_str(to) : !strcmp(key, "periods") ? value_ref(np)
-                   : term_field(&c, inv, np, key, inv->u.rec.vals[i], err);
+                   : term_field(&c, inv, np, key, value_record_field(inv, i), err);
         ok = value_record_set(r, key, v);
         if (!ok && !*err) *err = diag_format("out of memory");
     }

@@ -422,7 +422,7 @@ static void json_value(strbuf_t *b, const units_t *u, const value_t *v, int dept
             json_indent(b, depth + 1);
             json_string(b, v->u.rec.keys[i]);
             strbuf_add(b, ": ");
-            json_value(b, u, v->u.rec.vals[i], depth + 1);
+            json_value(b, u, value_record_field(v, i), depth + 1);
             strbuf_add(b, i + 1 < v->u.rec.n || rows ? ",\n" : "\n");
         }
         if (rows) {
@@ -665,7 +665,7 @@ static int each_leaf(const units_t *u, const char *label, const value_t *v, repo
         size_t count = v->kind == V_RECORD ? v->u.rec.n : v->u.list.n;
         for (size_t i = 0; i < count; i++) {
             char *path = v->kind == V_RECORD ? diag_format("%s.%s", label, v->u.rec.keys[i]) : diag_format("%s[%zu]", label, i);
-            int ok = path && each_leaf(u, path, v->kind == V_RECORD ? v->u.rec.vals[i] : v->u.list.items[i], fn, ctx, whole_invoices);
+            int ok = path && each_leaf(u, path, v->kind == V_RECORD ? value_record_field(v, i) : v->u.list.items[i], fn, ctx, whole_invoices);
             free(path);
             if (!ok) return 0;
         }

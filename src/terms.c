@@ -11,7 +11,7 @@
 #include <string.h>
 
 /* a workload is its block in the AST, which outlives every value */
-const value_object_type_t terms_workload_type = { "workload", NULL };
+const value_object_type_t terms_workload_type = { "workload", NULL, NULL };
 
 /* A contract with the clauses its terms came from, to point errors at them. */
 typedef struct contract_obj {
@@ -61,7 +61,7 @@ static int remember(const node_t ***arr, size_t n, const node_t *node)
     *arr = a;
     return 1;
 }
-const value_object_type_t terms_contract_type = { "contract", contract_obj_free };
+const value_object_type_t terms_contract_type = { "contract", contract_obj_free, NULL };
 /* ---------- contracts ---------- */
 
 static value_t *expect_num(eval_t *e, const node_t *n, const char *what)

@@ -25,7 +25,7 @@ static void usage_obj_free(void *p)
     free(o);
 }
 
-const value_object_type_t usage_eval_type = { "usage", usage_obj_free };
+const value_object_type_t usage_eval_type = { "usage", usage_obj_free, NULL };
 
 int usage_eval_is(const value_t *v) { return v && v->kind == V_OBJECT && v->u.obj.type == &usage_eval_type; }
 

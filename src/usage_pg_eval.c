@@ -21,7 +21,7 @@ static void db_source_free(void *p)
     free(s);
 }
 
-static const value_object_type_t db_source_type = { "database", db_source_free };
+static const value_object_type_t db_source_type = { "database", db_source_free, NULL };
 
 int usage_pg_eval_is(const value_t *v) { return v && v->kind == V_OBJECT && v->u.obj.type == &db_source_type; }
 

@@ -96,6 +96,13 @@ value_t *value_quantity(const mpq_t q, const dim_t *dim, const uterm_t *disp)
     return v;
 }
 
+value_t *value_quantity_like(const mpq_t q, const value_t *unit)
+{
+    value_t *v = new_quantity(&unit->u.num.dim, unit->u.num.dim_id, &unit->u.num.disp);
+    if (v) mpq_set(v->u.num.q, q);
+    return v;
+}
+
 value_t *value_num(const mpq_t q) { return value_quantity(q, NULL, NULL); }
 
 value_t *value_num_si(long n)
@@ -157,7 +164,7 @@ void value_mark_approx(value_t *v)
     if (!v) return;
     if (v->kind == V_NUM) v->u.num.approx = 1;
     else if (v->kind == V_LIST) for (size_t i = 0; i < v->u.list.n; i++) value_mark_approx(v->u.list.items[i]);
-    else if (v->kind == V_RECORD) for (size_t i = 0; i < v->u.rec.n; i++) value_mark_approx(v->u.rec.vals[i]);
+    else if (v->kind == V_RECORD) for (size_t i = 0; i < v->u.rec.n; i++) value_mark_approx(value_record_field(v, i));
 }
 
 int value_is_approx(const value_t *v)
@@ -165,7 +172,7 @@ int value_is_approx(const value_t *v)
     if (!v) return 0;
     if (v->kind == V_NUM) return v->u.num.approx;
     if (v->kind == V_LIST) { for (size_t i = 0; i < v->u.list.n; i++) if (value_is_approx(v->u.list.items[i])) return 1; }
-    if (v->kind == V_RECORD) { for (size_t i = 0; i < v->u.rec.n; i++) if (value_is_approx(v->u.rec.vals[i])) return 1; }
+    if (v->kind == V_RECORD) { for (size_t i = 0; i < v->u.rec.n; i++) if (value_is_approx(value_record_field(v, i))) return 1; }
     return 0;
 }
 
@@ -281,11 +288,24 @@ int value_record_set(value_t *rec, const char *key, value_t *val)
     return 1;
 }
 
+value_t *value_record_field(const value_t *rec, size_t i)
+{
+    value_t *v = rec->u.rec.vals[i];
+    if (v->kind != V_OBJECT || !v->u.obj.type->force) return v;
+    /* the record's value is the same once its lazy field is made: it changes in place,
+     * even when the record is shared (or reached through a const pointer) */
+    value_t *made = v->u.obj.type->force(v->u.obj.p);
+    if (!made) return v;   /* out of memory: readers see an object, which they do not take for the value */
+    ((value_t *)rec)->u.rec.vals[i] = made;
+    value_free(v);
+    return made;
+}
+
 value_t *value_record_get(const value_t *rec, const char *key)
 {
     const char *k = known_key(key);
     size_t i = k ? field_pos(rec, k) : rec->u.rec.n;
-    return i < rec->u.rec.n ? rec->u.rec.vals[i] : NULL;
+    return i < rec->u.rec.n ? value_record_field(rec, i) : NULL;
 }
 
 value_t *value_object(const value_object_type_t *type, void *p)
@@ -620,9 +640,9 @@ int value_equal(const units_t *u, const value_t *a, const value_t *b, int *out, 
         if (a->u.rec.n != b->u.rec.n) { *out = 0; return 1; }
         for (size_t i = 0; i < a->u.rec.n; i++) {
             /* fields usually come in the same order: look them up only when they do not */
-            value_t *o = !strcmp(a->u.rec.keys[i], b->u.rec.keys[i]) ? b->u.rec.vals[i] : value_record_get(b, a->u.rec.keys[i]);
+            value_t *o = !strcmp(a->u.rec.keys[i], b->u.rec.keys[i]) ? value_record_field(b, i) : value_record_get(b, a->u.rec.keys[i]);
             if (!o) { *out = 0; return 1; }
-            if (!value_equal(u, a->u.rec.vals[i], o, out, err)) return 0;
+            if (!value_equal(u, value_record_field(a, i), o, out, err)) return 0;
             if (!*out) return 1;
         }
         *out = 1;

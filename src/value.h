@@ -19,6 +19,11 @@ typedef struct value value_t;
 typedef struct value_object_type {
     const char *name;            /* "function", "contract", "workload" */
     void (*free)(void *);
+    /* A lazy value (NULL for other objects): a record's field made only when first read
+     * (an invoice period's lines), through value_record_get or value_record_field, which
+     * put what force returns (a new reference; NULL when out of memory) in its place. The
+     * object's depth and size are those of what it stands for. */
+    value_t *(*force)(void *);
 } value_object_type_t;
 
 /* Lists and records nest at most this deep: printing, comparing and freeing recurse. */
@@ -50,6 +55,8 @@ value_t *value_num(const mpq_t q);                 /* dimensionless */
 value_t *value_num_si(long n);
 value_t *value_quantity(const mpq_t q, const dim_t *dim, const uterm_t *disp);
 value_t *value_unit(const units_t *u, int unit);   /* 1 of a named unit */
+/* q in the dimension and display unit of the quantity unit. */
+value_t *value_quantity_like(const mpq_t q, const value_t *unit);
 value_t *value_bool(int b);
 value_t *value_str(const char *s);
 value_t *value_date(date_t d);
@@ -58,6 +65,9 @@ value_t *value_record(const char *tag);
 /* Adds or replaces a field; takes the reference to v. 0 on out-of-memory. */
 int value_record_set(value_t *rec, const char *key, value_t *v);
 value_t *value_record_get(const value_t *rec, const char *key);  /* borrowed */
+/* The value of rec's i-th field (borrowed): walk a record's fields through this, not
+ * u.rec.vals, so a lazy field is made first (out of memory: it stays the lazy object). */
+value_t *value_record_field(const value_t *rec, size_t i);
 /* Marks every quantity in v (and in its lists and records) approximate. */
 void value_mark_approx(value_t *v);
 /* Whether any quantity in v is approximate. */

@@ -696,7 +696,7 @@ UTEST(value, equal_lists_and_records)
 
 static int freed_objects;
 static void count_free(void *p) { (void)p; freed_objects++; }
-static const value_object_type_t counted = { "counted", count_free };
+static const value_object_type_t counted = { "counted", count_free, NULL };
 
 UTEST(value, reference_counting)
 {

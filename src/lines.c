@@ -1,0 +1,197 @@
+/* lines: invoice lines kept as C structs until read (see lines.h). An exact number whose
+ * numerator and denominator fit in machine words (a line's amount is rounded to the
+ * contract's quantum: nearly all do) is kept inline, others as a GMP rational of its own. */
+#include "lines.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* den > 0: u.num / den in lowest terms; den 0: u.big (NULL: unset) */
+typedef struct exact { unsigned long den; union { long num; mpq_ptr big; } u; } exact_t;
+
+typedef struct line {
+    value_t *sku, *money, *qty_unit, *rate_unit, *list_rate;   /* references; qty_unit NULL: no quantity,
+                                                                 rate_unit NULL: no rate */
+    const char *category;
+    exact_t qty, rate, amount, used;
+    int has_used;
+} line_t;
+
+struct lines {
+    int refs;
+    lines_t *base;             /* its first nbase lines come first */
+    size_t nbase;
+    line_t *items;
+    size_t n, cap;
+    size_t size;               /* the list's values, as value_list counts them (all lines') */
+};
+
+static int exact_set(exact_t *x, const mpq_t q)
+{
+    if (mpz_fits_slong_p(mpq_numref(q)) && mpz_fits_ulong_p(mpq_denref(q))) {
+        x->u.num = mpz_get_si(mpq_numref(q));
+        x->den = mpz_get_ui(mpq_denref(q));
+        return 1;
+    }
+    x->den = 0;
+    if (!(x->u.big = malloc(sizeof *x->u.big))) return 0;
+    mpq_init(x->u.big);
+    mpq_set(x->u.big, q);
+    return 1;
+}
+
+static void exact_get(const exact_t *x, mpq_t out)
+{
+    if (x->den) mpq_set_si(out, x->u.num, x->den);
+    else mpq_set(out, x->u.big);
+}
+
+static void exact_clear(exact_t *x)
+{
+    if (!x->den && x->u.big) { mpq_clear(x->u.big); free(x->u.big); }
+}
+
+/* The values a line's record holds, as value_list and value_record count them. */
+static size_t line_size(const line_t *l)
+{
+    return 4 + !!l->qty_unit + (l->list_rate ? l->list_rate->size : 0) + !!l->rate_unit + !!l->has_used;
+}
+
+static const line_t *line_at(const lines_t *ls, size_t i)
+{
+    while (ls->base && i < ls->nbase) ls = ls->base;
+    return &ls->items[i - (ls->base ? ls->nbase : 0)];
+}
+
+lines_t *lines_new(lines_t *base, size_t nbase)
+{
+    lines_t *ls = calloc(1, sizeof *ls);
+    if (!ls) return NULL;
+    ls->refs = 1;
+    if (base) {
+        ls->base = lines_ref(base);
+        ls->nbase = nbase;
+        for (size_t i = 0; i < nbase; i++) ls->size += line_size(line_at(base, i));
+    }
+    return ls;
+}
+
+lines_t *lines_ref(lines_t *ls) { if (ls) ls->refs++; return ls; }
+
+void lines_free(lines_t *ls)
+{
+    if (!ls || --ls->refs > 0) return;
+    for (size_t i = 0; i < ls->n; i++) {
+        line_t *l = &ls->items[i];
+        value_free(l->sku); value_free(l->money); value_free(l->qty_unit); value_free(l->rate_unit); value_free(l->list_rate);
+        exact_clear(&l->qty); exact_clear(&l->rate); exact_clear(&l->amount); exact_clear(&l->used);
+    }
+    free(ls->items);
+    lines_free(ls->base);
+    free(ls);
+}
+
+size_t lines_count(const lines_t *ls) { return ls->nbase + ls->n; }
+
+int lines_add(lines_t *ls, const lines_item_t *it)
+{
+    if (ls->n == ls->cap) {
+        size_t cap = ls->cap ? ls->cap * 2 : 16;
+        line_t *p = realloc(ls->items, cap * sizeof *p);
+        if (!p) return 0;
+        ls->items = p;
+        ls->cap = cap;
+    }
+    line_t *l = &ls->items[ls->n++];   /* counted at once: lines_free clears what is set */
+    memset(l, 0, sizeof *l);
+    l->sku = value_ref(it->sku);
+    l->category = it->category;
+    l->money = value_ref((value_t *)it->money);
+    l->list_rate = value_ref((value_t *)it->list_rate);
+    int ok = exact_set(&l->amount, it->amount);
+    if (it->qty) {
+        l->qty_unit = value_ref((value_t *)it->qty_unit);
+        ok = ok && exact_set(&l->qty, it->qty);
+        if (it->rate) {
+            l->rate_unit = value_ref((value_t *)it->rate_unit);
+            ok = ok && exact_set(&l->rate, it->rate);
+        }
+    }
+    ls->size += line_size(l);
+    return ok;
+}
+
+int lines_set_used(lines_t *ls, const mpq_t used)
+{
+    if (!ls->n || !ls->items[ls->n - 1].qty_unit) return 0;
+    line_t *l = &ls->items[ls->n - 1];
+    if (!exact_set(&l->used, used)) return 0;
+    if (!l->has_used) ls->size++;
+    l->has_used = 1;
+    return 1;
+}
+
+/* x in unit's dimension and display unit (t: scratch) */
+static value_t *number(const exact_t *x, const value_t *unit, mpq_t t)
+{
+    exact_get(x, t);
+    return value_quantity_like(t, unit);
+}
+
+/* The string value of category: one per category for the whole list. */
+enum { NCATEGORIES = 32 };
+typedef struct categories { const char *name[NCATEGORIES]; value_t *str[NCATEGORIES]; size_t n; } categories_t;
+
+static value_t *category(categories_t *cs, const char *name)
+{
+    for (size_t i = 0; i < cs->n; i++)
+        if (cs->name[i] == name) return value_ref(cs->str[i]);
+    value_t *s = value_str(name);
+    if (s && cs->n < NCATEGORIES) { cs->name[cs->n] = name; cs->str[cs->n++] = value_ref(s); }
+    return s;
+}
+
+static value_t *line_record(const line_t *l, categories_t *cs, mpq_t t)
+{
+    value_t *r = value_record("line");
+    int ok = r && value_record_set(r, "sku", value_ref(l->sku)) && value_record_set(r, "category", category(cs, l->category));
+    if (ok && l->qty_unit) ok = value_record_set(r, "quantity", number(&l->qty, l->qty_unit, t));
+    if (ok && l->list_rate) ok = value_record_set(r, "list_rate", value_ref(l->list_rate));
+    if (ok && l->rate_unit) ok = value_record_set(r, "rate", number(&l->rate, l->rate_unit, t));
+    ok = ok && value_record_set(r, "amount", number(&l->amount, l->money, t));
+    if (ok && l->has_used) ok = value_record_set(r, "used", number(&l->used, l->qty_unit, t));
+    if (!ok) { value_free(r); return NULL; }
+    return r;
+}
+
+value_t *lines_list(const lines_t *ls)
+{
+    size_t n = lines_count(ls), i = 0;
+    value_t **items = malloc((n + 1) * sizeof *items);
+    if (!items) return NULL;
+    categories_t cs = { .n = 0 };
+    mpq_t t;
+    mpq_init(t);
+    for (; i < n && (items[i] = line_record(line_at(ls, i), &cs, t)); i++) continue;
+    mpq_clear(t);
+    for (size_t c = 0; c < cs.n; c++) value_free(cs.str[c]);
+    if (i < n) {
+        while (i > 0) value_free(items[--i]);
+        free(items);
+        return NULL;
+    }
+    return value_list(items, n);
+}
+
+static value_t *lines_force(void *p) { return lines_list(p); }
+static void lines_obj_free(void *p) { lines_free(p); }
+static const value_object_type_t lines_type = { "lines", lines_obj_free, lines_force };
+
+value_t *lines_value(lines_t *ls)
+{
+    value_t *v = value_object(&lines_type, lines_ref(ls));
+    if (v) {   /* the list's depth and size, which the records holding it count */
+        v->depth = lines_count(ls) ? 2 : 1;
+        v->size = 1 + ls->size;
+    }
+    return v;
+}
