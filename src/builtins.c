@@ -17,7 +17,7 @@ static int need_num(value_t *v, const char *fn, char **err)
 static value_t *round_to_integer(units_t *u, value_t *x, round_mode mode, const char *fn, char **err)
 {
     if (!need_num(x, fn, err)) return NULL;
-    if (!dim_is_zero(&x->u.num.dim)) {
+    if (!dim_is_zero(value_dim(x))) {
         uterm_t t;
         value_display_unit(u, x, &t);
         char *unit = uterm_format(u, &t);
@@ -139,7 +139,7 @@ static value_t *b_has(units_t *u, value_t **a, size_t n, char **err)
 
 static int whole(const value_t *v, long lo, long hi, long *out)
 {
-    if (v->kind != V_NUM || !dim_is_zero(&v->u.num.dim) || mpz_cmp_ui(mpq_denref(v->u.num.q), 1) != 0 ||
+    if (v->kind != V_NUM || !dim_is_zero(value_dim(v)) || mpz_cmp_ui(mpq_denref(v->u.num.q), 1) != 0 ||
         !mpz_fits_slong_p(mpq_numref(v->u.num.q)))
         return 0;
     *out = mpz_get_si(mpq_numref(v->u.num.q));
@@ -191,7 +191,7 @@ static value_t *b_add_months(units_t *u, value_t **a, size_t n, char **err)
 {
     (void)u; (void)n;
     long k;
-    if (a[0]->kind == V_DATE && a[1]->kind == V_NUM && dim_is_zero(&a[1]->u.num.dim) &&
+    if (a[0]->kind == V_DATE && a[1]->kind == V_NUM && dim_is_zero(value_dim(a[1])) &&
         mpz_cmp_ui(mpq_denref(a[1]->u.num.q), 1) == 0 && !mpz_fits_slong_p(mpq_numref(a[1]->u.num.q))) {
         *err = diag_format(DATES_RANGE_ERROR);   /* whole, but years beyond any date */
         return NULL;
@@ -237,7 +237,7 @@ static value_t *b_hour_of_day(units_t *u, value_t **a, size_t n, char **err)
 {
     (void)n;
     int hour = units_find(u, "hour");
-    if (hour < 0 || a[0]->kind != V_NUM || !dim_eq(&a[0]->u.num.dim, &units_get(u, hour)->dim)) {
+    if (hour < 0 || a[0]->kind != V_NUM || !dim_eq(value_dim(a[0]), &units_get(u, hour)->dim)) {
         *err = diag_format("hour_of_day() needs a time, such as a workload's t");
         return NULL;
     }
@@ -291,12 +291,12 @@ static int to_mpfr(mpfr_t out, const value_t *v)
 /* The display unit of a square root: every exponent halved, when all are even. */
 static void halve_disp(const value_t *x, value_t *r)
 {
-    uterm_t t = x->u.num.disp;
+    uterm_t t = *value_disp(x);
     for (int i = 0; t.n != UTERM_NONE && i < t.n; i++) {
         if (t.t[i].exp % 2) return;
         t.t[i].exp = (signed char)(t.t[i].exp / 2);
     }
-    r->u.num.disp = t;
+    value_set_disp(r, &t);
 }
 
 static value_t *b_sqrt(units_t *u, value_t **a, size_t n, char **err)
@@ -306,8 +306,8 @@ static value_t *b_sqrt(units_t *u, value_t **a, size_t n, char **err)
     if (mpq_sgn(a[0]->u.num.q) < 0) { *err = diag_format("sqrt() of a negative number"); return NULL; }
     dim_t half;
     for (int i = 0; i < DIM_MAX; i++) {
-        if (a[0]->u.num.dim.e[i] % 2) { *err = diag_format("sqrt() of a quantity whose unit is not a square"); return NULL; }
-        half.e[i] = (signed char)(a[0]->u.num.dim.e[i] / 2);
+        if (value_dim(a[0])->e[i] % 2) { *err = diag_format("sqrt() of a quantity whose unit is not a square"); return NULL; }
+        half.e[i] = (signed char)(value_dim(a[0])->e[i] / 2);
     }
     /* An exact square stays exact. */
     if (mpz_perfect_square_p(mpq_numref(a[0]->u.num.q)) && mpz_perfect_square_p(mpq_denref(a[0]->u.num.q))) {
@@ -332,7 +332,7 @@ static value_t *b_sqrt(units_t *u, value_t **a, size_t n, char **err)
 static value_t *unary_approx(value_t *a, const char *fn, int (*op)(mpfr_ptr, mpfr_srcptr, mpfr_rnd_t), char **err)
 {
     if (!need_num(a, fn, err)) return NULL;
-    if (!dim_is_zero(&a->u.num.dim)) { *err = diag_format("%s() needs a plain number, not a quantity", fn); return NULL; }
+    if (!dim_is_zero(value_dim(a))) { *err = diag_format("%s() needs a plain number, not a quantity", fn); return NULL; }
     mpfr_t x;
     to_mpfr(x, a);
     op(x, x, MPFR_RNDN);

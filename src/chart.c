@@ -296,7 +296,7 @@ static int rows_numeric(const units_t *u, const value_t *rows, mpq_t lo, mpq_t h
     int numeric = n > 1;
     for (size_t i = 0; numeric && i < n; i++) {
         const value_t *k = rows->u.list.items[i]->u.list.items[0];
-        numeric = k->kind == V_NUM && first->kind == V_NUM && dim_eq(&k->u.num.dim, &first->u.num.dim);
+        numeric = k->kind == V_NUM && first->kind == V_NUM && k->u.num.dim_id == first->u.num.dim_id;
         if (!numeric) break;
         value_magnitude(u, k, v);
         if (!i || mpq_cmp(v, lo) < 0) mpq_set(lo, v);

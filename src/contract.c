@@ -162,7 +162,7 @@ static int usage_charge(engine_t *en, engine_period_t *ep, size_t s, engine_sum_
     if (!use && !hourly && !basis) return 1;
     value_t *zero = NULL;
     if (!use && !hourly) {
-        zero = value_quantity(basis->u.num.q, &basis->u.num.dim, &basis->u.num.disp);
+        zero = value_quantity_like(basis->u.num.q, basis);
         if (!zero) return engine_fail(en, NULL);
         mpq_set_ui(zero->u.num.q, 0, 1);
         use = zero;
@@ -206,7 +206,7 @@ static int check_quantum(engine_t *en, engine_period_t *ep)
 {
     (void)ep;
     const contract_t *c = en->c;
-    if (c->quantum && !dim_eq(&c->quantum->u.num.dim, &en->money))
+    if (c->quantum && !dim_eq(value_dim(c->quantum), &en->money))
         return engine_fail_at(en, FAULT_ROUND, FAULT_OTHER, 0, diag_format("the rounding quantum must be an amount of %s", units_dimension_name(en->u, en->currency)));
     return 1;
 }
@@ -263,7 +263,7 @@ static int same_value(const value_t *a, const value_t *b)
     if (a == b) return 1;
     if (!a || !b || a->kind != b->kind) return 0;
     switch (a->kind) {
-    case V_NUM: return a->u.num.approx == b->u.num.approx && engine_same_quantity(a, b->u.num.q, &b->u.num.dim, &b->u.num.disp);
+    case V_NUM: return a->u.num.approx == b->u.num.approx && engine_same_quantity(a, b->u.num.q, value_dim(b), value_disp(b));
     case V_BOOL: return a->u.b == b->u.b;
     case V_STR: return !strcmp(a->u.s, b->u.s);
     case V_DATE: return a->u.date == b->u.date;
@@ -546,7 +546,7 @@ value_t *contract_price_memo(const contract_t *c, units_t *u, const char *worklo
         for (size_t s = 0; ok && s < c->nskus; s++) {
             ok = value_record_set(charges, c->skus[s].sku, engine_money(&pr, st[s].charge));
             if (!st[s].qty_unit) continue;
-            value_t *qv = value_quantity(st[s].quantity, &st[s].qty_unit->u.num.dim, &st[s].qty_unit->u.num.disp);
+            value_t *qv = value_quantity_like(st[s].quantity, st[s].qty_unit);
             /* effective: what the SKU's own charges came to per unit; all-in: the whole
              * invoice per unit of this SKU (the figure to compare with a list price when one
              * SKU dominates the deal) */
@@ -555,9 +555,9 @@ value_t *contract_price_memo(const contract_t *c, units_t *u, const char *worklo
                 mpq_init(r);
                 const value_t *lr = engine_sku_rate(&c->skus[s]);
                 mpq_div(r, st[s].charge, st[s].quantity);
-                ok = value_record_set(eff, c->skus[s].sku, value_quantity(r, &lr->u.num.dim, &lr->u.num.disp));
+                ok = value_record_set(eff, c->skus[s].sku, value_quantity_like(r, lr));
                 mpq_div(r, term.total, st[s].quantity);
-                ok = ok && value_record_set(all_in, c->skus[s].sku, value_quantity(r, &lr->u.num.dim, &lr->u.num.disp));
+                ok = ok && value_record_set(all_in, c->skus[s].sku, value_quantity_like(r, lr));
                 mpq_clear(r);
             }
             ok = ok && value_record_set(qty, c->skus[s].sku, qv);

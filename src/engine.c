@@ -85,7 +85,7 @@ enum { MONTH_PRICING, MONTH_HOURS, MONTH_CALENDAR };
 static int month_rule(engine_t *en, const value_t *rate, const mpq_t **hours)
 {
     const contract_t *c = en->c;
-    const uterm_t *d = &rate->u.num.disp;
+    const uterm_t *d = value_disp(rate);
     int per_month = 0;
     for (size_t i = 0; d->n != UTERM_NONE && i < d->n; i++) per_month |= d->t[i].unit == en->month && d->t[i].exp < 0;
     if (!per_month) return MONTH_PRICING;
@@ -95,7 +95,7 @@ static int month_rule(engine_t *en, const value_t *rate, const mpq_t **hours)
     if (data < 0) return MONTH_PRICING;
     dim_t per_data = en->money, storage;
     per_data.e[data]--;
-    return dim_combine(&storage, &per_data, &en->time, -1) && dim_eq(&storage, &rate->u.num.dim) ? MONTH_CALENDAR : MONTH_PRICING;
+    return dim_combine(&storage, &per_data, &en->time, -1) && dim_eq(&storage, value_dim(rate)) ? MONTH_CALENDAR : MONTH_PRICING;
 }
 
 int engine_month_is_pricing(engine_t *en, const value_t *rate)
@@ -139,12 +139,12 @@ int engine_amount_for(engine_t *en, size_t s, fault_kind kind, const value_t *us
     int money;
     if (usage->kind != V_NUM)
         return engine_fail_at(en, kind, FAULT_OTHER, s, diag_format("%s of %s must be a quantity, not a %s", what, sku, value_kind_name(usage)));
-    int fit = usage_fit(en, &usage->u.num.dim, &rate->u.num.dim, &money);
+    int fit = usage_fit(en, value_dim(usage), value_dim(rate), &money);
     if (!fit) {
         uterm_t tu, tr;
         value_display_unit(en->u, usage, &tu);
         value_display_unit(en->u, rate, &tr);
-        char *du = engine_dims_text(en, &usage->u.num.dim), *dr = engine_dims_text(en, &rate->u.num.dim);
+        char *du = engine_dims_text(en, value_dim(usage)), *dr = engine_dims_text(en, value_dim(rate));
         char *uu = uterm_format(en->u, &tu), *ur = uterm_format(en->u, &tr);
         int r = engine_fail_at(en, kind, FAULT_UNFIT, s, diag_format("%s of %s is in %s (%s), which its rate in %s (%s) cannot price",
                                                                   what, sku, uu ? uu : "?", du ? du : "?", ur ? ur : "?", dr ? dr : "?"));
@@ -171,8 +171,8 @@ const value_t *engine_sku_rate(const sku_terms_t *s) { return s->kind == PRICE_F
 void engine_quantity_unit(engine_t *en, size_t s, dim_t *qdim, uterm_t *qdisp)
 {
     const value_t *lr = engine_sku_rate(&en->c->skus[s]);
-    dim_combine(qdim, &en->money, &lr->u.num.dim, -1);
-    uterm_combine(en->u, qdisp, &en->money_unit, &lr->u.num.disp, -1);
+    dim_combine(qdim, &en->money, value_dim(lr), -1);
+    uterm_combine(en->u, qdisp, &en->money_unit, value_disp(lr), -1);
 }
 
 /* ---------- records ---------- */
@@ -181,9 +181,9 @@ value_t *engine_money(engine_t *en, const mpq_t q) { return value_quantity(q, &e
 
 int engine_same_quantity(const value_t *v, const mpq_t q, const dim_t *d, const uterm_t *t)
 {
-    if (v->kind != V_NUM || !mpq_equal(v->u.num.q, q) || !dim_eq(&v->u.num.dim, d) || v->u.num.disp.n != t->n) return 0;
+    if (v->kind != V_NUM || !mpq_equal(v->u.num.q, q) || !dim_eq(value_dim(v), d) || value_disp(v)->n != t->n) return 0;
     for (unsigned i = 0; t->n != UTERM_NONE && i < t->n; i++)
-        if (v->u.num.disp.t[i].unit != t->t[i].unit || v->u.num.disp.t[i].exp != t->t[i].exp) return 0;
+        if (value_disp(v)->t[i].unit != t->t[i].unit || value_disp(v)->t[i].exp != t->t[i].exp) return 0;
     return 1;
 }
 
@@ -369,12 +369,12 @@ int engine_per_time(engine_t *en, const value_t *v, const dim_t *base, int per, 
 {
     dim_t per_time;
     dim_combine(&per_time, base, &en->time, -1);
-    if (dim_eq(&v->u.num.dim, &per_time)) {
+    if (dim_eq(value_dim(v), &per_time)) {
         mpq_mul(out, v->u.num.q, units_get(en->u, per)->factor);
-    } else if (dim_eq(&v->u.num.dim, base)) {
+    } else if (dim_eq(value_dim(v), base)) {
         mpq_set(out, v->u.num.q);
     } else {
-        char *d = engine_dims_text(en, &v->u.num.dim), *m = engine_dims_text(en, &per_time), *q = NULL;
+        char *d = engine_dims_text(en, value_dim(v)), *m = engine_dims_text(en, &per_time), *q = NULL;
         if (base != &en->money) q = engine_dims_text(en, base);
         int r = engine_fail(en, diag_format("%s is %s; expected %s per %s (%s)", what, d ? d : "?", q ? q : "money",
                                             units_get(en->u, per)->name, m ? m : "?"));
@@ -511,9 +511,9 @@ int engine_hours_quantity(engine_t *en, const period_t *p, size_t s, mpq_t out)
     const contract_hours_t *h = en->hours;
     const value_t *rate = engine_sku_rate(&en->c->skus[s]);
     dim_t prod;
-    int money = dim_combine(&prod, &h->dim[s], &rate->u.num.dim, 1) ? dim_single(&prod) : -1;
+    int money = dim_combine(&prod, &h->dim[s], value_dim(rate), 1) ? dim_single(&prod) : -1;
     if (money < 0) {
-        char *du = engine_dims_text(en, &h->dim[s]), *dr = engine_dims_text(en, &rate->u.num.dim);
+        char *du = engine_dims_text(en, &h->dim[s]), *dr = engine_dims_text(en, value_dim(rate));
         int r = engine_fail_at(en, FAULT_USAGE, FAULT_UNFIT, s, diag_format("hourly usage of %s is in %s, which its rate in %s cannot price",
                                                                          en->c->skus[s].sku, du ? du : "?", dr ? dr : "?"));
         free(du); free(dr);

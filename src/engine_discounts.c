@@ -166,7 +166,7 @@ int engine_pool_draw(engine_t *en, engine_period_t *ep)
 {
     const contract_t *c = en->c;
     totals_t *t = &ep->t;
-    if (c->pool && !dim_eq(&c->pool->u.num.dim, &en->money))
+    if (c->pool && !dim_eq(value_dim(c->pool), &en->money))
         return engine_fail_at(en, FAULT_POOL, FAULT_OTHER, 0, diag_format("the credit pool must be an amount of %s", units_dimension_name(en->u, en->currency)));
     mpq_t due, amount;
     mpq_inits(due, amount, NULL);

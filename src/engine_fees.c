@@ -10,7 +10,7 @@ static int fee_currency(engine_t *en)
 {
     const contract_t *c = en->c;
     if (en->currency >= 0 || !c->nfees || c->fees[0].amount->kind != V_NUM) return 1;
-    dim_t d = c->fees[0].amount->u.num.dim, with_time;
+    dim_t d = *value_dim(c->fees[0].amount), with_time;
     dim_combine(&with_time, &d, &en->time, 1);
     int money = dim_single(&d) >= 0 ? dim_single(&d) : dim_single(&with_time);
     if (money >= 0 && !engine_set_money(en, money, "the fee")) return engine_fail_at(en, FAULT_FEE, FAULT_OTHER, 0, NULL);
@@ -40,7 +40,7 @@ int engine_upfront(engine_t *en, engine_period_t *ep)
 {
     const contract_t *c = en->c;
     if (!c->upfront) return 1;
-    if (c->upfront->kind != V_NUM || !dim_eq(&c->upfront->u.num.dim, &en->money))
+    if (c->upfront->kind != V_NUM || !dim_eq(value_dim(c->upfront), &en->money))
         return engine_fail_at(en, FAULT_UPFRONT, FAULT_OTHER, 0, diag_format("the upfront payment must be an amount of %s", units_dimension_name(en->u, en->currency)));
     mpq_t paid;
     mpq_init(paid);

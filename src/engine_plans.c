@@ -14,9 +14,9 @@ static int hourly_amount(engine_t *en, size_t p, mpq_t out)
 {
     const value_t *a = en->c->plans[p].amount;
     dim_t money;
-    int cur = a->kind == V_NUM && dim_combine(&money, &a->u.num.dim, &en->time, 1) ? dim_single(&money) : -1;
+    int cur = a->kind == V_NUM && dim_combine(&money, value_dim(a), &en->time, 1) ? dim_single(&money) : -1;
     if (cur < 0 || !units_is_currency(en->u, cur)) {
-        char *d = a->kind == V_NUM ? engine_dims_text(en, &a->u.num.dim) : NULL;
+        char *d = a->kind == V_NUM ? engine_dims_text(en, value_dim(a)) : NULL;
         engine_fail_at(en, FAULT_PLAN, FAULT_OTHER, p, diag_format("a plan commits money per hour (40 USD per hour), not %s", d ? d : "that"));
         free(d);
         return 0;
@@ -89,7 +89,7 @@ static int price_plan(engine_t *en, engine_period_t *ep, size_t p, plan_sku_t *k
     int ok = hourly_amount(en, p, per_hour);
     for (size_t i = 0; ok && i < nk; i++) {
         const sku_terms_t *sk = &c->skus[ks[i].s];
-        if (!dim_eq(&sk->plan_rate->u.num.dim, &sk->rate->u.num.dim))
+        if (sk->plan_rate->u.num.dim_id != sk->rate->u.num.dim_id)
             ok = engine_fail_at(en, FAULT_PLAN, FAULT_OTHER, p, diag_format("the plan rate of %s must be in the units of its rate", sk->sku));
         else if (sk->reserved)
             ok = engine_fail_at(en, FAULT_PLAN, FAULT_OTHER, p, diag_format("%s is reserved and under a plan: choose one", sk->sku));

@@ -179,7 +179,7 @@ int engine_reserve_charge(engine_t *en, engine_period_t *ep, size_t s, const mpq
     mpq_t res, x, used, w[4], short_;
     mpq_inits(res, x, used, w[0], w[1], w[2], w[3], short_, NULL);
     int ok = sk->windows_per_hour ? hourly_cap(en, s, res) : engine_amount_for(en, s, FAULT_RESERVE, sk->reserved, lr, ep->p, res);
-    if (ok && !dim_eq(&ov->u.num.dim, &lr->u.num.dim))
+    if (ok && ov->u.num.dim_id != lr->u.num.dim_id)
         ok = engine_fail_at(en, FAULT_RESERVE, FAULT_OTHER, s, diag_format("the overage rate of %s must be in the same units as its rate", sk->sku));
     if (ok && sk->windows_per_hour) {
         int hourly = apply_hourly(en, ep, s, q, res, used, x, w, short_);

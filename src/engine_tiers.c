@@ -57,11 +57,11 @@ static char *usage_terms(engine_t *en, const sku_terms_t *sk, const value_t *b, 
                          mpq_t out)
 {
     dim_t with_time;
-    dim_combine(&with_time, &b->u.num.dim, &en->time, 1);
-    if (dim_eq(&b->u.num.dim, qdim)) mpq_set(out, b->u.num.q);
+    dim_combine(&with_time, value_dim(b), &en->time, 1);
+    if (dim_eq(value_dim(b), qdim)) mpq_set(out, b->u.num.q);
     else if (dim_eq(&with_time, qdim)) mpq_mul(out, b->u.num.q, units_get(en->u, en->month)->factor);
     else {
-        char *dt = engine_dims_text(en, &b->u.num.dim), *du = engine_dims_text(en, qdim);
+        char *dt = engine_dims_text(en, value_dim(b)), *du = engine_dims_text(en, qdim);
         char *msg = diag_format("the %s of %s %s %s but it is used in %s", what, sk->sku, plural ? "are" : "is",
                                 dt ? dt : "?", du ? du : "?");
         free(dt); free(du);
@@ -88,7 +88,7 @@ static mpq_t *tier_bounds(engine_t *en, size_t s, const dim_t *qdim, const perio
     if (!msg && from) msg = usage_terms(en, sk, from, "starting position", 0, qdim, start);
     if (!from) mpq_set_ui(start, 0, 1);
     for (size_t i = 0; !msg && i < sk->ntiers; i++) {
-        if (!dim_eq(&sk->tiers[i].rate->u.num.dim, &engine_sku_rate(sk)->u.num.dim))
+        if (sk->tiers[i].rate->u.num.dim_id != engine_sku_rate(sk)->u.num.dim_id)
             msg = diag_format("the tiers of %s have rates of different dimensions", sk->sku);
         else if (sk->tiers[i].upto)
             msg = usage_terms(en, sk, sk->tiers[i].upto, "tier bounds", 1, qdim, out[i]);

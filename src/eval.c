@@ -418,7 +418,7 @@ value_t *eval_expr(eval_t *e, const node_t *n)
         else if (n->flag) {
             /* 40% keeps reading as a percentage until it meets a unit */
             int pct = units_find(e->sh->units, "percent");
-            if (pct >= 0) uterm_single(&r->u.num.disp, pct);
+            if (pct >= 0) { uterm_t t; uterm_single(&t, pct); value_set_disp(r, &t); }
         }
         break;
     case E_STR: r = value_str(n->text); break;
@@ -467,7 +467,7 @@ value_t *eval_expr(eval_t *e, const node_t *n)
         value_t *i = a ? eval_expr(e, n->b) : NULL;
         if (a && i) {
             if (a->kind != V_LIST) eval_fail(e, AST_LOC(n), DIAG_RUNTIME, "only a list can be indexed, not a %s", value_kind_name(a));
-            else if (i->kind != V_NUM || !dim_is_zero(&i->u.num.dim) || mpz_cmp_ui(mpq_denref(i->u.num.q), 1) != 0)
+            else if (i->kind != V_NUM || !dim_is_zero(value_dim(i)) || mpz_cmp_ui(mpq_denref(i->u.num.q), 1) != 0)
                 eval_fail(e, AST_LOC(n->b), DIAG_RUNTIME, "a list index must be a whole number, counting from 0");
             else if (!a->u.list.n)
                 eval_fail(e, AST_LOC(n->b), DIAG_RUNTIME, "index out of range: the list is empty");
@@ -622,10 +622,10 @@ static int unit_statement(eval_t *e, const node_t *n)
     if (v->kind != V_NUM) eval_fail(e, AST_LOC(n->a), DIAG_UNIT, "a unit must be defined as a quantity, not a %s", value_kind_name(v));
     else if (existing >= 0) {
         const unit_def_t *d = units_get(u, existing);
-        ok = mpq_equal(d->factor, v->u.num.q) && dim_eq(&d->dim, &v->u.num.dim);
+        ok = mpq_equal(d->factor, v->u.num.q) && dim_eq(&d->dim, value_dim(v));
         if (!ok) eval_fail(e, AST_LOC(n), DIAG_UNIT, "unit `%s` is already declared with another value", n->text);
     } else {
-        int id = units_add_derived(u, n->text, v->u.num.q, &v->u.num.dim, n->flag, &err);
+        int id = units_add_derived(u, n->text, v->u.num.q, value_dim(v), n->flag, &err);
         if (id < 0) eval_fail(e, AST_LOC(n), DIAG_UNIT, "%s", err);
         else { ok = 1; if (v->u.num.approx) units_set_approx(u, id); }
     }

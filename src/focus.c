@@ -200,7 +200,7 @@ static void unit_price(const units_t *u, const value_t *qty, const mpq_t price, 
     mpq_t one;
     mpq_init(one);
     mpq_set_ui(one, 1, 1);
-    value_t *v = value_quantity(one, &qty->u.num.dim, &qty->u.num.disp);
+    value_t *v = value_quantity_like(one, qty);
     if (v) value_magnitude(u, v, one);   /* display units in one base unit */
     if (v && mpq_sgn(one)) mpq_div(out, price, one);
     else mpq_set(out, price);
@@ -214,7 +214,7 @@ static void unit_price(const units_t *u, const value_t *qty, const mpq_t price, 
 static int list_price_of(const value_t *prices, const char *sku, const value_t *rate, mpq_t out)
 {
     const value_t *lp = get(prices, sku);
-    if (!lp || lp->kind != V_NUM || !rate || rate->kind != V_NUM || !dim_eq(&lp->u.num.dim, &rate->u.num.dim)) return 0;
+    if (!lp || lp->kind != V_NUM || !rate || rate->kind != V_NUM || lp->u.num.dim_id != rate->u.num.dim_id) return 0;
     mpq_set(out, lp->u.num.q);
     return 1;
 }

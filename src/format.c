@@ -289,8 +289,8 @@ int format_money_decimals(const units_t *u, const value_t *v)
 {
     int found = -1;
     for (int i = 0; i < DIM_MAX; i++) {
-        if (!v->u.num.dim.e[i]) continue;
-        if (v->u.num.dim.e[i] != 1 || found >= 0) return -1;
+        if (!value_dim(v)->e[i]) continue;
+        if (value_dim(v)->e[i] != 1 || found >= 0) return -1;
         found = i;
     }
     return found >= 0 && units_is_currency(u, found) ? units_currency_decimals(units_dimension_name(u, found)) : -1;

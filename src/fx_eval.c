@@ -63,7 +63,7 @@ int fx_eval_statement(eval_t *e, const node_t *n)
             if (r->next) ok = !eval_fail(e, AST_LOC(r->next), DIAG_RUNTIME, "no rate can follow `until`");
             else if (!fx_table_end(t, d->u.date, &err)) ok = !eval_fail_with(e, AST_LOC(r->a), err);
         } else if (!(v = eval_expr(e, r->b))) ok = 0;
-        else if (v->kind != V_NUM || !dim_eq(&v->u.num.dim, &want)) {
+        else if (v->kind != V_NUM || !dim_eq(value_dim(v), &want)) {
             ok = !eval_fail(e, AST_LOC(r->b), DIAG_UNIT, "a rate of %s in %s is %s per %s, such as 1.08 %s/%s", n->text, n->a->text,
                             n->a->text, n->text, n->a->text, n->text);
         } else if (v->u.num.approx) {
@@ -121,14 +121,14 @@ value_t *fx_eval_convert(eval_t *e, const node_t *call, value_t **args, size_t n
     if (!invoice && (nargs != 3 || args[0]->kind != V_NUM || args[1]->kind != V_NUM || args[2]->kind != V_DATE))
         return eval_fail(e, AST_LOC(call), DIAG_RUNTIME, "convert(amount, currency, date) needs an amount, a currency such as USD and a date; "
                          "convert(invoice, currency) an invoice from price()");
-    int to = args[1]->kind == V_NUM ? money_dim(u, &args[1]->u.num.dim) : -1;
+    int to = args[1]->kind == V_NUM ? money_dim(u, value_dim(args[1])) : -1;
     loc_t amount_at = ast_span(call->list), currency_at = ast_span(call->list->next);
     dim_t cur = {{0}};
     if (to >= 0) cur.e[to] = 1;
-    if (to < 0 || !dim_eq(&args[1]->u.num.dim, &cur))
+    if (to < 0 || !dim_eq(value_dim(args[1]), &cur))
         return eval_fail(e, &currency_at, DIAG_UNIT, "convert() needs a currency to convert into, such as USD");
     if (invoice) return fx_eval_invoice(e, args[0], units_dimension_name(u, to), &currency_at);
-    int from = money_dim(u, &args[0]->u.num.dim);
+    int from = money_dim(u, value_dim(args[0]));
     loc_t date_at = ast_span(call->list->next->next);
     if (from < 0) return eval_fail(e, &amount_at, DIAG_UNIT, "convert() needs an amount of money (or money per something)");
     mpq_t rate;

@@ -6,22 +6,23 @@
 
 value_t *fx_value_in(const units_t *u, const value_t *v, int from, int to, const mpq_t rate)
 {
-    int ex = v->u.num.dim.e[from], sign = ex > 0 ? 1 : -1;
-    dim_t d = v->u.num.dim;
+    int ex = value_dim(v)->e[from], sign = ex > 0 ? 1 : -1;
+    dim_t d = *value_dim(v);
     d.e[from] = 0;
     d.e[to] += ex;
     /* the display unit: v's, with each of its currency swapped for the target */
     uterm_t disp, to_unit, from_unit;
-    if (v->u.num.disp.n == UTERM_NONE) uterm_for_dim(u, &v->u.num.dim, &disp);
-    else disp = v->u.num.disp;
+    if (value_disp(v)->n == UTERM_NONE) uterm_for_dim(u, value_dim(v), &disp);
+    else disp = *value_disp(v);
     uterm_single(&to_unit, units_base_of(u, to));
     uterm_single(&from_unit, units_base_of(u, from));
-    value_t *r = value_quantity(v->u.num.q, &d, &disp);
-    for (int i = 0; r && i < ex * sign; i++) {
-        uterm_combine(u, &r->u.num.disp, &r->u.num.disp, &to_unit, sign);
-        uterm_combine(u, &r->u.num.disp, &r->u.num.disp, &from_unit, -sign);
-        if (sign > 0) mpq_mul(r->u.num.q, r->u.num.q, rate); else mpq_div(r->u.num.q, r->u.num.q, rate);
+    for (int i = 0; i < ex * sign; i++) {
+        uterm_combine(u, &disp, &disp, &to_unit, sign);
+        uterm_combine(u, &disp, &disp, &from_unit, -sign);
     }
+    value_t *r = value_quantity(v->u.num.q, &d, &disp);
+    for (int i = 0; r && i < ex * sign; i++)
+        if (sign > 0) mpq_mul(r->u.num.q, r->u.num.q, rate); else mpq_div(r->u.num.q, r->u.num.q, rate);
     if (r) r->u.num.approx = v->u.num.approx;
     return r;
 }
@@ -31,7 +32,7 @@ typedef struct conv { const units_t *u; int from, to; mpq_srcptr rate; } conv_t;
 /* A copy of v with every amount in the currency converted. */
 static value_t *walk(const conv_t *c, const value_t *v)
 {
-    if (v->kind == V_NUM && v->u.num.dim.e[c->from]) return fx_value_in(c->u, v, c->from, c->to, c->rate);
+    if (v->kind == V_NUM && value_dim(v)->e[c->from]) return fx_value_in(c->u, v, c->from, c->to, c->rate);
     if (v->kind == V_LIST) {
         value_t **items = calloc(v->u.list.n + 1, sizeof *items);
         for (size_t i = 0; items && i < v->u.list.n; i++)
@@ -58,7 +59,7 @@ static int add_to(value_t *rec, const char *field, const mpq_t delta)
 {
     const value_t *v = get(rec, field);
     if (!v) return 1;
-    value_t *n = value_quantity(v->u.num.q, &v->u.num.dim, &v->u.num.disp);
+    value_t *n = value_quantity_like(v->u.num.q, v);
     if (n) { mpq_add(n->u.num.q, n->u.num.q, delta); n->u.num.approx = v->u.num.approx; }
     return value_record_set(rec, field, n);
 }
@@ -92,7 +93,7 @@ static int round_period(const conv_t *c, value_t *per, const fx_rounding_t *rnd)
             uterm_t unit;
             uterm_single(&unit, units_base_of(c->u, c->from));
             ok = items && value_record_set(line, "sku", value_str("invoice")) && value_record_set(line, "category", value_str("rounding")) &&
-                 value_record_set(line, "amount", value_quantity(delta, &total->u.num.dim, &total->u.num.disp)) &&
+                 value_record_set(line, "amount", value_quantity_like(delta, total)) &&
                  value_record_set(line, "pricing_amount", value_quantity(zero, &money, &unit));
             mpq_clear(zero);
             if (ok) {
@@ -160,7 +161,7 @@ static value_t *convert_period(conv_t *c, const value_t *per, const char *from, 
  * charges); the field as it is when the periods don't carry it. */
 static value_t *period_sum(const value_t *periods, const char *field, const char *key, const value_t *like)
 {
-    value_t *s = value_quantity(like->u.num.q, &like->u.num.dim, &like->u.num.disp);
+    value_t *s = value_quantity_like(like->u.num.q, like);
     if (!s) return NULL;
     mpq_set_ui(s->u.num.q, 0, 1);
     for (size_t p = 0; p < periods->u.list.n; p++) {
@@ -202,7 +203,7 @@ static value_t *term_field(const conv_t *c, const value_t *inv, const value_t *p
         if (!r) *err = diag_format("out of memory");
         return r;
     }
-    if (v->kind != V_NUM || !v->u.num.dim.e[c->from]) return value_ref((value_t *)v);
+    if (v->kind != V_NUM || !value_dim(v)->e[c->from]) return value_ref((value_t *)v);
     /* a money field of the term: the sum of the periods' */
     for (size_t p = 0; p < periods->u.list.n; p++)
         if (!get(periods->u.list.items[p], key)) {
@@ -267,7 +268,7 @@ int fx_invoice_period_rate(const units_t *u, const value_t *inv, const value_t *
     mpq_set_ui(rate, 1, 1);
     if (!get(inv, "pricing_currency") || !quoted || quoted->kind != V_NUM || to < 0) return 0;
     /* quoted as its table gives it: EUR/USD, or USD/EUR for the inverse */
-    if (quoted->u.num.dim.e[to] > 0) mpq_set(rate, quoted->u.num.q); else mpq_inv(rate, quoted->u.num.q);
+    if (value_dim(quoted)->e[to] > 0) mpq_set(rate, quoted->u.num.q); else mpq_inv(rate, quoted->u.num.q);
     return 1;
 }
 

@@ -18,13 +18,13 @@
 static int is_percentage(const units_t *u, const value_t *v)
 {
     int pct = units_find((units_t *)u, "percent");
-    return v->kind == V_NUM && dim_is_zero(&v->u.num.dim) && pct >= 0 && v->u.num.disp.n == 1 &&
-           v->u.num.disp.t[0].unit == pct && v->u.num.disp.t[0].exp == 1;
+    return v->kind == V_NUM && dim_is_zero(value_dim(v)) && pct >= 0 && value_disp(v)->n == 1 &&
+           value_disp(v)->t[0].unit == pct && value_disp(v)->t[0].exp == 1;
 }
 
 static int is_plain(const value_t *v)
 {
-    return v->kind == V_NUM && dim_is_zero(&v->u.num.dim) && v->u.num.disp.n == 0;
+    return v->kind == V_NUM && dim_is_zero(value_dim(v)) && value_disp(v)->n == 0;
 }
 
 /* Whether |x| > 1: as a ratio, more than 100%. */
@@ -87,7 +87,7 @@ static int is_usage(const units_t *u, const value_t *v)
     if (v->kind != V_NUM) return 0;
     int time = units_find_dimension(u, "time");
     for (int d = 0; d < units_dimension_count(u) && d < DIM_MAX; d++)
-        if (v->u.num.dim.e[d] > 0 && d != time && !units_is_currency(u, d)) return 1;
+        if (value_dim(v)->e[d] > 0 && d != time && !units_is_currency(u, d)) return 1;
     return 0;
 }
 
@@ -140,9 +140,9 @@ int guards_tier(eval_t *e, const node_t *t, const value_t *q, const value_t *pre
     units_t *u = e->sh->units;
     char *sq = eval_describe(e, q), *sp = eval_describe(e, prev);
     int ok = 0;
-    if (q->kind != V_NUM || prev->kind != V_NUM || !dim_eq(&q->u.num.dim, &prev->u.num.dim)) {
-        char *dq = q->kind == V_NUM ? units_format_dim(u, &q->u.num.dim) : NULL;
-        char *dp = units_format_dim(u, &prev->u.num.dim);
+    if (q->kind != V_NUM || prev->kind != V_NUM || q->u.num.dim_id != prev->u.num.dim_id) {
+        char *dq = q->kind == V_NUM ? units_format_dim(u, value_dim(q)) : NULL;
+        char *dp = units_format_dim(u, value_dim(prev));
         eval_fail(e, AST_LOC(t->a), DIAG_UNIT, "this tier is measured in %s (%s), but the tiers before it in %s (they end at %s)",
                   dq ? dq : "?", sq ? sq : "?", dp ? dp : "?", sp ? sp : "?");
         if (e->err) diag_set_hint(e->err, "every tier of one rate counts the same usage: give this one in %s too, like %s", dp ? dp : "?", sp ? sp : "?");
@@ -261,7 +261,7 @@ static int price_currency(const units_t *u, const value_t *v)
 {
     if (!v || v->kind != V_NUM) return -1;
     for (int d = 0; d < units_dimension_count(u) && d < DIM_MAX; d++)
-        if (v->u.num.dim.e[d] > 0 && units_is_currency(u, d)) return d;
+        if (value_dim(v)->e[d] > 0 && units_is_currency(u, d)) return d;
     return -1;
 }
 

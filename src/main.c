@@ -374,7 +374,7 @@ static int audit_exceeds(eval_t *e, const options_t *o)
     const value_t *max = audit && audit->kind == V_RECORD ? value_record_get(audit, "max_difference") : NULL;
     if (!max) return 0;
     diag_t *err = NULL;
-    value_t *tol = o->tolerance ? eval_expression(e, "--tolerance", o->tolerance, &err) : value_quantity(max->u.num.q, &max->u.num.dim, &max->u.num.disp);
+    value_t *tol = o->tolerance ? eval_expression(e, "--tolerance", o->tolerance, &err) : value_quantity_like(max->u.num.q, max);
     if (tol && !o->tolerance) mpq_set_ui(tol->u.num.q, 0, 1);
     char *why = NULL;
     int c = 0, ok = tol && tol->kind == V_NUM && mpq_sgn(tol->u.num.q) >= 0 && value_compare(eval_units(e), max, tol, &c, &why);
@@ -472,7 +472,7 @@ static int unit_ratio(void *ctx, const char *from, const char *to, mpq_t factor)
     diag_t *err = NULL;
     value_t *v = eval_expression(e, "<unit>", text, &err);
     free(text);
-    int ok = v && v->kind == V_NUM && dim_is_zero(&v->u.num.dim) && !value_is_approx(v);
+    int ok = v && v->kind == V_NUM && dim_is_zero(value_dim(v)) && !value_is_approx(v);
     if (ok) mpq_set(factor, v->u.num.q);
     value_free(v);
     diag_free(err);

@@ -20,7 +20,7 @@ typedef struct builder {
     int oom;
 } builder_t;
 
-static value_t *money(builder_t *b, const mpq_t q) { return value_quantity(q, &b->money->u.num.dim, &b->money->u.num.disp); }
+static value_t *money(builder_t *b, const mpq_t q) { return value_quantity_like(q, b->money); }
 
 static const usage_cost_col shown_costs[] = { USAGE_COST_BILLED, USAGE_COST_LIST, USAGE_COST_CONTRACTED };
 static const char *const cost_names[] = { "billed", "list", "contracted" };
@@ -43,7 +43,7 @@ static void add_row(builder_t *b, const char *label, const char *period, const c
     cells[c++] = value_str(sku);
     cells[c++] = rows >= 0 ? value_num_si((long)rows) : value_str("");
     cells[c++] = quantity ? quantity : value_str("");
-    if (b->priced_money) cells[c++] = value_quantity(priced, &b->priced_money->u.num.dim, &b->priced_money->u.num.disp);
+    if (b->priced_money) cells[c++] = value_quantity_like(priced, b->priced_money);
     cells[c++] = money(b, outlay);
     for (size_t k = 0; k < sizeof shown_costs / sizeof shown_costs[0]; k++)
         if (b->costs[shown_costs[k]]) cells[c++] = money(b, costs[shown_costs[k]]);
@@ -57,7 +57,7 @@ static void add_row(builder_t *b, const char *label, const char *period, const c
         mpq_div(pct, d, outlay);
         value_t *v = value_num(pct);
         int percent = units_find(b->u, "percent");
-        if (v && percent >= 0) uterm_single(&v->u.num.disp, percent);
+        if (v && percent >= 0) { uterm_t t; uterm_single(&t, percent); value_set_disp(v, &t); }
         cells[c++] = v;
         mpq_clear(pct);
     } else cells[c++] = value_str(mpq_sgn(d) ? "new" : "");
@@ -150,7 +150,7 @@ value_t *reconcile_table(units_t *u, const value_t *inv, const value_t *priced, 
                 mpq_t x;
                 mpq_init(x);
                 usage_table_quantity(t, i, from, to, x);
-                if (unit && mpq_sgn(x)) { mpq_mul(x, x, unit->u.num.q); q = value_quantity(x, &unit->u.num.dim, &unit->u.num.disp); }
+                if (unit && mpq_sgn(x)) { mpq_mul(x, x, unit->u.num.q); q = value_quantity_like(x, unit); }
                 mpq_clear(x);
                 rows = usage_table_rows_in(t, i, from, to);
             }

@@ -316,7 +316,7 @@ static void command(eval_t *e, char *line, const report_opts_t *opts, int *quit)
         if (v && v->kind == V_NUM) {
             uterm_t t;
             value_display_unit(eval_units(e), v, &t);
-            char *d = units_format_dim(eval_units(e), &v->u.num.dim), *us = uterm_format(eval_units(e), &t);
+            char *d = units_format_dim(eval_units(e), value_dim(v)), *us = uterm_format(eval_units(e), &t);
             printf("%s (unit %s)\n", d ? d : "?", us && *us ? us : "1");
             free(d); free(us);
         } else if (v) printf("%s\n", value_kind_name(v));

@@ -257,7 +257,7 @@ size_t report_chart_column(const units_t *u, const value_t *table)
         const value_t *cell = report_chart_cell(first, c);
         if (cell && !numeric) numeric = c;
         for (int d = 0; cell && d < units_dimension_count(u); d++)
-            if (cell->u.num.dim.e[d] > 0 && units_is_currency(u, d)) return c;   /* USD, USD/Mtoken */
+            if (value_dim(cell)->e[d] > 0 && units_is_currency(u, d)) return c;   /* USD, USD/Mtoken */
     }
     return numeric;   /* 0: nothing to draw */
 }
@@ -384,7 +384,7 @@ static void json_value(strbuf_t *b, const units_t *u, const value_t *v, int dept
         char *readable = strbuf_take(&rb), *exact = format_fraction(m);
         uterm_t t;
         value_display_unit(u, v, &t);
-        char *us = uterm_format(u, &t), *dim = units_format_dim(u, &v->u.num.dim);
+        char *us = uterm_format(u, &t), *dim = units_format_dim(u, value_dim(v));
         strbuf_add(b, "{\"value\": ");
         json_string(b, readable ? readable : "");
         strbuf_add(b, ", \"exact\": ");

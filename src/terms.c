@@ -245,7 +245,7 @@ static int contract_month(eval_t *e, contract_t *c, const value_t *v, const loc_
 {
     if (v->kind == V_STR) { c->month_calendar = 1; return 1; }
     int hour = units_find(e->sh->units, "hour");
-    if (v->kind == V_NUM && hour >= 0 && dim_eq(&v->u.num.dim, &units_get(e->sh->units, hour)->dim) && mpq_sgn(v->u.num.q) > 0) {
+    if (v->kind == V_NUM && hour >= 0 && dim_eq(value_dim(v), &units_get(e->sh->units, hour)->dim) && mpq_sgn(v->u.num.q) > 0) {
         c->month_hours = value_ref((value_t *)v);
         return 1;
     }
@@ -377,7 +377,7 @@ static int contract_list_prices(eval_t *e, const contract_obj_t *o)
             eval_fail(e, AST_LOC(n->a), DIAG_RUNTIME, "the list price of `%s` must be exact, not approximate", sku);
             return 0;
         }
-        if (p->kind != V_NUM || r->kind != V_NUM || !dim_eq(&p->u.num.dim, &r->u.num.dim)) {
+        if (p->kind != V_NUM || r->kind != V_NUM || p->u.num.dim_id != r->u.num.dim_id) {
             uterm_t tp, tr;
             if (p->kind == V_NUM) value_display_unit(u, p, &tp);
             if (r->kind == V_NUM) value_display_unit(u, r, &tr);
@@ -429,15 +429,15 @@ static value_t *sku_unit(eval_t *e, const sku_terms_t *sk)
     const value_t *r = sk->kind == PRICE_FLAT ? sk->rate : sk->tiers[0].rate;
     int money = -1;
     for (int d = 0; d < units_dimension_count(u); d++)
-        if (r->u.num.dim.e[d] == 1 && units_is_currency(u, d)) money = d;
+        if (value_dim(r)->e[d] == 1 && units_is_currency(u, d)) money = d;
     if (money < 0 || units_base_of(u, money) < 0) return NULL;
     dim_t md, qd;
     uterm_t mu, qu;
     memset(&md, 0, sizeof md);
     md.e[money] = 1;
     uterm_single(&mu, units_base_of(u, money));
-    dim_combine(&qd, &md, &r->u.num.dim, -1);
-    uterm_combine(u, &qu, &mu, &r->u.num.disp, -1);
+    dim_combine(&qd, &md, value_dim(r), -1);
+    uterm_combine(u, &qu, &mu, value_disp(r), -1);
     mpq_t one;
     mpq_init(one);
     uterm_factor(u, &qu, one);
@@ -489,10 +489,10 @@ static int contract_usage_commit(eval_t *e, contract_obj_t *o, const node_t *cl)
     value_t *v = expect_num(e, cl->a, "a commitment");
     eval_scope_pop_to(e, mark);
     int hour = units_find(e->sh->units, "hour");
-    dim_t per_time = unit->u.num.dim;
-    if (hour >= 0) dim_combine(&per_time, &unit->u.num.dim, &units_get(e->sh->units, hour)->dim, -1);
-    if (v && !dim_eq(&v->u.num.dim, &unit->u.num.dim) && !dim_eq(&v->u.num.dim, &per_time)) {
-        char *d = uterm_format(e->sh->units, &unit->u.num.disp);
+    dim_t per_time = *value_dim(unit);
+    if (hour >= 0) dim_combine(&per_time, value_dim(unit), &units_get(e->sh->units, hour)->dim, -1);
+    if (v && v->u.num.dim_id != unit->u.num.dim_id && !dim_eq(value_dim(v), &per_time)) {
+        char *d = uterm_format(e->sh->units, value_disp(unit));
         eval_fail(e, AST_LOC(cl->a), DIAG_UNIT, "a commitment in the usage of `%s` is so much of its unit (%s) per month: "
                   "commit 500000 %s per month", sk->sku, d ? d : "?", sk->sku);
         free(d);
@@ -736,7 +736,7 @@ static int resolve_scopes(eval_t *e, contract_obj_t *o)
 static int contract_term(eval_t *e, contract_t *c, value_t *term, const loc_t *loc)
 {
     int month = units_find(e->sh->units, "month");
-    if (month < 0 || term->kind != V_NUM || !dim_eq(&term->u.num.dim, &units_get(e->sh->units, month)->dim)) {
+    if (month < 0 || term->kind != V_NUM || !dim_eq(value_dim(term), &units_get(e->sh->units, month)->dim)) {
         eval_fail(e, loc, DIAG_UNIT, "term must be a number of months, such as 36 month");
         return 0;
     }
@@ -1003,16 +1003,16 @@ static int store_hour(eval_t *e, const node_t *wl, const contract_obj_t *co, siz
     }
     if (!hours->has[s]) {
         const value_t *rate = sk->kind == PRICE_FLAT ? sk->rate : sk->tiers[0].rate;
-        dim_t d = v->u.num.dim, per_time, level;
+        dim_t d = *value_dim(v), per_time, level;
         kind[s].dim = d;
-        kind[s].level = dim_combine(&per_time, &d, &rate->u.num.dim, 1) && dim_single(&per_time) < 0 &&
-                        dim_combine(&level, &d, &hour->dim, 1) && dim_combine(&per_time, &level, &rate->u.num.dim, 1) &&
+        kind[s].level = dim_combine(&per_time, &d, value_dim(rate), 1) && dim_single(&per_time) < 0 &&
+                        dim_combine(&level, &d, &hour->dim, 1) && dim_combine(&per_time, &level, value_dim(rate), 1) &&
                         dim_single(&per_time) >= 0;
         if (kind[s].level) d = level;   /* a level, run for the hour */
         hours->has[s] = 1;
         hours->level[s] = (unsigned char)kind[s].level;
         hours->dim[s] = d;
-    } else if (!dim_eq(&kind[s].dim, &v->u.num.dim)) {
+    } else if (!dim_eq(&kind[s].dim, value_dim(v))) {
         eval_fail(e, AST_LOC(use_node(wl, sk->sku)), DIAG_UNIT, "usage of %s changes dimensions in hour %zu", sk->sku, h);
         diag_set_hint(e->err, "a zero needs its unit too: 0 gpu, not 0");
         return 0;

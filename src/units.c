@@ -7,9 +7,9 @@
 
 typedef struct prefix_def { char *name; mpq_t factor; } prefix_def_t;
 
-/* Recent display-unit products: a * b^sign = r, with the bound on r's factor bits. */
-enum { MEMO_SLOTS = 256 };
-typedef struct combine_memo { uterm_t a, b, r; int sign; } combine_memo_t;
+/* Recent display-unit products, by interned id: a * b^sign = r. */
+enum { MEMO_SLOTS = 1024 };
+typedef struct combine_memo { uint32_t a, b, r; int sign; } combine_memo_t;
 
 struct units {
     combine_memo_t *memo;   /* MEMO_SLOTS, made on first use; sign 0 is an empty slot */
@@ -119,6 +119,9 @@ static int push(units_t *u, const char *name, const mpq_t factor, const dim_t *d
     mpq_set(d->factor, factor);
     d->dim = *dim;
     d->dim_id = dim_intern(dim);
+    uterm_t alone;
+    uterm_single(&alone, (int)u->n);
+    d->disp_id = uterm_intern(&alone);
     d->factor_bits = mpz_sizeinbase(mpq_numref(factor), 2) + mpz_sizeinbase(mpq_denref(factor), 2);
     d->prefixed = prefixed;
     u->n++;
@@ -248,63 +251,93 @@ int dim_combine(dim_t *out, const dim_t *a, const dim_t *b, int sign)
     return !bad;
 }
 
-/* The interned vectors (by id), an open-addressing index of them (id + 1, 0 is empty),
- * and the results of combining two ids (key: both ids and the sign). */
-static dim_t *dim_table;
-static uint32_t ndim_table, capdim_table;
-static uint32_t *dim_slots;
-static size_t ndim_slots;
+/* An intern table: records of one size, each distinct record stored once under a small
+ * id (the order it came in). Records sit in chunks that never move, so a pointer to one
+ * stays valid for the whole process; an open-addressing index (id + 1, 0 is empty) finds
+ * them by their bytes (padding included: callers clear it). */
+enum { INTERN_CHUNK = 256 };
+typedef struct intern {
+    size_t size;                 /* bytes of a record */
+    uint32_t n, limit;           /* records, and how many there may be */
+    unsigned char **chunks;      /* INTERN_CHUNK records each */
+    uint32_t nchunks;
+    uint32_t *slots;
+    size_t nslots;
+} intern_t;
+
+static const void *intern_at(const intern_t *t, uint32_t id)
+{
+    return t->chunks[id / INTERN_CHUNK] + (size_t)(id % INTERN_CHUNK) * t->size;
+}
+
+static size_t intern_hash(const intern_t *t, const void *rec)
+{
+    const unsigned char *p = rec;
+    uint64_t h = 0;
+    for (size_t i = 0; i < t->size; i += 8) {
+        uint64_t w = 0;
+        memcpy(&w, p + i, t->size - i < 8 ? t->size - i : 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15u;
+    }
+    return (size_t)(h ^ (h >> 29));
+}
+
+static size_t intern_slot(const intern_t *t, const void *rec)
+{
+    size_t i = intern_hash(t, rec) & (t->nslots - 1);
+    while (t->slots[i] && memcmp(intern_at(t, t->slots[i] - 1), rec, t->size)) i = (i + 1) & (t->nslots - 1);
+    return i;
+}
+
+/* rec's id, adding it when new; UINT32_MAX when out of memory or past the limit. */
+static uint32_t intern_add(intern_t *t, const void *rec)
+{
+    if (t->nslots) {
+        uint32_t id = t->slots[intern_slot(t, rec)];
+        if (id) return id - 1;
+    }
+    if (t->n >= t->limit) return UINT32_MAX;
+    if (t->n / INTERN_CHUNK == t->nchunks) {
+        unsigned char **c = realloc(t->chunks, (t->nchunks + 1) * sizeof *c);
+        if (!c) return UINT32_MAX;
+        t->chunks = c;
+        if (!(c[t->nchunks] = malloc(INTERN_CHUNK * t->size))) return UINT32_MAX;
+        t->nchunks++;
+    }
+    if ((t->n + 1) * 2 > t->nslots) {
+        size_t n = t->nslots ? t->nslots * 2 : 256;
+        uint32_t *s = calloc(n, sizeof *s), *old = t->slots;
+        if (!s) return UINT32_MAX;
+        t->slots = s; t->nslots = n;
+        free(old);
+        for (uint32_t i = 0; i < t->n; i++) t->slots[intern_slot(t, intern_at(t, i))] = i + 1;
+    }
+    memcpy(t->chunks[t->n / INTERN_CHUNK] + (size_t)(t->n % INTERN_CHUNK) * t->size, rec, t->size);
+    t->slots[intern_slot(t, rec)] = t->n + 1;
+    return t->n++;
+}
+
+/* The interned vectors, and the results of combining two ids (key: both ids and the sign). */
+static intern_t dims = { sizeof(dim_t), 0, INT32_MAX, NULL, 0, NULL, 0 };   /* pair keys hold two ids below 2^31 */
 typedef struct dim_pair { uint64_t key; uint32_t id; } dim_pair_t;   /* key 0 is empty */
 static dim_pair_t *pairs;
 static size_t npairs, cappairs;
 #define DIM_ID_BAD (UINT32_MAX - 1)   /* a combination out of range */
 
-static size_t dim_hash(const dim_t *d)
-{
-    uint64_t w[sizeof(dim_t) / 8], h = 0;
-    _Static_assert(sizeof(dim_t) % 8 == 0, "dim_t is whole words");
-    memcpy(w, d->e, sizeof w);
-    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) h = (h ^ w[i]) * 0x9E3779B97F4A7C15u;
-    return (size_t)(h ^ (h >> 29));
-}
-
-static size_t dim_slot(const dim_t *d)
-{
-    size_t i = dim_hash(d) & (ndim_slots - 1);
-    while (dim_slots[i] && !dim_eq(&dim_table[dim_slots[i] - 1], d)) i = (i + 1) & (ndim_slots - 1);
-    return i;
-}
-
 uint32_t dim_intern(const dim_t *d)
 {
-    if (ndim_slots) {
-        uint32_t id = dim_slots[dim_slot(d)];
-        if (id) return id - 1;
-    }
-    if (ndim_table >= INT32_MAX) return DIM_ID_NONE;   /* pair keys hold two ids below 2^31 */
-    if (!ndim_table && !dim_is_zero(d)) {   /* id 0 is dimensionless */
+    if (!dims.n && !dim_is_zero(d)) {   /* id 0 is dimensionless */
         dim_t zero;
         memset(&zero, 0, sizeof zero);
-        if (dim_intern(&zero) == DIM_ID_NONE) return DIM_ID_NONE;
+        if (intern_add(&dims, &zero) == UINT32_MAX) return DIM_ID_NONE;
     }
-    if (ndim_table == capdim_table) {
-        uint32_t cap = capdim_table ? capdim_table * 2 : 64;
-        dim_t *t = realloc(dim_table, cap * sizeof *t);
-        if (!t) return DIM_ID_NONE;
-        dim_table = t; capdim_table = cap;
-    }
-    if ((ndim_table + 1) * 2 > ndim_slots) {
-        size_t n = ndim_slots ? ndim_slots * 2 : 256;
-        uint32_t *s = calloc(n, sizeof *s), *old = dim_slots;
-        if (!s) return DIM_ID_NONE;
-        dim_slots = s; ndim_slots = n;
-        free(old);
-        for (uint32_t i = 0; i < ndim_table; i++) dim_slots[dim_slot(&dim_table[i])] = i + 1;
-    }
-    dim_table[ndim_table] = *d;
-    dim_slots[dim_slot(d)] = ndim_table + 1;
-    return ndim_table++;
+    uint32_t id = intern_add(&dims, d);
+    return id == UINT32_MAX ? DIM_ID_NONE : id;
 }
+
+/* id 0 is also there before anything is interned */
+static const dim_t dim_zero;
+const dim_t *dim_by_id(uint32_t id) { return id ? intern_at(&dims, id) : &dim_zero; }
 
 static size_t pair_slot(uint64_t key)
 {
@@ -329,22 +362,20 @@ static void pair_add(uint64_t key, uint32_t id)
     npairs++;
 }
 
-int dim_combine_id(dim_t *out, uint32_t *out_id, const dim_t *a, uint32_t ida, const dim_t *b, uint32_t idb, int sign)
+int dim_combine_id(uint32_t *out_id, uint32_t ida, uint32_t idb, int sign)
 {
-    int interned = ida != DIM_ID_NONE && idb != DIM_ID_NONE;
     uint64_t key = ((uint64_t)ida << 32 | idb) * 2 + (sign < 0) + 1;   /* never 0: ids stay below 2^31 */
-    if (interned && cappairs) {
+    if (cappairs) {
         const dim_pair_t *p = &pairs[pair_slot(key)];
         if (p->key == key) {
-            if (p->id == DIM_ID_BAD) return 0;
-            *out = dim_table[p->id];
             *out_id = p->id;
-            return 1;
+            return p->id != DIM_ID_BAD;
         }
     }
-    int ok = dim_combine(out, a, b, sign);
-    *out_id = ok ? dim_intern(out) : DIM_ID_BAD;
-    if (interned && *out_id != DIM_ID_NONE) pair_add(key, *out_id);
+    dim_t d;
+    int ok = dim_combine(&d, dim_by_id(ida), dim_by_id(idb), sign);
+    *out_id = ok ? dim_intern(&d) : DIM_ID_BAD;
+    if (*out_id != DIM_ID_NONE) pair_add(key, *out_id);
     return ok;
 }
 
@@ -449,37 +480,50 @@ static void uterm_compact(const units_t *u, uterm_t *r)
     if (dim_is_zero(&d)) r->n = 0;
 }
 
-/* Whether two display units are the same (the terms, not the bytes after them). */
-static int uterm_same(const uterm_t *a, const uterm_t *b)
+/* Display units interned: the empty unit and UTERM_NONE have fixed ids (0 and 1), the
+ * others come from a table (id - 2). */
+static const uterm_t uterm_empty, uterm_none = { UTERM_NONE, { { 0, 0 } } };
+static intern_t uterms = { sizeof(uterm_t), 0, (1u << UTERM_ID_BITS) - 2, NULL, 0, NULL, 0 };
+
+uint32_t uterm_intern(const uterm_t *t)
 {
-    if (a->n != b->n) return 0;
-    if (a->n == UTERM_NONE) return 1;
-    for (int i = 0; i < a->n; i++)
-        if (a->t[i].unit != b->t[i].unit || a->t[i].exp != b->t[i].exp) return 0;
-    return 1;
+    if (t->n == 0) return UTERM_ID_EMPTY;
+    if (t->n == UTERM_NONE) return UTERM_ID_BASE;
+    uterm_t c;   /* the terms alone: not the bytes after them, nor the padding */
+    memset(&c, 0, sizeof c);
+    c.n = t->n;
+    for (int i = 0; i < t->n; i++) { c.t[i].unit = t->t[i].unit; c.t[i].exp = t->t[i].exp; }
+    uint32_t id = intern_add(&uterms, &c);
+    return id == UINT32_MAX ? UTERM_ID_NONE : id + 2;
 }
 
-static size_t uterm_hash(const uterm_t *t, size_t h)
+const uterm_t *uterm_by_id(uint32_t id)
 {
-    h = (h ^ t->n) * 0x9E3779B97F4A7C15u;
-    if (t->n != UTERM_NONE)
-        for (int i = 0; i < t->n; i++) h = (h ^ ((size_t)t->t[i].unit << 8 | (unsigned char)t->t[i].exp)) * 0x9E3779B97F4A7C15u;
-    return h;
+    return id == UTERM_ID_EMPTY ? &uterm_empty : id == UTERM_ID_BASE ? &uterm_none : intern_at(&uterms, id - 2);
 }
 
 static void uterm_combine_now(const units_t *u, uterm_t *out, const uterm_t *a, const uterm_t *b, int sign);
 
-void uterm_combine(const units_t *u, uterm_t *out, const uterm_t *a, const uterm_t *b, int sign)
+uint32_t uterm_combine_id(const units_t *u, uint32_t a, uint32_t b, int sign)
 {
     units_t *w = (units_t *)u;   /* the memo is a cache: the registry is unchanged */
     if (!w->memo) w->memo = calloc(MEMO_SLOTS, sizeof *w->memo);
-    if (!w->memo) { uterm_combine_now(u, out, a, b, sign); return; }
-    combine_memo_t *m = &w->memo[(uterm_hash(b, uterm_hash(a, (size_t)sign)) >> 24) & (MEMO_SLOTS - 1)];
-    if (m->sign == sign && uterm_same(&m->a, a) && uterm_same(&m->b, b)) { *out = m->r; return; }
+    uint64_t h = ((uint64_t)a << 33 ^ (uint64_t)b << 1 ^ (uint64_t)(sign < 0)) * 0x9E3779B97F4A7C15u;
+    combine_memo_t *m = w->memo ? &w->memo[(h >> 40) & (MEMO_SLOTS - 1)] : NULL;
+    if (m && m->sign == sign && m->a == a && m->b == b) return m->r;
     uterm_t r;
-    uterm_combine_now(u, &r, a, b, sign);
-    m->a = *a; m->b = *b; m->r = r; m->sign = sign;
-    *out = r;
+    uterm_combine_now(u, &r, uterm_by_id(a), uterm_by_id(b), sign);
+    uint32_t id = uterm_intern(&r);
+    if (m && id != UTERM_ID_NONE) *m = (combine_memo_t){ a, b, id, sign };
+    return id;
+}
+
+void uterm_combine(const units_t *u, uterm_t *out, const uterm_t *a, const uterm_t *b, int sign)
+{
+    uint32_t ia = uterm_intern(a), ib = uterm_intern(b);
+    uint32_t r = ia != UTERM_ID_NONE && ib != UTERM_ID_NONE ? uterm_combine_id(u, ia, ib, sign) : UTERM_ID_NONE;
+    if (r != UTERM_ID_NONE) *out = *uterm_by_id(r);
+    else uterm_combine_now(u, out, a, b, sign);
 }
 
 static void uterm_combine_now(const units_t *u, uterm_t *out, const uterm_t *a, const uterm_t *b, int sign)

@@ -27,6 +27,7 @@ typedef struct unit_def {
     int approx;           /* defined by an approximate quantity */
     int from_prefix;      /* a prefixed form (kB), registered when first used */
     uint32_t dim_id;      /* dim, interned (dim_intern) */
+    uint32_t disp_id;     /* the unit alone as a display unit, interned (uterm_intern) */
     size_t factor_bits;   /* bits of the factor's numerator and denominator together */
 } unit_def_t;
 
@@ -81,14 +82,27 @@ int dim_combine(dim_t *out, const dim_t *a, const dim_t *b, int sign);
  * vectors then. */
 #define DIM_ID_NONE UINT32_MAX
 uint32_t dim_intern(const dim_t *d);
-/* dim_combine of a (interned as ida) and b (idb), with the result's id into *out_id. */
-int dim_combine_id(dim_t *out, uint32_t *out_id, const dim_t *a, uint32_t ida, const dim_t *b, uint32_t idb, int sign);
+/* The vector of an id that dim_intern gave; it stays where it is for the whole process. */
+const dim_t *dim_by_id(uint32_t id);
+/* dim_combine of the vectors of ida and idb, by id: the result's id into *out_id
+ * (DIM_ID_NONE when out of memory); 0 when an exponent would be out of range. */
+int dim_combine_id(uint32_t *out_id, uint32_t ida, uint32_t idb, int sign);
 int dim_scale(dim_t *out, const dim_t *a, long n);
 /* "USD/time", "FLOP", "dimensionless"; malloc'd. */
 char *units_format_dim(const units_t *u, const dim_t *d);
 
 /* Display units */
 void uterm_single(uterm_t *t, int unit);
+/* Display units interned like dimensions: equal terms (the bytes after them aside) have
+ * equal ids, below 2^UTERM_ID_BITS, fixed for the whole process; UTERM_ID_EMPTY is the
+ * empty unit (n == 0) and UTERM_ID_BASE is UTERM_NONE. UTERM_ID_NONE: out of memory, or more display units than ids. */
+enum { UTERM_ID_BITS = 24, UTERM_ID_EMPTY = 0, UTERM_ID_BASE = 1 };
+#define UTERM_ID_NONE UINT32_MAX
+uint32_t uterm_intern(const uterm_t *t);
+/* The display unit of an id that uterm_intern gave; it stays where it is. */
+const uterm_t *uterm_by_id(uint32_t id);
+/* uterm_combine by ids: the id of a * b^sign, or UTERM_ID_NONE. */
+uint32_t uterm_combine_id(const units_t *u, uint32_t a, uint32_t b, int sign);
 /* a * b^sign, cancelling units of one dimension into the first one seen. The registry
  * remembers recent results (a price list multiplies the same units over and over). */
 void uterm_combine(const units_t *u, uterm_t *out, const uterm_t *a, const uterm_t *b, int sign);

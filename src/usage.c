@@ -1016,7 +1016,7 @@ static int check_unit(usage_table_t *t, const usage_spec_t *spec, sku_t *s, cons
         return 1;
     }
     if (s->unit == unit) return 1;
-    if (!dim_eq(&s->unit->u.num.dim, &unit->u.num.dim)) {
+    if (s->unit->u.num.dim_id != unit->u.num.dim_id) {
         char *a = unit_text(t->u, unit), *b = unit_text(t->u, s->unit);
         char *name = shown(s->name, strlen(s->name));
         fault(err, spec->unit ? USAGE_CELL_QUANTITY : USAGE_CELL_UNIT, NULL,

@@ -190,7 +190,7 @@ static int spec_from_record(eval_t *e, const node_t *arg, const value_t *rec, us
         case K_CURRENCY: {
             int d = -1;
             for (int j = 0; v->kind == V_NUM && j < units_dimension_count(e->sh->units) && j < DIM_MAX; j++)
-                if (v->u.num.dim.e[j]) d = d == -1 && v->u.num.dim.e[j] == 1 && units_is_currency(e->sh->units, j) ? j : -2;
+                if (value_dim(v)->e[j]) d = d == -1 && value_dim(v)->e[j] == 1 && units_is_currency(e->sh->units, j) ? j : -2;
             if (d < 0) { eval_fail(e, at, DIAG_UNIT, "`costs_in` is the currency the costs are read in, such as USD"); return 0; }
             free(s->currency);
             ok = (s->currency = strdup(units_dimension_name(e->sh->units, d))) != NULL;
@@ -347,7 +347,7 @@ static value_t *sku_quantity(const usage_table_t *t, size_t i, usage_hour_t from
     value_t *v = NULL;
     if (unit) {
         mpq_mul(q, q, unit->u.num.q);
-        v = value_quantity(q, &unit->u.num.dim, &unit->u.num.disp);
+        v = value_quantity_like(q, unit);
     } else if (!mpq_sgn(q)) v = value_num(q);
     mpq_clear(q);
     return v;
@@ -439,7 +439,7 @@ int usage_eval_fill(eval_t *e, const node_t *call, const value_t *uv, const cont
         const value_t *unit = usage_table_unit(t, i);
         if (sku_hourly(&c->skus[s], split) && unit) {
             (*hours)->has[s] = 1;
-            (*hours)->dim[s] = unit->u.num.dim;
+            (*hours)->dim[s] = *value_dim(unit);
             for (size_t h = 0; h < nh; h++) {
                 mpq_t *q = &(*hours)->q[s * nh + h];
                 usage_table_quantity(t, i, start + (usage_hour_t)h, start + (usage_hour_t)h + 1, *q);

@@ -1,4 +1,5 @@
 /* value: constructors, reference counting and exact arithmetic on Outlay values. */
+#define _DEFAULT_SOURCE   /* mmap's MAP_ANONYMOUS */
 #include "value.h"
 #include "diag.h"
 #include "mpmem.h"
@@ -7,22 +8,57 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* Values alive at once, so that a program building unshared lists is stopped well before
- * the machine's memory is (each value costs a hundred bytes or more). */
+ * the machine's memory is. */
 static size_t live_values;
 size_t value_live_count(void) { return live_values; }
 
-/* Freed values are kept for reuse (a quantity with its rational and its limbs), so an
- * evaluation does not go to malloc for each result. */
-enum { POOL_KEEP = 4096, POOL_LIMBS = 4 };
-static value_t *pool_num[POOL_KEEP], *pool_other[POOL_KEEP];
-static size_t npool_num, npool_other;
+/* Where values live. Normally in one stretch of reserved address space, committed a piece
+ * at a time, freed slots reused: no malloc per value. A number starts with its numerator
+ * and denominator in the two limbs inside its slot (the stretch is mpmem's fixed stretch,
+ * whose limbs GMP never frees; a number that outgrows them moves to a block of its own),
+ * so a small number costs its 80 bytes and nothing else. When there is no stretch (under
+ * AddressSanitizer, which should see every value's use after free; when mpmem is not
+ * GMP's allocator; when the stretch is used up or cannot be had) a value is calloc'd. */
+enum { SLAB_BYTES = 1u << 31, SLAB_STEP = 1 << 20 };
+static char *slab, *slab_next, *slab_ready;   /* start, first unused slot, end of committed */
+static int slab_state;                        /* 0 not tried yet, 1 in use, -1 none */
+static value_t *free_slots;                   /* linked through u.obj.p */
+
+static void slab_open(void)
+{
+    slab_state = -1;
+    void *p = mmap(NULL, SLAB_BYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return;
+    if (!mpmem_fixed(p, SLAB_BYTES)) { munmap(p, SLAB_BYTES); return; }
+    slab = slab_next = slab_ready = p;
+    slab_state = 1;
+}
+
+static int in_slab(const void *p) { return (uintptr_t)p - (uintptr_t)slab < SLAB_BYTES && slab_state > 0; }
+
+/* A slot from the stretch, or NULL. */
+static value_t *slot(void)
+{
+    value_t *v = free_slots;
+    if (v) { free_slots = v->u.obj.p; return v; }
+    if (!slab_state) slab_open();
+    if (slab_state < 0 || slab_next + sizeof *v > slab + SLAB_BYTES) return NULL;
+    if (slab_next + sizeof *v > slab_ready) {
+        if (mprotect(slab_ready, SLAB_STEP, PROT_READ | PROT_WRITE)) return NULL;
+        slab_ready += SLAB_STEP;
+    }
+    v = (value_t *)(void *)slab_next;
+    slab_next += sizeof *v;
+    return v;
+}
 
 static value_t *alloc_value(value_kind kind)
 {
-    value_t *v;
-    if (npool_other) { v = pool_other[--npool_other]; memset(v, 0, sizeof *v); }
+    value_t *v = slot();
+    if (v) memset(v, 0, sizeof *v);
     else if (!(v = calloc(1, sizeof *v))) return NULL;
     v->kind = kind; v->refs = 1; v->size = 1; live_values++;
     return v;
@@ -31,12 +67,12 @@ static value_t *alloc_value(value_kind kind)
 static void release(value_t *v)
 {
     live_values--;
-    if (v->kind == V_NUM) {
-        if (MPMEM_RECYCLE && npool_num < POOL_KEEP && mpq_numref(v->u.num.q)->_mp_alloc <= POOL_LIMBS &&
-            mpq_denref(v->u.num.q)->_mp_alloc <= POOL_LIMBS) { pool_num[npool_num++] = v; return; }
-        mpq_clear(v->u.num.q);
-    } else if (MPMEM_RECYCLE && npool_other < POOL_KEEP) { pool_other[npool_other++] = v; return; }
-    free(v);
+    if (v->kind == V_NUM) {   /* limbs in a slot stay there */
+        if (!in_slab(mpq_numref(v->u.num.q)->_mp_d)) mpz_clear(mpq_numref(v->u.num.q));
+        if (!in_slab(mpq_denref(v->u.num.q)->_mp_d)) mpz_clear(mpq_denref(v->u.num.q));
+    }
+    if (in_slab(v)) { v->u.obj.p = free_slots; free_slots = v; }
+    else free(v);
 }
 
 static size_t size_add(size_t a, size_t b) { return a > SIZE_MAX / 2 - b ? SIZE_MAX / 2 : a + b; }
@@ -64,41 +100,48 @@ void value_free(value_t *v)
     release(v);
 }
 
-/* A quantity whose number the caller sets (a pooled value's number is left over). dim_id
- * is dim's id when the caller has it, else DIM_ID_NONE (then dim is interned here). */
-static value_t *new_quantity(const dim_t *dim, uint32_t dim_id, const uterm_t *disp)
+/* A quantity of value 0 with interned dimension and display unit: the caller sets the number. */
+static value_t *new_quantity(uint32_t dim_id, uint32_t disp_id)
 {
-    value_t *v;
-    if (npool_num) {
-        v = pool_num[--npool_num];
-        v->depth = 0;
-        v->u.num.approx = 0;
+    value_t *v = slot();
+    if (v) {
+        mpz_ptr n = mpq_numref(v->u.num.q), d = mpq_denref(v->u.num.q);
+        n->_mp_d = &v->u.num.limbs[0]; n->_mp_alloc = 1; n->_mp_size = 0;
+        d->_mp_d = &v->u.num.limbs[1]; d->_mp_alloc = 1; d->_mp_size = 1;
+        v->u.num.limbs[1] = 1;
     } else {
         if (!(v = calloc(1, sizeof *v))) return NULL;
         mpq_init(v->u.num.q);
     }
-    v->kind = V_NUM; v->refs = 1; v->size = 1; live_values++;
-    if (dim) {
-        v->u.num.dim = *dim;
-        v->u.num.dim_id = dim_id != DIM_ID_NONE ? dim_id : dim_intern(dim);
-    } else {
-        memset(&v->u.num.dim, 0, sizeof v->u.num.dim);
-        v->u.num.dim_id = 0;
-    }
-    if (disp) v->u.num.disp = *disp; else memset(&v->u.num.disp, 0, sizeof v->u.num.disp);
+    v->kind = V_NUM; v->refs = 1; v->depth = 0; v->size = 1; live_values++;
+    v->u.num.dim_id = dim_id;
+    v->u.num.disp_id = disp_id;
+    v->u.num.approx = 0;
     return v;
 }
 
+/* A display unit's id; one that cannot be interned shows in base units. */
+static uint32_t disp_id_of(const uterm_t *t)
+{
+    uint32_t id = t ? uterm_intern(t) : UTERM_ID_EMPTY;
+    return id == UTERM_ID_NONE ? UTERM_ID_BASE : id;
+}
+
+const dim_t *value_dim(const value_t *v) { return dim_by_id(v->u.num.dim_id); }
+const uterm_t *value_disp(const value_t *v) { return uterm_by_id(v->u.num.disp_id); }
+void value_set_disp(value_t *v, const uterm_t *t) { v->u.num.disp_id = disp_id_of(t); }
+
 value_t *value_quantity(const mpq_t q, const dim_t *dim, const uterm_t *disp)
 {
-    value_t *v = new_quantity(dim, DIM_ID_NONE, disp);
+    uint32_t id = dim ? dim_intern(dim) : 0;
+    value_t *v = id == DIM_ID_NONE ? NULL : new_quantity(id, disp_id_of(disp));
     if (v) mpq_set(v->u.num.q, q);
     return v;
 }
 
 value_t *value_quantity_like(const mpq_t q, const value_t *unit)
 {
-    value_t *v = new_quantity(&unit->u.num.dim, unit->u.num.dim_id, &unit->u.num.disp);
+    value_t *v = new_quantity(unit->u.num.dim_id, unit->u.num.disp_id);
     if (v) mpq_set(v->u.num.q, q);
     return v;
 }
@@ -107,20 +150,15 @@ value_t *value_num(const mpq_t q) { return value_quantity(q, NULL, NULL); }
 
 value_t *value_num_si(long n)
 {
-    mpq_t q;
-    mpq_init(q);
-    mpq_set_si(q, n, 1);
-    value_t *v = value_num(q);
-    mpq_clear(q);
+    value_t *v = new_quantity(0, 0);
+    if (v) mpq_set_si(v->u.num.q, n, 1);
     return v;
 }
 
 value_t *value_unit(const units_t *u, int unit)
 {
     const unit_def_t *d = units_get(u, unit);
-    uterm_t t;
-    uterm_single(&t, unit);
-    value_t *v = new_quantity(&d->dim, d->dim_id, &t);
+    value_t *v = d->dim_id == DIM_ID_NONE ? NULL : new_quantity(d->dim_id, d->disp_id == UTERM_ID_NONE ? UTERM_ID_BASE : d->disp_id);
     if (v) { mpq_set(v->u.num.q, d->factor); v->u.num.approx = d->approx; }
     return v;
 }
@@ -320,7 +358,7 @@ value_t *value_object(const value_object_type_t *type, void *p)
 const char *value_kind_name(const value_t *v)
 {
     switch (v->kind) {
-    case V_NUM: return dim_is_zero(&v->u.num.dim) ? "number" : "quantity";
+    case V_NUM: return v->u.num.dim_id ? "quantity" : "number";
     case V_BOOL: return "boolean";
     case V_STR: return "string";
     case V_DATE: return "date";
@@ -331,14 +369,14 @@ const char *value_kind_name(const value_t *v)
     return "value";
 }
 
-int value_is_dimensionless(const value_t *v) { return v->kind == V_NUM && dim_is_zero(&v->u.num.dim); }
+int value_is_dimensionless(const value_t *v) { return v->kind == V_NUM && !v->u.num.dim_id; }
 
 void value_display_unit(const units_t *u, const value_t *v, uterm_t *out)
 {
-    *out = v->u.num.disp;
+    *out = *value_disp(v);
     dim_t d;
     uterm_dim(u, out, &d);
-    if (out->n == UTERM_NONE || !dim_eq(&d, &v->u.num.dim)) uterm_for_dim(u, &v->u.num.dim, out);
+    if (out->n == UTERM_NONE || !dim_eq(&d, value_dim(v))) uterm_for_dim(u, value_dim(v), out);
 }
 
 void value_magnitude(const units_t *u, const value_t *v, mpq_t out)
@@ -447,9 +485,8 @@ int value_same_dim(const units_t *u, const value_t *a, const value_t *b, const c
         *err = diag_format("cannot %s a %s and a %s", what, value_kind_name(a), value_kind_name(b));
         return 0;
     }
-    uint32_t ia = a->u.num.dim_id, ib = b->u.num.dim_id;
-    if (ia != DIM_ID_NONE && ib != DIM_ID_NONE ? ia == ib : dim_eq(&a->u.num.dim, &b->u.num.dim)) return 1;
-    char *da = units_format_dim(u, &a->u.num.dim), *db = units_format_dim(u, &b->u.num.dim);
+    if (a->u.num.dim_id == b->u.num.dim_id) return 1;
+    char *da = units_format_dim(u, value_dim(a)), *db = units_format_dim(u, value_dim(b));
     *err = diag_format("cannot %s %s and %s: the dimensions differ", what, da ? da : "?", db ? db : "?");
     free(da); free(db);
     return 0;
@@ -459,8 +496,8 @@ static value_t *date_plus(const units_t *u, date_t d, const value_t *t, int sign
 {
     /* Dates move by whole days; "day" is the prelude's unit of 86400 s. */
     int day = units_find((units_t *)u, "day");
-    if (day < 0 || !dim_eq(&t->u.num.dim, &units_get(u, day)->dim)) {
-        char *dt = units_format_dim(u, &t->u.num.dim);
+    if (day < 0 || !dim_eq(value_dim(t), &units_get(u, day)->dim)) {
+        char *dt = units_format_dim(u, value_dim(t));
         *err = diag_format("a date can only move by a time, not by %s", dt ? dt : "?");
         free(dt);
         return NULL;
@@ -503,8 +540,8 @@ static value_t *addsub(const units_t *u, const value_t *a, const value_t *b, int
     if (small && sign < 0) sb.n = -sb.n;
     small = small && small_add(sa, sb, &sr);
     if (!small && !value_size_ok(value_bits(*x) + value_bits(*y) + 1)) { *err = too_big(); return NULL; }
-    const uterm_t *disp = (a->u.num.disp.n || dim_is_zero(&a->u.num.dim)) ? &a->u.num.disp : &b->u.num.disp;
-    value_t *r = new_quantity(&a->u.num.dim, a->u.num.dim_id, disp);
+    uint32_t disp = (a->u.num.disp_id != UTERM_ID_EMPTY || !a->u.num.dim_id) ? a->u.num.disp_id : b->u.num.disp_id;
+    value_t *r = new_quantity(a->u.num.dim_id, disp);
     if (!r) return NULL;
     if (small) small_put(r->u.num.q, sr);
     else if (sign > 0) mpq_add(r->u.num.q, *x, *y);
@@ -528,18 +565,16 @@ static value_t *muldiv(const units_t *u, const value_t *a, const value_t *b, int
     int small = small_get(a->u.num.q, &sa) && small_get(b->u.num.q, &sb) &&
                 small_mul(sa, sign > 0 ? sb : small_inv(sb), &sr);
     if (!small && !value_size_ok(value_bits(a->u.num.q) + value_bits(b->u.num.q))) { *err = too_big(); return NULL; }
-    dim_t d;
     uint32_t did;
-    if (!dim_combine_id(&d, &did, &a->u.num.dim, a->u.num.dim_id, &b->u.num.dim, b->u.num.dim_id, sign)) {
+    if (!dim_combine_id(&did, a->u.num.dim_id, b->u.num.dim_id, sign)) {
         *err = diag_format("unit exponent out of range (at most %d)", DIM_EXP_MAX);
         return NULL;
     }
-    uterm_t t;
-    uterm_combine(u, &t, &a->u.num.disp, &b->u.num.disp, sign);
-    /* a display unit too large to compute (a huge user unit to a high power) gives way
-     * to base units */
-    if (!value_size_ok(uterm_bits(u, &t))) t.n = UTERM_NONE;
-    value_t *r = new_quantity(&d, did, &t);
+    uint32_t t = uterm_combine_id(u, a->u.num.disp_id, b->u.num.disp_id, sign);
+    /* a display unit too large to compute (a huge user unit to a high power), or one
+     * that cannot be interned, gives way to base units */
+    if (t == UTERM_ID_NONE || !value_size_ok(uterm_bits(u, uterm_by_id(t)))) t = UTERM_ID_BASE;
+    value_t *r = did == DIM_ID_NONE ? NULL : new_quantity(did, t);
     if (!r) return NULL;
     if (small) small_put(r->u.num.q, sr);
     else if (sign > 0) mpq_mul(r->u.num.q, a->u.num.q, b->u.num.q);
@@ -557,7 +592,7 @@ value_t *value_pow(const units_t *u, const value_t *a, const value_t *b, char **
         *err = diag_format("cannot raise a %s to a %s", value_kind_name(a), value_kind_name(b));
         return NULL;
     }
-    if (!dim_is_zero(&b->u.num.dim)) { *err = diag_format("an exponent must be a plain number, not a quantity"); return NULL; }
+    if (b->u.num.dim_id) { *err = diag_format("an exponent must be a plain number, not a quantity"); return NULL; }
     if (mpz_cmp_ui(mpq_denref(b->u.num.q), 1) != 0) {
         *err = diag_format("exponent is not a whole number: a fractional power is not exact");
         return NULL;
@@ -565,7 +600,7 @@ value_t *value_pow(const units_t *u, const value_t *a, const value_t *b, char **
     mpz_srcptr n = mpq_numref(b->u.num.q);
     /* 0, 1 and -1 (without units) stay small under any power: only the sign pattern
      * of the exponent matters, so a huge exponent reduces to 1 or 2. */
-    int trivial = dim_is_zero(&a->u.num.dim) && mpz_cmp_ui(mpq_denref(a->u.num.q), 1) == 0 &&
+    int trivial = !a->u.num.dim_id && mpz_cmp_ui(mpq_denref(a->u.num.q), 1) == 0 &&
                   mpz_cmpabs_ui(mpq_numref(a->u.num.q), 1) <= 0;
     long e;
     if (trivial) {
@@ -579,12 +614,12 @@ value_t *value_pow(const units_t *u, const value_t *a, const value_t *b, char **
     }
     if (e < 0 && mpq_sgn(a->u.num.q) == 0) { *err = diag_format("division by zero (zero to a negative power)"); return NULL; }
     dim_t d;
-    if (!dim_scale(&d, &a->u.num.dim, e)) {
+    if (!dim_scale(&d, value_dim(a), e)) {
         *err = diag_format("unit exponent out of range (at most %d)", DIM_EXP_MAX);
         return NULL;
     }
     uterm_t t;
-    uterm_pow(u, &t, &a->u.num.disp, e);
+    uterm_pow(u, &t, value_disp(a), e);
     if (!value_size_ok(uterm_bits(u, &t))) t.n = UTERM_NONE;
     value_t *r = value_quantity(a->u.num.q, &d, &t);
     if (!r) return NULL;
@@ -601,7 +636,7 @@ value_t *value_pow(const units_t *u, const value_t *a, const value_t *b, char **
 value_t *value_neg(const value_t *a, char **err)
 {
     if (a->kind != V_NUM) { *err = diag_format("cannot negate a %s", value_kind_name(a)); return NULL; }
-    value_t *r = new_quantity(&a->u.num.dim, a->u.num.dim_id, &a->u.num.disp);
+    value_t *r = new_quantity(a->u.num.dim_id, a->u.num.disp_id);
     if (r) { mpq_neg(r->u.num.q, a->u.num.q); r->u.num.approx = a->u.num.approx; }
     return r;
 }
@@ -655,20 +690,20 @@ int value_equal(const units_t *u, const value_t *a, const value_t *b, int *out, 
 
 value_t *value_convert(const units_t *u, const value_t *a, const value_t *target, char **err)
 {
-    if (target->kind != V_NUM || target->u.num.disp.n == UTERM_NONE ||
-        (target->u.num.disp.n == 0 && !dim_is_zero(&target->u.num.dim))) {
+    if (target->kind != V_NUM || target->u.num.disp_id == UTERM_ID_BASE ||
+        (target->u.num.disp_id == UTERM_ID_EMPTY && target->u.num.dim_id)) {
         *err = diag_format("the right side of 'in' must be a unit, such as USD/hour");
         return NULL;
     }
     mpq_t f;
     mpq_init(f);
-    uterm_factor(u, &target->u.num.disp, f);
+    uterm_factor(u, value_disp(target), f);
     int pure = mpq_equal(f, target->u.num.q);
     mpq_clear(f);
     if (!pure) { *err = diag_format("the right side of 'in' must be a unit without a number, such as USD/hour"); return NULL; }
     if (a->kind != V_NUM) { *err = diag_format("cannot convert a %s to a unit", value_kind_name(a)); return NULL; }
     if (!value_same_dim(u, a, target, "convert between", err)) return NULL;
-    value_t *r = new_quantity(&a->u.num.dim, a->u.num.dim_id, &target->u.num.disp);
+    value_t *r = new_quantity(a->u.num.dim_id, target->u.num.disp_id);
     if (r) { mpq_set(r->u.num.q, a->u.num.q); r->u.num.approx = a->u.num.approx; }
     return r;
 }
@@ -736,7 +771,8 @@ value_t *value_round(const units_t *u, const value_t *x, const value_t *quantum,
     if (!value_same_dim(u, x, quantum, "round", err)) return NULL;
     if (mpq_sgn(quantum->u.num.q) <= 0) { *err = diag_format("the rounding quantum must be positive"); return NULL; }
     if (!value_size_ok(value_bits(x->u.num.q) + value_bits(quantum->u.num.q))) { *err = too_big(); return NULL; }
-    value_t *r = value_quantity(x->u.num.q, &x->u.num.dim, x->u.num.disp.n ? &x->u.num.disp : &quantum->u.num.disp);
+    value_t *r = value_quantity_like(x->u.num.q, x);
+    if (r && x->u.num.disp_id == UTERM_ID_EMPTY) r->u.num.disp_id = quantum->u.num.disp_id;
     if (r) { value_round_to(r->u.num.q, quantum->u.num.q, 0, mode); r->u.num.approx = x->u.num.approx; }
     return r;
 }
@@ -785,7 +821,7 @@ value_t *value_from_literal(const char *text, int scale, int percent, char **err
     small_t lit;
     if (small_literal(digits, exp10, &lit)) {
         if (digits != buf) free(digits);
-        value_t *v = new_quantity(NULL, 0, NULL);
+        value_t *v = new_quantity(0, UTERM_ID_EMPTY);
         if (v) small_put(v->u.num.q, lit);
         return v;
     }

@@ -35,8 +35,11 @@ struct value {
     int depth;                   /* 0, or 1 + the deepest list or record inside */
     size_t size;                 /* values inside, this one included (saturating) */
     union {
-        /* dim and dim_id (dim interned, see dim_intern) are set together, by the constructors */
-        struct { mpq_t q; dim_t dim; uint32_t dim_id; uterm_t disp; int approx; } num;
+        /* The dimension and the display unit are interned ids (read them with value_dim
+         * and value_disp). limbs: room for a one-limb numerator and denominator inside
+         * the value (see value.c); a number's limbs are the value's own, so never mpq_swap
+         * or mpz_swap a value's number with another's. */
+        struct { mpq_t q; mp_limb_t limbs[2]; uint32_t dim_id; uint32_t disp_id : UTERM_ID_BITS, approx : 1; } num;
         int b;
         char *s;
         date_t date;
@@ -82,6 +85,13 @@ int value_too_large(const value_t *v);
  * inside a list or record, the machine words of a large number. */
 size_t value_work(const value_t *v);
 value_t *value_object(const value_object_type_t *type, void *p);
+
+/* A quantity's dimension and display unit; they stay valid for the whole process. */
+const dim_t *value_dim(const value_t *v);
+const uterm_t *value_disp(const value_t *v);
+/* Gives the quantity v the display unit t (UTERM_NONE, base units, when t cannot be
+ * interned). */
+void value_set_disp(value_t *v, const uterm_t *t);
 
 const char *value_kind_name(const value_t *v);
 int value_is_dimensionless(const value_t *v);

@@ -185,7 +185,7 @@ char *h_magnitude(const units_t *u, const value_t *v)
 char *h_dim_text(const units_t *u, const value_t *v)
 {
     cr_assert_eq(v->kind, V_NUM);
-    char *s = units_format_dim(u, &v->u.num.dim);
+    char *s = units_format_dim(u, value_dim(v));
     cr_assert_not_null(s);
     return s;
 }

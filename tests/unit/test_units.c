@@ -295,34 +295,43 @@ UTEST(units, dim_ids)
     for (int round = 0; round < 2; round++) {
         uint32_t ir;
         /* USD/time * time = USD */
-        cr_assert(dim_combine_id(&r, &ir, &a, ia, &b, ib, 1));
+        cr_assert(dim_combine_id(&ir, ia, ib, 1));
+        r = *dim_by_id(ir);
         cr_assert(dim_combine(&r2, &a, &b, 1));
         cr_expect(dim_eq(&r, &r2));
         cr_expect_eq(r.e[d_usd], 1);
         cr_expect_eq(r.e[d_time], 0);
         cr_expect_eq(ir, dim_intern(&r2));
         /* USD/time / time = USD/time^2 */
-        cr_assert(dim_combine_id(&r, &ir, &a, ia, &b, ib, -1));
+        cr_assert(dim_combine_id(&ir, ia, ib, -1));
+        r = *dim_by_id(ir);
         cr_expect_eq(r.e[d_time], -2);
         cr_expect_eq(ir, dim_intern(&r));
         cr_expect_neq(ir, ia);
         /* a dimension divided by itself is dimensionless */
-        cr_assert(dim_combine_id(&r, &ir, &a, ia, &a, ia, -1));
+        cr_assert(dim_combine_id(&ir, ia, ia, -1));
         cr_expect_eq(ir, 0);
-        cr_expect(dim_is_zero(&r));
+        cr_expect(dim_is_zero(dim_by_id(ir)));
     }
     dim_t big;
     memset(&big, 0, sizeof big);
     big.e[d_time] = 60;
     uint32_t ibig = dim_intern(&big), ir;
-    cr_expect_not(dim_combine_id(&r, &ir, &big, ibig, &big, ibig, 1));   /* 120 */
-    cr_expect_not(dim_combine_id(&r, &ir, &big, ibig, &big, ibig, 1));   /* remembered */
-    cr_expect(dim_combine_id(&r, &ir, &big, ibig, &big, ibig, -1));
+    cr_expect_not(dim_combine_id(&ir, ibig, ibig, 1));   /* 120 */
+    cr_expect_not(dim_combine_id(&ir, ibig, ibig, 1));   /* remembered */
+    cr_expect(dim_combine_id(&ir, ibig, ibig, -1));
     cr_expect_eq(ir, 0);
-    /* without ids (not interned), the vectors are combined */
-    cr_expect(dim_combine_id(&r, &ir, &a, DIM_ID_NONE, &b, ib, 1));
-    cr_expect_eq(r.e[d_usd], 1);
-    cr_expect_eq(r.e[d_time], 0);
+    /* an id's vector is the one interned, and stays where it is while others come in */
+    const dim_t *pa = dim_by_id(ia);
+    cr_expect(dim_eq(pa, &a));
+    for (int i = 0; i < 1000; i++) {
+        dim_t m;
+        memset(&m, 0, sizeof m);
+        m.e[i % DIM_MAX] = (signed char)(i / DIM_MAX + 1);
+        cr_assert_neq(dim_intern(&m), DIM_ID_NONE);
+    }
+    cr_expect_eq(dim_by_id(ia), pa);
+    cr_expect(dim_eq(pa, &a));
 }
 
 /* ---------- display units ---------- */
@@ -402,6 +411,50 @@ UTEST(units, uterm_combine_cancels)
         uterm_combine(u, &usd1, &usd1, &gh, -1);
         format_is(&usd1, "USD/(gpu*hour)");
     }
+}
+
+/* Interned display units: equal terms give one id whatever the bytes after them, an id
+ * gives back the terms, the empty unit and "none" have their fixed ids, and a product by
+ * ids is the product of the terms. */
+UTEST(units, uterm_ids)
+{
+    uterm_t a = term(2, (int[]){ usd, hour }, (int[]){ 1, -1 }), b = a;
+    b.t[5].unit = 7;   /* after the terms: says nothing */
+    b.t[5].exp = 3;
+    uint32_t ia = uterm_intern(&a);
+    cr_assert_neq(ia, UTERM_ID_NONE);
+    cr_expect_eq(uterm_intern(&b), ia);
+    cr_expect_geq(ia, 2);
+    const uterm_t *back = uterm_by_id(ia);
+    cr_expect_eq(back->n, 2);
+    cr_expect_eq(back->t[0].unit, usd);
+    cr_expect_eq(back->t[0].exp, 1);
+    cr_expect_eq(back->t[1].unit, hour);
+    cr_expect_eq(back->t[1].exp, -1);
+    format_is(back, "USD/hour");
+    uterm_t other = term(2, (int[]){ usd, hour }, (int[]){ 1, -2 });
+    cr_expect_neq(uterm_intern(&other), ia);
+    uterm_t empty = term(0, NULL, NULL), none = term(1, (int[]){ gpu }, (int[]){ 1 });
+    none.n = UTERM_NONE;
+    cr_expect_eq(uterm_intern(&empty), UTERM_ID_EMPTY);
+    cr_expect_eq(uterm_intern(&none), UTERM_ID_BASE);
+    cr_expect_eq(uterm_by_id(UTERM_ID_EMPTY)->n, 0);
+    cr_expect_eq(uterm_by_id(UTERM_ID_BASE)->n, UTERM_NONE);
+    /* USD/hour * hour = USD, twice (the second time from the memo) */
+    uterm_t h;
+    uterm_single(&h, hour);
+    for (int round = 0; round < 2; round++) {
+        uint32_t r = uterm_combine_id(u, ia, uterm_intern(&h), 1);
+        cr_assert_neq(r, UTERM_ID_NONE);
+        format_is(uterm_by_id(r), "USD");
+    }
+    /* the terms stay where they are while many more come in */
+    for (int i = 1; i <= 100; i++) {
+        uterm_t t = term(1, (int[]){ gpu }, (int[]){ i });
+        cr_assert_neq(uterm_intern(&t), UTERM_ID_NONE);
+    }
+    cr_expect_eq(uterm_by_id(ia), back);
+    format_is(back, "USD/hour");
 }
 
 UTEST(units, uterm_too_many_terms)

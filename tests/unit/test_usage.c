@@ -166,7 +166,7 @@ static void unit_is(const char *text, value_t *want)
     value_t *got = usage_parse_unit(u, text, strlen(text), &err);
     cr_assert_not_null(got, "'%s' rejected: %s", text, err ? err : "");
     char *gt = h_q_text(got->u.num.q), *wt = h_q_text(want->u.num.q);
-    cr_expect(mpq_equal(got->u.num.q, want->u.num.q) && dim_eq(&got->u.num.dim, &want->u.num.dim),
+    cr_expect(mpq_equal(got->u.num.q, want->u.num.q) && dim_eq(value_dim(got), value_dim(want)),
               "'%s' is %s (in base units), expected %s", text, gt, wt);
     free(gt);
     free(wt);

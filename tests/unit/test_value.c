@@ -284,7 +284,7 @@ UTEST(value, unit_exponent_range)
     char *err = NULL;
     value_t *p = value_pow(U, h, e100, &err);
     cr_assert_not_null(p, "%s", err ? err : "?");
-    cr_expect_eq(p->u.num.dim.e[units_find_dimension(U, "time")], 100);
+    cr_expect_eq(value_dim(p)->e[units_find_dimension(U, "time")], 100);
     cr_expect_null(value_pow(U, h, e101, &err));
     expect_err_has(err, "unit exponent out of range");
     free(err);
