@@ -404,7 +404,19 @@ static value_t *field(eval_t *e, const node_t *n)
     return r;
 }
 
+static value_t *eval_node(eval_t *e, const node_t *n);
+
 value_t *eval_expr(eval_t *e, const node_t *n)
+{
+    value_t **kept = e->fold ? terms_fold_slot(e->fold, n) : NULL;
+    if (!kept) return eval_node(e, n);
+    if (*kept) return e->err ? NULL : value_ref(*kept);
+    value_t *r = eval_node(e, n);
+    if (r) *kept = value_ref(r);
+    return r;
+}
+
+static value_t *eval_node(eval_t *e, const node_t *n)
 {
     if (e->err) return NULL;
     if (++e->depth > MAX_DEPTH) { e->depth--; return eval_fail(e, AST_LOC(n), DIAG_LIMIT, "expression nested too deeply"); }

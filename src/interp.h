@@ -85,6 +85,9 @@ struct eval {
     const eval_t *parent;
     deps_touched_t *touched;
     struct fx_table *fx;        /* the exchange-rate tables this run declared */
+    /* While price() evaluates a workload: its subexpressions that are the same in every
+     * period, each kept once evaluated (terms.c) */
+    const struct terms_fold *fold;
     char **warnings;            /* "file:line:col: warning: ..." lines, printed after the run */
     size_t nwarnings;
 };
@@ -132,6 +135,10 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
 const struct contract *terms_contract_terms(const value_t *contract);   /* the engine's terms */
 typedef struct terms_memo terms_memo_t;
 void terms_memo_free(terms_memo_t *m);
+/* Where the value of n is kept while its workload is priced, when n is one of the
+ * subexpressions that are the same in every period (NULL otherwise; *slot NULL until
+ * first evaluated). */
+value_t **terms_fold_slot(const struct terms_fold *f, const node_t *n);
 
 /* A warning (a usage file's skipped rows): the run goes on; main prints it. */
 void eval_warn(eval_t *e, const loc_t *loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -868,6 +868,98 @@ static value_t *period_record(const period_t *p, units_t *u)
     return r;
 }
 
+/* The earlier item of the workload named name (the last before `before`), or NULL. */
+static const node_t *earlier_item(const node_t *wl, const node_t *before, const char *name)
+{
+    const node_t *found = NULL;
+    for (const node_t *it = wl->list; it != before; it = it->next)
+        if (!strcmp(it->text, name)) found = it;
+    return found;
+}
+
+/* ---------- what a workload's periods share ---------- */
+
+/* The subexpressions of a workload's items that are the same in every period of one
+ * price() call: those that read no name a period changes (period, t, any of the
+ * workload's items) and are made of literals, names and operators only (a field may be
+ * another workload's item, which reads the period: `other.gpus`). Each is
+ * evaluated when first met, as before, and its value is reused in the periods after:
+ * `100 gpu + 2 gpu * period.index` makes 100 gpu and 2 gpu once per call, not once per
+ * SKU and period. Only the largest such subexpressions are kept. The search stops at
+ * anything that binds names (a record literal's fields see its earlier fields). */
+struct terms_fold { const node_t **node; value_t **kept; size_t cap; };
+
+static size_t fold_hash(const node_t *n, size_t cap) { return (size_t)(((uintptr_t)n >> 4) * 0x9E3779B97F4A7C15u >> 32) & (cap - 1); }
+
+value_t **terms_fold_slot(const struct terms_fold *f, const node_t *n)
+{
+    for (size_t i = fold_hash(n, f->cap); f->node[i]; i = (i + 1) & (f->cap - 1))
+        if (f->node[i] == n) return &f->kept[i];
+    return NULL;
+}
+
+static int period_invariant(const node_t *wl, const node_t *n)
+{
+    switch (n->kind) {
+    case E_NUM: case E_STR: case E_BOOL: case E_DATE: return 1;
+    case E_IDENT: return strcmp(n->text, "period") && strcmp(n->text, "t") && !earlier_item(wl, NULL, n->text);
+    case E_UNARY: return period_invariant(wl, n->a);
+    case E_BINOP: case E_IN: return period_invariant(wl, n->a) && period_invariant(wl, n->b);
+    case E_IF: return period_invariant(wl, n->a) && period_invariant(wl, n->b) && period_invariant(wl, n->c);
+    default: return 0;
+    }
+}
+
+/* Adds the largest invariant subexpressions of expression n and, for a call's arguments
+ * or a list's items, the chain after it (counts them in f->cap while f->node is NULL). */
+static void fold_collect(struct terms_fold *f, const node_t *wl, const node_t *n, int chain)
+{
+    for (; n; n = chain ? n->next : NULL) {
+        if (period_invariant(wl, n)) {
+            if (!f->node) { f->cap++; continue; }
+            size_t i = fold_hash(n, f->cap);
+            while (f->node[i] && f->node[i] != n) i = (i + 1) & (f->cap - 1);
+            f->node[i] = n;
+            continue;
+        }
+        switch (n->kind) {
+        case E_BINOP: case E_IN: case E_UNARY: case E_IF: case E_FIELD: case E_INDEX:
+            if (n->a) fold_collect(f, wl, n->a, 0);
+            if (n->b) fold_collect(f, wl, n->b, 0);
+            if (n->c) fold_collect(f, wl, n->c, 0);
+            break;
+        case E_CALL: case E_LIST: fold_collect(f, wl, n->list, 1); break;
+        default: break;
+        }
+    }
+}
+
+/* The workload's table (NULL when it has nothing to keep, or out of memory). */
+static struct terms_fold *fold_new(const node_t *wl)
+{
+    struct terms_fold count = { NULL, NULL, 0 };
+    for (const node_t *it = wl->list; it; it = it->next) fold_collect(&count, wl, it->a, 0);
+    if (!count.cap) return NULL;
+    size_t cap = 16;
+    while (cap < 2 * count.cap) cap *= 2;
+    struct terms_fold *f = malloc(sizeof *f);
+    if (f && (f->node = calloc(cap, sizeof *f->node)) && (f->kept = calloc(cap, sizeof *f->kept))) {
+        f->cap = cap;
+        for (const node_t *it = wl->list; it; it = it->next) fold_collect(f, wl, it->a, 0);
+        return f;
+    }
+    if (f) free(f->node);
+    free(f);
+    return NULL;
+}
+
+static void fold_free(struct terms_fold *f)
+{
+    for (size_t i = 0; f && i < f->cap; i++) value_free(f->kept[i]);
+    if (f) { free(f->node); free(f->kept); }
+    free(f);
+}
+
 /* One period's part of a memo (see terms_memo_t): item i takes from[i] where reuse[i], the
  * period's record is period (or made again); keep and keep_period (or NULL) get what the
  * period evaluates. */
@@ -1145,15 +1237,6 @@ static int program_reruns(const eval_t *e)
     return 0;
 }
 
-/* The earlier item of the workload named name (the last before `before`), or NULL. */
-static const node_t *earlier_item(const node_t *wl, const node_t *before, const char *name)
-{
-    const node_t *found = NULL;
-    for (const node_t *it = wl->list; it != before; it = it->next)
-        if (!strcmp(it->text, name)) found = it;
-    return found;
-}
-
 struct held_ctx { eval_t *e; terms_memo_t *m; const node_t *wl, *item; int oom; };
 static void note_held(const char *name, void *ctx)
 {
@@ -1289,6 +1372,10 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
     int over_hours = wl && mentions(wl->list, "t");
     contract_hours_t *hours = NULL;
     if (!usage || !sla) eval_fail(e, AST_LOC(call), DIAG_LIMIT, "out of memory");
+    /* a nested price() keeps its own table; the workload's nodes may be shared with it */
+    const struct terms_fold *outer = e->fold;
+    struct terms_fold *fold = wl ? fold_new(wl) : NULL;
+    e->fold = fold;
     if (!e->err && over_hours) hours = workload_hours(e, wl, co, periods, np, AST_LOC(call));
     if (!e->err && from_usage) usage_eval_fill(e, call, args[0], co->c, periods, np, usage, &hours);
     const terms_memo_t *from = NULL;
@@ -1307,6 +1394,8 @@ value_t *terms_price(eval_t *e, const node_t *call, value_t **args, size_t nargs
         for (size_t s = 0; over_hours && s < ns; s++) { value_free(up[s]); up[s] = NULL; }   /* the hours give usage */
     }
     free(reuse);
+    e->fold = outer;
+    fold_free(fold);
     if (!e->err) {
         fault_t fault;
         r = contract_price_memo(co->c, e->sh->units, wl ? wl->text : usage_eval_name(args[0]), periods, np, usage, hours, sla,
