@@ -49,11 +49,49 @@ static node_t *juxtapose(lex_state *st, node_t *number, const char *unit, const 
     if ((n = binop(st, '*', number, u, l))) n->flag = 1;
     return n;
 }
+/* A number's text, copied from the source once it is known to stand alone (a number
+ * before a unit's name keeps none: it becomes an E_QUANTITY, which reads the source). */
+static node_t *number_done(lex_state *st, node_t *n)
+{
+    const char *p = st->src->text + n->loc.start;
+    if (!(n->text = arena_strndup(st->arena, p, ast_number_length(p)))) {
+        if (!st->err) st->err = diag_new(DIAG_LIMIT, (const loc_t[]){ ast_loc(n) }, "out of memory while parsing");
+        return NULL;
+    }
+    return n;
+}
+/* "607 hour": the number's node becomes the quantity (one node where the product took three). */
+static node_t *quantity(node_t *number, const char *unit, const span_t *unit_loc)
+{
+    number->kind = E_QUANTITY;
+    number->text = unit;
+    number->span.start = number->loc.start;
+    number->span.end = unit_loc->end;
+    number->loc.start = unit_loc->start;   /* loc.end stays where the number ends */
+    return number;
+}
+/* The product a quantity stands for, as separate nodes, where `^` or brackets need its
+ * parts: the tree "607 hour" always had. */
+static node_t *unquantity(lex_state *st, node_t *q)
+{
+    span_t num = { q->span.start, q->loc.end }, unit = { q->loc.start, q->span.end }, whole = q->span;
+    node_t *n = node_new(st, E_NUM, &num), *j;
+    if (!n) return NULL;
+    n->op = q->op;
+    n->flag = q->flag;
+    if (!number_done(st, n) || !(j = juxtapose(st, n, q->text, &unit, NULL, NULL, &whole))) return NULL;
+    j->span = whole;
+    return j;
+}
 /* "10^6 USD" reads as (10^6) USD, as it would on paper, not 10^(6 USD); so does "10^-3 USD". */
 static node_t *power(lex_state *st, node_t *base, node_t *exponent, const span_t *l)
 {
     node_t *j = exponent, *neg = NULL;
     if (j->kind == E_UNARY && j->op == '-') { neg = j; j = j->a; }
+    if (j->kind == E_QUANTITY) {
+        if (!(j = unquantity(st, j))) return NULL;
+        if (neg) neg->a = j; else exponent = j;
+    }
     if (j->kind == E_BINOP && j->op == '*' && j->flag) {
         node_t *e = j->a, *p, *n;
         if (neg) {
@@ -305,8 +343,8 @@ expr_inner
     | expr PER expr     { OOM_CHECK($$ = binop(st, '/', $1, $3, &@2)); }
     | '-' expr %prec UMINUS
                         { OOM_CHECK($$ = NEW(E_UNARY, @1)); $$->op = '-'; $$->a = $2; }
-    | '+' expr %prec UMINUS
-                        { $$ = $2; }
+    | '+' expr %prec UMINUS   /* the expression, spanning the +; a quantity's place stays its own */
+                        { $$ = $2; if ($$->kind == E_QUANTITY) OOM_CHECK($$ = unquantity(st, $$)); }
     | expr '^' expr     { OOM_CHECK($$ = power(st, $1, $3, &@2)); }
     | postfix
     ;
@@ -322,17 +360,18 @@ postfix
 
 primary
     : number %prec NUMBER_ALONE
+                        { OOM_CHECK($$ = number_done(st, $1)); }
     | number IDENT %prec JUXTA
-                        { OOM_CHECK($$ = juxtapose(st, $1, $2, &@2, NULL, NULL, &@$)); }
+                        { $$ = quantity($1, $2, &@2); }
     | number IDENT '^' exponent
-                        { OOM_CHECK($$ = juxtapose(st, $1, $2, &@2, $4, &@3, &@$)); }
+                        { OOM_CHECK(number_done(st, $1)); OOM_CHECK($$ = juxtapose(st, $1, $2, &@2, $4, &@3, &@$)); }
     | STRING            { OOM_CHECK($$ = NEW(E_STR, @1)); $$->text = $1; }
     | DATE              { OOM_CHECK($$ = NEW(E_DATE, @1)); $$->text = $1; }
     | TRUE              { OOM_CHECK($$ = NEW(E_BOOL, @1)); $$->op = 1; }
     | FALSE             { OOM_CHECK($$ = NEW(E_BOOL, @1)); $$->op = 0; }
     | IDENT             { OOM_CHECK($$ = NEW(E_IDENT, @1)); $$->text = $1; }
-    | '(' expr ')' %prec NUMBER_ALONE
-                        { $$ = $2; if ($$->kind == E_BINOP) $$->flag = 0; /* (3 USD) stays whole */ }
+    | '(' expr ')' %prec NUMBER_ALONE   /* (3 USD) stays whole */
+                        { $$ = $2; if ($$->kind == E_QUANTITY) OOM_CHECK($$ = unquantity(st, $$)); if ($$->kind == E_BINOP) $$->flag = 0; }
     | '(' expr ')' IDENT %prec JUXTA
                         { OOM_CHECK($$ = juxtapose(st, $2, $4, &@4, NULL, NULL, &@$)); }
     | '(' expr ')' IDENT '^' exponent
@@ -342,16 +381,17 @@ primary
     ;
 
 exponent
-    : NUM               { OOM_CHECK($$ = NEW(E_NUM, @1)); $$->text = $1; }
-    | '-' NUM           { node_t *n; OOM_CHECK(n = NEW(E_NUM, @2)); n->text = $2;
+    : NUM               { OOM_CHECK($$ = NEW(E_NUM, @1)); OOM_CHECK(number_done(st, $$)); }
+    | '-' NUM           { node_t *n; OOM_CHECK(n = NEW(E_NUM, @2)); OOM_CHECK(number_done(st, n));
                           OOM_CHECK($$ = NEW(E_UNARY, @1)); $$->op = '-'; $$->a = n; }
     | '(' expr ')'      { $$ = $2; }
     ;
 
+/* its text is set (number_done) once it is known not to be a quantity's */
 number
-    : NUM               { OOM_CHECK($$ = NEW(E_NUM, @1)); $$->text = $1; }
-    | NUM SCALE         { OOM_CHECK($$ = NEW(E_NUM, @$)); $$->text = $1; $$->op = scale_exponent($2); }
-    | NUM '%'           { OOM_CHECK($$ = NEW(E_NUM, @$)); $$->text = $1; $$->flag = 1; }
+    : NUM               { OOM_CHECK($$ = NEW(E_NUM, @1)); }
+    | NUM SCALE         { OOM_CHECK($$ = NEW(E_NUM, @$)); $$->op = scale_exponent($2); }
+    | NUM '%'           { OOM_CHECK($$ = NEW(E_NUM, @$)); $$->flag = 1; }
     ;
 
 opt_args: %empty { $$ = list1(NULL); } | args opt_comma ;

@@ -1,5 +1,6 @@
 /* ast: node allocation and list helpers. */
 #include "ast.h"
+#include <string.h>
 
 _Static_assert(sizeof(node_t) <= 80, "a node stays small: programs hold millions");
 
@@ -29,15 +30,50 @@ const char *ast_kind_name(node_kind kind)
         "dimension", "prefix", "contract", "workload", "scenario", "compare", "sweep",
         "field", "rate", "tiered rate", "commit", "reserve", "discount", "escalate",
         "credit", "credit pool", "rounding", "trued up yearly", "tier", "use",
-        "exchange-rate table", "exchange rate", "plan", "escalating"
+        "exchange-rate table", "exchange rate", "plan", "escalating", "quantity"
     };
     return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "node";
 }
 
-loc_t ast_loc(const node_t *n) { return source_loc(source_get(n->src), n->loc.start, n->loc.end); }
+/* A quantity's errors point at the whole of it, as they did at the product it stands for. */
+loc_t ast_loc(const node_t *n)
+{
+    span_t s = n->kind == E_QUANTITY ? n->span : n->loc;
+    return source_loc(source_get(n->src), s.start, s.end);
+}
 
 loc_t ast_span(const node_t *n)
 {
     span_t s = n->span.end ? n->span : n->loc;
     return source_loc(source_get(n->src), s.start, s.end);
 }
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static const char *digits_end(const char *p)
+{
+    while (is_digit(*p) || *p == '_') p++;
+    return p;
+}
+
+size_t ast_number_length(const char *p)
+{
+    const char *q = digits_end(p);
+    if (q[0] == '.' && is_digit(q[1])) q = digits_end(q + 1);
+    if (q[0] == 'e' || q[0] == 'E') {
+        const char *x = q + 1 + (q[1] == '+' || q[1] == '-');
+        if (is_digit(*x)) { while (is_digit(*x)) x++; q = x; }
+    }
+    return (size_t)(q - p);
+}
+
+const char *ast_number_text(const node_t *n, size_t *len)
+{
+    if (n->kind != E_QUANTITY) { *len = strlen(n->text); return n->text; }
+    const char *p = source_get(n->src)->text + n->span.start;
+    *len = ast_number_length(p);
+    return p;
+}
+
+loc_t ast_quantity_number_loc(const node_t *n) { return source_loc(source_get(n->src), n->span.start, n->loc.end); }
+loc_t ast_quantity_unit_loc(const node_t *n) { return source_loc(source_get(n->src), n->loc.start, n->span.end); }

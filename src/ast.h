@@ -23,7 +23,13 @@ typedef enum {
     /* a spend-based plan: its commitment and, in list, its rates (C_RATE) */
     C_PLAN,
     /* `, escalating` after a commit or fee */
-    C_ESCALATING
+    C_ESCALATING,
+    /* a number written before a unit's name: `607 hour`, `2 million USD`, `40% gpu`. It
+     * means number * name, as (* number name) did, in one node: text is the name, op and
+     * flag are the number's scale and percent, and the number's text is read from the
+     * source (ast_quantity_number). span is the whole; loc.start is where the name
+     * starts and loc.end where the number (its scale word, its %) ends. */
+    E_QUANTITY
 } node_kind;
 
 /* Binary and unary operators beyond the single characters + - * / ^ */
@@ -57,6 +63,14 @@ const char *ast_kind_name(node_kind kind);
 loc_t ast_loc(const node_t *n);
 /* The whole source span of an expression (operators are located at the operator). */
 loc_t ast_span(const node_t *n);
+/* The digits of a number literal (E_NUM or E_QUANTITY) as written, e.g. "1_000.5e-3":
+ * *len bytes, not NUL-terminated for an E_QUANTITY (they are its source's). */
+const char *ast_number_text(const node_t *n, size_t *len);
+/* How long the number literal at p is (the lexer's {DIGITS}(.{DIGITS})?(e[+-]?[0-9]+)?). */
+size_t ast_number_length(const char *p);
+/* An E_QUANTITY's parts: its number (with scale word or %) and its unit name. */
+loc_t ast_quantity_number_loc(const node_t *n);
+loc_t ast_quantity_unit_loc(const node_t *n);
 /* ast_loc as a pointer, for the functions that take one: valid to the end of the
  * enclosing block. */
 #define AST_LOC(n) ((const loc_t[]){ ast_loc(n) })

@@ -92,7 +92,7 @@ static void add_edge(deps_t *d, const char *read, const char *reader)
 void deps_each_read(const node_t *n, void (*fn)(const char *name, void *ctx), void *ctx)
 {
     for (; n; n = n->next) {
-        if ((n->kind == E_IDENT || n->kind == E_CALL) && n->text) fn(n->text, ctx);
+        if ((n->kind == E_IDENT || n->kind == E_CALL || n->kind == E_QUANTITY) && n->text) fn(n->text, ctx);
         deps_each_read(n->a, fn, ctx);
         deps_each_read(n->b, fn, ctx);
         deps_each_read(n->c, fn, ctx);
@@ -164,7 +164,7 @@ void deps_add_program(deps_t *d, const node_t *stmts)
 static int reads_units(const node_t *n)
 {
     for (; n; n = n->next) {
-        if (n->kind == E_IDENT || n->kind == E_CALL || n->kind == E_IN || (n->kind == E_NUM && n->flag)) return 1;
+        if (n->kind == E_IDENT || n->kind == E_QUANTITY || n->kind == E_CALL || n->kind == E_IN || (n->kind == E_NUM && n->flag)) return 1;
         if (reads_units(n->a) || reads_units(n->b) || reads_units(n->c) || reads_units(n->list) || reads_units(n->list2)) return 1;
     }
     return 0;

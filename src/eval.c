@@ -66,16 +66,20 @@ int eval_charge(eval_t *e, long steps, const loc_t *loc)
     return 0;
 }
 
+/* Charges steps when no limit is near; 0 (nothing charged) when eval_charge must judge. */
+static int charge_fast(eval_t *e, long steps)
+{
+    if (e->steps + steps > MAX_STEPS || e->sh->steps + steps > MAX_TOTAL_STEPS || value_live_count() > VALUE_MAX_SIZE) return 0;
+    e->steps += steps;
+    e->sh->steps += steps;
+    return 1;
+}
+
 /* eval_charge for work at node n, whose line and column are worked out only when the
  * charge fails: evaluation charges every node it visits. */
 static int charge_at(eval_t *e, long steps, const node_t *n)
 {
-    if (e->steps + steps <= MAX_STEPS && e->sh->steps + steps <= MAX_TOTAL_STEPS && value_live_count() <= VALUE_MAX_SIZE) {
-        e->steps += steps;
-        e->sh->steps += steps;
-        return 1;
-    }
-    return eval_charge(e, steps, AST_LOC(n));
+    return charge_fast(e, steps) || eval_charge(e, steps, AST_LOC(n));
 }
 
 /* ---------- names ---------- */
@@ -240,6 +244,17 @@ static const value_object_type_t function_type = { "function", NULL, NULL };
 
 static int run_statements(eval_t *e, const node_t *stmts);
 
+/* Charges an operation for operands that hold many values or words (a list, a large number). */
+static int charge_work(eval_t *e, const value_t *a, const value_t *b, const node_t *n)
+{
+    size_t work = value_work(a) + value_work(b);
+    return !work || charge_at(e, work > (size_t)MAX_STEPS ? MAX_STEPS + 1L : (long)work, n);
+}
+
+/* Where an error about a name points: the name, also when it is a quantity's unit. */
+static loc_t name_loc(const node_t *n) { return n->kind == E_QUANTITY ? ast_quantity_unit_loc(n) : ast_loc(n); }
+
+/* The value of the name n->text (an E_IDENT, or the unit of an E_QUANTITY). */
 static value_t *lookup(eval_t *e, const node_t *n)
 {
     value_t *v = eval_scope_find(e, n->text);
@@ -248,15 +263,16 @@ static value_t *lookup(eval_t *e, const node_t *n)
     if (b) return value_ref(b->value);
     if (!strcmp(n->text, "_")) {
         if (e->last) return value_ref(e->last);
-        return eval_fail(e, AST_LOC(n), DIAG_NAME, "`_` is the last result, and there is none yet");
+        return eval_fail(e, (const loc_t[]){ name_loc(n) }, DIAG_NAME, "`_` is the last result, and there is none yet");
     }
     int unit = units_find(e->sh->units, n->text);
     if (unit >= 0) return value_unit(e->sh->units, unit);
+    const loc_t *at = (const loc_t[]){ name_loc(n) };
     if (!strcmp(n->text, "period"))
-        return eval_fail(e, AST_LOC(n), DIAG_NAME, "`period` is only defined inside a workload while it is priced");
+        return eval_fail(e, at, DIAG_NAME, "`period` is only defined inside a workload while it is priced");
     if (builtins_find(n->text) || eval_call_find(n->text))
-        return eval_fail(e, AST_LOC(n), DIAG_NAME, "`%s` is a function: call it with ( )", n->text);
-    eval_fail(e, AST_LOC(n), DIAG_NAME, "unknown name `%s`", n->text);
+        return eval_fail(e, at, DIAG_NAME, "`%s` is a function: call it with ( )", n->text);
+    eval_fail(e, at, DIAG_NAME, "unknown name `%s`", n->text);
     if (!guards_import_hint(e, n->text)) eval_suggest(e, n->text);
     return NULL;
 }
@@ -283,8 +299,7 @@ static value_t *binop(eval_t *e, const node_t *n)
     char *err = NULL;
     value_t *r = NULL;
     int c;
-    size_t work = value_work(a) + value_work(b);
-    if (work && !charge_at(e, work > (size_t)MAX_STEPS ? MAX_STEPS + 1L : (long)work, n)) { value_free(a); value_free(b); return NULL; }
+    if (!charge_work(e, a, b, n)) { value_free(a); value_free(b); return NULL; }
     if (n->op != '*' && n->op != '/' && n->op != '^' && !guards_percent_mix(e, n->op, a, b, n)) { value_free(a); value_free(b); return NULL; }
     switch (n->op) {
     case '+': r = value_add(u, a, b, &err); break;
@@ -406,6 +421,67 @@ static value_t *field(eval_t *e, const node_t *n)
 
 static value_t *eval_node(eval_t *e, const node_t *n);
 
+/* Enters a part of a quantity (its number, or its unit's name) as eval_expr entered
+ * the node that part was before quantities were one node: nested one deeper, charged a
+ * step, blamed at its own place. 0 when a limit stops it. */
+static int quantity_part(eval_t *e, const node_t *n, int unit)
+{
+    if (e->err) return 0;
+    if (++e->depth > MAX_DEPTH || !charge_fast(e, 1)) {
+        loc_t at = unit ? ast_quantity_unit_loc(n) : ast_quantity_number_loc(n);
+        if (e->depth > MAX_DEPTH) eval_fail(e, &at, DIAG_LIMIT, "expression nested too deeply");
+        else eval_charge(e, 1, &at);
+        if (e->err) { e->depth--; return 0; }
+    }
+    return 1;
+}
+
+/* A number's value; percent when written with %. */
+static value_t *number(eval_t *e, const node_t *n, char **err)
+{
+    size_t len;
+    const char *text = ast_number_text(n, &len);
+    char buf[64], *t = len < sizeof buf ? buf : malloc(len + 1);
+    if (!t) return NULL;
+    memcpy(t, text, len);
+    t[len] = '\0';
+    value_t *r = value_from_literal(t, n->op, n->flag, err);
+    if (t != buf) free(t);
+    if (r && n->flag) {
+        /* 40% keeps reading as a percentage until it meets a unit */
+        int pct = units_find(e->sh->units, "percent");
+        if (pct >= 0) { uterm_t t; uterm_single(&t, pct); value_set_disp(r, &t); }
+    }
+    return r;
+}
+
+/* `607 hour`: the number times the value of the name, exactly as the product of the two
+ * nodes it once was (binop, with its parts checked as eval_expr checks a node). */
+static value_t *quantity(eval_t *e, const node_t *n)
+{
+    char *err = NULL;
+    if (!quantity_part(e, n, 0)) return NULL;
+    value_t *a = number(e, n, &err);
+    e->depth--;
+    if (!a) return eval_fail_with(e, (const loc_t[]){ ast_quantity_number_loc(n) }, err);
+    if (!quantity_part(e, n, 1)) { value_free(a); return NULL; }
+    value_t *b = lookup(e, n);
+    e->depth--;
+    if (!b) {
+        if (!e->err) eval_fail(e, (const loc_t[]){ ast_quantity_unit_loc(n) }, DIAG_LIMIT, "out of memory");
+        value_free(a);
+        return NULL;
+    }
+    value_t *r = NULL;
+    if (charge_work(e, a, b, n)) {
+        r = value_mul(e->sh->units, a, b, &err);
+        if (!r) eval_fail_with(e, AST_LOC(n), err);
+    }
+    value_free(a);
+    value_free(b);
+    return r;
+}
+
 value_t *eval_expr(eval_t *e, const node_t *n)
 {
     value_t **kept = e->fold ? terms_fold_slot(e->fold, n) : NULL;
@@ -425,14 +501,10 @@ static value_t *eval_node(eval_t *e, const node_t *n)
     char *err = NULL;
     switch (n->kind) {
     case E_NUM:
-        r = value_from_literal(n->text, n->op, n->flag, &err);
+        r = number(e, n, &err);
         if (!r) eval_fail_with(e, AST_LOC(n), err);
-        else if (n->flag) {
-            /* 40% keeps reading as a percentage until it meets a unit */
-            int pct = units_find(e->sh->units, "percent");
-            if (pct >= 0) { uterm_t t; uterm_single(&t, pct); value_set_disp(r, &t); }
-        }
         break;
+    case E_QUANTITY: r = quantity(e, n); break;
     case E_STR: r = value_str(n->text); break;
     case E_BOOL: r = value_bool(n->op); break;
     case E_DATE: {

@@ -121,7 +121,7 @@ static int is_literal(eval_t *e, const node_t *n, int depth)
     if (depth > 2000) return 0;
     switch (n->kind) {
     case E_NUM: case E_STR: case E_DATE: case E_BOOL: return 1;
-    case E_IDENT: return !eval_global_find(e, n->text) && units_find(e->sh->units, n->text) >= 0;
+    case E_IDENT: case E_QUANTITY: return !eval_global_find(e, n->text) && units_find(e->sh->units, n->text) >= 0;
     case E_UNARY: return is_literal(e, n->a, depth + 1);
     case E_BINOP: return n->op < 256 && is_literal(e, n->a, depth + 1) && is_literal(e, n->b, depth + 1);
     default: return 0;
@@ -133,7 +133,7 @@ static void explain_refs(eval_t *e, explain_state_t *x, const node_t *n, int dep
 {
     /* an expression nested deeper than eval allows was never evaluated: nothing to say */
     if (!n || ++x->walk > 2000) { if (n) x->walk--; return; }
-    if ((n->kind == E_IDENT || n->kind == E_CALL) && eval_global_find(e, n->text)) explain_name(e, x, n->text, depth);
+    if ((n->kind == E_IDENT || n->kind == E_CALL || n->kind == E_QUANTITY) && eval_global_find(e, n->text)) explain_name(e, x, n->text, depth);
     if (n->kind == E_FIELD && n->a->kind == E_IDENT) {   /* H100_SXM.bf16_dense: the field, not the whole record */
         if (!explain_field(e, x, n->a->text, n->text, depth)) explain_refs(e, x, n->a, depth);
         x->walk--;

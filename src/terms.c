@@ -902,7 +902,8 @@ static int period_invariant(const node_t *wl, const node_t *n)
 {
     switch (n->kind) {
     case E_NUM: case E_STR: case E_BOOL: case E_DATE: return 1;
-    case E_IDENT: return strcmp(n->text, "period") && strcmp(n->text, "t") && !earlier_item(wl, NULL, n->text);
+    case E_IDENT: case E_QUANTITY:   /* a quantity's name, as the name itself */
+        return strcmp(n->text, "period") && strcmp(n->text, "t") && !earlier_item(wl, NULL, n->text);
     case E_UNARY: return period_invariant(wl, n->a);
     case E_BINOP: case E_IN: return period_invariant(wl, n->a) && period_invariant(wl, n->b);
     case E_IF: return period_invariant(wl, n->a) && period_invariant(wl, n->b) && period_invariant(wl, n->c);
@@ -1061,7 +1062,7 @@ static int workload_period(eval_t *e, const node_t *wl, const contract_obj_t *co
 static int mentions(const node_t *n, const char *name)
 {
     for (; n; n = n->next) {
-        if (n->kind == E_IDENT && !strcmp(n->text, name)) return 1;
+        if ((n->kind == E_IDENT || n->kind == E_QUANTITY) && !strcmp(n->text, name)) return 1;
         if (mentions(n->a, name) || mentions(n->b, name) || mentions(n->c, name) || mentions(n->list, name) ||
             mentions(n->list2, name))
             return 1;

@@ -281,11 +281,19 @@ static void sx(sb_t *b, const node_t *n)
     char buf[64];
     if (!n) { put(b, "NULL"); return; }
     switch (n->kind) {
-    case E_NUM:
-        put(b, n->text);
+    case E_NUM: case E_QUANTITY: {
+        /* a quantity prints as the product it stands for: (* 607 hour) */
+        size_t len;
+        const char *t = ast_number_text(n, &len);
+        if (n->kind == E_QUANTITY) put(b, "(* ");
+        char *digits = strndup(t, len);
+        put(b, digits ? digits : "?");
+        free(digits);
         if (n->op) { snprintf(buf, sizeof buf, "[e%d]", n->op); put(b, buf); }
         if (n->flag) put(b, "%");
+        if (n->kind == E_QUANTITY) { put(b, " "); put(b, n->text); put(b, ")"); }
         break;
+    }
     case E_STR: put(b, "\""); put(b, n->text); put(b, "\""); break;
     case E_BOOL: put(b, n->op ? "true" : "false"); break;
     case E_DATE: put(b, "#"); put(b, n->text); break;

@@ -83,12 +83,15 @@ UTEST(source, nodes_locate_and_share_names)
     node_t *p = h_parse("a = [2 hour, 3 hour]\n  b = a", &err, NULL);
     cr_assert_not_null(p);
     const node_t *list = p->a, *first = list->list, *second = first->next;
-    cr_assert_eq(first->kind, E_BINOP);
-    cr_expect_eq(first->b->text, second->b->text, "both `hour`s are one string");
-    cr_expect_str_eq(first->b->text, "hour");
-    loc_t l = ast_loc(second->b);
+    cr_assert_eq(first->kind, E_QUANTITY);
+    cr_expect_eq(first->text, second->text, "both `hour`s are one string");
+    cr_expect_str_eq(first->text, "hour");
+    loc_t l = ast_quantity_unit_loc(second);
     cr_expect_eq(l.first_line, 1);
     cr_expect_eq(l.first_column, 16);
+    cr_expect_eq(l.last_column, 19);
+    l = ast_loc(second);   /* the whole quantity, as the product's place was */
+    cr_expect_eq(l.first_column, 14);
     cr_expect_eq(l.last_column, 19);
     loc_t sp = ast_span(list);
     cr_expect_eq(sp.first_column, 5);
@@ -97,4 +100,38 @@ UTEST(source, nodes_locate_and_share_names)
     cr_expect_eq(l.first_line, 2);
     cr_expect_eq(l.first_column, 3);
     cr_expect_eq(p->next->a->text, p->text, "the name `a` is one string");
+}
+
+/* A quantity is one node; its number is read from the source, its parts located. */
+UTEST(source, quantity_parts)
+{
+    diag_t *err = NULL;
+    node_t *p = h_parse("x = [1_000.5e-3 USD, 2 million\n gpu, 40% hour]", &err, NULL);
+    cr_assert_not_null(p);
+    const node_t *q = p->a->list;
+    size_t len;
+    const char *t = ast_number_text(q, &len);
+    cr_expect_eq(len, 10);
+    cr_expect(!strncmp(t, "1_000.5e-3", 10));
+    loc_t l = ast_quantity_number_loc(q);
+    cr_expect_eq(l.first_column, 6);
+    cr_expect_eq(l.last_column, 15);
+    q = q->next;
+    cr_expect_eq(q->kind, E_QUANTITY);
+    cr_expect_eq(q->op, 6);
+    l = ast_quantity_number_loc(q);   /* the number with its scale word */
+    cr_expect_eq(l.first_column, 22);
+    cr_expect_eq(l.last_column, 30);
+    l = ast_quantity_unit_loc(q);     /* the unit on the next line */
+    cr_expect_eq(l.first_line, 2);
+    cr_expect_eq(l.first_column, 2);
+    cr_expect_eq(l.last_column, 4);
+    q = q->next;
+    cr_expect_eq(q->flag, 1);
+    t = ast_number_text(q, &len);
+    cr_expect_eq(len, 2);
+    cr_expect_eq(ast_number_length("1.x"), 1);
+    cr_expect_eq(ast_number_length("2e+"), 1);
+    cr_expect_eq(ast_number_length("3E+12 "), 5);
+    cr_expect_eq(ast_number_length("4_5.6_7e8"), 9);
 }
