@@ -160,6 +160,51 @@ UTEST(value, gpu_hour_example)
     value_free(rate); value_free(hours); value_free(gpus); value_free(a); value_free(b);
 }
 
+/* A quantity carries interned ids: equal dimensions and display units, however they were
+ * reached, have one id each; the vector and the terms read back through value_dim and
+ * value_disp; value_set_disp changes only the display unit. */
+UTEST(value, dimensions_and_display_units_are_interned)
+{
+    value_t *usd = h_unit(U, "USD"), *hour = h_unit(U, "hour"), *min = h_unit(U, "min");
+    char *err = NULL;
+    value_t *rate = value_div(U, usd, hour, &err);   /* USD/hour, by division */
+    cr_assert_not_null(rate);
+    value_t *same = h_qty(U, "3", "USD", 1, "hour", -1, NULL);   /* USD/hour, built from the terms */
+    cr_expect_eq(same->u.num.dim_id, rate->u.num.dim_id);
+    cr_expect_eq(same->u.num.disp_id, rate->u.num.disp_id);
+    cr_expect_neq(rate->u.num.dim_id, usd->u.num.dim_id);
+    cr_expect_neq(rate->u.num.dim_id, 0);
+    cr_expect_eq(hour->u.num.dim_id, min->u.num.dim_id);       /* one dimension (time) */
+    cr_expect_neq(hour->u.num.disp_id, min->u.num.disp_id);    /* two display units */
+    /* a copy of the vector and terms gives the same ids back */
+    dim_t d = *value_dim(rate);
+    uterm_t t = *value_disp(rate);
+    value_t *copy = value_quantity(same->u.num.q, &d, &t);
+    cr_assert_not_null(copy);
+    cr_expect_eq(copy->u.num.dim_id, rate->u.num.dim_id);
+    cr_expect_eq(copy->u.num.disp_id, rate->u.num.disp_id);
+    cr_expect(dim_eq(value_dim(copy), &d));
+    expect_text(copy, "3 USD/hour");
+    char *dt = h_dim_text(U, copy);
+    cr_expect_str_eq(dt, "USD/time");
+    free(dt);
+    /* USD/hour shown per minute: the same quantity, another display unit */
+    value_t *per_min = value_div(U, usd, min, &err);
+    cr_assert_not_null(per_min);
+    value_set_disp(copy, value_disp(per_min));
+    cr_expect_eq(copy->u.num.disp_id, per_min->u.num.disp_id);
+    cr_expect_eq(copy->u.num.dim_id, rate->u.num.dim_id);
+    expect_text(copy, "0.05 USD/min");
+    /* a plain number has dimension 0 and the empty display unit */
+    value_t *n = h_frac("5/2");
+    cr_expect_eq(n->u.num.dim_id, 0);
+    cr_expect_eq(n->u.num.disp_id, UTERM_ID_EMPTY);
+    cr_expect(dim_is_zero(value_dim(n)));
+    cr_expect_eq(value_disp(n)->n, 0);
+    value_free(usd); value_free(hour); value_free(min); value_free(rate); value_free(same);
+    value_free(copy); value_free(per_min); value_free(n);
+}
+
 UTEST(value, quantities_are_kept_in_base_units)
 {
     /* 1 hour is 3600 s; 1 month is 730 hour = 2628000 s; 1 GiB = 2^30 * 8 bit */

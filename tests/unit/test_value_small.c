@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "helpers.h"
+#include "mpmem.h"
 
 static eval_t *env;
 static units_t *U;
@@ -215,4 +216,76 @@ UTEST(value_small, literals_at_the_edges)
     lit_is("0.000", 0, "0");
     lit_is("1_250.5", 3, "1250500");
     lit_is("1.5", -18, "3/2000000000000000000");
+}
+
+/* ---------- numbers in their values ----------
+ * As in the program, GMP's memory is mpmem's: values then live in slots of one stretch and
+ * a number starts in the two limbs inside its value, moving to a block of its own when it
+ * outgrows them. Under AddressSanitizer values are calloc'd (mpmem keeps nothing), so
+ * only the numbers are checked there. */
+static void setup_slots(void) { mpmem_install(); setup(); }
+
+TestSuite(value_slots, .init = setup_slots, .fini = h_teardown);
+
+static int inside(const void *p, const value_t *v) { return (const char *)p >= (const char *)v && (const char *)p < (const char *)(v + 1); }
+static int limbs_inside(const value_t *v)
+{
+    return inside(mpq_numref(v->u.num.q)->_mp_d, v) && inside(mpq_denref(v->u.num.q)->_mp_d, v);
+}
+
+UTEST(value_slots, every_pair_of_edges_agrees_with_gmp)
+{
+    size_t n = sizeof edges / sizeof edges[0];
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            for (const char *op = "+-*/"; *op; op++) check(*op, edges[i], edges[j]);
+}
+
+UTEST(value_slots, a_small_number_is_its_value_alone)
+{
+    cr_expect_leq(sizeof(value_t), 80);
+    value_t *v = h_frac("-7/12"), *w = h_frac("18446744073709551615/4294967296");   /* one limb each */
+    cr_expect(h_q_is(v->u.num.q, "-7/12"));
+    cr_expect(h_q_is(w->u.num.q, "18446744073709551615/4294967296"));
+    if (MPMEM_RECYCLE) { cr_expect(limbs_inside(v)); cr_expect(limbs_inside(w)); }
+    value_free(v);
+    value_free(w);
+}
+
+/* Numbers grown in place past one limb (numerator, denominator or both), values made and
+ * freed over and over: each keeps its own number, and reused slots (the second and third
+ * rounds) start with their limbs inside again. */
+UTEST(value_slots, numbers_outgrow_their_limbs_and_slots_are_reused)
+{
+    enum { N = 64 };
+    for (int round = 0; round < 3; round++) {
+        value_t *vs[N];
+        mpq_t want[N], f;
+        mpq_init(f);
+        for (int i = 0; i < N; i++) {
+            cr_assert_not_null(vs[i] = value_num_si(i + 1 + round));
+            if (MPMEM_RECYCLE) cr_expect(limbs_inside(vs[i]));
+            /* times 2^(64 (i mod 4)) / 3^(41 (i mod 3)): 1 to 4 limbs up and down */
+            mpz_ui_pow_ui(mpq_numref(f), 2, 64 * (unsigned long)(i % 4));
+            mpz_ui_pow_ui(mpq_denref(f), 3, 41 * (unsigned long)(i % 3));
+            mpq_init(want[i]);
+            mpq_set_si(want[i], i + 1 + round, 1);
+            mpq_mul(want[i], want[i], f);
+            mpq_mul(vs[i]->u.num.q, vs[i]->u.num.q, f);
+        }
+        char *err = NULL;
+        for (int i = 0; i + 1 < N; i++) {
+            cr_expect(mpq_equal(vs[i]->u.num.q, want[i]), "value %d of round %d", i, round);
+            /* arithmetic between grown values: a quotient back to a small number and a sum past one limb */
+            value_t *q = value_div(U, vs[i], vs[i], &err), *s = value_add(U, vs[i], vs[i + 1], &err);
+            cr_assert(q && s);
+            cr_expect(h_q_is(q->u.num.q, "1"));
+            mpq_add(f, want[i], want[i + 1]);
+            cr_expect(mpq_equal(s->u.num.q, f));
+            value_free(q);
+            value_free(s);
+        }
+        for (int i = 0; i < N; i++) { value_free(vs[i]); mpq_clear(want[i]); }
+        mpq_clear(f);
+    }
 }
