@@ -273,12 +273,10 @@ static const void *intern_at(const intern_t *t, uint32_t id)
 static size_t intern_hash(const intern_t *t, const void *rec)
 {
     const unsigned char *p = rec;
-    uint64_t h = 0;
-    for (size_t i = 0; i < t->size; i += 8) {
-        uint64_t w = 0;
-        memcpy(&w, p + i, t->size - i < 8 ? t->size - i : 8);
-        h = (h ^ w) * 0x9E3779B97F4A7C15u;
-    }
+    uint64_t h = 0, w;
+    size_t i = 0;
+    for (; i + 8 <= t->size; i += 8) { memcpy(&w, p + i, 8); h = (h ^ w) * 0x9E3779B97F4A7C15u; }
+    for (; i < t->size; i++) h = (h ^ p[i]) * 0x9E3779B97F4A7C15u;
     return (size_t)(h ^ (h >> 29));
 }
 
