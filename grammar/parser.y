@@ -148,7 +148,7 @@ static node_list_t list_add(node_list_t l, node_t *n)
 %token CUMULATIVE "cumulative" FIRST "first" NEXT "next" UP "up" AT "at" USE "use"
 %token USAGE "usage" FX "fx" CAP "cap" OF "of" RESERVED "reserved" ESCALATING "escalating"
 
-%type <node> stmt expr expr_inner postfix primary number exponent clause clause_inner tier witem witem_inner def
+%type <node> stmt expr postfix primary number exponent clause clause_inner tier witem witem_inner def
 %type <node> opt_mode opt_overage opt_extends opt_from opt_until fx_rate scope opt_scope
 %type <list> stmts args opt_args opt_params clauses tiers witems defs names
 %type <list> clause_list tier_list witem_list def_list fx_rates fx_rate_list
@@ -319,34 +319,31 @@ tier
     ;
 
 /* ---- expressions ---- */
+/* every expression spans its text (ast_span), for labels */
 expr
-    : expr_inner        { $$ = $1; $$->span = @$; }
-    ;
-
-expr_inner
     : IF expr THEN expr ELSE expr %prec ELSE
-                        { OOM_CHECK($$ = NEW(E_IF, @$)); $$->a = $2; $$->b = $4; $$->c = $6; }
-    | expr OR expr      { OOM_CHECK($$ = binop(st, OP_OR, $1, $3, &@2)); }
-    | expr AND expr     { OOM_CHECK($$ = binop(st, OP_AND, $1, $3, &@2)); }
-    | NOT expr          { OOM_CHECK($$ = NEW(E_UNARY, @1)); $$->op = OP_NOT; $$->a = $2; }
-    | expr EQ expr      { OOM_CHECK($$ = binop(st, OP_EQ, $1, $3, &@2)); }
-    | expr NE expr      { OOM_CHECK($$ = binop(st, OP_NE, $1, $3, &@2)); }
-    | expr '<' expr     { OOM_CHECK($$ = binop(st, OP_LT, $1, $3, &@2)); }
-    | expr LE expr      { OOM_CHECK($$ = binop(st, OP_LE, $1, $3, &@2)); }
-    | expr '>' expr     { OOM_CHECK($$ = binop(st, OP_GT, $1, $3, &@2)); }
-    | expr GE expr      { OOM_CHECK($$ = binop(st, OP_GE, $1, $3, &@2)); }
-    | expr IN expr      { OOM_CHECK($$ = NEW(E_IN, @2)); $$->a = $1; $$->b = $3; }
-    | expr '+' expr     { OOM_CHECK($$ = binop(st, '+', $1, $3, &@2)); }
-    | expr '-' expr     { OOM_CHECK($$ = binop(st, '-', $1, $3, &@2)); }
-    | expr '*' expr     { OOM_CHECK($$ = binop(st, '*', $1, $3, &@2)); }
-    | expr '/' expr     { OOM_CHECK($$ = binop(st, '/', $1, $3, &@2)); }
-    | expr PER expr     { OOM_CHECK($$ = binop(st, '/', $1, $3, &@2)); }
+                        { OOM_CHECK($$ = NEW(E_IF, @$)); $$->a = $2; $$->b = $4; $$->c = $6; $$->span = @$; }
+    | expr OR expr      { OOM_CHECK($$ = binop(st, OP_OR, $1, $3, &@2)); $$->span = @$; }
+    | expr AND expr     { OOM_CHECK($$ = binop(st, OP_AND, $1, $3, &@2)); $$->span = @$; }
+    | NOT expr          { OOM_CHECK($$ = NEW(E_UNARY, @1)); $$->op = OP_NOT; $$->a = $2; $$->span = @$; }
+    | expr EQ expr      { OOM_CHECK($$ = binop(st, OP_EQ, $1, $3, &@2)); $$->span = @$; }
+    | expr NE expr      { OOM_CHECK($$ = binop(st, OP_NE, $1, $3, &@2)); $$->span = @$; }
+    | expr '<' expr     { OOM_CHECK($$ = binop(st, OP_LT, $1, $3, &@2)); $$->span = @$; }
+    | expr LE expr      { OOM_CHECK($$ = binop(st, OP_LE, $1, $3, &@2)); $$->span = @$; }
+    | expr '>' expr     { OOM_CHECK($$ = binop(st, OP_GT, $1, $3, &@2)); $$->span = @$; }
+    | expr GE expr      { OOM_CHECK($$ = binop(st, OP_GE, $1, $3, &@2)); $$->span = @$; }
+    | expr IN expr      { OOM_CHECK($$ = NEW(E_IN, @2)); $$->a = $1; $$->b = $3; $$->span = @$; }
+    | expr '+' expr     { OOM_CHECK($$ = binop(st, '+', $1, $3, &@2)); $$->span = @$; }
+    | expr '-' expr     { OOM_CHECK($$ = binop(st, '-', $1, $3, &@2)); $$->span = @$; }
+    | expr '*' expr     { OOM_CHECK($$ = binop(st, '*', $1, $3, &@2)); $$->span = @$; }
+    | expr '/' expr     { OOM_CHECK($$ = binop(st, '/', $1, $3, &@2)); $$->span = @$; }
+    | expr PER expr     { OOM_CHECK($$ = binop(st, '/', $1, $3, &@2)); $$->span = @$; }
     | '-' expr %prec UMINUS
-                        { OOM_CHECK($$ = NEW(E_UNARY, @1)); $$->op = '-'; $$->a = $2; }
+                        { OOM_CHECK($$ = NEW(E_UNARY, @1)); $$->op = '-'; $$->a = $2; $$->span = @$; }
     | '+' expr %prec UMINUS   /* the expression, spanning the +; a quantity's place stays its own */
-                        { $$ = $2; if ($$->kind == E_QUANTITY) OOM_CHECK($$ = unquantity(st, $$)); }
-    | expr '^' expr     { OOM_CHECK($$ = power(st, $1, $3, &@2)); }
-    | postfix
+                        { $$ = $2; if ($$->kind == E_QUANTITY) OOM_CHECK($$ = unquantity(st, $$)); $$->span = @$; }
+    | expr '^' expr     { OOM_CHECK($$ = power(st, $1, $3, &@2)); $$->span = @$; }
+    | postfix           { $$ = $1; $$->span = @$; }
     ;
 
 postfix
