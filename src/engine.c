@@ -170,14 +170,18 @@ const value_t *engine_sku_rate(const sku_terms_t *s) { return s->kind == PRICE_F
 
 void engine_quantity_unit(engine_t *en, size_t s, dim_t *qdim, uterm_t *qdisp)
 {
-    const value_t *lr = engine_sku_rate(&en->c->skus[s]);
-    dim_combine(qdim, &en->money, value_dim(lr), -1);
-    uterm_combine(en->u, qdisp, &en->money_unit, value_disp(lr), -1);
+    struct engine_face *f = &en->faces[s];
+    if (!f->has_measure) {   /* the same for every period: its rate and the money are */
+        const value_t *lr = engine_sku_rate(&en->c->skus[s]);
+        dim_combine(&f->qdim, &en->money, value_dim(lr), -1);
+        uterm_combine(en->u, &f->qdisp, &en->money_unit, value_disp(lr), -1);
+        f->has_measure = en->currency >= 0;
+    }
+    *qdim = f->qdim;
+    *qdisp = f->qdisp;
 }
 
 /* ---------- records ---------- */
-
-value_t *engine_money(engine_t *en, const mpq_t q) { return value_quantity(q, &en->money, &en->money_unit); }
 
 int engine_same_quantity(const value_t *v, const mpq_t q, const dim_t *d, const uterm_t *t)
 {
@@ -222,17 +226,24 @@ void engine_shared_free(engine_t *en)
     en->money_unit_value = NULL;
 }
 
-/* The unit of the amounts (borrowed): the money, once a rate has set it. */
+/* The unit of the amounts (borrowed): the money, once a rate has set it (NULL before, or
+ * out of memory). */
 static const value_t *money_unit(engine_t *en)
 {
-    if (!en->money_unit_value) {
+    if (!en->money_unit_value && en->currency >= 0) {
         mpq_t one;
         mpq_init(one);
         mpq_set_ui(one, 1, 1);
-        en->money_unit_value = engine_money(en, one);
+        en->money_unit_value = value_quantity(one, &en->money, &en->money_unit);
         mpq_clear(one);
     }
     return en->money_unit_value;
+}
+
+value_t *engine_money(engine_t *en, const mpq_t q)
+{
+    const value_t *m = money_unit(en);   /* its unit already interned */
+    return m ? value_quantity_like(q, m) : value_quantity(q, &en->money, &en->money_unit);
 }
 
 /* SKU s's face with the units of a quantity of dimension qdim shown in qdisp and of its
@@ -275,7 +286,8 @@ int engine_sku_line(engine_t *en, engine_period_t *ep, size_t s, const char *cat
     struct engine_face *f = face(en, s, qdim, qdisp);
     if (!f) return engine_fail(en, NULL);
     lines_item_t it = { .sku = f->name, .category = category, .money = money_unit(en), .qty_unit = f->qty_unit,
-                        .rate_unit = f->rate_unit, .list_rate = list_rate, .qty = q, .rate = rate, .amount = amount };
+                        .rate_unit = f->rate_unit, .list_rate = list_rate, .qty = q, .rate = rate, .amount = amount,
+                        .rate_is_average = !rate };
     return add_line(en, ep, &it);
 }
 

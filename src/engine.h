@@ -45,10 +45,11 @@ typedef struct engine {
     mpq_t pool_left;
     mpq_t year_spend;         /* spend so far in the contract year of a yearly true-up */
     /* What the lines of one pricing share (an invoice has a line per SKU per period): per
-     * SKU, its name and the units of its last line's quantity and rate (values of 1 in
-     * them); the amounts' unit; other lines' labels, a slot per label used only when its
-     * content is the same */
-    struct engine_face { value_t *name, *qty_unit, *rate_unit; } *faces;
+     * SKU, its name, the units of its last line's quantity and rate (values of 1 in them)
+     * and its rate's unit of measure (engine_quantity_unit, once the money is known); the
+     * amounts' unit; other lines' labels, a slot per label used only when its content is
+     * the same */
+    struct engine_face { value_t *name, *qty_unit, *rate_unit; int has_measure; dim_t qdim; uterm_t qdisp; } *faces;
     value_t *money_unit_value;
     struct engine_shared { const char *key; value_t *str; } shared[256];
 } engine_t;
@@ -104,7 +105,7 @@ value_t *engine_money(engine_t *en, const mpq_t q);
  * category and label outlive the invoice or are copied: category must be in static storage. */
 int engine_line(engine_t *en, engine_period_t *ep, const char *label, const char *category, const mpq_t amount);
 /* A line of SKU s: quantity q (of dimension qdim, shown in qdisp) at rate (money per unit
- * of q), list_rate (or NULL) its list price. */
+ * of q; NULL: amount / q, which must not be 0), list_rate (or NULL) its list price. */
 int engine_sku_line(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t q, const dim_t *qdim,
                     const uterm_t *qdisp, const value_t *list_rate, const mpq_t rate, const mpq_t amount);
 /* A line at a flat rate (escalated): quantity x rate, added to the SKU's charge. */

@@ -144,9 +144,10 @@ static int usage_line(engine_t *en, engine_period_t *ep, size_t s, mpq_t amount,
     mpq_mul(amount, amount, ep->sku_esc[s]);
     engine_round(en, amount, 1);
     const value_t *lr = engine_sku_rate(sk);
-    if (mpq_sgn(q)) mpq_div(rate, amount, q); else mpq_mul(rate, lr->u.num.q, ep->sku_esc[s]);
-    /* a tiered SKU has no single list price; its contracted price is the average */
-    int ok = engine_sku_line(en, ep, s, "usage", q, qdim, qdisp, sk->kind == PRICE_FLAT ? lr : NULL, rate, amount);
+    if (!mpq_sgn(q)) mpq_mul(rate, lr->u.num.q, ep->sku_esc[s]);
+    /* a tiered SKU has no single list price; its contracted price is the average (amount / q,
+     * worked out when the line is read) */
+    int ok = engine_sku_line(en, ep, s, "usage", q, qdim, qdisp, sk->kind == PRICE_FLAT ? lr : NULL, mpq_sgn(q) ? NULL : rate, amount);
     mpq_add(ep->sku_charge[s], ep->sku_charge[s], amount);
     mpq_clear(rate);
     return ok;

@@ -17,9 +17,10 @@
 /* Written as a percentage (99.9%, or 99.9 percent) and not yet combined with a unit. */
 static int is_percentage(const units_t *u, const value_t *v)
 {
+    /* the unit's lookup by name last: every addition of quantities asks */
+    if (v->kind != V_NUM || !dim_is_zero(value_dim(v)) || value_disp(v)->n != 1 || value_disp(v)->t[0].exp != 1) return 0;
     int pct = units_find((units_t *)u, "percent");
-    return v->kind == V_NUM && dim_is_zero(value_dim(v)) && pct >= 0 && value_disp(v)->n == 1 &&
-           value_disp(v)->t[0].unit == pct && value_disp(v)->t[0].exp == 1;
+    return pct >= 0 && value_disp(v)->t[0].unit == pct;
 }
 
 static int is_plain(const value_t *v)

@@ -1,19 +1,23 @@
 /* lines: invoice lines kept as C structs until read (see lines.h). An exact number whose
- * numerator and denominator fit in machine words (a line's amount is rounded to the
- * contract's quantum: nearly all do) is kept inline, others as a GMP rational of its own. */
+ * numerator and denominator fit in machine words (a line's amount rounded to cents) is
+ * kept inline; a larger one (an amount escalated for decades, its denominator hundreds of
+ * bits) has its limbs copied into its period's one block of limbs, which is freed with
+ * the period's lines in one go: no allocation and no free per number. */
 #include "lines.h"
 #include <stdlib.h>
 #include <string.h>
 
-/* den > 0: u.num / den in lowest terms; den 0: u.big (NULL: unset) */
-typedef struct exact { unsigned long den; union { long num; mpq_ptr big; } u; } exact_t;
+/* den > 0: u.num / den in lowest terms; den 0: in the limbs of its lines from u.at — the
+ * numerator's size times 2 plus 1 when negative, the denominator's size, then the limbs of
+ * both. */
+typedef struct exact { unsigned long den; union { long num; size_t at; } u; } exact_t;
 
 typedef struct line {
     value_t *sku, *money, *qty_unit, *rate_unit, *list_rate;   /* references; qty_unit NULL: no quantity,
                                                                  rate_unit NULL: no rate */
     const char *category;
     exact_t qty, rate, amount, used;
-    int has_used;
+    unsigned char has_used, rate_is_average;   /* the rate is amount / qty, worked out when read */
 } line_t;
 
 struct lines {
@@ -22,32 +26,50 @@ struct lines {
     size_t nbase;
     line_t *items;
     size_t n, cap;
+    mp_limb_t *limbs;          /* the larger exact numbers' */
+    size_t nlimbs, caplimbs;
     size_t size;               /* the list's values, as value_list counts them (all lines') */
 };
 
-static int exact_set(exact_t *x, const mpq_t q)
+static int exact_set(lines_t *ls, exact_t *x, const mpq_t q)
 {
-    if (mpz_fits_slong_p(mpq_numref(q)) && mpz_fits_ulong_p(mpq_denref(q))) {
-        x->u.num = mpz_get_si(mpq_numref(q));
-        x->den = mpz_get_ui(mpq_denref(q));
+    mpz_srcptr num = mpq_numref(q), den = mpq_denref(q);
+    if (mpz_fits_slong_p(num) && mpz_fits_ulong_p(den)) {
+        x->u.num = mpz_get_si(num);
+        x->den = mpz_get_ui(den);
         return 1;
     }
+    size_t nn = mpz_size(num), nd = mpz_size(den), need = ls->nlimbs + 2 + nn + nd;
+    if (need > ls->caplimbs) {
+        size_t cap = ls->caplimbs ? ls->caplimbs : 64;
+        while (cap < need) cap += cap / 2;
+        mp_limb_t *l = realloc(ls->limbs, cap * sizeof *l);
+        if (!l) return 0;
+        ls->limbs = l;
+        ls->caplimbs = cap;
+    }
+    mp_limb_t *h = ls->limbs + ls->nlimbs;
+    h[0] = (mp_limb_t)(nn * 2 + (mpz_sgn(num) < 0));
+    h[1] = (mp_limb_t)nd;
+    memcpy(h + 2, mpz_limbs_read(num), nn * sizeof *h);
+    memcpy(h + 2 + nn, mpz_limbs_read(den), nd * sizeof *h);
     x->den = 0;
-    if (!(x->u.big = malloc(sizeof *x->u.big))) return 0;
-    mpq_init(x->u.big);
-    mpq_set(x->u.big, q);
+    x->u.at = ls->nlimbs;
+    ls->nlimbs = need;
     return 1;
 }
 
-static void exact_get(const exact_t *x, mpq_t out)
+/* x, a number of ls's lines, into out */
+static void exact_get(const lines_t *ls, const exact_t *x, mpq_t out)
 {
-    if (x->den) mpq_set_si(out, x->u.num, x->den);
-    else mpq_set(out, x->u.big);
-}
-
-static void exact_clear(exact_t *x)
-{
-    if (!x->den && x->u.big) { mpq_clear(x->u.big); free(x->u.big); }
+    if (x->den) { mpq_set_si(out, x->u.num, x->den); return; }
+    const mp_limb_t *h = ls->limbs + x->u.at;
+    mp_size_t nn = (mp_size_t)(h[0] / 2), nd = (mp_size_t)h[1];
+    mpz_t num, den;   /* read-only views of the limbs */
+    mpz_roinit_n(num, h + 2, h[0] % 2 ? -nn : nn);
+    mpz_roinit_n(den, h + 2 + nn, nd);
+    mpq_set_num(out, num);
+    mpq_set_den(out, den);
 }
 
 /* The values a line's record holds, as value_list and value_record count them. */
@@ -56,9 +78,11 @@ static size_t line_size(const line_t *l)
     return 4 + !!l->qty_unit + (l->list_rate ? l->list_rate->size : 0) + !!l->rate_unit + !!l->has_used;
 }
 
-static const line_t *line_at(const lines_t *ls, size_t i)
+/* Line i of ls, and in *owner the lines whose limbs hold its numbers. */
+static const line_t *line_at(const lines_t *ls, size_t i, const lines_t **owner)
 {
     while (ls->base && i < ls->nbase) ls = ls->base;
+    if (owner) *owner = ls;
     return &ls->items[i - (ls->base ? ls->nbase : 0)];
 }
 
@@ -70,7 +94,7 @@ lines_t *lines_new(lines_t *base, size_t nbase)
     if (base) {
         ls->base = lines_ref(base);
         ls->nbase = nbase;
-        for (size_t i = 0; i < nbase; i++) ls->size += line_size(line_at(base, i));
+        for (size_t i = 0; i < nbase; i++) ls->size += line_size(line_at(base, i, NULL));
     }
     return ls;
 }
@@ -83,9 +107,9 @@ void lines_free(lines_t *ls)
     for (size_t i = 0; i < ls->n; i++) {
         line_t *l = &ls->items[i];
         value_free(l->sku); value_free(l->money); value_free(l->qty_unit); value_free(l->rate_unit); value_free(l->list_rate);
-        exact_clear(&l->qty); exact_clear(&l->rate); exact_clear(&l->amount); exact_clear(&l->used);
     }
     free(ls->items);
+    free(ls->limbs);
     lines_free(ls->base);
     free(ls);
 }
@@ -101,19 +125,20 @@ int lines_add(lines_t *ls, const lines_item_t *it)
         ls->items = p;
         ls->cap = cap;
     }
-    line_t *l = &ls->items[ls->n++];   /* counted at once: lines_free clears what is set */
+    line_t *l = &ls->items[ls->n++];   /* counted at once: lines_free drops what is set */
     memset(l, 0, sizeof *l);
     l->sku = value_ref(it->sku);
     l->category = it->category;
     l->money = value_ref((value_t *)it->money);
     l->list_rate = value_ref((value_t *)it->list_rate);
-    int ok = exact_set(&l->amount, it->amount);
+    int ok = exact_set(ls, &l->amount, it->amount);
     if (it->qty) {
         l->qty_unit = value_ref((value_t *)it->qty_unit);
-        ok = ok && exact_set(&l->qty, it->qty);
-        if (it->rate) {
+        ok = ok && exact_set(ls, &l->qty, it->qty);
+        if (it->rate || it->rate_is_average) {
             l->rate_unit = value_ref((value_t *)it->rate_unit);
-            ok = ok && exact_set(&l->rate, it->rate);
+            l->rate_is_average = it->rate_is_average != 0;
+            if (!l->rate_is_average) ok = ok && exact_set(ls, &l->rate, it->rate);
         }
     }
     ls->size += line_size(l);
@@ -124,17 +149,27 @@ int lines_set_used(lines_t *ls, const mpq_t used)
 {
     if (!ls->n || !ls->items[ls->n - 1].qty_unit) return 0;
     line_t *l = &ls->items[ls->n - 1];
-    if (!exact_set(&l->used, used)) return 0;
+    if (!exact_set(ls, &l->used, used)) return 0;
     if (!l->has_used) ls->size++;
     l->has_used = 1;
     return 1;
 }
 
-/* x in unit's dimension and display unit (t: scratch) */
-static value_t *number(const exact_t *x, const value_t *unit, mpq_t t)
+/* x (a number of ls's lines) in unit's dimension and display unit (t: scratch) */
+static value_t *number(const lines_t *ls, const exact_t *x, const value_t *unit, mpq_t t)
 {
-    exact_get(x, t);
+    exact_get(ls, x, t);
     return value_quantity_like(t, unit);
+}
+
+/* The line's rate: as given, or its amount over its quantity (t, u: scratch) */
+static value_t *rate(const lines_t *ls, const line_t *l, mpq_t t, mpq_t u)
+{
+    if (!l->rate_is_average) return number(ls, &l->rate, l->rate_unit, t);
+    exact_get(ls, &l->amount, t);
+    exact_get(ls, &l->qty, u);
+    mpq_div(t, t, u);
+    return value_quantity_like(t, l->rate_unit);
 }
 
 /* The string value of category: one per category for the whole list. */
@@ -150,15 +185,15 @@ static value_t *category(categories_t *cs, const char *name)
     return s;
 }
 
-static value_t *line_record(const line_t *l, categories_t *cs, mpq_t t)
+static value_t *line_record(const lines_t *ls, const line_t *l, categories_t *cs, mpq_t t, mpq_t u)
 {
     value_t *r = value_record("line");
     int ok = r && value_record_set(r, "sku", value_ref(l->sku)) && value_record_set(r, "category", category(cs, l->category));
-    if (ok && l->qty_unit) ok = value_record_set(r, "quantity", number(&l->qty, l->qty_unit, t));
+    if (ok && l->qty_unit) ok = value_record_set(r, "quantity", number(ls, &l->qty, l->qty_unit, t));
     if (ok && l->list_rate) ok = value_record_set(r, "list_rate", value_ref(l->list_rate));
-    if (ok && l->rate_unit) ok = value_record_set(r, "rate", number(&l->rate, l->rate_unit, t));
-    ok = ok && value_record_set(r, "amount", number(&l->amount, l->money, t));
-    if (ok && l->has_used) ok = value_record_set(r, "used", number(&l->used, l->qty_unit, t));
+    if (ok && l->rate_unit) ok = value_record_set(r, "rate", rate(ls, l, t, u));
+    ok = ok && value_record_set(r, "amount", number(ls, &l->amount, l->money, t));
+    if (ok && l->has_used) ok = value_record_set(r, "used", number(ls, &l->used, l->qty_unit, t));
     if (!ok) { value_free(r); return NULL; }
     return r;
 }
@@ -169,10 +204,14 @@ value_t *lines_list(const lines_t *ls)
     value_t **items = malloc((n + 1) * sizeof *items);
     if (!items) return NULL;
     categories_t cs = { .n = 0 };
-    mpq_t t;
-    mpq_init(t);
-    for (; i < n && (items[i] = line_record(line_at(ls, i), &cs, t)); i++) continue;
-    mpq_clear(t);
+    mpq_t t, u;
+    mpq_inits(t, u, NULL);
+    for (; i < n; i++) {
+        const lines_t *owner;
+        const line_t *l = line_at(ls, i, &owner);
+        if (!(items[i] = line_record(owner, l, &cs, t, u))) break;
+    }
+    mpq_clears(t, u, NULL);
     for (size_t c = 0; c < cs.n; c++) value_free(cs.str[c]);
     if (i < n) {
         while (i > 0) value_free(items[--i]);

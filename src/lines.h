@@ -19,12 +19,15 @@ size_t lines_count(const lines_t *ls);   /* base's included */
 /* What a line says. Values are borrowed (the line keeps references): sku is a string;
  * money, qty_unit and rate_unit are quantities whose dimension and display unit are those
  * of the amount, the quantity and the rate. qty NULL: no quantity and no rate; rate NULL:
- * no rate; list_rate may be NULL. category is in static storage. */
+ * no rate, unless rate_is_average: the rate is the amount over the quantity (not 0),
+ * worked out when the line is read. list_rate may be NULL.
+ * category is in static storage. */
 typedef struct lines_item {
     value_t *sku;
     const char *category;
     const value_t *money, *qty_unit, *rate_unit, *list_rate;
     mpq_srcptr qty, rate, amount;
+    int rate_is_average;
 } lines_item_t;
 
 /* Appends a line; 0 when out of memory. */

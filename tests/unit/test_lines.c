@@ -173,3 +173,38 @@ UTEST(lines, a_period_can_start_with_a_shared_prefix)
     value_free(v);
     lines_free(ls);
 }
+
+UTEST(lines, an_average_rate_is_the_amount_over_the_quantity)
+{
+    lines_t *ls = lines_new(NULL, 0);
+    mpq_t q, amount;
+    mpq_inits(q, amount, NULL);
+    /* 12,345 GB (base unit: the bit, 8e9 a GB) for 1,064.15 USD: 21283/246900 = 0.0862009...
+     * USD/GB, 21283/1975200000000000 USD/bit */
+    q_of(q, "98760000000000"); q_of(amount, "21283/20");
+    value_t *bytes = h_qty(U, "1", "GB", 1, NULL), *per = h_qty(U, "1", "USD", 1, "GB", -1, NULL);
+    lines_item_t use = { .sku = sku, .category = "usage", .money = usd, .qty_unit = bytes, .rate_unit = per,
+                         .qty = q, .amount = amount, .rate_is_average = 1 };
+    cr_assert(lines_add(ls, &use));
+    /* the same with an escalated amount past 64 bits: (1.02)^40 x 1,000 USD over 3 GB */
+    q_of(q, "24000000000");
+    mpz_ui_pow_ui(mpq_numref(amount), 51, 40);
+    mpz_ui_pow_ui(mpq_denref(amount), 50, 40);
+    mpz_mul_ui(mpq_numref(amount), mpq_numref(amount), 1000);
+    mpq_canonicalize(amount);
+    cr_assert(lines_add(ls, &use));
+    value_t *l = lines_list(ls);
+    cr_assert_not_null(l);
+    cr_expect(h_q_is(h_field(l->u.list.items[0], "rate")->u.num.q, "21283/1975200000000000"));
+    mpq_t want;
+    mpq_init(want);
+    mpq_div(want, amount, q);
+    cr_expect(mpq_equal(h_field(l->u.list.items[1], "rate")->u.num.q, want));
+    cr_expect(mpq_equal(h_field(l->u.list.items[1], "amount")->u.num.q, amount));
+    expect_shown(h_field(l->u.list.items[0], "rate"), "21283/246900 USD/GB");
+    mpq_clears(q, amount, want, NULL);
+    value_free(l);
+    value_free(bytes);
+    value_free(per);
+    lines_free(ls);
+}
