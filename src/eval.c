@@ -265,8 +265,19 @@ static value_t *lookup(eval_t *e, const node_t *n)
         if (e->last) return value_ref(e->last);
         return eval_fail(e, (const loc_t[]){ name_loc(n) }, DIAG_NAME, "`_` is the last result, and there is none yet");
     }
+    struct unit_memo *m = &e->sh->unit_memo[((uintptr_t)n->text >> 3) % UNIT_MEMO_SLOTS];
+    if (m->at == n->text && m->value && !strcmp(m->name, n->text)) return value_ref(m->value);
     int unit = units_find(e->sh->units, n->text);
-    if (unit >= 0) return value_unit(e->sh->units, unit);
+    if (unit >= 0) {
+        value_t *u = value_unit(e->sh->units, unit);
+        if (u && strlen(n->text) < sizeof m->name) {
+            value_free(m->value);
+            m->at = n->text;
+            strcpy(m->name, n->text);
+            m->value = value_ref(u);
+        }
+        return u;
+    }
     const loc_t *at = (const loc_t[]){ name_loc(n) };
     if (!strcmp(n->text, "period"))
         return eval_fail(e, at, DIAG_NAME, "`period` is only defined inside a workload while it is priced");
@@ -658,10 +669,16 @@ static int check_new_name(eval_t *e, const char *name, const loc_t *loc)
 
 /* Re-running a program (scenarios, the REPL's :load) declares its units again: an
  * identical declaration is accepted, a different one is an error. */
+static void unit_memo_clear(shared_t *sh)
+{
+    for (size_t i = 0; i < UNIT_MEMO_SLOTS; i++) { value_free(sh->unit_memo[i].value); sh->unit_memo[i].value = NULL; sh->unit_memo[i].at = NULL; }
+}
+
 static int unit_statement(eval_t *e, const node_t *n)
 {
     units_t *u = e->sh->units;
     const char *err = NULL;
+    unit_memo_clear(e->sh);   /* a new unit or prefix may change what a name means */
     if (n->kind == S_DIMENSION) {
         if (units_find_dimension(u, n->text) >= 0) return 1;
         if (units_add_dimension(u, n->text, &err) < 0) { eval_fail(e, AST_LOC(n), DIAG_UNIT, "%s", err); return 0; }
@@ -1305,6 +1322,7 @@ void eval_free(eval_t *e)
         free(sh->main);
         arena_free(sh->arena);
         deps_set_free(sh->done);
+        unit_memo_clear(sh);
         units_free(sh->units);
         free(sh);
     }

@@ -10,7 +10,7 @@
 #include "policy.h"
 #include "strmap.h"
 
-enum { NBUCKETS = 1024 };
+enum { NBUCKETS = 1024, UNIT_MEMO_SLOTS = 64 };
 
 /* expr is what was evaluated (the definition's, or an override's), for explain */
 typedef struct binding { char *name; value_t *value; loc_t loc; const node_t *def, *expr; int overridden; struct binding *next; } binding_t;
@@ -53,6 +53,11 @@ typedef struct shared {
     deps_set_t *done;       /* statements the program's own run has done (not re-runs) */
     struct terms_memo *price_memos;   /* what price() calls kept for re-runs (terms.c) */
     const node_t *prelude;  /* the prelude's statements, once a run has loaded it */
+    /* The values of unit names as read (`607 hour`, `USD`), in slots by where the
+     * lexer's copy of the name is (one per name and source), kept with the name's text:
+     * a copy freed and another made at its place may be another name. Emptied when a
+     * unit statement runs. */
+    struct unit_memo { const char *at; char name[24]; value_t *value; } unit_memo[UNIT_MEMO_SLOTS];
 } shared_t;
 
 struct eval {

@@ -103,3 +103,19 @@ UTEST(scope, record_set_replaces_and_get_misses)
     cr_expect_null(value_record_get(rec, "never_a_field_name_anywhere"));
     value_free(rec);
 }
+
+/* A unit's name read in a quantity is looked up once and its value kept (the evaluator's
+ * unit memo); a unit statement forgets what was kept: here `hours` first means the
+ * prelude's hour (a plural), then the unit just declared. A field of the same name as a
+ * unit still comes first. In seconds: 2 * 3600, 2 * 5, and 3 * 7. */
+UTEST(scope, unit_names_kept_until_a_unit_statement)
+{
+    diag_t *err = NULL;
+    env = h_eval_program("a = 2 hours\nunit hours = 5 second\nb = 2 hours\n"
+                         "show a / (1 second)\nshow b / (1 second)\n"
+                         "r = { hours = 7, x = 3 hours }\nshow r.x\n", &err);
+    cr_assert_null(err, "%s", err ? err->msg : "");
+    shown_is(0, "7200");
+    shown_is(1, "10");
+    shown_is(2, "21");
+}
