@@ -12,8 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Classes of 16 bytes up to 256 (32 limbs); each list holds at most KEEP blocks. */
-enum { GRAIN = 16, CLASSES = 16, KEEP = 4096 };
+/* Classes of 16 bytes up to 256 (32 limbs); each list holds at most KEEP blocks (a
+ * period of a long contract frees tens of thousands at once, and takes them again). */
+enum { GRAIN = 16, CLASSES = 16, KEEP = 1 << 16 };
 
 typedef struct block { struct block *next; } block_t;
 static block_t *lists[CLASSES];
