@@ -50,6 +50,16 @@ value_t *eval_fail_with(eval_t *e, const loc_t *loc, char *msg)
     return NULL;
 }
 
+/* Takes the malloc'd message of a failed value operation, reported as the fault the
+ * operation gave (value_last_fault). */
+static value_t *fail_value(eval_t *e, const loc_t *loc, char *msg)
+{
+    static const diag_kind kinds[] = { [VALUE_FAULT_RUNTIME] = DIAG_RUNTIME, [VALUE_FAULT_UNIT] = DIAG_UNIT, [VALUE_FAULT_LIMIT] = DIAG_LIMIT };
+    if (!e->err) e->err = diag_new(msg ? kinds[value_last_fault()] : DIAG_RUNTIME, loc, "%s", msg ? msg : "out of memory");
+    free(msg);
+    return NULL;
+}
+
 int eval_charge(eval_t *e, long steps, const loc_t *loc)
 {
     e->steps += steps;
@@ -329,7 +339,7 @@ static value_t *binop(eval_t *e, const node_t *n)
     value_free(a);
     value_free(b);
     if (!r) {
-        eval_fail_with(e, AST_LOC(n), err);
+        fail_value(e, AST_LOC(n), err);
         guards_hyphen_hint(e, n);
     }
     return r;
@@ -474,7 +484,7 @@ static value_t *quantity(eval_t *e, const node_t *n)
     if (!quantity_part(e, n, 0)) return NULL;
     value_t *a = number(e, n, &err);
     e->depth--;
-    if (!a) return eval_fail_with(e, (const loc_t[]){ ast_quantity_number_loc(n) }, err);
+    if (!a) return fail_value(e, (const loc_t[]){ ast_quantity_number_loc(n) }, err);
     if (!quantity_part(e, n, 1)) { value_free(a); return NULL; }
     value_t *b = lookup(e, n);
     e->depth--;
@@ -486,7 +496,7 @@ static value_t *quantity(eval_t *e, const node_t *n)
     value_t *r = NULL;
     if (charge_work(e, a, b, n)) {
         r = value_mul(e->sh->units, a, b, &err);
-        if (!r) eval_fail_with(e, AST_LOC(n), err);
+        if (!r) fail_value(e, AST_LOC(n), err);
     }
     value_free(a);
     value_free(b);
@@ -513,7 +523,7 @@ static value_t *eval_node(eval_t *e, const node_t *n)
     switch (n->kind) {
     case E_NUM:
         r = number(e, n, &err);
-        if (!r) eval_fail_with(e, AST_LOC(n), err);
+        if (!r) fail_value(e, AST_LOC(n), err);
         break;
     case E_QUANTITY: r = quantity(e, n); break;
     case E_STR: r = value_str(n->text); break;
@@ -534,7 +544,7 @@ static value_t *eval_node(eval_t *e, const node_t *n)
             else r = value_bool(!a->u.b);
         } else {
             r = value_neg(a, &err);
-            if (!r) eval_fail_with(e, AST_LOC(n), err);
+            if (!r) fail_value(e, AST_LOC(n), err);
         }
         value_free(a);
         break;
@@ -542,7 +552,7 @@ static value_t *eval_node(eval_t *e, const node_t *n)
     case E_IN: {
         value_t *a = eval_expr(e, n->a);
         value_t *b = a ? eval_expr(e, n->b) : NULL;
-        if (a && b) { r = value_convert(e->sh->units, a, b, &err); if (!r) eval_fail_with(e, AST_LOC(n), err); }
+        if (a && b) { r = value_convert(e->sh->units, a, b, &err); if (!r) fail_value(e, AST_LOC(n), err); }
         value_free(a);
         value_free(b);
         break;

@@ -398,9 +398,19 @@ size_t value_bits(const mpq_t q)
 
 int value_size_ok(size_t bits) { return bits <= VALUE_MAX_BITS; }
 
+/* The fault of the last failure (value_last_fault), set with its message. */
+static value_fault last_fault;
+value_fault value_last_fault(void) { return last_fault; }
+
+static char *fault(value_fault f, char *msg)
+{
+    last_fault = f;
+    return msg;
+}
+
 static char *too_big(void)
 {
-    return diag_format("number too large: results are limited to about 315,000 digits");
+    return fault(VALUE_FAULT_LIMIT, diag_format("number too large: results are limited to about 315,000 digits"));
 }
 
 /* ---------- the machine-word path ----------
@@ -482,12 +492,12 @@ static small_t small_inv(small_t b) { return (small_t){ b.n < 0 ? -b.d : b.d, b.
 int value_same_dim(const units_t *u, const value_t *a, const value_t *b, const char *what, char **err)
 {
     if (a->kind != V_NUM || b->kind != V_NUM) {
-        *err = diag_format("cannot %s a %s and a %s", what, value_kind_name(a), value_kind_name(b));
+        *err = fault(VALUE_FAULT_RUNTIME, diag_format("cannot %s a %s and a %s", what, value_kind_name(a), value_kind_name(b)));
         return 0;
     }
     if (a->u.num.dim_id == b->u.num.dim_id) return 1;
     char *da = units_format_dim(u, value_dim(a)), *db = units_format_dim(u, value_dim(b));
-    *err = diag_format("cannot %s %s and %s: the dimensions differ", what, da ? da : "?", db ? db : "?");
+    *err = fault(VALUE_FAULT_UNIT, diag_format("cannot %s %s and %s: the dimensions differ", what, da ? da : "?", db ? db : "?"));
     free(da); free(db);
     return 0;
 }
@@ -498,7 +508,7 @@ static value_t *date_plus(const units_t *u, date_t d, const value_t *t, int sign
     int day = units_find((units_t *)u, "day");
     if (day < 0 || !dim_eq(value_dim(t), &units_get(u, day)->dim)) {
         char *dt = units_format_dim(u, value_dim(t));
-        *err = diag_format("a date can only move by a time, not by %s", dt ? dt : "?");
+        *err = fault(VALUE_FAULT_UNIT, diag_format("a date can only move by a time, not by %s", dt ? dt : "?"));
         free(dt);
         return NULL;
     }
@@ -507,10 +517,10 @@ static value_t *date_plus(const units_t *u, date_t d, const value_t *t, int sign
     mpq_div(days, t->u.num.q, units_get(u, day)->factor);
     value_t *r = NULL;
     if (mpz_cmp_ui(mpq_denref(days), 1) != 0)
-        *err = diag_format("a date can only move by whole days (use add_months for calendar months)");
+        *err = fault(VALUE_FAULT_RUNTIME, diag_format("a date can only move by whole days (use add_months for calendar months)"));
     else if (!mpz_fits_slong_p(mpq_numref(days)) || labs(mpz_get_si(mpq_numref(days))) > DATES_LAST - DATES_FIRST ||
              !dates_in_range(d + sign * mpz_get_si(mpq_numref(days))))
-        *err = diag_format(DATES_RANGE_ERROR);
+        *err = fault(VALUE_FAULT_RUNTIME, diag_format(DATES_RANGE_ERROR));
     else
         r = value_date(d + sign * mpz_get_si(mpq_numref(days)));
     mpq_clear(days);
@@ -523,7 +533,7 @@ static value_t *addsub(const units_t *u, const value_t *a, const value_t *b, int
     if (sign > 0 && a->kind == V_NUM && b->kind == V_DATE) return date_plus(u, b->u.date, a, 1, err);
     if (sign < 0 && a->kind == V_DATE && b->kind == V_DATE) {
         int day = units_find((units_t *)u, "day");
-        if (day < 0) { *err = diag_format("the unit 'day' is not defined"); return NULL; }
+        if (day < 0) { *err = fault(VALUE_FAULT_UNIT, diag_format("the unit 'day' is not defined")); return NULL; }
         value_t *one = value_unit(u, day);
         if (!one) return NULL;
         mpq_t n;
@@ -556,18 +566,18 @@ value_t *value_sub(const units_t *u, const value_t *a, const value_t *b, char **
 static value_t *muldiv(const units_t *u, const value_t *a, const value_t *b, int sign, char **err)
 {
     if (a->kind != V_NUM || b->kind != V_NUM) {
-        *err = diag_format("cannot %s a %s by a %s", sign > 0 ? "multiply" : "divide",
-                           value_kind_name(a), value_kind_name(b));
+        *err = fault(VALUE_FAULT_RUNTIME, diag_format("cannot %s a %s by a %s", sign > 0 ? "multiply" : "divide",
+                                                      value_kind_name(a), value_kind_name(b)));
         return NULL;
     }
-    if (sign < 0 && mpq_sgn(b->u.num.q) == 0) { *err = diag_format("division by zero"); return NULL; }
+    if (sign < 0 && mpq_sgn(b->u.num.q) == 0) { *err = fault(VALUE_FAULT_RUNTIME, diag_format("division by zero")); return NULL; }
     small_t sa, sb, sr;
     int small = small_get(a->u.num.q, &sa) && small_get(b->u.num.q, &sb) &&
                 small_mul(sa, sign > 0 ? sb : small_inv(sb), &sr);
     if (!small && !value_size_ok(value_bits(a->u.num.q) + value_bits(b->u.num.q))) { *err = too_big(); return NULL; }
     uint32_t did;
     if (!dim_combine_id(&did, a->u.num.dim_id, b->u.num.dim_id, sign)) {
-        *err = diag_format("unit exponent out of range (at most %d)", DIM_EXP_MAX);
+        *err = fault(VALUE_FAULT_UNIT, diag_format("unit exponent out of range (at most %d)", DIM_EXP_MAX));
         return NULL;
     }
     uint32_t t = uterm_combine_id(u, a->u.num.disp_id, b->u.num.disp_id, sign);
@@ -589,12 +599,12 @@ value_t *value_div(const units_t *u, const value_t *a, const value_t *b, char **
 value_t *value_pow(const units_t *u, const value_t *a, const value_t *b, char **err)
 {
     if (a->kind != V_NUM || b->kind != V_NUM) {
-        *err = diag_format("cannot raise a %s to a %s", value_kind_name(a), value_kind_name(b));
+        *err = fault(VALUE_FAULT_RUNTIME, diag_format("cannot raise a %s to a %s", value_kind_name(a), value_kind_name(b)));
         return NULL;
     }
-    if (b->u.num.dim_id) { *err = diag_format("an exponent must be a plain number, not a quantity"); return NULL; }
+    if (b->u.num.dim_id) { *err = fault(VALUE_FAULT_RUNTIME, diag_format("an exponent must be a plain number, not a quantity")); return NULL; }
     if (mpz_cmp_ui(mpq_denref(b->u.num.q), 1) != 0) {
-        *err = diag_format("exponent is not a whole number: a fractional power is not exact");
+        *err = fault(VALUE_FAULT_RUNTIME, diag_format("exponent is not a whole number: a fractional power is not exact"));
         return NULL;
     }
     mpz_srcptr n = mpq_numref(b->u.num.q);
@@ -612,10 +622,10 @@ value_t *value_pow(const units_t *u, const value_t *a, const value_t *b, char **
          * bound (GMP is never asked for more than twice the limit), check the result */
         if (!value_size_ok((value_bits(a->u.num.q) - 1) * (size_t)labs(e) + 1)) { *err = too_big(); return NULL; }
     }
-    if (e < 0 && mpq_sgn(a->u.num.q) == 0) { *err = diag_format("division by zero (zero to a negative power)"); return NULL; }
+    if (e < 0 && mpq_sgn(a->u.num.q) == 0) { *err = fault(VALUE_FAULT_RUNTIME, diag_format("division by zero (zero to a negative power)")); return NULL; }
     dim_t d;
     if (!dim_scale(&d, value_dim(a), e)) {
-        *err = diag_format("unit exponent out of range (at most %d)", DIM_EXP_MAX);
+        *err = fault(VALUE_FAULT_UNIT, diag_format("unit exponent out of range (at most %d)", DIM_EXP_MAX));
         return NULL;
     }
     uterm_t t;
@@ -635,7 +645,7 @@ value_t *value_pow(const units_t *u, const value_t *a, const value_t *b, char **
 
 value_t *value_neg(const value_t *a, char **err)
 {
-    if (a->kind != V_NUM) { *err = diag_format("cannot negate a %s", value_kind_name(a)); return NULL; }
+    if (a->kind != V_NUM) { *err = fault(VALUE_FAULT_RUNTIME, diag_format("cannot negate a %s", value_kind_name(a))); return NULL; }
     value_t *r = new_quantity(a->u.num.dim_id, a->u.num.disp_id);
     if (r) { mpq_neg(r->u.num.q, a->u.num.q); r->u.num.approx = a->u.num.approx; }
     return r;
@@ -692,7 +702,7 @@ value_t *value_convert(const units_t *u, const value_t *a, const value_t *target
 {
     if (target->kind != V_NUM || target->u.num.disp_id == UTERM_ID_BASE ||
         (target->u.num.disp_id == UTERM_ID_EMPTY && target->u.num.dim_id)) {
-        *err = diag_format("the right side of 'in' must be a unit, such as USD/hour");
+        *err = fault(VALUE_FAULT_UNIT, diag_format("the right side of 'in' must be a unit, such as USD/hour"));
         return NULL;
     }
     mpq_t f;
@@ -700,8 +710,8 @@ value_t *value_convert(const units_t *u, const value_t *a, const value_t *target
     uterm_factor(u, value_disp(target), f);
     int pure = mpq_equal(f, target->u.num.q);
     mpq_clear(f);
-    if (!pure) { *err = diag_format("the right side of 'in' must be a unit without a number, such as USD/hour"); return NULL; }
-    if (a->kind != V_NUM) { *err = diag_format("cannot convert a %s to a unit", value_kind_name(a)); return NULL; }
+    if (!pure) { *err = fault(VALUE_FAULT_UNIT, diag_format("the right side of 'in' must be a unit without a number, such as USD/hour")); return NULL; }
+    if (a->kind != V_NUM) { *err = fault(VALUE_FAULT_UNIT, diag_format("cannot convert a %s to a unit", value_kind_name(a))); return NULL; }
     if (!value_same_dim(u, a, target, "convert between", err)) return NULL;
     value_t *r = new_quantity(a->u.num.dim_id, target->u.num.disp_id);
     if (r) { mpq_set(r->u.num.q, a->u.num.q); r->u.num.approx = a->u.num.approx; }
@@ -769,7 +779,7 @@ void value_round_to(mpq_t x, const mpq_t quantum, int decimals, round_mode mode)
 value_t *value_round(const units_t *u, const value_t *x, const value_t *quantum, round_mode mode, char **err)
 {
     if (!value_same_dim(u, x, quantum, "round", err)) return NULL;
-    if (mpq_sgn(quantum->u.num.q) <= 0) { *err = diag_format("the rounding quantum must be positive"); return NULL; }
+    if (mpq_sgn(quantum->u.num.q) <= 0) { *err = fault(VALUE_FAULT_RUNTIME, diag_format("the rounding quantum must be positive")); return NULL; }
     if (!value_size_ok(value_bits(x->u.num.q) + value_bits(quantum->u.num.q))) { *err = too_big(); return NULL; }
     value_t *r = value_quantity_like(x->u.num.q, x);
     if (r && x->u.num.disp_id == UTERM_ID_EMPTY) r->u.num.disp_id = quantum->u.num.disp_id;
@@ -795,7 +805,7 @@ value_t *value_from_literal(const char *text, int scale, int percent, char **err
     /* digits[.digits][e[+-]digits], '_' between digits; the digits of an everyday
      * literal go in a buffer on the stack */
     char buf[64], *digits = strlen(text) < sizeof buf ? buf : malloc(strlen(text) + 1);
-    if (!digits) { *err = diag_format("out of memory"); return NULL; }
+    if (!digits) { *err = fault(VALUE_FAULT_RUNTIME, diag_format("out of memory")); return NULL; }
     size_t nd = 0;
     long frac = 0, exp10 = 0;
     int in_frac = 0;
@@ -812,12 +822,12 @@ value_t *value_from_literal(const char *text, int scale, int percent, char **err
         int neg = *p == '-';
         if (*p == '+' || *p == '-') p++;
         while (p[0] == '0' && p[1]) p++;   /* leading zeros say nothing about size */
-        if (strlen(p) > 7) { if (digits != buf) free(digits); *err = diag_format("exponent too large in number literal"); return NULL; }
+        if (strlen(p) > 7) { if (digits != buf) free(digits); *err = fault(VALUE_FAULT_LIMIT, diag_format("exponent too large in number literal")); return NULL; }
         exp10 = strtol(p, NULL, 10);
         if (neg) exp10 = -exp10;
     }
     exp10 += scale - frac - (percent ? 2 : 0);
-    if (labs(exp10) > 100000) { if (digits != buf) free(digits); *err = diag_format("exponent too large in number literal (at most 10^100000)"); return NULL; }
+    if (labs(exp10) > 100000) { if (digits != buf) free(digits); *err = fault(VALUE_FAULT_LIMIT, diag_format("exponent too large in number literal (at most 10^100000)")); return NULL; }
     small_t lit;
     if (small_literal(digits, exp10, &lit)) {
         if (digits != buf) free(digits);

@@ -100,6 +100,12 @@ void value_magnitude(const units_t *u, const value_t *v, mpq_t out);
 /* The display unit, falling back to base units. */
 void value_display_unit(const units_t *u, const value_t *v, uterm_t *out);
 
+/* What a failed operation's error (its message in *err) is about, for the interpreter to
+ * report it as such: a unit or dimension mismatch, a size limit, anything else. */
+typedef enum { VALUE_FAULT_RUNTIME, VALUE_FAULT_UNIT, VALUE_FAULT_LIMIT } value_fault;
+/* The fault of the last operation below that failed with a message: read it right after. */
+value_fault value_last_fault(void);
+
 /* Arithmetic on quantities (and date + time, date - date). */
 value_t *value_add(const units_t *u, const value_t *a, const value_t *b, char **err);
 value_t *value_sub(const units_t *u, const value_t *a, const value_t *b, char **err);

@@ -205,6 +205,44 @@ UTEST(value, dimensions_and_display_units_are_interned)
     value_free(copy); value_free(per_min); value_free(n);
 }
 
+/* A failed operation says what kind of fault it is (value_last_fault), and the interpreter
+ * reports that kind whatever the message's words: a date moved by money is a dimension
+ * fault though its message names no unit, and a division by zero a runtime one. */
+static void fault_is(const char *program, diag_kind want, const char *says)
+{
+    diag_t *err = NULL;
+    eval_t *e = h_eval_program(program, &err);
+    cr_assert_not_null(err, "%s should fail", program);
+    cr_expect_eq(err->kind, want, "%s: kind %d, want %d (%s)", program, (int)err->kind, (int)want, err->msg);
+    cr_expect(strstr(err->msg, says) != NULL, "%s: '%s' lacks '%s'", program, err->msg, says);
+    diag_free(err);
+    eval_free(e);
+}
+
+UTEST(value, operations_give_their_fault)
+{
+    value_t *usd = h_unit(U, "USD"), *hour = h_unit(U, "hour"), *zero = h_frac("0");
+    char *err = NULL;
+    cr_expect_null(value_add(U, usd, hour, &err));
+    cr_expect_eq(value_last_fault(), VALUE_FAULT_UNIT);
+    free(err);
+    cr_expect_null(value_div(U, usd, zero, &err));
+    cr_expect_eq(value_last_fault(), VALUE_FAULT_RUNTIME);
+    free(err);
+    value_t *big = h_frac("3"), *e = h_frac("2000000");
+    cr_expect_null(value_pow(U, big, e, &err));
+    cr_expect_eq(value_last_fault(), VALUE_FAULT_LIMIT);
+    free(err);
+    value_free(usd); value_free(hour); value_free(zero); value_free(big); value_free(e);
+    fault_is("show 1 USD + 1 hour\n", DIAG_UNIT, "the dimensions differ");
+    fault_is("show 2027-01-01 + 5 USD\n", DIAG_UNIT, "a date can only move by a time");
+    fault_is("show 1 / 0\n", DIAG_RUNTIME, "division by zero");
+    fault_is("show 3 ^ 2000000\n", DIAG_LIMIT, "number too large");
+    fault_is("show 1e99999999\n", DIAG_LIMIT, "exponent too large");
+    fault_is("show -\"unit\"\n", DIAG_RUNTIME, "cannot negate a string");
+    fault_is("show 5 USD in 2 hour\n", DIAG_UNIT, "must be a unit without a number");
+}
+
 UTEST(value, quantities_are_kept_in_base_units)
 {
     /* 1 hour is 3600 s; 1 month is 730 hour = 2628000 s; 1 GiB = 2^30 * 8 bit */
