@@ -400,14 +400,14 @@ static void totals_copy(totals_t *to, const totals_t *from)
 }
 
 /* The period's charges per SKU (those used or reserved), after its usage charges. */
-static value_t *period_charges(engine_t *en, const engine_period_t *ep)
+static value_t *period_charges(engine_t *en, engine_period_t *ep)
 {
     const contract_t *c = en->c;
-    value_t *charges = value_record("charges");
-    for (size_t s = 0; charges && s < c->nskus; s++)
-        if ((ep->usage[s] || c->skus[s].reserved || c->skus[s].ncommits || (en->hours && en->hours->has[s])) &&
-            !value_record_set(charges, c->skus[s].sku, engine_money(en, ep->sku_charge[s]))) { value_free(charges); charges = NULL; }
-    return charges;
+    int ok = 1;
+    for (size_t s = 0; ok && s < c->nskus; s++)
+        if (ep->usage[s] || c->skus[s].reserved || c->skus[s].ncommits || (en->hours && en->hours->has[s]))
+            ok = engine_period_charge(en, ep, s);
+    return ok ? lines_charges_value(ep->lines) : NULL;
 }
 
 /* Prices one period: all its clauses, or with from (a memo's period) those from the SLA

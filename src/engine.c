@@ -248,10 +248,18 @@ value_t *engine_money(engine_t *en, const mpq_t q)
 
 /* SKU s's face with the units of a quantity of dimension qdim shown in qdisp and of its
  * rate (money per unit of it); NULL when out of memory. */
+/* SKU s's name (borrowed; NULL when out of memory) */
+static value_t *face_name(engine_t *en, size_t s)
+{
+    struct engine_face *f = &en->faces[s];
+    if (!f->name) f->name = value_str(en->c->skus[s].sku);
+    return f->name;
+}
+
 static struct engine_face *face(engine_t *en, size_t s, const dim_t *qdim, const uterm_t *qdisp)
 {
     struct engine_face *f = &en->faces[s];
-    if (!f->name && !(f->name = value_str(en->c->skus[s].sku))) return NULL;
+    if (!face_name(en, s)) return NULL;
     mpq_t one;
     mpq_init(one);
     mpq_set_ui(one, 1, 1);
@@ -278,6 +286,22 @@ int engine_line(engine_t *en, engine_period_t *ep, const char *label, const char
 {
     lines_item_t it = { .sku = shared_str(en, label), .category = category, .money = money_unit(en), .amount = amount };
     return add_line(en, ep, &it);
+}
+
+int engine_period_charge(engine_t *en, engine_period_t *ep, size_t s)
+{
+    const value_t *m = money_unit(en);
+    value_t *plain = NULL, *name = face_name(en, s);
+    if (!m) {   /* no money known yet: a plain number, as engine_money gives */
+        mpq_t one;
+        mpq_init(one);
+        mpq_set_ui(one, 1, 1);
+        m = plain = engine_money(en, one);
+        mpq_clear(one);
+    }
+    int ok = m && name && lines_add_charge(ep->lines, name, m, ep->sku_charge[s]);
+    value_free(plain);
+    return ok ? 1 : engine_fail(en, NULL);
 }
 
 int engine_sku_line(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t q, const dim_t *qdim,

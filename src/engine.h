@@ -118,6 +118,8 @@ int engine_flat_line_at(engine_t *en, engine_period_t *ep, size_t s, const char 
  * hour times each hour's factor. */
 int engine_flat_line_hours(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t qty,
                            const mpq_t w, const dim_t *qdim, const uterm_t *qdisp, const value_t *list_rate);
+/* SKU s's charge in the period (ep->sku_charge[s]), a field of the period's `charges`. */
+int engine_period_charge(engine_t *en, engine_period_t *ep, size_t s);
 /* pre (or NULL): the values of the fields before the SLA credit (fees to shortfall), as
  * references; those NULL are built and kept there (a memo's period reuses them). */
 int engine_totals_record(engine_t *en, value_t *rec, const totals_t *t, value_t **pre);

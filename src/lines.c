@@ -20,12 +20,16 @@ typedef struct line {
     unsigned char has_used, rate_is_average;   /* the rate is amount / qty, worked out when read */
 } line_t;
 
+typedef struct charge { value_t *sku, *money; exact_t amount; } charge_t;   /* references */
+
 struct lines {
     int refs;
     lines_t *base;             /* its first nbase lines come first */
     size_t nbase;
     line_t *items;
     size_t n, cap;
+    charge_t *charges;         /* the period's, per SKU (not the base's) */
+    size_t ncharges, capcharges;
     mp_limb_t *limbs;          /* the larger exact numbers' */
     size_t nlimbs, caplimbs;
     size_t size;               /* the list's values, as value_list counts them (all lines') */
@@ -109,6 +113,8 @@ void lines_free(lines_t *ls)
         value_free(l->sku); value_free(l->money); value_free(l->qty_unit); value_free(l->rate_unit); value_free(l->list_rate);
     }
     free(ls->items);
+    for (size_t i = 0; i < ls->ncharges; i++) { value_free(ls->charges[i].sku); value_free(ls->charges[i].money); }
+    free(ls->charges);
     free(ls->limbs);
     lines_free(ls->base);
     free(ls);
@@ -116,15 +122,21 @@ void lines_free(lines_t *ls)
 
 size_t lines_count(const lines_t *ls) { return ls->nbase + ls->n; }
 
+/* Room for one more item in *items (n of cap, each size bytes); 0 when out of memory. */
+static int room(void **items, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap) return 1;
+    size_t c = *cap ? *cap * 2 : 16;
+    void *p = realloc(*items, c * size);
+    if (!p) return 0;
+    *items = p;
+    *cap = c;
+    return 1;
+}
+
 int lines_add(lines_t *ls, const lines_item_t *it)
 {
-    if (ls->n == ls->cap) {
-        size_t cap = ls->cap ? ls->cap * 2 : 16;
-        line_t *p = realloc(ls->items, cap * sizeof *p);
-        if (!p) return 0;
-        ls->items = p;
-        ls->cap = cap;
-    }
+    if (!room((void **)&ls->items, ls->n, &ls->cap, sizeof *ls->items)) return 0;
     line_t *l = &ls->items[ls->n++];   /* counted at once: lines_free drops what is set */
     memset(l, 0, sizeof *l);
     l->sku = value_ref(it->sku);
@@ -221,16 +233,42 @@ value_t *lines_list(const lines_t *ls)
     return value_list(items, n);
 }
 
+int lines_add_charge(lines_t *ls, value_t *sku, const value_t *money, const mpq_t amount)
+{
+    if (!room((void **)&ls->charges, ls->ncharges, &ls->capcharges, sizeof *ls->charges)) return 0;
+    charge_t *c = &ls->charges[ls->ncharges++];   /* counted at once: lines_free drops what is set */
+    c->sku = value_ref(sku);
+    c->money = value_ref((value_t *)money);
+    return exact_set(ls, &c->amount, amount);
+}
+
+value_t *lines_charges(const lines_t *ls)
+{
+    value_t *r = value_record("charges");
+    mpq_t t;
+    mpq_init(t);
+    for (size_t i = 0; r && i < ls->ncharges; i++) {
+        const charge_t *c = &ls->charges[i];
+        if (!value_record_set(r, c->sku->u.s, number(ls, &c->amount, c->money, t))) { value_free(r); r = NULL; }
+    }
+    mpq_clear(t);
+    return r;
+}
+
 static value_t *lines_force(void *p) { return lines_list(p); }
+static value_t *charges_force(void *p) { return lines_charges(p); }
 static void lines_obj_free(void *p) { lines_free(p); }
 static const value_object_type_t lines_type = { "lines", lines_obj_free, lines_force };
+static const value_object_type_t charges_type = { "charges", lines_obj_free, charges_force };
 
-value_t *lines_value(lines_t *ls)
+/* A lazy value of ls of type t, counting as depth and size (what the records holding it count) */
+static value_t *lazy(lines_t *ls, const value_object_type_t *t, int depth, size_t size)
 {
-    value_t *v = value_object(&lines_type, lines_ref(ls));
-    if (v) {   /* the list's depth and size, which the records holding it count */
-        v->depth = lines_count(ls) ? 2 : 1;
-        v->size = 1 + ls->size;
-    }
+    value_t *v = value_object(t, lines_ref(ls));
+    if (v) { v->depth = depth; v->size = size; }
     return v;
 }
+
+value_t *lines_value(lines_t *ls) { return lazy(ls, &lines_type, lines_count(ls) ? 2 : 1, 1 + ls->size); }
+
+value_t *lines_charges_value(lines_t *ls) { return lazy(ls, &charges_type, ls->ncharges ? 1 : 0, 1 + ls->ncharges); }

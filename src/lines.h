@@ -1,8 +1,9 @@
-/* lines: an invoice period's lines as fixed-shape C structs. The pricing engine adds
- * lines here; a period's record holds them as a lazy value (lines_value) that becomes the
- * language's list of `line` records only when something reads the field (a program,
- * reports, JSON, FOCUS, explain). A priced invoice whose lines nobody reads costs a
- * hundred-odd bytes a line instead of a record of six values. */
+/* lines: an invoice period's lines, and its charges per SKU, as fixed-shape C structs.
+ * The pricing engine adds them here; a period's record holds them as lazy values
+ * (lines_value, lines_charges_value) that become the language's list of `line` records
+ * and `charges` record only when something reads the field (a program, reports, JSON,
+ * FOCUS, explain). A priced invoice whose lines nobody reads costs a hundred-odd bytes a
+ * line instead of a record of six values. */
 #ifndef OUTLAY_LINES_H
 #define OUTLAY_LINES_H
 #include "value.h"
@@ -42,4 +43,13 @@ int lines_set_used(lines_t *ls, const mpq_t used);
 value_t *lines_value(lines_t *ls);
 /* The list itself (a new reference), as lines_value becomes when read. */
 value_t *lines_list(const lines_t *ls);
+
+/* The period's charge of SKU sku (a string; borrowed, as money, the amount's unit):
+ * appended to its `charges` record. 0 when out of memory. */
+int lines_add_charge(lines_t *ls, value_t *sku, const value_t *money, const mpq_t amount);
+/* A new reference to a lazy value for the period record's `charges` field: the record
+ * `charges` with a field per SKU charged, in the order added. NULL when out of memory. */
+value_t *lines_charges_value(lines_t *ls);
+/* The record itself (a new reference), as lines_charges_value becomes when read. */
+value_t *lines_charges(const lines_t *ls);
 #endif

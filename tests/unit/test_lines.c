@@ -208,3 +208,41 @@ UTEST(lines, an_average_rate_is_the_amount_over_the_quantity)
     value_free(per);
     lines_free(ls);
 }
+
+UTEST(lines, a_period_charges_record_is_made_when_read)
+{
+    lines_t *ls = lines_new(NULL, 0);
+    mpq_t amount;
+    mpq_init(amount);
+    value_t *storage = value_str("storage");
+    q_of(amount, "62496/5");
+    cr_assert(lines_add_charge(ls, sku, usd, amount));
+    /* an escalated charge past 64 bits: 1,000 USD x (51/50)^40 */
+    mpz_ui_pow_ui(mpq_numref(amount), 51, 40);
+    mpz_ui_pow_ui(mpq_denref(amount), 50, 40);
+    mpz_mul_ui(mpq_numref(amount), mpq_numref(amount), 1000);
+    mpq_canonicalize(amount);
+    cr_assert(lines_add_charge(ls, storage, usd, amount));
+    value_free(storage);
+    value_t *rec = value_record("period"), *lazy = lines_charges_value(ls), *made = lines_charges(ls);
+    cr_assert(value_record_set(rec, "charges", lazy));
+    cr_expect_eq(rec->size, 1 + made->size);
+    cr_expect_eq(rec->depth, 1 + made->depth);
+    const value_t *got = value_record_get(rec, "charges");
+    cr_assert_eq(got->kind, V_RECORD);
+    cr_expect_str_eq(got->u.rec.tag, "charges");
+    cr_assert_eq(got->u.rec.n, 2);
+    cr_expect_str_eq(got->u.rec.keys[0], "gpu_hour");
+    cr_expect_str_eq(got->u.rec.keys[1], "storage");
+    cr_expect(h_q_is(got->u.rec.vals[0]->u.num.q, "62496/5"));
+    cr_expect(mpq_equal(got->u.rec.vals[1]->u.num.q, amount));
+    expect_shown(got->u.rec.vals[0], "12499.2 USD");
+    int same = 0;
+    char *err = NULL;
+    cr_assert(value_equal(U, got, made, &same, &err));
+    cr_expect(same);
+    mpq_clear(amount);
+    value_free(made);
+    value_free(rec);
+    lines_free(ls);
+}
