@@ -441,16 +441,28 @@ static int small_get(const mpq_t q, small_t *s)
     return 1;
 }
 
+static uint64_t mag(int64_t n) { return n < 0 ? -(uint64_t)n : (uint64_t)n; }
+
+/* n into z: straight into its limb when it has one (a value's number always does), as
+ * mpz_set_si would. */
+static void put_si(mpz_ptr z, int64_t n)
+{
+    if (z->_mp_alloc < 1) { mpz_set_si(z, (long)n); return; }
+    z->_mp_d[0] = mag(n);
+    z->_mp_size = (n > 0) - (n < 0);
+}
+
 static void small_put(mpq_t q, small_t s)
 {
-    mpz_set_si(mpq_numref(q), (long)s.n);
-    mpz_set_si(mpq_denref(q), (long)s.d);
+    put_si(mpq_numref(q), s.n);
+    put_si(mpq_denref(q), s.d);
 }
 
 static uint64_t gcd_u64(uint64_t a, uint64_t b)
 {
     if (!a) return b;
     if (!b) return a;
+    if (a == 1 || b == 1) return 1;   /* whole numbers: a denominator of 1 */
     int k = __builtin_ctzll(a | b);
     a >>= __builtin_ctzll(a);
     do {
@@ -460,8 +472,6 @@ static uint64_t gcd_u64(uint64_t a, uint64_t b)
     } while (b);
     return a << k;
 }
-
-static uint64_t mag(int64_t n) { return n < 0 ? -(uint64_t)n : (uint64_t)n; }
 
 /* a + b (Knuth's: with g = gcd(da, db), only g can divide the new numerator and
  * denominator, so the reduction is by gcd(t, g)). */
