@@ -148,7 +148,7 @@ static node_list_t list_add(node_list_t l, node_t *n)
 %token CUMULATIVE "cumulative" FIRST "first" NEXT "next" UP "up" AT "at" USE "use"
 %token USAGE "usage" FX "fx" CAP "cap" OF "of" RESERVED "reserved" ESCALATING "escalating"
 
-%type <node> stmt expr postfix primary number exponent clause clause_inner tier witem witem_inner def
+%type <node> stmt expr postfix base primary number exponent clause clause_inner tier witem witem_inner def
 %type <node> opt_mode opt_overage opt_extends opt_from opt_until fx_rate scope opt_scope
 %type <list> stmts args opt_args opt_params clauses tiers witems defs names
 %type <list> clause_list tier_list witem_list def_list fx_rates fx_rate_list
@@ -343,17 +343,19 @@ expr
     | '+' expr %prec UMINUS   /* the expression, spanning the +; a quantity's place stays its own */
                         { $$ = $2; if ($$->kind == E_QUANTITY) OOM_CHECK($$ = unquantity(st, $$)); $$->span = @$; }
     | expr '^' expr     { OOM_CHECK($$ = power(st, $1, $3, &@2)); $$->span = @$; }
+    | primary           { $$ = $1; $$->span = @$; }
     | postfix           { $$ = $1; $$->span = @$; }
     ;
 
+/* A primary is an expression as it stands (one reduction, not two, for every name and
+ * number); only what a call, field or index follows is a base. */
 postfix
-    : primary
-    | IDENT '(' opt_args ')'
+    : IDENT '(' opt_args ')'
                         { OOM_CHECK($$ = NEW(E_CALL, @1)); $$->text = $1; $$->list = $3.head; }
-    | postfix '.' IDENT { OOM_CHECK($$ = NEW(E_FIELD, @3)); $$->a = $1; $$->text = $3; }
-    | postfix '[' expr ']'
-                        { OOM_CHECK($$ = NEW(E_INDEX, @2)); $$->a = $1; $$->b = $3; }
+    | base '.' IDENT    { OOM_CHECK($$ = NEW(E_FIELD, @3)); $$->a = $1; $$->text = $3; }
+    | base '[' expr ']' { OOM_CHECK($$ = NEW(E_INDEX, @2)); $$->a = $1; $$->b = $3; }
     ;
+base: primary | postfix ;
 
 primary
     : number %prec NUMBER_ALONE
@@ -362,6 +364,14 @@ primary
                         { $$ = quantity($1, $2, &@2); }
     | number IDENT '^' exponent
                         { OOM_CHECK(number_done(st, $1)); OOM_CHECK($$ = juxtapose(st, $1, $2, &@2, $4, &@3, &@$)); }
+    /* the same for a plain number, read without a reduction to `number` of its own */
+    | NUM %prec NUMBER_ALONE
+                        { OOM_CHECK($$ = NEW(E_NUM, @1)); OOM_CHECK(number_done(st, $$)); }
+    | NUM IDENT %prec JUXTA
+                        { OOM_CHECK($$ = NEW(E_NUM, @1)); $$ = quantity($$, $2, &@2); }
+    | NUM IDENT '^' exponent
+                        { node_t *n; OOM_CHECK(n = NEW(E_NUM, @1)); OOM_CHECK(number_done(st, n));
+                          OOM_CHECK($$ = juxtapose(st, n, $2, &@2, $4, &@3, &@$)); }
     | STRING            { OOM_CHECK($$ = NEW(E_STR, @1)); $$->text = $1; }
     | DATE              { OOM_CHECK($$ = NEW(E_DATE, @1)); $$->text = $1; }
     | TRUE              { OOM_CHECK($$ = NEW(E_BOOL, @1)); $$->op = 1; }
@@ -384,10 +394,10 @@ exponent
     | '(' expr ')'      { $$ = $2; }
     ;
 
-/* its text is set (number_done) once it is known not to be a quantity's */
+/* a scaled or percent number; its text is set (number_done) once it is known not to be a
+ * quantity's */
 number
-    : NUM               { OOM_CHECK($$ = NEW(E_NUM, @1)); }
-    | NUM SCALE         { OOM_CHECK($$ = NEW(E_NUM, @$)); $$->op = scale_exponent($2); }
+    : NUM SCALE         { OOM_CHECK($$ = NEW(E_NUM, @$)); $$->op = scale_exponent($2); }
     | NUM '%'           { OOM_CHECK($$ = NEW(E_NUM, @$)); $$->flag = 1; }
     ;
 
