@@ -160,7 +160,7 @@ int engine_amount_for(engine_t *en, size_t s, fault_kind kind, const value_t *us
         mpq_mul(h, p->hours, units_get(en->u, en->hour)->factor);
         mpq_mul(out, out, h);
         month_factor(en, rate, p, h);
-        mpq_mul(out, out, h);
+        if (mpz_cmp_ui(mpq_numref(h), 1) || mpz_cmp_ui(mpq_denref(h), 1)) mpq_mul(out, out, h);   /* 1 for most rates */
         mpq_clear(h);
     }
     return 1;

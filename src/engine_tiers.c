@@ -148,7 +148,9 @@ static int usage_line(engine_t *en, engine_period_t *ep, size_t s, mpq_t amount,
     /* a tiered SKU has no single list price; its contracted price is the average (amount / q,
      * worked out when the line is read) */
     int ok = engine_sku_line(en, ep, s, "usage", q, qdim, qdisp, sk->kind == PRICE_FLAT ? lr : NULL, mpq_sgn(q) ? NULL : rate, amount);
-    mpq_add(ep->sku_charge[s], ep->sku_charge[s], amount);
+    /* usually the SKU's one line in the period: a sum with 0 still reduces by a gcd */
+    if (mpq_sgn(ep->sku_charge[s])) mpq_add(ep->sku_charge[s], ep->sku_charge[s], amount);
+    else mpq_set(ep->sku_charge[s], amount);
     mpq_clear(rate);
     return ok;
 }
