@@ -83,6 +83,22 @@ static node_t *unquantity(lex_state *st, node_t *q)
     j->span = whole;
     return j;
 }
+static node_t *name_node(lex_state *st, const char *name, const span_t *l)
+{
+    node_t *n = node_new(st, E_IDENT, l);
+    if (n) n->text = name;
+    return n;
+}
+static node_t *plain_number(lex_state *st, const span_t *l)
+{
+    node_t *n = node_new(st, E_NUM, l);
+    return n ? number_done(st, n) : NULL;
+}
+static node_t *plain_quantity(lex_state *st, const span_t *l, const char *unit, const span_t *unit_loc)
+{
+    node_t *n = node_new(st, E_NUM, l);
+    return n ? quantity(n, unit, unit_loc) : NULL;
+}
 /* "10^6 USD" reads as (10^6) USD, as it would on paper, not 10^(6 USD); so does "10^-3 USD". */
 static node_t *power(lex_state *st, node_t *base, node_t *exponent, const span_t *l)
 {
@@ -343,6 +359,14 @@ expr
     | '+' expr %prec UMINUS   /* the expression, spanning the +; a quantity's place stays its own */
                         { $$ = $2; if ($$->kind == E_QUANTITY) OOM_CHECK($$ = unquantity(st, $$)); $$->span = @$; }
     | expr '^' expr     { OOM_CHECK($$ = power(st, $1, $3, &@2)); $$->span = @$; }
+    /* a name, number or quantity is an expression in one reduction: they are most of a
+     * program's leaves (a list of a million line items has three million); the same
+     * words before a call, field or index are a base */
+    | IDENT             { OOM_CHECK($$ = name_node(st, $1, &@1)); $$->span = @$; }
+    | NUM %prec NUMBER_ALONE
+                        { OOM_CHECK($$ = plain_number(st, &@1)); $$->span = @$; }
+    | NUM IDENT %prec JUXTA
+                        { OOM_CHECK($$ = plain_quantity(st, &@1, $2, &@2)); $$->span = @$; }
     | primary           { $$ = $1; $$->span = @$; }
     | postfix           { $$ = $1; $$->span = @$; }
     ;
@@ -355,7 +379,14 @@ postfix
     | base '.' IDENT    { OOM_CHECK($$ = NEW(E_FIELD, @3)); $$->a = $1; $$->text = $3; }
     | base '[' expr ']' { OOM_CHECK($$ = NEW(E_INDEX, @2)); $$->a = $1; $$->b = $3; }
     ;
-base: primary | postfix ;
+base
+    : primary | postfix
+    | IDENT             { OOM_CHECK($$ = name_node(st, $1, &@1)); }
+    | NUM %prec NUMBER_ALONE
+                        { OOM_CHECK($$ = plain_number(st, &@1)); }
+    | NUM IDENT %prec JUXTA
+                        { OOM_CHECK($$ = plain_quantity(st, &@1, $2, &@2)); }
+    ;
 
 primary
     : number %prec NUMBER_ALONE
@@ -364,11 +395,8 @@ primary
                         { $$ = quantity($1, $2, &@2); }
     | number IDENT '^' exponent
                         { OOM_CHECK(number_done(st, $1)); OOM_CHECK($$ = juxtapose(st, $1, $2, &@2, $4, &@3, &@$)); }
-    /* the same for a plain number, read without a reduction to `number` of its own */
-    | NUM %prec NUMBER_ALONE
-                        { OOM_CHECK($$ = NEW(E_NUM, @1)); OOM_CHECK(number_done(st, $$)); }
-    | NUM IDENT %prec JUXTA
-                        { OOM_CHECK($$ = NEW(E_NUM, @1)); $$ = quantity($$, $2, &@2); }
+    /* the same for a plain number, read without a reduction to `number` of its own (a
+     * plain number and quantity and a name stand alone in expr and base) */
     | NUM IDENT '^' exponent
                         { node_t *n; OOM_CHECK(n = NEW(E_NUM, @1)); OOM_CHECK(number_done(st, n));
                           OOM_CHECK($$ = juxtapose(st, n, $2, &@2, $4, &@3, &@$)); }
@@ -376,7 +404,6 @@ primary
     | DATE              { OOM_CHECK($$ = NEW(E_DATE, @1)); $$->text = $1; }
     | TRUE              { OOM_CHECK($$ = NEW(E_BOOL, @1)); $$->op = 1; }
     | FALSE             { OOM_CHECK($$ = NEW(E_BOOL, @1)); $$->op = 0; }
-    | IDENT             { OOM_CHECK($$ = NEW(E_IDENT, @1)); $$->text = $1; }
     | '(' expr ')' %prec NUMBER_ALONE   /* (3 USD) stays whole */
                         { $$ = $2; if ($$->kind == E_QUANTITY) OOM_CHECK($$ = unquantity(st, $$)); if ($$->kind == E_BINOP) $$->flag = 0; }
     | '(' expr ')' IDENT %prec JUXTA

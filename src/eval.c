@@ -585,12 +585,26 @@ static value_t *eval_node(eval_t *e, const node_t *n)
         break;
     }
     case E_LIST: {
-        size_t cnt = ast_count(n->list), k = 0;
-        value_t **items = calloc(cnt ? cnt : 1, sizeof *items);
-        if (!items) { eval_fail(e, AST_LOC(n), DIAG_LIMIT, "out of memory"); break; }
-        for (const node_t *it = n->list; it; it = it->next, k++)
-            if (!(items[k] = eval_expr(e, it))) break;
-        if (k < cnt) { for (size_t j = 0; j < k; j++) value_free(items[j]); free(items); break; }
+        /* the array grows as the items are made: counting them first walked a long
+         * list's nodes twice */
+        size_t cnt = 0, cap = 4;
+        value_t **items = malloc(cap * sizeof *items);
+        const node_t *it = n->list;
+        for (; items && it; it = it->next) {
+            if (cnt == cap) {
+                value_t **more = realloc(items, (cap *= 2) * sizeof *items);
+                if (!more) break;
+                items = more;
+            }
+            if (!(items[cnt] = eval_expr(e, it))) break;
+            cnt++;
+        }
+        if (!items || it) {
+            if (!e->err) eval_fail(e, AST_LOC(n), DIAG_LIMIT, "out of memory");
+            for (size_t j = 0; j < cnt; j++) value_free(items[j]);
+            free(items);
+            break;
+        }
         r = value_list(items, cnt);
         break;
     }

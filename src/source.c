@@ -92,13 +92,19 @@ const source_t *source_get(uint32_t id) { return id < nids ? by_id[id] : NULL; }
  * offset, does not rescan it. */
 static void index_lines(source_t *s)
 {
-    size_t n = 1;
+    size_t cap = 64;
     const char *p = s->text, *end = s->text + s->len;
-    while ((p = memchr(p, '\n', (size_t)(end - p)))) { n++; p++; }
-    if (!(s->lines = malloc(n * sizeof *s->lines))) return;
+    if (!(s->lines = malloc(cap * sizeof *s->lines))) return;
     s->lines[0] = 0;
     s->nlines = 1;
-    for (p = s->text; (p = memchr(p, '\n', (size_t)(end - p))); p++) s->lines[s->nlines++] = (size_t)(p + 1 - s->text);
+    for (; (p = memchr(p, '\n', (size_t)(end - p))); p++) {
+        if (s->nlines == cap) {
+            size_t *more = realloc(s->lines, (cap *= 2) * sizeof *more);
+            if (!more) { free(s->lines); s->lines = NULL; s->nlines = 0; return; }
+            s->lines = more;
+        }
+        s->lines[s->nlines++] = (size_t)(p + 1 - s->text);
+    }
 }
 
 void source_position(const source_t *cs, size_t off, int *line, int *col)
