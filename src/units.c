@@ -10,9 +10,12 @@ typedef struct prefix_def { char *name; mpq_t factor; } prefix_def_t;
 /* Recent display-unit products, by interned id: a * b^sign = r. */
 enum { MEMO_SLOTS = 1024 };
 typedef struct combine_memo { uint32_t a, b, r; int sign; } combine_memo_t;
+/* Recent products of quantities' ids (units_product); sign 0 is an empty slot. */
+typedef struct product_memo { units_ids_t a, b, r; int sign, ok; size_t bits; } product_memo_t;
 
 struct units {
     combine_memo_t *memo;   /* MEMO_SLOTS, made on first use; sign 0 is an empty slot */
+    product_memo_t *products;   /* MEMO_SLOTS, made on first use */
     char *dim_names[DIM_MAX];
     int dim_base[DIM_MAX];
     int ndims;
@@ -36,6 +39,7 @@ void units_free(units_t *u)
     free(u->slots);
     free(u->prefixes);
     free(u->memo);
+    free(u->products);
     free(u);
 }
 
@@ -514,6 +518,25 @@ uint32_t uterm_combine_id(const units_t *u, uint32_t a, uint32_t b, int sign)
     uint32_t id = uterm_intern(&r);
     if (m && id != UTERM_ID_NONE) *m = (combine_memo_t){ a, b, id, sign };
     return id;
+}
+
+int units_product(const units_t *u, units_ids_t a, units_ids_t b, int sign, units_ids_t *out, size_t *bits)
+{
+    units_t *w = (units_t *)u;   /* a cache, as above */
+    if (!w->products) w->products = calloc(MEMO_SLOTS, sizeof *w->products);
+    uint64_t h = (((uint64_t)a.dim << 32 | a.disp) * 0x9E3779B97F4A7C15u ^ ((uint64_t)b.dim << 32 | b.disp)) * 0xC2B2AE3D27D4EB4Fu;
+    product_memo_t *m = w->products ? &w->products[(h >> 40 ^ (uint64_t)(sign < 0)) & (MEMO_SLOTS - 1)] : NULL;
+    if (m && m->sign == sign && m->a.dim == a.dim && m->a.disp == a.disp && m->b.dim == b.dim && m->b.disp == b.disp) {
+        *out = m->r;
+        *bits = m->bits;
+        return m->ok;
+    }
+    int ok = dim_combine_id(&out->dim, a.dim, b.dim, sign);
+    out->disp = uterm_combine_id(u, a.disp, b.disp, sign);
+    *bits = out->disp == UTERM_ID_NONE ? 0 : uterm_bits(u, uterm_by_id(out->disp));
+    if (m && (!ok || (out->dim != DIM_ID_NONE && out->disp != UTERM_ID_NONE)))
+        *m = (product_memo_t){ a, b, *out, sign, ok, *bits };
+    return ok;
 }
 
 void uterm_combine(const units_t *u, uterm_t *out, const uterm_t *a, const uterm_t *b, int sign)

@@ -103,6 +103,13 @@ uint32_t uterm_intern(const uterm_t *t);
 const uterm_t *uterm_by_id(uint32_t id);
 /* uterm_combine by ids: the id of a * b^sign, or UTERM_ID_NONE. */
 uint32_t uterm_combine_id(const units_t *u, uint32_t a, uint32_t b, int sign);
+/* A quantity's dimension and display unit, by id. */
+typedef struct units_ids { uint32_t dim, disp; } units_ids_t;
+/* The ids of a quantity a * b^sign (dim_combine_id and uterm_combine_id) and uterm_bits
+ * of its display unit, remembered by the registry (a price list multiplies the same
+ * units over and over). 0 when an exponent would leave the range; out of memory gives
+ * DIM_ID_NONE or UTERM_ID_NONE in *out. */
+int units_product(const units_t *u, units_ids_t a, units_ids_t b, int sign, units_ids_t *out, size_t *bits);
 /* a * b^sign, cancelling units of one dimension into the first one seen. The registry
  * remembers recent results (a price list multiplies the same units over and over). */
 void uterm_combine(const units_t *u, uterm_t *out, const uterm_t *a, const uterm_t *b, int sign);

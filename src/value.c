@@ -585,16 +585,17 @@ static value_t *muldiv(const units_t *u, const value_t *a, const value_t *b, int
     int small = small_get(a->u.num.q, &sa) && small_get(b->u.num.q, &sb) &&
                 small_mul(sa, sign > 0 ? sb : small_inv(sb), &sr);
     if (!small && !value_size_ok(value_bits(a->u.num.q) + value_bits(b->u.num.q))) { *err = too_big(); return NULL; }
-    uint32_t did;
-    if (!dim_combine_id(&did, a->u.num.dim_id, b->u.num.dim_id, sign)) {
+    units_ids_t p;
+    size_t bits;
+    if (!units_product(u, (units_ids_t){ a->u.num.dim_id, a->u.num.disp_id }, (units_ids_t){ b->u.num.dim_id, b->u.num.disp_id },
+                       sign, &p, &bits)) {
         *err = fault(VALUE_FAULT_UNIT, diag_format("unit exponent out of range (at most %d)", DIM_EXP_MAX));
         return NULL;
     }
-    uint32_t t = uterm_combine_id(u, a->u.num.disp_id, b->u.num.disp_id, sign);
     /* a display unit too large to compute (a huge user unit to a high power), or one
      * that cannot be interned, gives way to base units */
-    if (t == UTERM_ID_NONE || !value_size_ok(uterm_bits(u, uterm_by_id(t)))) t = UTERM_ID_BASE;
-    value_t *r = did == DIM_ID_NONE ? NULL : new_quantity(did, t);
+    if (p.disp == UTERM_ID_NONE || !value_size_ok(bits)) p.disp = UTERM_ID_BASE;
+    value_t *r = p.dim == DIM_ID_NONE ? NULL : new_quantity(p.dim, p.disp);
     if (!r) return NULL;
     if (small) small_put(r->u.num.q, sr);
     else if (sign > 0) mpq_mul(r->u.num.q, a->u.num.q, b->u.num.q);

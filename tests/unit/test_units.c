@@ -457,6 +457,36 @@ UTEST(units, uterm_ids)
     format_is(back, "USD/hour");
 }
 
+/* A quantity's product by ids: the dimension and display unit of each factor combined, the
+ * same from the memo the second time, and out of range both times. */
+UTEST(units, products_by_ids)
+{
+    uterm_t rate = term(2, (int[]){ usd, hour }, (int[]){ 1, -1 }), h;
+    uterm_single(&h, hour);
+    units_ids_t a = { units_get(u, usd)->dim_id, uterm_intern(&rate) }, b = { units_get(u, hour)->dim_id, uterm_intern(&h) };
+    dim_t rd;
+    cr_assert(dim_combine(&rd, &units_get(u, usd)->dim, &units_get(u, hour)->dim, -1));
+    a.dim = dim_intern(&rd);
+    for (int round = 0; round < 2; round++) {
+        units_ids_t p;
+        size_t bits = 99;
+        cr_assert(units_product(u, a, b, 1, &p, &bits));   /* USD/hour * hour = USD */
+        cr_expect_eq(p.dim, units_get(u, usd)->dim_id);
+        format_is(uterm_by_id(p.disp), "USD");
+        cr_expect_eq(bits, uterm_bits(u, uterm_by_id(p.disp)));
+        cr_assert(units_product(u, a, b, -1, &p, &bits));  /* USD/hour / hour = USD/hour^2 */
+        format_is(uterm_by_id(p.disp), "USD/hour^2");
+        cr_expect_eq(dim_by_id(p.dim)->e[d_time], -2);
+    }
+    dim_t big;
+    memset(&big, 0, sizeof big);
+    big.e[d_time] = 60;
+    units_ids_t x = { dim_intern(&big), UTERM_ID_BASE }, p;
+    size_t bits;
+    cr_expect_not(units_product(u, x, x, 1, &p, &bits));   /* time^120 */
+    cr_expect_not(units_product(u, x, x, 1, &p, &bits));
+}
+
 UTEST(units, uterm_too_many_terms)
 {
     /* nine units of nine different dimensions overflow UTERM_MAX (8): none */
