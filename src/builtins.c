@@ -103,11 +103,7 @@ static value_t *b_sum(units_t *u, value_t **a, size_t n, char **err)
     size_t len = a[0]->u.list.n;
     if (len == 0) return value_num_si(0);
     value_t *acc = value_ref(a[0]->u.list.items[0]);
-    for (size_t i = 1; i < len && acc; i++) {
-        value_t *next = value_add(u, acc, a[0]->u.list.items[i], err);
-        value_free(acc);
-        acc = next;
-    }
+    for (size_t i = 1; i < len && acc; i++) acc = value_add_taking(u, acc, a[0]->u.list.items[i], err);
     return acc;
 }
 

@@ -537,6 +537,8 @@ static value_t *date_plus(const units_t *u, date_t d, const value_t *t, int sign
     return r;
 }
 
+static value_t *num_addsub(const units_t *u, value_t *into, const value_t *a, const value_t *b, int sign, char **err);
+
 static value_t *addsub(const units_t *u, const value_t *a, const value_t *b, int sign, char **err)
 {
     if (a->kind == V_DATE && b->kind == V_NUM) return date_plus(u, a->u.date, b, sign, err);
@@ -553,6 +555,13 @@ static value_t *addsub(const units_t *u, const value_t *a, const value_t *b, int
         mpq_clear(n);
         return one;
     }
+    return num_addsub(u, NULL, a, b, sign, err);
+}
+
+/* a + b or a - b for quantities, into a new value, or into `into` when it is a itself
+ * (value_add_taking: a value only its caller holds). */
+static value_t *num_addsub(const units_t *u, value_t *into, const value_t *a, const value_t *b, int sign, char **err)
+{
     if (!value_same_dim(u, a, b, sign > 0 ? "add" : "subtract", err)) return NULL;
     const mpq_t *x = &a->u.num.q, *y = &b->u.num.q;
     small_t sa, sb, sr;
@@ -561,8 +570,9 @@ static value_t *addsub(const units_t *u, const value_t *a, const value_t *b, int
     small = small && small_add(sa, sb, &sr);
     if (!small && !value_size_ok(value_bits(*x) + value_bits(*y) + 1)) { *err = too_big(); return NULL; }
     uint32_t disp = (a->u.num.disp_id != UTERM_ID_EMPTY || !a->u.num.dim_id) ? a->u.num.disp_id : b->u.num.disp_id;
-    value_t *r = new_quantity(a->u.num.dim_id, disp);
+    value_t *r = into ? into : new_quantity(a->u.num.dim_id, disp);
     if (!r) return NULL;
+    r->u.num.disp_id = disp;
     if (small) small_put(r->u.num.q, sr);
     else if (sign > 0) mpq_add(r->u.num.q, *x, *y);
     else mpq_sub(r->u.num.q, *x, *y);
@@ -572,6 +582,14 @@ static value_t *addsub(const units_t *u, const value_t *a, const value_t *b, int
 
 value_t *value_add(const units_t *u, const value_t *a, const value_t *b, char **err) { return addsub(u, a, b, 1, err); }
 value_t *value_sub(const units_t *u, const value_t *a, const value_t *b, char **err) { return addsub(u, a, b, -1, err); }
+
+value_t *value_add_taking(const units_t *u, value_t *acc, const value_t *b, char **err)
+{
+    value_t *r = acc->refs == 1 && acc->kind == V_NUM && b->kind == V_NUM ? num_addsub(u, acc, acc, b, 1, err)
+                                                                          : value_add(u, acc, b, err);
+    if (r != acc) value_free(acc);
+    return r;
+}
 
 static value_t *muldiv(const units_t *u, const value_t *a, const value_t *b, int sign, char **err)
 {

@@ -109,6 +109,10 @@ value_fault value_last_fault(void);
 /* Arithmetic on quantities (and date + time, date - date). */
 value_t *value_add(const units_t *u, const value_t *a, const value_t *b, char **err);
 value_t *value_sub(const units_t *u, const value_t *a, const value_t *b, char **err);
+/* acc + b, taking the reference to acc: added in place when the caller holds acc's only
+ * reference (sum() over a long list makes no value per item). NULL and *err as value_add
+ * (acc is freed). */
+value_t *value_add_taking(const units_t *u, value_t *acc, const value_t *b, char **err);
 value_t *value_mul(const units_t *u, const value_t *a, const value_t *b, char **err);
 value_t *value_div(const units_t *u, const value_t *a, const value_t *b, char **err);
 value_t *value_pow(const units_t *u, const value_t *a, const value_t *b, char **err);

@@ -900,3 +900,30 @@ UTEST(value, report_numbers)
     free(f);
     mpq_clear(q);
 }
+
+/* value_add_taking: sum()'s accumulator. Held only by the caller it is added to in place
+ * (the same value comes back); shared, it is left as it was and a new value comes back;
+ * on an error it is freed. 1.5 USD + 2.25 USD = 3.75 USD; + 0.25 USD = 4 USD. */
+UTEST(value, add_taking_in_place_only_when_held_alone)
+{
+    char *err = NULL;
+    value_t *a = h_qty(U, "1.5", "USD", 1, NULL), *b = h_qty(U, "2.25", "USD", 1, NULL), *c = h_qty(U, "0.25", "USD", 1, NULL);
+    value_t *shared = value_ref(a);
+    value_t *sum = value_add_taking(U, a, b, &err);   /* a is shared: a new value */
+    cr_assert_not_null(sum);
+    cr_expect_neq(sum, shared);
+    expect_q(shared, "3/2");
+    expect_q(sum, "15/4");
+    value_t *again = value_add_taking(U, sum, c, &err);   /* sum is the caller's alone */
+    cr_expect_eq(again, sum);
+    expect_q(again, "4");
+    expect_text(again, "4 USD");
+    value_t *hours = h_qty(U, "2", "hour", 1, NULL);
+    cr_expect_null(value_add_taking(U, again, hours, &err));   /* again is freed */
+    expect_err_has(err, "add");
+    free(err);
+    value_free(shared);
+    value_free(b);
+    value_free(c);
+    value_free(hours);
+}
