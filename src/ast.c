@@ -71,7 +71,8 @@ const char *ast_number_text(const node_t *n, size_t *len)
 {
     if (n->kind != E_QUANTITY) { *len = strlen(n->text); return n->text; }
     const char *p = source_get(n->src)->text + n->span.start;
-    *len = ast_number_length(p);
+    /* without a scale word or %, the number ends where the quantity's number part does */
+    *len = n->op || n->flag ? ast_number_length(p) : n->loc.end - n->span.start;
     return p;
 }
 
