@@ -246,8 +246,6 @@ value_t *engine_money(engine_t *en, const mpq_t q)
     return m ? value_quantity_like(q, m) : value_quantity(q, &en->money, &en->money_unit);
 }
 
-/* SKU s's face with the units of a quantity of dimension qdim shown in qdisp and of its
- * rate (money per unit of it); NULL when out of memory. */
 /* SKU s's name (borrowed; NULL when out of memory) */
 static value_t *face_name(engine_t *en, size_t s)
 {
@@ -256,6 +254,8 @@ static value_t *face_name(engine_t *en, size_t s)
     return f->name;
 }
 
+/* SKU s's face with the units of a quantity of dimension qdim shown in qdisp and of its
+ * rate (money per unit of it); NULL when out of memory. */
 static struct engine_face *face(engine_t *en, size_t s, const dim_t *qdim, const uterm_t *qdisp)
 {
     struct engine_face *f = &en->faces[s];
@@ -263,7 +263,8 @@ static struct engine_face *face(engine_t *en, size_t s, const dim_t *qdim, const
     mpq_t one;
     mpq_init(one);
     mpq_set_ui(one, 1, 1);
-    if (!f->qty_unit || !engine_same_quantity(f->qty_unit, one, qdim, qdisp)) {
+    if (!f->qty_unit || f->currency != en->currency || !engine_same_quantity(f->qty_unit, one, qdim, qdisp)) {
+        f->currency = en->currency;   /* the rate's unit has the money in it */
         dim_t d;
         uterm_t t;
         dim_combine(&d, &en->money, qdim, -1);
@@ -282,23 +283,36 @@ static int add_line(engine_t *en, engine_period_t *ep, const lines_item_t *it)
     return it->sku && it->money && lines_add(ep->lines, it) ? 1 : engine_fail(en, NULL);
 }
 
+/* The unit of an amount (borrowed): the money's, or before any rate has said what the
+ * money is, a plain number's (as engine_money gives), made in *plain for the caller to
+ * free. NULL when out of memory. */
+static const value_t *amount_unit(engine_t *en, value_t **plain)
+{
+    *plain = NULL;
+    const value_t *m = money_unit(en);
+    if (!m) {
+        mpq_t one;
+        mpq_init(one);
+        mpq_set_ui(one, 1, 1);
+        m = *plain = engine_money(en, one);
+        mpq_clear(one);
+    }
+    return m;
+}
+
 int engine_line(engine_t *en, engine_period_t *ep, const char *label, const char *category, const mpq_t amount)
 {
-    lines_item_t it = { .sku = shared_str(en, label), .category = category, .money = money_unit(en), .amount = amount };
-    return add_line(en, ep, &it);
+    value_t *plain;
+    lines_item_t it = { .sku = shared_str(en, label), .category = category, .money = amount_unit(en, &plain), .amount = amount };
+    int ok = add_line(en, ep, &it);
+    value_free(plain);
+    return ok;
 }
 
 int engine_period_charge(engine_t *en, engine_period_t *ep, size_t s)
 {
-    const value_t *m = money_unit(en);
-    value_t *plain = NULL, *name = face_name(en, s);
-    if (!m) {   /* no money known yet: a plain number, as engine_money gives */
-        mpq_t one;
-        mpq_init(one);
-        mpq_set_ui(one, 1, 1);
-        m = plain = engine_money(en, one);
-        mpq_clear(one);
-    }
+    value_t *plain, *name = face_name(en, s);
+    const value_t *m = amount_unit(en, &plain);
     int ok = m && name && lines_add_charge(ep->lines, name, m, ep->sku_charge[s]);
     value_free(plain);
     return ok ? 1 : engine_fail(en, NULL);
@@ -309,10 +323,13 @@ int engine_sku_line(engine_t *en, engine_period_t *ep, size_t s, const char *cat
 {
     struct engine_face *f = face(en, s, qdim, qdisp);
     if (!f) return engine_fail(en, NULL);
-    lines_item_t it = { .sku = f->name, .category = category, .money = money_unit(en), .qty_unit = f->qty_unit,
+    value_t *plain;
+    lines_item_t it = { .sku = f->name, .category = category, .money = amount_unit(en, &plain), .qty_unit = f->qty_unit,
                         .rate_unit = f->rate_unit, .list_rate = list_rate, .qty = q, .rate = rate, .amount = amount,
                         .rate_is_average = !rate };
-    return add_line(en, ep, &it);
+    int ok = add_line(en, ep, &it);
+    value_free(plain);
+    return ok;
 }
 
 int engine_flat_line(engine_t *en, engine_period_t *ep, size_t s, const char *category, const mpq_t qty,

@@ -49,7 +49,7 @@ typedef struct engine {
      * and its rate's unit of measure (engine_quantity_unit, once the money is known); the
      * amounts' unit; other lines' labels, a slot per label used only when its content is
      * the same */
-    struct engine_face { value_t *name, *qty_unit, *rate_unit; int has_measure; dim_t qdim; uterm_t qdisp; } *faces;
+    struct engine_face { value_t *name, *qty_unit, *rate_unit; int currency, has_measure; dim_t qdim; uterm_t qdisp; } *faces;
     value_t *money_unit_value;
     struct engine_shared { const char *key; value_t *str; } shared[256];
 } engine_t;
