@@ -431,12 +431,15 @@ static char *too_big(void)
  * to GMP, so that negating it never overflows); a result may be INT64_MIN. */
 typedef struct { int64_t n, d; } small_t;
 
+/* Reads the sizes and limbs directly, as put_si writes them (mpz_getlimbn checks bounds
+ * that the sizes have already checked). */
 static int small_get(const mpq_t q, small_t *s)
 {
-    if (!SMALL_PATH || mpz_size(mpq_numref(q)) > 1 || mpz_size(mpq_denref(q)) != 1) return 0;
-    mp_limb_t n = mpz_getlimbn(mpq_numref(q), 0), d = mpz_getlimbn(mpq_denref(q), 0);
+    mpz_srcptr zn = mpq_numref(q), zd = mpq_denref(q);
+    if (!SMALL_PATH || zn->_mp_size > 1 || zn->_mp_size < -1 || zd->_mp_size != 1) return 0;
+    mp_limb_t n = zn->_mp_size ? zn->_mp_d[0] : 0, d = zd->_mp_d[0];
     if (n > INT64_MAX || d > INT64_MAX) return 0;
-    s->n = mpz_sgn(mpq_numref(q)) < 0 ? -(int64_t)n : (int64_t)n;
+    s->n = zn->_mp_size < 0 ? -(int64_t)n : (int64_t)n;
     s->d = (int64_t)d;
     return 1;
 }
