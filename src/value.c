@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 /* Values alive at once, so that a program building unshared lists is stopped well before
  * the machine's memory is. */
@@ -22,22 +23,30 @@ size_t value_live_count(void) { return live_values; }
  * so a small number costs its 80 bytes and nothing else. When there is no stretch (under
  * AddressSanitizer, which should see every value's use after free; when mpmem is not
  * GMP's allocator; when the stretch is used up or cannot be had) a value is calloc'd. */
-enum { SLAB_BYTES = 1u << 31, SLAB_STEP = 1 << 20 };
+enum { SLAB_STEP = 1 << 20 };
 static char *slab, *slab_next, *slab_ready;   /* start, first unused slot, end of committed */
+static size_t slab_len;                       /* bytes reserved */
 static int slab_state;                        /* 0 not tried yet, 1 in use, -1 none */
 static value_t *free_slots;                   /* linked through u.obj.p */
 
 static void slab_open(void)
 {
     slab_state = -1;
-    void *p = mmap(NULL, SLAB_BYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    /* 2 GB of address space (26 million values); under a limit on address space (ulimit
+     * -v), which counts the reservation whole, an eighth of it at most */
+    size_t len = (size_t)1 << 31;
+    struct rlimit lim;
+    if (!getrlimit(RLIMIT_AS, &lim) && lim.rlim_cur != RLIM_INFINITY)
+        while (len >= (size_t)SLAB_STEP << 4 && len > lim.rlim_cur / 8) len >>= 1;
+    void *p = len >= (size_t)SLAB_STEP << 4 ? mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : MAP_FAILED;
     if (p == MAP_FAILED) return;
-    if (!mpmem_fixed(p, SLAB_BYTES)) { munmap(p, SLAB_BYTES); return; }
+    if (!mpmem_fixed(p, len)) { munmap(p, len); return; }
+    slab_len = len;
     slab = slab_next = slab_ready = p;
     slab_state = 1;
 }
 
-static int in_slab(const void *p) { return (uintptr_t)p - (uintptr_t)slab < SLAB_BYTES && slab_state > 0; }
+static int in_slab(const void *p) { return (uintptr_t)p - (uintptr_t)slab < slab_len && slab_state > 0; }
 
 /* A slot from the stretch, or NULL. */
 static value_t *slot(void)
@@ -45,7 +54,7 @@ static value_t *slot(void)
     value_t *v = free_slots;
     if (v) { free_slots = v->u.obj.p; return v; }
     if (!slab_state) slab_open();
-    if (slab_state < 0 || slab_next + sizeof *v > slab + SLAB_BYTES) return NULL;
+    if (slab_state < 0 || slab_next + sizeof *v > slab + slab_len) return NULL;
     if (slab_next + sizeof *v > slab_ready) {
         if (mprotect(slab_ready, SLAB_STEP, PROT_READ | PROT_WRITE)) return NULL;
         slab_ready += SLAB_STEP;
