@@ -477,11 +477,12 @@ static uint64_t gcd_u64(uint64_t a, uint64_t b)
     if (a == 1 || b == 1) return 1;   /* whole numbers: a denominator of 1 */
     int k = __builtin_ctzll(a | b);
     a >>= __builtin_ctzll(a);
-    do {
-        b >>= __builtin_ctzll(b);
-        if (a > b) { uint64_t t = a; a = b; b = t; }
-        b -= a;
-    } while (b);
+    b >>= __builtin_ctzll(b);
+    while (a != b) {   /* both odd: the difference is even, the smaller one stays */
+        uint64_t d = a > b ? a - b : b - a;
+        a = a < b ? a : b;
+        b = d >> __builtin_ctzll(d);
+    }
     return a << k;
 }
 
