@@ -27,7 +27,7 @@ static int scale_exponent(const char *w);
 
 static node_t *node_new(lex_state *st, node_kind kind, const span_t *l)
 {
-    node_t *n = ast_new(st->arena, kind, st->src, *l);
+    node_t *n = ast_new(&st->nodes, kind, st->src, *l);
     if (!n && !st->err) st->err = diag_new(DIAG_LIMIT, (const loc_t[]){ source_loc(st->src, l->start, l->end) }, "out of memory while parsing");
     return n;
 }

@@ -4,14 +4,13 @@
 
 _Static_assert(sizeof(node_t) <= 80, "a node stays small: programs hold millions");
 
-node_t *ast_new(arena_t *arena, node_kind kind, const source_t *src, span_t loc)
+node_t *ast_pool_refill(ast_pool_t *pool)
 {
-    node_t *n = arena_alloc(arena, sizeof *n);
-    if (!n) return NULL;
-    n->kind = (uint8_t)kind;
-    n->src = src->id;
-    n->loc = loc;
-    return n;
+    node_t *block = arena_alloc(pool->arena, AST_BLOCK * sizeof *block);
+    if (!block) return NULL;
+    pool->next = block + 1;
+    pool->left = AST_BLOCK - 1;
+    return block;
 }
 
 size_t ast_count(const node_t *head)

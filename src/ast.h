@@ -55,8 +55,19 @@ struct node {
     node_t *next;
 };
 
+/* Nodes come from blocks of a unit's arena: one arena call for AST_BLOCK nodes, not one
+ * per node (a million-line program has millions). */
+enum { AST_BLOCK = 16 };
+typedef struct ast_pool { arena_t *arena; node_t *next; size_t left; } ast_pool_t;
+/* The next node of a new block; NULL when out of memory. */
+node_t *ast_pool_refill(ast_pool_t *pool);
 /* A node at loc in source src; NULL when out of memory. */
-node_t *ast_new(arena_t *arena, node_kind kind, const source_t *src, span_t loc);
+static inline node_t *ast_new(ast_pool_t *pool, node_kind kind, const source_t *src, span_t loc)
+{
+    node_t *n = pool->left ? (pool->left--, pool->next++) : ast_pool_refill(pool);
+    if (n) { n->kind = (uint8_t)kind; n->src = src->id; n->loc = loc; }
+    return n;
+}
 size_t ast_count(const node_t *head);
 const char *ast_kind_name(node_kind kind);
 /* Where errors about the node point, with line and column. */

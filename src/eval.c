@@ -613,11 +613,12 @@ static value_t *eval_node(eval_t *e, const node_t *n)
     }
     e->depth--;
     if (!r && !e->err) eval_fail(e, AST_LOC(n), DIAG_LIMIT, "out of memory");
-    if (r && value_too_deep(r)) {
+    if (!r || (r->kind != V_LIST && r->kind != V_RECORD)) return r;   /* only these hold other values */
+    if (value_too_deep(r)) {
         value_free(r);
         return eval_fail(e, AST_LOC(n), DIAG_LIMIT, "lists and records nested too deeply (more than %d levels)", VALUE_MAX_DEPTH);
     }
-    if (r && value_too_large(r)) {
+    if (value_too_large(r)) {
         value_free(r);
         return eval_fail(e, AST_LOC(n), DIAG_LIMIT, "a list or record holding more than 5 million values");
     }

@@ -23,6 +23,7 @@ enum { FRAME_PLAIN, FRAME_CONTRACT, FRAME_WORKLOAD, FRAME_TIERS, FRAME_FX };
 typedef struct lex_state {
     const source_t *src;
     arena_t *arena;
+    ast_pool_t nodes;                  /* the arena's nodes, a block at a time */
     size_t offset;                     /* bytes consumed: where the next token starts */
     int frame_kind[LEX_MAX_BRACES];
     int frame_paren[LEX_MAX_BRACES];   /* ( and [ open inside each brace frame */
