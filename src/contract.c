@@ -175,14 +175,14 @@ static int usage_charge(engine_t *en, engine_period_t *ep, size_t s, engine_sum_
         dim_t qdim;
         uterm_t qdisp;
         engine_quantity_unit(en, s, &qdim, &qdisp);
-        mpq_add(st->quantity, st->quantity, q);
+        value_q_add(st->quantity, st->quantity, q);
         if (!st->qty_unit && !(st->qty_unit = value_quantity(q, &qdim, &qdisp))) ok = engine_fail(en, NULL);
         if (sk->plan || (sk->ladder && !sk->reserved)) mpq_set(ep->plan_q[s], q);   /* priced with its plan's or ladder's other SKUs */
         else if (ok) ok = sk->reserved ? engine_reserve_charge(en, ep, s, q, &qdim, &qdisp) : engine_tiers_charge(en, ep, s, q, &qdim, &qdisp);
         ok = ok && engine_usage_commitment(en, ep, s, q, &qdim, &qdisp);
     }
     if (ok) {
-        mpq_add(st->cumulative, st->cumulative, q);
+        value_q_add(st->cumulative, st->cumulative, q);
         engine_sum_add(&st->charges, ep->sku_charge[s]);
         engine_sum_add(charges, ep->sku_charge[s]);
     }

@@ -157,10 +157,10 @@ int engine_amount_for(engine_t *en, size_t s, fault_kind kind, const value_t *us
     if (fit == 2) {
         mpq_t h;
         mpq_init(h);
-        mpq_mul(h, p->hours, units_get(en->u, en->hour)->factor);
-        mpq_mul(out, out, h);
+        value_q_mul(h, p->hours, units_get(en->u, en->hour)->factor);
+        value_q_mul(out, out, h);
         month_factor(en, rate, p, h);
-        if (mpz_cmp_ui(mpq_numref(h), 1) || mpz_cmp_ui(mpq_denref(h), 1)) mpq_mul(out, out, h);   /* 1 for most rates */
+        if (mpz_cmp_ui(mpq_numref(h), 1) || mpz_cmp_ui(mpq_denref(h), 1)) value_q_mul(out, out, h);   /* 1 for most rates */
         mpq_clear(h);
     }
     return 1;
@@ -355,8 +355,8 @@ int engine_flat_line_at(engine_t *en, engine_period_t *ep, size_t s, const char 
 {
     mpq_t rate, amount;
     mpq_inits(rate, amount, NULL);
-    mpq_mul(rate, list_rate->u.num.q, esc);
-    mpq_mul(amount, qty, rate);
+    value_q_mul(rate, list_rate->u.num.q, esc);
+    value_q_mul(amount, qty, rate);
     engine_round(en, amount, 1);
     int ok = engine_sku_line(en, ep, s, category, qty, qdim, qdisp, list_rate, rate, amount);
     mpq_add(ep->sku_charge[s], ep->sku_charge[s], amount);

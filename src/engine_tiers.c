@@ -25,8 +25,8 @@ static void graduated(const sku_terms_t *s, mpq_t *bounds, const mpq_t from, con
         if (mpq_cmp(lo, part) > 0) mpq_set(part, lo);
         if (mpq_cmp(hi, part) > 0) {
             mpq_sub(part, hi, part);
-            mpq_mul(part, part, t->rate->u.num.q);
-            mpq_add(out, out, part);
+            value_q_mul(part, part, t->rate->u.num.q);
+            value_q_add(out, out, part);
         }
         if (!t->upto) break;
         mpq_set(lo, bounds[i]);
@@ -119,15 +119,15 @@ static int card_amount(engine_t *en, const engine_period_t *ep, size_t s, const 
                        mpq_t out)
 {
     const sku_terms_t *sk = &en->c->skus[s];
-    if (sk->kind == PRICE_FLAT) { mpq_mul(out, q, sk->rate->u.num.q); return 1; }
+    if (sk->kind == PRICE_FLAT) { value_q_mul(out, q, sk->rate->u.num.q); return 1; }
     mpq_t from, to;
     mpq_inits(from, to, NULL);
     mpq_t *bounds = tier_bounds(en, s, qdim, ep->p, from);
     if (bounds) {
-        if (sk->cumulative) mpq_add(from, from, before);
-        mpq_add(to, from, q);
+        if (sk->cumulative) value_q_add(from, from, before);
+        value_q_add(to, from, q);
         if (sk->kind == PRICE_GRADUATED) graduated(sk, bounds, from, to, out);
-        else mpq_mul(out, q, volume_tier(sk, bounds, to)->rate->u.num.q);
+        else value_q_mul(out, q, volume_tier(sk, bounds, to)->rate->u.num.q);
     }
     free_bounds(bounds, sk->ntiers);
     mpq_clears(from, to, NULL);
@@ -141,7 +141,7 @@ static int usage_line(engine_t *en, engine_period_t *ep, size_t s, mpq_t amount,
     const sku_terms_t *sk = &en->c->skus[s];
     mpq_t rate;
     mpq_init(rate);
-    mpq_mul(amount, amount, ep->sku_esc[s]);
+    value_q_mul(amount, amount, ep->sku_esc[s]);
     engine_round(en, amount, 1);
     const value_t *lr = engine_sku_rate(sk);
     if (!mpq_sgn(q)) mpq_mul(rate, lr->u.num.q, ep->sku_esc[s]);

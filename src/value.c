@@ -515,6 +515,20 @@ static int small_mul(small_t a, small_t b, small_t *r)
 /* 1 / b for b != 0, the sign moved to the numerator. */
 static small_t small_inv(small_t b) { return (small_t){ b.n < 0 ? -b.d : b.d, b.n < 0 ? -b.n : b.n }; }
 
+void value_q_add(mpq_t out, const mpq_t a, const mpq_t b)
+{
+    small_t sa, sb, sr;
+    if (small_get(a, &sa) && small_get(b, &sb) && small_add(sa, sb, &sr)) small_put(out, sr);
+    else mpq_add(out, a, b);
+}
+
+void value_q_mul(mpq_t out, const mpq_t a, const mpq_t b)
+{
+    small_t sa, sb, sr;
+    if (small_get(a, &sa) && small_get(b, &sb) && small_mul(sa, sb, &sr)) small_put(out, sr);
+    else mpq_mul(out, a, b);
+}
+
 int value_same_dim(const units_t *u, const value_t *a, const value_t *b, const char *what, char **err)
 {
     if (a->kind != V_NUM || b->kind != V_NUM) {

@@ -162,6 +162,39 @@ UTEST(value_small, division_by_zero_is_an_error)
 
 /* Random operands of every size up to 66 bits, either sign, against GMP: a fixed
  * sequence (an LCG), so a failure repeats. */
+/* value_q_add and value_q_mul on bare rationals (the engine's sums and products): the
+ * same canonical result as GMP's, into a fresh rational, into the first operand and into
+ * the second. */
+static void check_bare(const char *x, const char *y)
+{
+    mpq_t qx, qy, want, got, alias;
+    mpq_inits(qx, qy, want, got, alias, NULL);
+    cr_assert_eq(mpq_set_str(qx, x, 10), 0);
+    cr_assert_eq(mpq_set_str(qy, y, 10), 0);
+    mpq_canonicalize(qx);
+    mpq_canonicalize(qy);
+    for (int op = 0; op < 2; op++) {
+        void (*fn)(mpq_t, const mpq_t, const mpq_t) = op ? value_q_mul : value_q_add;
+        if (op) mpq_mul(want, qx, qy); else mpq_add(want, qx, qy);
+        fn(got, qx, qy);
+        cr_expect(mpq_equal(got, want) && canonical(got), "%s %c %s", x, op ? '*' : '+', y);
+        mpq_set(alias, qx);
+        fn(alias, alias, qy);
+        cr_expect(mpq_equal(alias, want) && canonical(alias), "%s %c= %s", x, op ? '*' : '+', y);
+        mpq_set(alias, qy);
+        fn(alias, qx, alias);
+        cr_expect(mpq_equal(alias, want) && canonical(alias), "%s %c %s into the second", x, op ? '*' : '+', y);
+    }
+    mpq_clears(qx, qy, want, got, alias, NULL);
+}
+
+UTEST(value_small, bare_rationals_agree_with_gmp)
+{
+    size_t n = sizeof edges / sizeof edges[0];
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) check_bare(edges[i], edges[j]);
+}
+
 UTEST(value_small, random_operands_agree_with_gmp)
 {
     uint64_t x = 88172645463325252u;
