@@ -217,14 +217,14 @@ static int invoice_total(engine_t *en, engine_period_t *ep)
     totals_t *t = &ep->t;
     mpq_t amount;
     mpq_init(amount);
-    mpq_add(t->total, t->net, t->shortfall);
-    mpq_sub(t->total, t->total, t->sla);
-    mpq_sub(t->total, t->total, t->pool);
-    mpq_add(t->total, t->total, t->upfront);
+    value_q_add(t->total, t->net, t->shortfall);
+    value_q_sub(t->total, t->total, t->sla);
+    value_q_sub(t->total, t->total, t->pool);
+    value_q_add(t->total, t->total, t->upfront);
     mpq_set(amount, t->total);
     engine_round(en, t->total, 0);
-    mpq_sub(amount, t->total, amount);
-    mpq_add(t->effective, t->effective, t->total);   /* engine_upfront left the share less the payment */
+    value_q_sub(amount, t->total, amount);
+    value_q_add(t->effective, t->effective, t->total);   /* engine_upfront left the share less the payment */
     int ok = !mpq_sgn(amount) || engine_line(en, ep, "invoice", "rounding", amount);
     mpq_clear(amount);
     return ok;

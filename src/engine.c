@@ -16,7 +16,7 @@ void engine_totals_add(totals_t *a, const totals_t *b, int from_sla)
     mpq_ptr ta[] = { a->sla, a->pool, a->upfront, a->total, a->effective, a->fees, a->charges, a->discounts, a->net, a->shortfall };
     mpq_srcptr tb[] = { b->sla, b->pool, b->upfront, b->total, b->effective, b->fees, b->charges, b->discounts, b->net, b->shortfall };
     for (size_t i = 0; i < sizeof ta / sizeof ta[0] - (from_sla ? ENGINE_TOTALS_PRE : 0); i++)
-        if (mpq_sgn(tb[i])) mpq_add(ta[i], ta[i], tb[i]);
+        if (mpq_sgn(tb[i])) value_q_add(ta[i], ta[i], tb[i]);
 }
 
 int engine_totals_record(engine_t *en, value_t *rec, const totals_t *t, value_t **pre)

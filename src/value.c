@@ -522,6 +522,13 @@ void value_q_add(mpq_t out, const mpq_t a, const mpq_t b)
     else mpq_add(out, a, b);
 }
 
+void value_q_sub(mpq_t out, const mpq_t a, const mpq_t b)
+{
+    small_t sa, sb, sr;
+    if (small_get(a, &sa) && small_get(b, &sb) && small_add(sa, (small_t){ -sb.n, sb.d }, &sr)) small_put(out, sr);
+    else mpq_sub(out, a, b);
+}
+
 void value_q_mul(mpq_t out, const mpq_t a, const mpq_t b)
 {
     small_t sa, sb, sr;

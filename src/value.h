@@ -137,10 +137,11 @@ value_t *value_round(const units_t *u, const value_t *x, const value_t *quantum,
 
 /* Parses a numeric literal ("1_000.5e-3") times 10^scale, percent divides by 100. */
 value_t *value_from_literal(const char *text, int scale, int percent, char **err);
-/* out = a + b and out = a * b on bare rationals (out may be a or b), in machine words
- * when both fit as the arithmetic above does, else GMP's mpq_add and mpq_mul: the same
- * canonical result. For the pricing engine's sums and products of small figures. */
+/* out = a + b, a - b and a * b on bare rationals (out may be a or b), in machine words
+ * when both fit as the arithmetic above does, else GMP's mpq_add, mpq_sub and mpq_mul:
+ * the same canonical result. For the pricing engine's sums and products of small figures. */
 void value_q_add(mpq_t out, const mpq_t a, const mpq_t b);
+void value_q_sub(mpq_t out, const mpq_t a, const mpq_t b);
 void value_q_mul(mpq_t out, const mpq_t a, const mpq_t b);
 /* Whether an operation on these sizes (in bits) may go ahead. */
 int value_size_ok(size_t bits);

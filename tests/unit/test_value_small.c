@@ -162,9 +162,9 @@ UTEST(value_small, division_by_zero_is_an_error)
 
 /* Random operands of every size up to 66 bits, either sign, against GMP: a fixed
  * sequence (an LCG), so a failure repeats. */
-/* value_q_add and value_q_mul on bare rationals (the engine's sums and products): the
- * same canonical result as GMP's, into a fresh rational, into the first operand and into
- * the second. */
+/* value_q_add, value_q_sub and value_q_mul on bare rationals (the engine's sums and
+ * products): the same canonical result as GMP's, into a fresh rational, into the first
+ * operand and into the second. */
 static void check_bare(const char *x, const char *y)
 {
     mpq_t qx, qy, want, got, alias;
@@ -173,17 +173,19 @@ static void check_bare(const char *x, const char *y)
     cr_assert_eq(mpq_set_str(qy, y, 10), 0);
     mpq_canonicalize(qx);
     mpq_canonicalize(qy);
-    for (int op = 0; op < 2; op++) {
-        void (*fn)(mpq_t, const mpq_t, const mpq_t) = op ? value_q_mul : value_q_add;
-        if (op) mpq_mul(want, qx, qy); else mpq_add(want, qx, qy);
-        fn(got, qx, qy);
-        cr_expect(mpq_equal(got, want) && canonical(got), "%s %c %s", x, op ? '*' : '+', y);
+    static void (*const fns[])(mpq_t, const mpq_t, const mpq_t) = { value_q_add, value_q_sub, value_q_mul };
+    static void (*const gmp[])(mpq_ptr, mpq_srcptr, mpq_srcptr) = { mpq_add, mpq_sub, mpq_mul };
+    for (int op = 0; op < 3; op++) {
+        char c = "+-*"[op];
+        gmp[op](want, qx, qy);
+        fns[op](got, qx, qy);
+        cr_expect(mpq_equal(got, want) && canonical(got), "%s %c %s", x, c, y);
         mpq_set(alias, qx);
-        fn(alias, alias, qy);
-        cr_expect(mpq_equal(alias, want) && canonical(alias), "%s %c= %s", x, op ? '*' : '+', y);
+        fns[op](alias, alias, qy);
+        cr_expect(mpq_equal(alias, want) && canonical(alias), "%s %c= %s", x, c, y);
         mpq_set(alias, qy);
-        fn(alias, qx, alias);
-        cr_expect(mpq_equal(alias, want) && canonical(alias), "%s %c %s into the second", x, op ? '*' : '+', y);
+        fns[op](alias, qx, alias);
+        cr_expect(mpq_equal(alias, want) && canonical(alias), "%s %c %s into the second", x, c, y);
     }
     mpq_clears(qx, qy, want, got, alias, NULL);
 }
