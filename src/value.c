@@ -475,6 +475,11 @@ static uint64_t gcd_u64(uint64_t a, uint64_t b)
     if (!a) return b;
     if (!b) return a;
     if (a == 1 || b == 1) return 1;   /* whole numbers: a denominator of 1 */
+    if (a < b) { uint64_t t = a; a = b; b = t; }
+    if (a >= b << 4) {   /* a numerator over a small denominator: one division first */
+        a %= b;
+        if (!a) return b;
+    }
     int k = __builtin_ctzll(a | b);
     a >>= __builtin_ctzll(a);
     b >>= __builtin_ctzll(b);
