@@ -253,6 +253,30 @@ UTEST(value_small, literals_at_the_edges)
     lit_is("1.5", -18, "3/2000000000000000000");
 }
 
+/* A decimal with k fraction digits is n / 10^k in lowest terms: the machine-word path
+ * cancels the twos and fives n shares with 10^k; GMP's canonicalisation must agree. */
+UTEST(value_small, decimal_fractions_reduce_like_gmp)
+{
+    static const char *ns[] = { "0", "1", "5", "8", "25", "625", "1024", "1250", "3600", "51468", "32117", "99990000",
+                                "298023223876953125",   /* 5^25 */
+                                "576460752303423488",   /* 2^59 */
+                                "100000000000000000", "999999999999999999", "123456789012345678" };
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+        for (int k = 0; k <= 18; k++) {
+            char text[64];
+            snprintf(text, sizeof text, "%se-%d", ns[i], k);
+            mpq_t want;
+            mpq_init(want);
+            mpz_set_str(mpq_numref(want), ns[i], 10);
+            mpz_ui_pow_ui(mpq_denref(want), 10, (unsigned long)k);
+            mpq_canonicalize(want);
+            char *w = mpq_get_str(NULL, 10, want);
+            lit_is(text, 0, w);
+            free(w);
+            mpq_clear(want);
+        }
+}
+
 /* ---------- numbers in their values ----------
  * As in the program, GMP's memory is mpmem's: values then live in slots of one stretch and
  * a number starts in the two limbs inside its value, moving to a block of its own when it
