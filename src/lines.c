@@ -1,8 +1,9 @@
-/* lines: invoice lines kept as C structs until read (see lines.h). An exact number whose
- * numerator and denominator fit in machine words (a line's amount rounded to cents) is
- * kept inline; a larger one (an amount escalated for decades, its denominator hundreds of
- * bits) has its limbs copied into its period's one block of limbs, which is freed with
- * the period's lines in one go: no allocation and no free per number. */
+/* lines: a period's invoice lines and charges kept as C structs until read (see lines.h),
+ * and made into the language's records then. An exact number whose numerator and
+ * denominator fit in machine words (a line's amount rounded to cents) is kept inline; a
+ * larger one (an amount escalated for decades, its denominator hundreds of bits) has its
+ * limbs copied into its period's one block of limbs, which is freed with the period's
+ * lines in one go: no allocation and no free per number. */
 #include "lines.h"
 #include <stdlib.h>
 #include <string.h>
@@ -122,22 +123,23 @@ void lines_free(lines_t *ls)
 
 size_t lines_count(const lines_t *ls) { return ls->nbase + ls->n; }
 
-/* Room for one more item in *items (n of cap, each size bytes); 0 when out of memory. */
-static int room(void **items, size_t n, size_t *cap, size_t size)
+/* items (n of *cap, each size bytes) with room for one more: items itself, or moved
+ * with *cap grown; NULL when out of memory (items unchanged). */
+static void *room(void *items, size_t n, size_t *cap, size_t size)
 {
-    if (n < *cap) return 1;
+    if (n < *cap) return items;
     size_t c = *cap ? *cap * 2 : 16;
-    void *p = realloc(*items, c * size);
-    if (!p) return 0;
-    *items = p;
-    *cap = c;
-    return 1;
+    void *p = realloc(items, c * size);
+    if (p) *cap = c;
+    return p;
 }
 
 int lines_add(lines_t *ls, const lines_item_t *it)
 {
-    if (!room((void **)&ls->items, ls->n, &ls->cap, sizeof *ls->items)) return 0;
-    line_t *l = &ls->items[ls->n++];   /* counted at once: lines_free drops what is set */
+    line_t *items = room(ls->items, ls->n, &ls->cap, sizeof *items);
+    if (!items) return 0;
+    ls->items = items;
+    line_t *l = &items[ls->n++];   /* counted at once: lines_free drops what is set */
     memset(l, 0, sizeof *l);
     l->sku = value_ref(it->sku);
     l->category = it->category;
@@ -235,8 +237,10 @@ value_t *lines_list(const lines_t *ls)
 
 int lines_add_charge(lines_t *ls, value_t *sku, const value_t *money, const mpq_t amount)
 {
-    if (!room((void **)&ls->charges, ls->ncharges, &ls->capcharges, sizeof *ls->charges)) return 0;
-    charge_t *c = &ls->charges[ls->ncharges++];   /* counted at once: lines_free drops what is set */
+    charge_t *charges = room(ls->charges, ls->ncharges, &ls->capcharges, sizeof *charges);
+    if (!charges) return 0;
+    ls->charges = charges;
+    charge_t *c = &charges[ls->ncharges++];   /* counted at once: lines_free drops what is set */
     c->sku = value_ref(sku);
     c->money = value_ref((value_t *)money);
     return exact_set(ls, &c->amount, amount);
