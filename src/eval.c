@@ -133,6 +133,7 @@ static int global_define(eval_t *e, const node_t *def, value_t *v)
     unsigned h = hash(name);
     b->next = e->globals[h];
     e->globals[h] = b;
+    e->sh->names_gen++;
     return 1;
 }
 
@@ -269,14 +270,17 @@ static value_t *lookup(eval_t *e, const node_t *n)
 {
     value_t *v = eval_scope_find(e, n->text);
     if (v) return value_ref(v);
+    /* a unit's name read before, with no global of that name defined since */
+    struct unit_memo *m = &e->sh->unit_memo[((uintptr_t)n->text >> 3) % UNIT_MEMO_SLOTS];
+    if (m->at == n->text && m->value && m->run == e && m->parent == e->parent && m->gen == e->sh->names_gen &&
+        !strcmp(m->name, n->text))
+        return value_ref(m->value);
     binding_t *b = eval_global_visible(e, n->text);
     if (b) return value_ref(b->value);
     if (!strcmp(n->text, "_")) {
         if (e->last) return value_ref(e->last);
         return eval_fail(e, (const loc_t[]){ name_loc(n) }, DIAG_NAME, "`_` is the last result, and there is none yet");
     }
-    struct unit_memo *m = &e->sh->unit_memo[((uintptr_t)n->text >> 3) % UNIT_MEMO_SLOTS];
-    if (m->at == n->text && m->value && !strcmp(m->name, n->text)) return value_ref(m->value);
     int unit = units_find(e->sh->units, n->text);
     if (unit >= 0) {
         value_t *u = value_unit(e->sh->units, unit);
@@ -285,6 +289,9 @@ static value_t *lookup(eval_t *e, const node_t *n)
             m->at = n->text;
             strcpy(m->name, n->text);
             m->value = value_ref(u);
+            m->run = e;
+            m->parent = e->parent;
+            m->gen = e->sh->names_gen;
         }
         return u;
     }

@@ -56,8 +56,11 @@ typedef struct shared {
     /* The values of unit names as read (`607 hour`, `USD`), in slots by where the
      * lexer's copy of the name is (one per name and source), kept with the name's text:
      * a copy freed and another made at its place may be another name. Emptied when a
-     * unit statement runs. */
-    struct unit_memo { const char *at; char name[24]; value_t *value; } unit_memo[UNIT_MEMO_SLOTS];
+     * unit statement runs. An entry also stands for "no global of this name is visible"
+     * in the run (and parent) it was made in, while names_gen is what it was then: only
+     * a definition makes a global visible, and each counts names_gen up. */
+    struct unit_memo { const char *at; char name[24]; value_t *value; const eval_t *run, *parent; unsigned long gen; } unit_memo[UNIT_MEMO_SLOTS];
+    unsigned long names_gen;
 } shared_t;
 
 struct eval {

@@ -119,3 +119,15 @@ UTEST(scope, unit_names_kept_until_a_unit_statement)
     shown_is(1, "10");
     shown_is(2, "21");
 }
+
+/* The unit memo is read before the globals only while no global has been defined since
+ * it was made: `hours` means the unit until a global `hours` is defined, then the
+ * global. In seconds 2 * 3600; then 2 * 5. */
+UTEST(scope, a_global_defined_after_a_unit_name_wins)
+{
+    diag_t *err = NULL;
+    env = h_eval_program("a = 2 hours\nhours = 5\nb = 2 hours\nshow a / (1 second)\nshow b\n", &err);
+    cr_assert_null(err, "%s", err ? err->msg : "");
+    shown_is(0, "7200");
+    shown_is(1, "10");
+}
