@@ -469,6 +469,12 @@ static value_t *number(eval_t *e, const node_t *n, char **err)
 {
     size_t len;
     const char *text = ast_number_text(n, &len);
+    if (!n->op && !n->flag && len <= 18) {   /* a whole number of up to 18 digits, as most are */
+        long whole = 0;
+        size_t i = 0;
+        while (i < len && text[i] >= '0' && text[i] <= '9') whole = whole * 10 + (text[i++] - '0');
+        if (i == len) return value_num_si(whole);
+    }
     char buf[64], *t = len < sizeof buf ? buf : malloc(len + 1);
     if (!t) return NULL;
     memcpy(t, text, len);
