@@ -8,10 +8,10 @@
 struct chunk { struct chunk *next; size_t used, cap, mapped; unsigned char data[]; };
 struct arena { struct chunk *head; unsigned grown; };
 
-/* Chunks double from 4 KiB as a unit grows, up to 8 MiB: `eval 1/3` zeroes little,
- * and a million-line program's tree (hundreds of megabytes) takes few chunks. A chunk of 1 MiB or more is mapped with its pages
- * filled in at once (where the system can): taking them one fault at a time was a
- * fifth of the time of reading such a program. */
+/* Chunks double from 4 KiB as a unit grows, up to 8 MiB: `eval 1/3` zeroes little, and
+ * a million-line program's tree (hundreds of megabytes) takes few chunks. A chunk of
+ * 1 MiB or more is mapped with its pages filled in at once (where the system can):
+ * taking them one fault at a time was a fifth of the time of reading such a program. */
 enum { CHUNK_SIZE = 4 * 1024, CHUNK_MAX = 8 * 1024 * 1024, CHUNK_MAPPED = 1024 * 1024, ALIGN = 16 };
 
 static struct chunk *chunk_new(arena_t *a, size_t size)

@@ -1,4 +1,5 @@
-/* ast: node allocation and list helpers. */
+/* ast: node allocation, nodes' places (line and column worked out from byte offsets),
+ * number literals' text, and list helpers. */
 #include "ast.h"
 #include <string.h>
 

@@ -27,8 +27,8 @@ typedef enum {
     /* a number written before a unit's name: `607 hour`, `2 million USD`, `40% gpu`. It
      * means number * name, as (* number name) did, in one node: text is the name, op and
      * flag are the number's scale and percent, and the number's text is read from the
-     * source (ast_quantity_number). span is the whole; loc.start is where the name
-     * starts and loc.end where the number (its scale word, its %) ends. */
+     * source (ast_number_text). span is the whole; loc.start is where the name starts
+     * and loc.end where the number (its scale word, its %) ends. */
     E_QUANTITY
 } node_kind;
 
