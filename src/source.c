@@ -10,21 +10,21 @@ static source_t *all_sources;
 static source_t **by_id;   /* every source, by its id */
 static size_t nids, capids;
 
-source_t *source_from_string(const char *name, const char *text, size_t len)
+/* A source that takes text (malloc'd, len bytes and room for a NUL after them); text is
+ * freed when it cannot be made. */
+static source_t *source_take(const char *name, char *text, size_t len)
 {
     source_t *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
-    s->name = strdup(name);
-    s->text = malloc(len + 1);
-    if (!s->name || !s->text) { free(s->name); free(s->text); free(s); return NULL; }
+    if (s) s->name = strdup(name);
+    if (!s || !s->name) { if (s) free(s); free(text); return NULL; }
     if (nids == capids) {
         size_t cap = capids ? 2 * capids : 64;
         source_t **nb = realloc(by_id, cap * sizeof *nb);
-        if (!nb) { free(s->name); free(s->text); free(s); return NULL; }
+        if (!nb) { free(s->name); free(s); free(text); return NULL; }
         by_id = nb;
         capids = cap;
     }
-    memcpy(s->text, text, len);
+    s->text = text;
     s->text[len] = '\0';
     s->len = len;
     s->id = (uint32_t)nids;
@@ -32,6 +32,14 @@ source_t *source_from_string(const char *name, const char *text, size_t len)
     s->next = all_sources;
     all_sources = s;
     return s;
+}
+
+source_t *source_from_string(const char *name, const char *text, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (!copy) return NULL;
+    memcpy(copy, text, len);
+    return source_take(name, copy, len);
 }
 
 source_t *source_excerpt(const char *name, const char *text, size_t len, int first_line)
@@ -67,9 +75,10 @@ source_t *source_from_stream(FILE *f, const char *name, const char **why)
     if (failed) { free(buf); *why = "read error"; return NULL; }
     if (memchr(buf, '\0', len)) { free(buf); *why = "binary data (it contains a NUL byte)"; return NULL; }
     /* a byte-order mark, as some Windows editors write, is not part of the program */
-    size_t bom = len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
-    source_t *s = source_from_string(name, buf + bom, len - bom);
-    free(buf);
+    if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) memmove(buf, buf + 3, len -= 3);
+    /* the buffer becomes the source's text (the loop above leaves room for the NUL):
+     * a large program is not copied again */
+    source_t *s = source_take(name, buf, len);
     if (!s) *why = "out of memory";
     return s;
 }
