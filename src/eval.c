@@ -705,18 +705,17 @@ static int check_new_name(eval_t *e, const char *name, const loc_t *loc)
 
 /* ---------- units ---------- */
 
-/* Re-running a program (scenarios, the REPL's :load) declares its units again: an
- * identical declaration is accepted, a different one is an error. */
 static void unit_memo_clear(shared_t *sh)
 {
     for (size_t i = 0; i < UNIT_MEMO_SLOTS; i++) { value_free(sh->unit_memo[i].value); sh->unit_memo[i].value = NULL; sh->unit_memo[i].at = NULL; }
 }
 
-static int unit_statement(eval_t *e, const node_t *n)
+/* Re-running a program (scenarios, the REPL's :load) declares its units again: an
+ * identical declaration is accepted, a different one is an error. */
+static int unit_declare(eval_t *e, const node_t *n)
 {
     units_t *u = e->sh->units;
     const char *err = NULL;
-    unit_memo_clear(e->sh);   /* a new unit or prefix may change what a name means */
     if (n->kind == S_DIMENSION) {
         if (units_find_dimension(u, n->text) >= 0) return 1;
         if (units_add_dimension(u, n->text, &err) < 0) { eval_fail(e, AST_LOC(n), DIAG_UNIT, "%s", err); return 0; }
@@ -769,6 +768,15 @@ static int unit_statement(eval_t *e, const node_t *n)
         else { ok = 1; if (v->u.num.approx) units_set_approx(u, id); }
     }
     value_free(v);
+    return ok;
+}
+
+/* A new unit or prefix may change what a name means, even one its own declaration has just
+ * read (`unit hours = 3 hours` reads the plural of hour): the memo is emptied after it. */
+static int unit_statement(eval_t *e, const node_t *n)
+{
+    int ok = unit_declare(e, n);
+    unit_memo_clear(e->sh);
     return ok;
 }
 

@@ -120,6 +120,17 @@ UTEST(scope, unit_names_kept_until_a_unit_statement)
     shown_is(2, "21");
 }
 
+/* A unit statement's own expression may read the name it declares (`hours`, the plural of
+ * hour, in `unit hours = 3 hours`): what it read then is forgotten once the unit is there,
+ * so a later `2 hours` means the new unit. In seconds: 2 * (3 * 3600). */
+UTEST(scope, a_unit_read_in_its_own_declaration_is_not_kept)
+{
+    diag_t *err = NULL;
+    env = h_eval_program("unit hours = 3 hours\nshow 2 hours / (1 second)\n", &err);
+    cr_assert_null(err, "%s", err ? err->msg : "");
+    shown_is(0, "21600");
+}
+
 /* The unit memo is read before the globals only while no global has been defined since
  * it was made: `hours` means the unit until a global `hours` is defined, then the
  * global. In seconds 2 * 3600; then 2 * 5. */
