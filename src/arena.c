@@ -1,5 +1,5 @@
 /* arena: chunked bump allocator backing one compilation unit's AST. */
-#define _DEFAULT_SOURCE   /* MAP_ANONYMOUS, MAP_POPULATE, madvise */
+#define _DEFAULT_SOURCE   /* MAP_ANONYMOUS, MAP_POPULATE */
 #include "arena.h"
 #include <stdlib.h>
 #include <string.h>
@@ -10,38 +10,9 @@ struct arena { struct chunk *head; unsigned grown; };
 
 /* Chunks double from 4 KiB as a unit grows, up to 8 MiB: `eval 1/3` zeroes little, and
  * a million-line program's tree (hundreds of megabytes) takes few chunks. A chunk of
- * 1 MiB or more is mapped whole 2 MiB pages at a time, asked for as huge pages and filled
- * in at once (where the system can): taking 4 KiB pages one fault at a time was a fifth
- * of the time of reading such a program, and filling them in and unmapping them at exit
- * still 0.3 s of a million-item program's 1.05 s; in huge pages it is 0.15 s. */
-enum { CHUNK_SIZE = 4 * 1024, CHUNK_MAX = 8 * 1024 * 1024, CHUNK_MAPPED = 1024 * 1024, ALIGN = 16,
-       HUGE_PAGE = 2 * 1024 * 1024 };
-
-/* A mapped chunk of at least bytes (rounded up to whole huge pages, *bytes updated), or NULL. */
-static void *chunk_map(size_t *bytes)
-{
-#ifdef MAP_ANONYMOUS
-    size_t len = (*bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
-#if defined MADV_POPULATE_WRITE || !defined MAP_POPULATE
-    int populate = 0;
-#else
-    int populate = MAP_POPULATE;   /* before the advice: 4 KiB pages, but all at once */
-#endif
-    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | populate, -1, 0);
-    if (p == MAP_FAILED) return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(p, len, MADV_HUGEPAGE);   /* advice: without it the pages are as before */
-#endif
-#ifdef MADV_POPULATE_WRITE
-    madvise(p, len, MADV_POPULATE_WRITE);   /* failing (an older kernel), pages come at first touch */
-#endif
-    *bytes = len;
-    return p;
-#else
-    (void)bytes;
-    return NULL;
-#endif
-}
+ * 1 MiB or more is mapped with its pages filled in at once (where the system can):
+ * taking them one fault at a time was a fifth of the time of reading such a program. */
+enum { CHUNK_SIZE = 4 * 1024, CHUNK_MAX = 8 * 1024 * 1024, CHUNK_MAPPED = 1024 * 1024, ALIGN = 16 };
 
 static struct chunk *chunk_new(arena_t *a, size_t size)
 {
@@ -50,10 +21,12 @@ static struct chunk *chunk_new(arena_t *a, size_t size)
     if (cap < size) cap = size;
     size_t bytes = sizeof(struct chunk) + cap, mapped = 0;
     struct chunk *c = NULL;
-    if (bytes >= CHUNK_MAPPED && (c = chunk_map(&bytes))) {
-        mapped = bytes;
-        cap = bytes - sizeof(struct chunk);
+#ifdef MAP_POPULATE
+    if (bytes >= CHUNK_MAPPED) {
+        void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+        if (p != MAP_FAILED) { c = p; mapped = bytes; }
     }
+#endif
     if (!c && !(c = calloc(1, bytes))) return NULL;   /* zeroed once: allocations take fresh bytes */
     c->used = 0;
     c->cap = cap;
