@@ -469,11 +469,15 @@ static value_t *number(eval_t *e, const node_t *n, char **err)
 {
     size_t len;
     const char *text = ast_number_text(n, &len);
-    if (!n->op && !n->flag && len <= 18) {   /* a whole number of up to 18 digits, as most are */
-        long whole = 0;
-        size_t i = 0;
-        while (i < len && text[i] >= '0' && text[i] <= '9') whole = whole * 10 + (text[i++] - '0');
-        if (i == len) return value_num_si(whole);
+    if (!n->op && !n->flag && len <= 19) {   /* up to 18 digits, whole or with a point, as most are */
+        uint64_t digits = 0;   /* 19 digits without a point fit, and go the general way */
+        size_t i = 0, point = len;
+        for (; i < len && ((text[i] >= '0' && text[i] <= '9') || (text[i] == '.' && point == len)); i++)
+            if (text[i] == '.') point = i;
+            else digits = digits * 10 + (text[i] - '0');
+        if (i == len && point == len && len <= 18) return value_num_si((long)digits);
+        value_t *r = i == len && point < len ? value_decimal((int64_t)digits, (int)(len - 1 - point)) : NULL;
+        if (r) return r;
     }
     char buf[64], *t = len < sizeof buf ? buf : malloc(len + 1);
     if (!t) return NULL;

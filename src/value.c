@@ -858,17 +858,34 @@ value_t *value_round(const units_t *u, const value_t *x, const value_t *quantum,
     return r;
 }
 
-/* digits * 10^exp10 in machine words (up to 18 digits and a power of ten that fits), or 0. */
-static int small_literal(const char *digits, long exp10, small_t *r)
+/* n * 10^exp10 (0 <= n < 10^18) in machine words when the power of ten fits, or 0. */
+static int small_scaled(int64_t n, long exp10, small_t *r)
 {
-    if (!SMALL_PATH || strlen(digits) > 18 || exp10 > 18 || exp10 < -18) return 0;
-    int64_t n = 0, p10 = 1;
-    for (const char *p = digits; *p; p++) n = n * 10 + (*p - '0');
+    if (!SMALL_PATH || exp10 > 18 || exp10 < -18) return 0;
+    int64_t p10 = 1;
     for (long i = 0; i < labs(exp10); i++) p10 *= 10;
     if (exp10 >= 0) { *r = (small_t){ n, 1 }; return !__builtin_mul_overflow(n, p10, &r->n); }
     int64_t g = (int64_t)gcd_u64((uint64_t)n, (uint64_t)p10);
     *r = (small_t){ n / g, p10 / g };
     return 1;
+}
+
+/* digits * 10^exp10 in machine words (up to 18 digits and a power of ten that fits), or 0. */
+static int small_literal(const char *digits, long exp10, small_t *r)
+{
+    if (strlen(digits) > 18) return 0;
+    int64_t n = 0;
+    for (const char *p = digits; *p; p++) n = n * 10 + (*p - '0');
+    return small_scaled(n, exp10, r);
+}
+
+value_t *value_decimal(int64_t digits, int frac)
+{
+    small_t lit;
+    if (digits < 0 || digits > 999999999999999999 || !small_scaled(digits, -(long)frac, &lit)) return NULL;
+    value_t *v = new_quantity(0, UTERM_ID_EMPTY);
+    if (v) small_put(v->u.num.q, lit);
+    return v;
 }
 
 value_t *value_from_literal(const char *text, int scale, int percent, char **err)

@@ -56,6 +56,10 @@ void value_free(value_t *v);
 
 value_t *value_num(const mpq_t q);                 /* dimensionless */
 value_t *value_num_si(long n);
+/* digits / 10^frac in lowest terms, as the literal that writes them (5.1468 is 5,1468 and
+ * 4) reads: for 0 <= digits < 10^18 and 0 <= frac <= 18 where numbers fit in machine
+ * words. NULL otherwise, or when out of memory: then read the literal's text. */
+value_t *value_decimal(int64_t digits, int frac);
 value_t *value_quantity(const mpq_t q, const dim_t *dim, const uterm_t *disp);
 value_t *value_unit(const units_t *u, int unit);   /* 1 of a named unit */
 /* q in the dimension and display unit of the quantity unit. */

@@ -253,6 +253,18 @@ UTEST(value_small, literals_at_the_edges)
     lit_is("1.5", -18, "3/2000000000000000000");
 }
 
+/* Past 18 digits or 18 places, value_decimal leaves the literal to the general reader. */
+UTEST(value_small, decimal_beyond_machine_words_is_left_to_the_reader)
+{
+    cr_expect_null(value_decimal(1000000000000000000, 1));
+    cr_expect_null(value_decimal(5, 19));
+    cr_expect_null(value_decimal(-1, 0));
+    value_t *v = value_decimal(999999999999999999, 18);
+    cr_assert_not_null(v);
+    cr_expect(h_q_is(v->u.num.q, "999999999999999999/1000000000000000000"));
+    value_free(v);
+}
+
 /* A decimal with k fraction digits is n / 10^k in lowest terms: the machine-word path
  * cancels the twos and fives n shares with 10^k; GMP's canonicalisation must agree. */
 UTEST(value_small, decimal_fractions_reduce_like_gmp)
@@ -272,6 +284,12 @@ UTEST(value_small, decimal_fractions_reduce_like_gmp)
             mpq_canonicalize(want);
             char *w = mpq_get_str(NULL, 10, want);
             lit_is(text, 0, w);
+            /* the evaluator's way for a literal such as 5.1468: its digits and k */
+            value_t *d = value_decimal(strtoll(ns[i], NULL, 10), k);
+            cr_assert_not_null(d, "value_decimal(%s, %d)", ns[i], k);
+            cr_expect(h_q_is(d->u.num.q, w) && canonical(d->u.num.q) && value_is_dimensionless(d),
+                      "value_decimal(%s, %d): expected %s", ns[i], k, w);
+            value_free(d);
             free(w);
             mpq_clear(want);
         }
