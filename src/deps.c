@@ -89,16 +89,20 @@ static void add_edge(deps_t *d, const char *read, const char *reader)
     e->to[e->n++] = to;
 }
 
+/* The walks below go down a node's first child (a) in a loop, not by recursion: chains
+ * of fields, indexes and left-associative operators (x.a.a..., 1+1+...) nest there, as
+ * deep as the file is long, and the evaluator's depth limit must be what stops them. */
 void deps_each_read(const node_t *n, void (*fn)(const char *name, void *ctx), void *ctx)
 {
-    for (; n; n = n->next) {
-        if ((n->kind == E_IDENT || n->kind == E_CALL || n->kind == E_QUANTITY) && n->text) fn(n->text, ctx);
-        deps_each_read(n->a, fn, ctx);
-        deps_each_read(n->b, fn, ctx);
-        deps_each_read(n->c, fn, ctx);
-        deps_each_read(n->list, fn, ctx);
-        deps_each_read(n->list2, fn, ctx);
-    }
+    for (; n; n = n->next)
+        for (const node_t *x = n; x; x = x->a) {
+            if ((x->kind == E_IDENT || x->kind == E_CALL || x->kind == E_QUANTITY) && x->text) fn(x->text, ctx);
+            if (x != n) deps_each_read(x->next, fn, ctx);   /* a first child's siblings */
+            deps_each_read(x->b, fn, ctx);
+            deps_each_read(x->c, fn, ctx);
+            deps_each_read(x->list, fn, ctx);
+            deps_each_read(x->list2, fn, ctx);
+        }
 }
 
 /* The names a statement reads (not its own name: a statement's next is the next one). */
@@ -163,10 +167,12 @@ void deps_add_program(deps_t *d, const node_t *stmts)
 
 static int reads_units(const node_t *n)
 {
-    for (; n; n = n->next) {
-        if (n->kind == E_IDENT || n->kind == E_QUANTITY || n->kind == E_CALL || n->kind == E_IN || (n->kind == E_NUM && n->flag)) return 1;
-        if (reads_units(n->a) || reads_units(n->b) || reads_units(n->c) || reads_units(n->list) || reads_units(n->list2)) return 1;
-    }
+    for (; n; n = n->next)
+        for (const node_t *x = n; x; x = x->a) {   /* down a's in a loop, as deps_each_read */
+            if (x->kind == E_IDENT || x->kind == E_QUANTITY || x->kind == E_CALL || x->kind == E_IN || (x->kind == E_NUM && x->flag)) return 1;
+            if ((x != n && reads_units(x->next)) || reads_units(x->b) || reads_units(x->c) || reads_units(x->list) || reads_units(x->list2))
+                return 1;
+        }
     return 0;
 }
 

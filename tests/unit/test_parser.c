@@ -376,6 +376,24 @@ UTEST(parser, deep_nesting_diagnostic)
     free(src);
 }
 
+/* Chains of a million fields, indexes or sums: as deep a tree as the file is long. The
+ * walks over the program before it runs (its names and their readers, src/deps.c) go
+ * down such a chain in a loop, so the evaluator's limit is what stops it, not the stack. */
+UTEST(parser, million_long_chains_are_an_error_not_a_crash, .timeout = 60)
+{
+    static const char *const links[] = { ".a", "[0]", "+1" };
+    for (size_t k = 0; k < sizeof links / sizeof links[0]; k++) {
+        char *src = repeat("", 1000000, "show x", links[k]);   /* show x.a.a... */
+        diag_t *err = NULL;
+        eval_t *e = h_eval_program(src, &err);
+        cr_assert_not_null(err, "show x%s... (a million): no error", links[k]);
+        cr_expect(strstr(err->msg, "nested too deeply") != NULL, "%s: %s", links[k], err->msg);
+        diag_free(err);
+        eval_free(e);
+        free(src);
+    }
+}
+
 /* A long flat chain is no deeper for the parser (left recursion), but its tree is
  * 100000 levels deep for the evaluator: that must be a diagnostic too, not a stack
  * overflow. */
