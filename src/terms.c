@@ -898,55 +898,68 @@ value_t **terms_fold_slot(const struct terms_fold *f, const node_t *n)
     return NULL;
 }
 
-static int period_invariant(const node_t *wl, const node_t *n)
+/* Parts deeper than this below their item are not kept: the evaluator stops at its own
+ * depth limit (eval.c's MAX_DEPTH, 2000) before them, and keeping is only a saving, so a
+ * walk down a chain of a million sums stops here instead of overflowing the stack. */
+enum { FOLD_DEPTH = 2048 };
+
+/* Adds n to f (counts it in f->cap while f->node is NULL). */
+static void fold_add(struct terms_fold *f, const node_t *n)
 {
+    if (!f->node) { f->cap++; return; }
+    size_t i = fold_hash(n, f->cap);
+    while (f->node[i] && f->node[i] != n) i = (i + 1) & (f->cap - 1);
+    f->node[i] = n;
+}
+
+/* Whether expression n, depth levels below its item, is the same in every period; when it
+ * is not, its largest parts that are go into f. One walk, each node once: the caller adds
+ * n itself (asking each level whether all below it is the same made a chain of n sums
+ * cost n^2 / 2 steps). */
+static int fold_walk(struct terms_fold *f, const node_t *wl, const node_t *n, int depth)
+{
+    if (depth > FOLD_DEPTH) return 0;
     switch (n->kind) {
     case E_NUM: case E_STR: case E_BOOL: case E_DATE: return 1;
     case E_IDENT: case E_QUANTITY:   /* a quantity's name, as the name itself */
         return strcmp(n->text, "period") && strcmp(n->text, "t") && !earlier_item(wl, NULL, n->text);
-    case E_UNARY: return period_invariant(wl, n->a);
-    case E_BINOP: case E_IN: return period_invariant(wl, n->a) && period_invariant(wl, n->b);
-    case E_IF: return period_invariant(wl, n->a) && period_invariant(wl, n->b) && period_invariant(wl, n->c);
+    case E_UNARY: case E_BINOP: case E_IN: case E_IF: case E_FIELD: case E_INDEX: {
+        /* a field or an index is not kept (a field may be another workload's item, which
+         * reads the period: `other.gpus`), but its parts may be */
+        const node_t *part[3] = { n->a, n->b, n->c };
+        int same[3], all = n->kind != E_FIELD && n->kind != E_INDEX;
+        for (int k = 0; k < 3; k++) all &= same[k] = !part[k] || fold_walk(f, wl, part[k], depth + 1);
+        for (int k = 0; k < 3 && !all; k++)
+            if (part[k] && same[k]) fold_add(f, part[k]);
+        return all;
+    }
+    case E_CALL: case E_LIST:   /* a call's arguments, a list's items */
+        for (const node_t *x = n->list; x; x = x->next)
+            if (fold_walk(f, wl, x, depth + 1)) fold_add(f, x);
+        return 0;
     default: return 0;
     }
 }
 
-/* Adds the largest invariant subexpressions of expression n and, for a call's arguments
- * or a list's items, the chain after it (counts them in f->cap while f->node is NULL). */
-static void fold_collect(struct terms_fold *f, const node_t *wl, const node_t *n, int chain)
+/* Adds the largest parts of the workload's items that are the same in every period. */
+static void fold_collect(struct terms_fold *f, const node_t *wl)
 {
-    for (; n; n = chain ? n->next : NULL) {
-        if (period_invariant(wl, n)) {
-            if (!f->node) { f->cap++; continue; }
-            size_t i = fold_hash(n, f->cap);
-            while (f->node[i] && f->node[i] != n) i = (i + 1) & (f->cap - 1);
-            f->node[i] = n;
-            continue;
-        }
-        switch (n->kind) {
-        case E_BINOP: case E_IN: case E_UNARY: case E_IF: case E_FIELD: case E_INDEX:
-            if (n->a) fold_collect(f, wl, n->a, 0);
-            if (n->b) fold_collect(f, wl, n->b, 0);
-            if (n->c) fold_collect(f, wl, n->c, 0);
-            break;
-        case E_CALL: case E_LIST: fold_collect(f, wl, n->list, 1); break;
-        default: break;
-        }
-    }
+    for (const node_t *it = wl->list; it; it = it->next)
+        if (fold_walk(f, wl, it->a, 0)) fold_add(f, it->a);
 }
 
 /* The workload's table (NULL when it has nothing to keep, or out of memory). */
 static struct terms_fold *fold_new(const node_t *wl)
 {
     struct terms_fold count = { NULL, NULL, 0 };
-    for (const node_t *it = wl->list; it; it = it->next) fold_collect(&count, wl, it->a, 0);
+    fold_collect(&count, wl);
     if (!count.cap) return NULL;
     size_t cap = 16;
     while (cap < 2 * count.cap) cap *= 2;
     struct terms_fold *f = malloc(sizeof *f);
     if (f && (f->node = calloc(cap, sizeof *f->node)) && (f->kept = calloc(cap, sizeof *f->kept))) {
         f->cap = cap;
-        for (const node_t *it = wl->list; it; it = it->next) fold_collect(f, wl, it->a, 0);
+        fold_collect(f, wl);
         return f;
     }
     if (f) free(f->node);
@@ -1061,12 +1074,13 @@ static int workload_period(eval_t *e, const node_t *wl, const contract_obj_t *co
 /* Whether an expression (or any in its chains) names `name`. */
 static int mentions(const node_t *n, const char *name)
 {
-    for (; n; n = n->next) {
-        if ((n->kind == E_IDENT || n->kind == E_QUANTITY) && !strcmp(n->text, name)) return 1;
-        if (mentions(n->a, name) || mentions(n->b, name) || mentions(n->c, name) || mentions(n->list, name) ||
-            mentions(n->list2, name))
-            return 1;
-    }
+    for (; n; n = n->next)
+        for (const node_t *x = n; x; x = x->a) {   /* down a's in a loop: chains of sums nest there */
+            if ((x->kind == E_IDENT || x->kind == E_QUANTITY) && !strcmp(x->text, name)) return 1;
+            if ((x != n && mentions(x->next, name)) || mentions(x->b, name) || mentions(x->c, name) || mentions(x->list, name) ||
+                mentions(x->list2, name))
+                return 1;
+        }
     return 0;
 }
 

@@ -4,6 +4,7 @@
  * expected figure is worked out in the comment beside it; check_expected.py re-derives
  * them with Python fractions. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "helpers.h"
@@ -992,4 +993,33 @@ Test(contract, engine_sum_agrees_with_mpq_add)
     mpq_clears(want, got, x, NULL);
     engine_sum_clear(&s);
     gmp_randclear(rs);
+}
+
+/* A workload whose item is a chain of n sums, the period at its bottom (period.index *
+ * 1 gpu + 1 gpu + ...): more than the evaluator's depth limit, which must report it. */
+static void deep_item_is_an_error(size_t n)
+{
+    static const char head[] = "contract c {\n  start = 2027-01-01\n  term = 2 months\n  rate a = 1 USD/(gpu*hour)\n}\n"
+                               "workload w {\n  use a = period.index * 1 gpu", link[] = " + 1 gpu", tail[] = "\n}\nshow price(w, c).total\n";
+    char *src = malloc(sizeof head + n * (sizeof link - 1) + sizeof tail), *p = src;
+    cr_assert_not_null(src);
+    p += sprintf(p, "%s", head);
+    for (size_t i = 0; i < n; i++) p += sprintf(p, "%s", link);
+    sprintf(p, "%s", tail);
+    diag_t *err = NULL;
+    eval_t *e = h_eval_program(src, &err);
+    cr_assert_not_null(err, "%zu sums: no error", n);
+    cr_expect(strstr(err->msg, "nested too deeply") != NULL, "%zu sums: %s", n, err->msg);
+    diag_free(err);
+    eval_free(e);
+    free(src);
+}
+
+/* What a workload's periods share is found in one walk of its items, which stops where
+ * the evaluator's depth limit would (not a walk from every level down: 100,000 sums took
+ * minutes), and no walk over an item recurses down a chain of a million (a crash). */
+UTEST(contract, a_deep_workload_item_is_an_error_in_time, .timeout = 30)
+{
+    deep_item_is_an_error(100000);
+    deep_item_is_an_error(1000000);
 }
