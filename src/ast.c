@@ -21,6 +21,14 @@ size_t ast_count(const node_t *head)
     return n;
 }
 
+int ast_has_list2(node_kind kind)
+{
+    switch (kind) {
+    case S_COMPARE: case S_SWEEP: case C_TIERS: case C_DISCOUNT: case C_ESCALATE: case C_CREDIT: return 1;
+    default: return 0;
+    }
+}
+
 const char *ast_kind_name(node_kind kind)
 {
     static const char *names[] = {

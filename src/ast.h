@@ -41,7 +41,7 @@ enum { TIERS_GRADUATED, TIERS_VOLUME };
 enum { ROUND_INVOICE, ROUND_LINES, ROUND_NONE };
 
 typedef struct node node_t;
-/* 80 bytes: a program of a million line items holds millions of these. */
+/* 72 bytes: a program of a million line items holds millions of these. */
 struct node {
     uint8_t kind;         /* a node_kind */
     uint8_t flag;         /* percent literal, cumulative tiers, prefixed unit ... */
@@ -50,8 +50,12 @@ struct node {
     span_t loc;           /* where errors point: an operator, a name (ast_loc) */
     span_t span;          /* the whole expression, for labels (ast_span); end 0 when unset */
     const char *text;     /* name, literal text, field name, string contents */
-    node_t *a, *b, *c;
-    node_t *list, *list2; /* sibling chains through next */
+    node_t *a, *b;
+    node_t *list;         /* a sibling chain through next */
+    union {               /* no kind has both (ast_has_list2): one field, 8 bytes an item */
+        node_t *c;        /* E_IF's else, C_COMMIT's until */
+        node_t *list2;    /* the second chain: S_COMPARE, S_SWEEP, C_TIERS, C_DISCOUNT, C_ESCALATE, C_CREDIT */
+    };
     node_t *next;
 };
 
@@ -69,6 +73,8 @@ static inline node_t *ast_new(ast_pool_t *pool, node_kind kind, const source_t *
     return n;
 }
 size_t ast_count(const node_t *head);
+/* Whether a node of this kind keeps a chain in list2 (and so has no c). */
+int ast_has_list2(node_kind kind);
 const char *ast_kind_name(node_kind kind);
 /* Where errors about the node point, with line and column. */
 loc_t ast_loc(const node_t *n);

@@ -99,9 +99,8 @@ void deps_each_read(const node_t *n, void (*fn)(const char *name, void *ctx), vo
             if ((x->kind == E_IDENT || x->kind == E_CALL || x->kind == E_QUANTITY) && x->text) fn(x->text, ctx);
             if (x != n) deps_each_read(x->next, fn, ctx);   /* a first child's siblings */
             deps_each_read(x->b, fn, ctx);
-            deps_each_read(x->c, fn, ctx);
+            deps_each_read(x->c, fn, ctx);   /* also list2: one field */
             deps_each_read(x->list, fn, ctx);
-            deps_each_read(x->list2, fn, ctx);
         }
 }
 
@@ -110,9 +109,8 @@ static void each_read_of(const node_t *s, void (*fn)(const char *name, void *ctx
 {
     deps_each_read(s->a, fn, ctx);
     deps_each_read(s->b, fn, ctx);
-    deps_each_read(s->c, fn, ctx);
+    deps_each_read(s->c, fn, ctx);   /* also list2 */
     deps_each_read(s->list, fn, ctx);
-    deps_each_read(s->list2, fn, ctx);
 }
 
 struct edge_ctx { deps_t *d; const char *reader; };
@@ -170,7 +168,7 @@ static int reads_units(const node_t *n)
     for (; n; n = n->next)
         for (const node_t *x = n; x; x = x->a) {   /* down a's in a loop, as deps_each_read */
             if (x->kind == E_IDENT || x->kind == E_QUANTITY || x->kind == E_CALL || x->kind == E_IN || (x->kind == E_NUM && x->flag)) return 1;
-            if ((x != n && reads_units(x->next)) || reads_units(x->b) || reads_units(x->c) || reads_units(x->list) || reads_units(x->list2))
+            if ((x != n && reads_units(x->next)) || reads_units(x->b) || reads_units(x->c) || reads_units(x->list))   /* c is also list2 */
                 return 1;
         }
     return 0;

@@ -141,7 +141,7 @@ static void explain_refs(eval_t *e, explain_state_t *x, const node_t *n, int dep
     }
     explain_refs(e, x, n->a, depth);
     explain_refs(e, x, n->b, depth);
-    explain_refs(e, x, n->c, depth);
+    if (!ast_has_list2(n->kind)) explain_refs(e, x, n->c, depth);
     for (const node_t *k = n->list; k; k = k->next) explain_refs(e, x, k, depth);
     x->walk--;
 }

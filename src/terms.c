@@ -772,9 +772,8 @@ static value_t *parent_contract(eval_t *e, const node_t *n)
         if (cl->kind == C_FIELD) note_touched(cl->text, &c);   /* a field can be set by name */
         deps_each_read(cl->a, note_touched, &c);
         if (cl->kind != C_CREDIT) deps_each_read(cl->b, note_touched, &c);
-        deps_each_read(cl->c, note_touched, &c);
+        deps_each_read(cl->c, note_touched, &c);   /* also list2 */
         deps_each_read(cl->list, note_touched, &c);
-        deps_each_read(cl->list2, note_touched, &c);
     }
     return c.hit ? NULL : value_ref(b->value);
 }
@@ -1077,8 +1076,7 @@ static int mentions(const node_t *n, const char *name)
     for (; n; n = n->next)
         for (const node_t *x = n; x; x = x->a) {   /* down a's in a loop: chains of sums nest there */
             if ((x->kind == E_IDENT || x->kind == E_QUANTITY) && !strcmp(x->text, name)) return 1;
-            if ((x != n && mentions(x->next, name)) || mentions(x->b, name) || mentions(x->c, name) || mentions(x->list, name) ||
-                mentions(x->list2, name))
+            if ((x != n && mentions(x->next, name)) || mentions(x->b, name) || mentions(x->c, name) || mentions(x->list, name))   /* c is also list2 */
                 return 1;
         }
     return 0;
