@@ -865,7 +865,11 @@ static int small_scaled(int64_t n, long exp10, small_t *r)
     int64_t p10 = 1;
     for (long i = 0; i < labs(exp10); i++) p10 *= 10;
     if (exp10 >= 0) { *r = (small_t){ n, 1 }; return !__builtin_mul_overflow(n, p10, &r->n); }
-    int64_t g = (int64_t)gcd_u64((uint64_t)n, (uint64_t)p10);
+    /* gcd(n, 10^k) is 2^min(twos of n, k) * 5^min(fives of n, k): a shift and a division
+     * by 5 or two (a multiplication) rather than a binary gcd's loop */
+    long k = -exp10, twos = n ? __builtin_ctzll((uint64_t)n) : k;
+    int64_t g = n ? (int64_t)1 << (twos < k ? twos : k) : p10;
+    for (long fives = 0, m = n; n && fives < k && m % 5 == 0; fives++) { m /= 5; g *= 5; }
     *r = (small_t){ n / g, p10 / g };
     return 1;
 }
