@@ -2,8 +2,8 @@
  * functions (computed with MPFR and marked approximate). */
 #include "builtins.h"
 #include "diag.h"
+#include "mpfr_dl.h"
 #include <limits.h>
-#include <mpfr.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -278,10 +278,16 @@ static value_t *from_mpfr(mpfr_t x, const dim_t *dim, char **err)
     return v;
 }
 
-static int to_mpfr(mpfr_t out, const value_t *v)
+/* 0 with *err set when MPFR cannot be loaded (it is loaded on first use). */
+static int to_mpfr(mpfr_t out, const value_t *v, char **err)
 {
+    if (!mpfr_dl_open()) {
+        *err = diag_format("cannot load libmpfr, the GNU MPFR library that approximate functions need (Debian: apt-get install libmpfr6)");
+        return 0;
+    }
     mpfr_init2(out, APPROX_BITS);
-    return mpfr_set_q(out, v->u.num.q, MPFR_RNDN);
+    mpfr_set_q(out, v->u.num.q, MPFR_RNDN);
+    return 1;
 }
 
 /* The display unit of a square root: every exponent halved, when all are even. */
@@ -317,7 +323,7 @@ static value_t *b_sqrt(units_t *u, value_t **a, size_t n, char **err)
         return v;
     }
     mpfr_t x;
-    to_mpfr(x, a[0]);
+    if (!to_mpfr(x, a[0], err)) return NULL;
     mpfr_sqrt(x, x, MPFR_RNDN);
     value_t *v = from_mpfr(x, &half, err);
     mpfr_clear(x);
@@ -325,13 +331,17 @@ static value_t *b_sqrt(units_t *u, value_t **a, size_t n, char **err)
     return v;
 }
 
-static value_t *unary_approx(value_t *a, const char *fn, int (*op)(mpfr_ptr, mpfr_srcptr, mpfr_rnd_t), char **err)
+/* The function is named, not passed: MPFR's names are only valid once to_mpfr loaded it. */
+typedef enum { APPROX_LN, APPROX_EXP } approx_fn;
+
+static value_t *unary_approx(value_t *a, approx_fn which, char **err)
 {
+    const char *fn = which == APPROX_LN ? "ln" : "exp";
     if (!need_num(a, fn, err)) return NULL;
     if (!dim_is_zero(value_dim(a))) { *err = diag_format("%s() needs a plain number, not a quantity", fn); return NULL; }
     mpfr_t x;
-    to_mpfr(x, a);
-    op(x, x, MPFR_RNDN);
+    if (!to_mpfr(x, a, err)) return NULL;
+    if (which == APPROX_LN) mpfr_log(x, x, MPFR_RNDN); else mpfr_exp(x, x, MPFR_RNDN);
     dim_t none;
     memset(&none, 0, sizeof none);
     value_t *v = from_mpfr(x, &none, err);
@@ -343,14 +353,14 @@ static value_t *b_ln(units_t *u, value_t **a, size_t n, char **err)
 {
     (void)u; (void)n;
     if (a[0]->kind == V_NUM && mpq_sgn(a[0]->u.num.q) <= 0) { *err = diag_format("ln() of a number that is not positive"); return NULL; }
-    return unary_approx(a[0], "ln", mpfr_log, err);
+    return unary_approx(a[0], APPROX_LN, err);
 }
 
 static value_t *b_exp(units_t *u, value_t **a, size_t n, char **err)
 {
     (void)u; (void)n;
     if (a[0]->kind == V_NUM && mpq_cmp_si(a[0]->u.num.q, 100000, 1) > 0) { *err = diag_format("exp() argument too large"); return NULL; }
-    return unary_approx(a[0], "exp", mpfr_exp, err);
+    return unary_approx(a[0], APPROX_EXP, err);
 }
 
 static const builtin_t table[] = {

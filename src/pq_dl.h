@@ -6,22 +6,22 @@
 #ifndef OUTLAY_PQ_DL_H
 #define OUTLAY_PQ_DL_H
 #include "config.h"
+#include "dl.h"
 #ifdef HAVE_LIBPQ
 #include <libpq-fe.h>
 
 /* 1 when libpq is loaded and has every name below. */
 int pq_dl_open(void);
 
-#define PQ_DL_NAMES(X) \
-    X(PQclear) X(PQfreemem) X(PQerrorMessage) X(PQconninfoParse) X(PQconninfoFree) \
-    X(PQgetvalue) X(PQstatus) X(PQresultStatus) X(PQresultErrorField) X(PQtransactionStatus) \
-    X(PQsocket) X(PQsetSingleRowMode) X(PQsetNoticeProcessor) X(PQsendQueryParams) \
-    X(PQresultErrorMessage) X(PQparameterStatus) X(PQntuples) X(PQnfields) X(PQisBusy) \
-    X(PQgetlength) X(PQgetisnull) X(PQgetResult) X(PQgetCancel) X(PQftype) X(PQfreeCancel) \
-    X(PQfname) X(PQfinish) X(PQconsumeInput) X(PQconnectStartParams) X(PQconnectPoll) \
-    X(PQcancel)
-#define PQ_DL_DECLARE(name) extern __typeof__(name) *pq_dl_##name;
-PQ_DL_NAMES(PQ_DL_DECLARE)
+#define PQ_DL_NAMES(X, p) \
+    X(p, PQclear) X(p, PQfreemem) X(p, PQerrorMessage) X(p, PQconninfoParse) X(p, PQconninfoFree) \
+    X(p, PQgetvalue) X(p, PQstatus) X(p, PQresultStatus) X(p, PQresultErrorField) X(p, PQtransactionStatus) \
+    X(p, PQsocket) X(p, PQsetSingleRowMode) X(p, PQsetNoticeProcessor) X(p, PQsendQueryParams) \
+    X(p, PQresultErrorMessage) X(p, PQparameterStatus) X(p, PQntuples) X(p, PQnfields) X(p, PQisBusy) \
+    X(p, PQgetlength) X(p, PQgetisnull) X(p, PQgetResult) X(p, PQgetCancel) X(p, PQftype) X(p, PQfreeCancel) \
+    X(p, PQfname) X(p, PQfinish) X(p, PQconsumeInput) X(p, PQconnectStartParams) X(p, PQconnectPoll) \
+    X(p, PQcancel)
+DL_DECLARE(pq_dl, PQ_DL_NAMES)
 
 #ifndef PQ_DL_IMPLEMENTATION
 #define PQclear (*pq_dl_PQclear)

@@ -4,6 +4,7 @@
 #ifndef OUTLAY_READLINE_DL_H
 #define OUTLAY_READLINE_DL_H
 #include "config.h"
+#include "dl.h"
 #ifdef HAVE_READLINE
 #include <stdio.h>
 #include <readline/readline.h>
@@ -12,14 +13,13 @@
 /* 1 when libreadline is loaded and has every name below; 0 means plain line input. */
 int readline_dl_open(void);
 
-#define READLINE_DL_NAMES(X) \
-    X(readline) X(add_history) X(read_history) X(write_history) X(rl_completion_matches) \
-    X(rl_on_new_line) X(rl_redisplay) X(rl_replace_line) X(rl_set_prompt) \
-    X(rl_attempted_completion_function) X(rl_attempted_completion_over) \
-    X(rl_basic_word_break_characters) X(rl_catch_signals) X(rl_readline_name) X(rl_signal_event_hook) \
-    X(history_write_timestamps) X(history_multiline_entries)
-#define READLINE_DL_DECLARE(name) extern __typeof__(name) *readline_dl_##name;
-READLINE_DL_NAMES(READLINE_DL_DECLARE)
+#define READLINE_DL_NAMES(X, p) \
+    X(p, readline) X(p, add_history) X(p, read_history) X(p, write_history) X(p, rl_completion_matches) \
+    X(p, rl_on_new_line) X(p, rl_redisplay) X(p, rl_replace_line) X(p, rl_set_prompt) \
+    X(p, rl_attempted_completion_function) X(p, rl_attempted_completion_over) \
+    X(p, rl_basic_word_break_characters) X(p, rl_catch_signals) X(p, rl_readline_name) X(p, rl_signal_event_hook) \
+    X(p, history_write_timestamps) X(p, history_multiline_entries)
+DL_DECLARE(readline_dl, READLINE_DL_NAMES)
 
 #ifndef READLINE_DL_IMPLEMENTATION
 #define readline (*readline_dl_readline)

@@ -4,14 +4,14 @@
  * embedded newlines and CRLF. A record is bounded (1 MiB), so a runaway line is an error,
  * not unbounded growth. A bad row becomes a diagnostic that quotes the row at its real
  * line number with a caret under the bad cell. */
-#include <csv.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
+#include "csv_dl.h"
 #include "policy.h"
 #include "usage.h"
+#include "zlib_dl.h"
 
 enum { CHUNK = 1 << 18, MAX_RECORD = 1 << 20, MAX_FIELDS = 10000, HEADER_SHOWN = 12 };
 
@@ -435,6 +435,14 @@ static int add_row(reader_t *r)
 int usage_read_fd(usage_table_t *t, const usage_spec_t *spec, int fd, const char *name, diag_t **err)
 {
     *err = NULL;
+    /* loaded on first use: a run that reads no usage file never maps them */
+    const char *missing = !zlib_dl_open() ? "zlib" : !csv_dl_open() ? "libcsv" : NULL;
+    if (missing) {
+        *err = diag_new(DIAG_IO, NULL, "%s: cannot load %s, needed to read usage files", name, missing);
+        diag_set_hint(*err, "install it (Debian: apt-get install %s)", *missing == 'z' ? "zlib1g" : "libcsv3");
+        close(fd);
+        return 0;
+    }
     reader_t r;
     memset(&r, 0, sizeof r);
     r.t = t;

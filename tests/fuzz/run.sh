@@ -25,7 +25,7 @@ done
 { printf '\000\004'; cat "$top/tests/usage/data/narrow.csv"; } > "$work/corpus_usage/narrow.mapped"
 flex -o "$work/lexer.c" "$top/grammar/lexer.l"
 bison -d -o "$work/parser.c" "$top/grammar/parser.y"
-libs="-lcsv -lz -lmpfr -lgmp $(pkg-config --libs libpq 2>/dev/null || true)"
+libs="-lz -lgmp $(pkg-config --libs libpq 2>/dev/null || true)"
 build() {   # build NAME [extra flags]: libFuzzer, else a replay main
     name=$1; shift
     # a 16 MiB usage table: inputs spanning centuries fail fast instead of filling 512 MiB
