@@ -607,3 +607,23 @@ def close_yearly_trueup_period(lines, due, a, b, start, end, spend, minimum):
     if total != due:
         lines.append({'sku': '"invoice"', 'category': '"rounding"', 'amount': usd(total - due)})
     return total
+
+
+def hourly_bill(want, name, start, end, period_lines, shown_period=12):
+    """Expects `NAME_bill`, priced hour by hour from start to end: period_lines(first, last)
+    gives a period's lines for its hours [first, last) since start; each period's total is
+    their sum to the cent, with a rounding line for the difference. Puts the shown period's
+    lines and total and the term's total into want."""
+    total = F(0)
+    for i, (a, b) in enumerate(periods(start, end)):
+        first = (a - start).days * 24
+        lines = period_lines(first, first + hours(a, b))
+        due = sum(l['amount'][0] for l in lines)
+        invoice = round_to(due, F(1, 100))
+        if invoice != due:
+            lines.append({'sku': '"invoice"', 'category': '"rounding"', 'amount': usd(invoice - due)})
+        if i == shown_period:
+            want['%s_bill.periods[%d].lines' % (name, i)] = lines
+            want['%s_bill.periods[%d].total' % (name, i)] = usd(invoice)
+        total += invoice
+    want['%s_bill.total' % name] = usd(total)

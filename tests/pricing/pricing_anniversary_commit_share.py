@@ -21,7 +21,7 @@ import sys
 from fractions import Fraction as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from outlay_check import Checker, D, add_months, hours, periods, read_shown, round_to, usd  # noqa: E402
+from outlay_check import Checker, D, add_months, hourly_bill, read_shown, usd  # noqa: E402
 
 START, END = D('2027-01-15'), D('2028-02-15')
 ANNIVERSARY_HOUR = (add_months(START, 12) - START).days * 24
@@ -73,25 +73,9 @@ def period_lines(u, first, last):
             line('on_demand', over[0], OVER, over[1])]
 
 
-def bill(name, u, want, shown_period=12):
-    total = F(0)
-    for i, (a, b) in enumerate(periods(START, END)):
-        first = (a - START).days * 24
-        lines = period_lines(u, first, first + hours(a, b))
-        due = sum(l['amount'][0] for l in lines)
-        invoice = round_to(due, F(1, 100))
-        if invoice != due:
-            lines.append({'sku': '"invoice"', 'category': '"rounding"', 'amount': usd(invoice - due)})
-        if i == shown_period:
-            want['%s_bill.periods[%d].lines' % (name, i)] = lines
-            want['%s_bill.periods[%d].total' % (name, i)] = usd(invoice)
-        total += invoice
-    want['%s_bill.total' % name] = usd(total)
-
-
 want = {}
-bill('short', usage((0, 3, 9, 7)), want)
-bill('surplus', usage((3, 4, 9, 7)), want)
+for name, u in (('short', usage((0, 3, 9, 7))), ('surplus', usage((3, 4, 9, 7)))):
+    hourly_bill(want, name, START, END, lambda first, last, u=u: period_lines(u, first, last))
 c = Checker('pricing_anniversary_commit_share')
 c.shown(read_shown('pricing_anniversary_commit_share'), want)
 sys.exit(c.done())

@@ -24,7 +24,7 @@ import sys
 from fractions import Fraction as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from outlay_check import Checker, D, add_months, hours, periods, read_shown, round_to, usd  # noqa: E402
+from outlay_check import Checker, D, add_months, hourly_bill, read_shown, usd  # noqa: E402
 
 START, END = D('2027-01-15'), D('2028-02-15')
 ANNIVERSARY_HOUR = (add_months(START, 12) - START).days * 24
@@ -95,25 +95,9 @@ def sp_period(first, last):
     return lines + [{'sku': '"compute"', 'category': '"unused_commitment"', 'amount': usd(unused)}]
 
 
-def bill(name, per_period, want, shown_period=12):
-    total = F(0)
-    for i, (a, b) in enumerate(periods(START, END)):
-        first = (a - START).days * 24
-        lines = per_period(first, first + hours(a, b))
-        due = sum(l['amount'][0] for l in lines)   # charges, and the plan's unused commitment
-        invoice = round_to(due, F(1, 100))
-        if invoice != due:
-            lines.append({'sku': '"invoice"', 'category': '"rounding"', 'amount': usd(invoice - due)})
-        if i == shown_period:
-            want['%s_bill.periods[%d].lines' % (name, i)] = lines
-            want['%s_bill.periods[%d].total' % (name, i)] = usd(invoice)
-        total += invoice
-    want['%s_bill.total' % name] = usd(total)
-
-
 want = {}
-bill('res', res_period, want)
-bill('sp', sp_period, want)
+hourly_bill(want, 'res', START, END, res_period)
+hourly_bill(want, 'sp', START, END, sp_period)
 c = Checker('pricing_anniversary_commitments')
 c.shown(read_shown('pricing_anniversary_commitments'), want)
 sys.exit(c.done())
